@@ -1,0 +1,25 @@
+# dealer_crm: one command each. Odoo 18.0 is taken from ODOO_PATH.
+ODOO_PATH ?= /opt/odoo/18.0
+export ODOO_PATH
+
+.PHONY: run test lint fmt shell pg-stop
+
+run:            ## serve a local database 'dealer_crm' with demo data at http://localhost:8069
+	@scripts/dev.sh run
+
+test:           ## throw-away database, dealer_crm installed, lint, then every test
+	@scripts/dev.sh check
+	@scripts/dev.sh lint
+	@scripts/dev.sh test
+
+lint:           ## ruff and pylint-odoo on the addon
+	@scripts/dev.sh lint
+
+shell:          ## odoo shell on the 'dealer_crm' database
+	@scripts/dev.sh shell
+
+pg-stop:        ## stop the project-local PostgreSQL cluster
+	@scripts/dev.sh pg-stop
+
+fmt:            ## rewrite the code in our style (ruff format and fixes)
+	@V=$$(scripts/dev.sh venv) && $$V/bin/ruff format dealer_crm tests && $$V/bin/ruff check --fix dealer_crm tests

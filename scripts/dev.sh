@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# dealer_crm developer commands: environment, PostgreSQL, run and test.
+# Usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|lint|shell}
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ODOO_PATH=${ODOO_PATH:-/opt/odoo/18.0}
+PY=${PYTHON:-python3}
+CACHE=${DEALER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dealer_crm}
+PG_LOCAL_PORT=${DEALER_PG_PORT:-54329}
+PG_LOCAL_DIR=${DEALER_PG_DIR:-/var/tmp/dealer_crm-pg-$(id -u)-$PG_LOCAL_PORT}
+DB=${DEALER_DB:-dealer_crm}
+HTTP_PORT=${HTTP_PORT:-8069}
+
+say() { printf 'dealer_crm: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+check_odoo() {
+  if [ ! -f "$ODOO_PATH/odoo-bin" ] || [ ! -f "$ODOO_PATH/odoo/release.py" ] \
+     || [ ! -f "$ODOO_PATH/requirements.txt" ] || [ ! -d "$ODOO_PATH/odoo/addons/base" ]; then
+    die "no Odoo 18.0 found at ODOO_PATH=$ODOO_PATH.
+  dealer_crm needs an Odoo 18.0 Community source tree there (odoo-bin, requirements.txt
+  and the odoo package with its addons), e.g. a checkout of the 18.0 branch of Odoo
+  Community. Put it at /opt/odoo/18.0 or run: make test ODOO_PATH=/path/to/odoo-18.0"
+  fi
+  grep -q "version_info = (18, 0" "$ODOO_PATH/odoo/release.py" \
+    || die "the Odoo at ODOO_PATH=$ODOO_PATH is not version 18.0."
+  local ent
+  ent=$(grep -lE "['\"]license['\"]: *['\"](OEEL-1|OPL-1)['\"]" "$ODOO_PATH"/odoo/addons/*/__manifest__.py "$ODOO_PATH"/addons/*/__manifest__.py 2>/dev/null | head -3 || true)
+  [ -z "$ent" ] || die "the Odoo at $ODOO_PATH holds Enterprise modules ($ent); dealer_crm needs Odoo Community only."
+}
+
+# A virtualenv cached per set of requirements, so a fresh clone reuses it.
+venv() {
+  local key
+  key=$( (cat "$ODOO_PATH/requirements.txt" "$ROOT/requirements.txt"; echo "$PY") | sha1sum | cut -c1-12)
+  VENV=${VENV:-$CACHE/venv-$key}
+  if [ ! -f "$VENV/.complete" ]; then
+    say "creating the virtualenv $VENV (Odoo's requirements and ours)"
+    rm -rf "$VENV"; mkdir -p "$CACHE"
+    "$PY" -m venv "$VENV"
+    local tmp; tmp=$(mktemp -d)
+    # python-ldap (auth_ldap only) needs system headers: leave it out.
+    grep -viE '^python-ldap' "$ODOO_PATH/requirements.txt" > "$tmp/odoo-req.txt"
+    # A few of Odoo's pinned sdists do not build with setuptools>=70.
+    echo 'setuptools<70' > "$tmp/build-constraints.txt"
+    PIP_CONSTRAINT="$tmp/build-constraints.txt" "$VENV/bin/pip" install -q --disable-pip-version-check \
+      -r "$tmp/odoo-req.txt" -r "$ROOT/requirements.txt" 2> >(grep -v '^WARNING: Location' >&2)
+    # OCA wheels declare a dependency on an 'odoo' distribution; Odoo comes from ODOO_PATH.
+    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -r "$ROOT/requirements-oca.txt" \
+      2> >(grep -v '^WARNING: Location' >&2)
+    rm -rf "$tmp"
+    touch "$VENV/.complete"
+  fi
+  OCA_ADDONS=$("$VENV/bin/python" -c 'import os, odoo.addons.helpdesk_mgmt as m; print(os.path.dirname(os.path.dirname(m.__file__)))' 2>/dev/null \
+    || PYTHONPATH="$ODOO_PATH" "$VENV/bin/python" -c 'import os, odoo.addons.helpdesk_mgmt as m; print(os.path.dirname(os.path.dirname(m.__file__)))')
+  ADDONS_PATH="$ODOO_PATH/odoo/addons,$OCA_ADDONS,$ROOT"
+  [ -d "$ODOO_PATH/addons" ] && ADDONS_PATH="$ODOO_PATH/addons,$ADDONS_PATH"
+  export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
+}
+
+# PostgreSQL: the server at PGHOST/PGPORT when it answers, else a local cluster.
+PG_STARTED=0
+pg_start() {
+  if [ -n "${PGHOST:-}${PGPORT:-}" ] && pg_isready -q -h "${PGHOST:-localhost}" -p "${PGPORT:-5432}" 2>/dev/null; then
+    DB_HOST=${PGHOST:-localhost}; DB_PORT=${PGPORT:-5432}
+    DB_USER=${PGUSER:-$(id -un)}; DB_PASSWORD=${PGPASSWORD:-}
+    return
+  fi
+  local bindir; bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -n "$bindir" ] || bindir=$(dirname "$(command -v pg_ctl || die 'no PostgreSQL server binaries (pg_ctl) found: install PostgreSQL 14 or newer')")
+  DB_HOST="$PG_LOCAL_DIR/run"; DB_PORT=$PG_LOCAL_PORT; DB_USER=odoo; DB_PASSWORD=
+  local as=()
+  if [ "$(id -u)" = 0 ]; then
+    # PostgreSQL refuses to run as root: run the cluster as the 'postgres' system user.
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    as=(runuser -u postgres --)
+  fi
+  if [ ! -f "$PG_LOCAL_DIR/data/PG_VERSION" ]; then
+    say "creating a local PostgreSQL cluster in $PG_LOCAL_DIR"
+    mkdir -p "$PG_LOCAL_DIR/run"; chmod 755 "$PG_LOCAL_DIR"
+    [ "$(id -u)" = 0 ] && chown -R postgres "$PG_LOCAL_DIR"
+    "${as[@]}" "$bindir/initdb" -D "$PG_LOCAL_DIR/data" -U odoo --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if ! "$bindir/pg_isready" -q -h "$DB_HOST" -p "$DB_PORT"; then
+    "${as[@]}" "$bindir/pg_ctl" -D "$PG_LOCAL_DIR/data" -l "$PG_LOCAL_DIR/server.log" -w start \
+      -o "-k $PG_LOCAL_DIR/run -p $DB_PORT -c listen_addresses='' -c fsync=off -c full_page_writes=off -c synchronous_commit=off" >/dev/null
+    PG_STARTED=1
+  fi
+}
+pg_stop() {
+  local bindir; bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -f "$PG_LOCAL_DIR/data/postmaster.pid" ] || return 0
+  local as=(); [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
+  "${as[@]}" "$bindir/pg_ctl" -D "$PG_LOCAL_DIR/data" -m fast -w stop >/dev/null || true
+}
+
+write_conf() {  # $1 = path
+  cat > "$1" <<CONF
+[options]
+addons_path = $ADDONS_PATH
+db_host = $DB_HOST
+db_port = $DB_PORT
+db_user = $DB_USER
+db_password = ${DB_PASSWORD:-False}
+admin_passwd = admin
+http_port = $HTTP_PORT
+data_dir = $CACHE/filestore
+without_demo = False
+max_cron_threads = ${MAX_CRON_THREADS:-1}
+CONF
+}
+
+odoo_bin() { "$VENV/bin/python" "$ODOO_PATH/odoo-bin" "$@"; }
+
+pg_client() {  # run a PostgreSQL client command against the chosen server
+  PGPASSWORD="${DB_PASSWORD:-}" "$@" -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER"
+}
+db_exists() { pg_client psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1; }
+
+cmd_run() {
+  check_odoo; venv; pg_start
+  local conf="$CACHE/odoo-run.conf"; write_conf "$conf"
+  if ! db_exists "$DB"; then
+    say "creating the database $DB with demo data (a few minutes)"
+    odoo_bin -c "$conf" -d "$DB" -i dealer_crm --stop-after-init --log-level=warn
+  fi
+  say "serving http://localhost:$HTTP_PORT (admin/admin; demo users: sales, service, relations, manager; password = login)"
+  exec "$VENV/bin/python" "$ODOO_PATH/odoo-bin" -c "$conf" -d "$DB" --db-filter="^$DB\$" "$@"
+}
+
+cmd_test() {
+  check_odoo; venv; pg_start
+  # globals, for the EXIT trap
+  TDB="dealer_crm_test_$$"; WORK=$(mktemp -d); TCONF="$WORK/odoo-test.conf"; write_conf "$TCONF"
+  local tdb=$TDB work=$WORK conf=$TCONF
+  cleanup() {
+    pg_client dropdb --if-exists "$TDB" >/dev/null 2>&1 || true
+    rm -rf "$CACHE/filestore/filestore/$TDB" "$WORK"
+    if [ "$PG_STARTED" = 1 ]; then pg_stop; fi
+  }
+  trap cleanup EXIT
+  say "installing dealer_crm with demo data into the throw-away database $tdb"
+  if ! odoo_bin -c "$conf" -d "$tdb" -i dealer_crm --stop-after-init --log-level=warn > "$work/install.log" 2>&1 \
+     || grep -qE " (ERROR|CRITICAL) " "$work/install.log"; then
+    grep -E " (ERROR|CRITICAL|WARNING) " -A 20 "$work/install.log" | head -80 >&2 || tail -50 "$work/install.log" >&2
+    die "installing dealer_crm failed"
+  fi
+  grep -E " WARNING " "$work/install.log" | grep dealer_crm | head -20 >&2 || true
+  say "running the tests"
+  cd "$ROOT"
+  "$VENV/bin/python" -m pytest -p no:cacheprovider --odoo-config="$conf" --odoo-database="$tdb" --odoo-http \
+    "$@" dealer_crm/tests tests
+}
+
+cmd_lint() {
+  check_odoo; venv
+  cd "$ROOT"
+  "$VENV/bin/ruff" check dealer_crm tests
+  "$VENV/bin/ruff" format --check dealer_crm tests
+  "$VENV/bin/pylint" --rcfile=.pylintrc dealer_crm
+}
+
+cmd_shell() { check_odoo; venv; pg_start; local conf="$CACHE/odoo-run.conf"; write_conf "$conf"; odoo_bin shell -c "$conf" -d "$DB" "$@"; }
+
+case "${1:-}" in
+  check) check_odoo ;;
+  venv) check_odoo; venv; echo "$VENV" ;;
+  pg-start) pg_start; echo "host=$DB_HOST port=$DB_PORT user=$DB_USER" ;;
+  pg-stop) pg_stop ;;
+  run) shift; cmd_run "$@" ;;
+  test) shift; cmd_test "$@" ;;
+  lint) shift; cmd_lint "$@" ;;
+  shell) shift; cmd_shell "$@" ;;
+  *) die "usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|lint|shell}" ;;
+esac
