@@ -10,6 +10,7 @@
     "website": "https://github.com/dealer-crm/dealer_crm",
     "depends": [
         "mail",
+        "sms",
         "sale_management",
         "crm",
         "helpdesk_mgmt",
@@ -20,11 +21,16 @@
     "data": [
         "security/dealer_crm_security.xml",
         "security/ir.model.access.csv",
+        "views/dealer_vehicle_views.xml",
+        "views/dealer_vehicle_ownership_views.xml",
+        "views/dealer_vehicle_odometer_views.xml",
+        "wizards/dealer_vehicle_transfer_views.xml",
         "views/res_partner_views.xml",
         "views/dealer_crm_menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/dealer_vehicle_demo.xml",
     ],
     "development_status": "Alpha",
     "application": True,

@@ -143,7 +143,8 @@ cmd_test() {
   say "installing dealer_crm with demo data into the throw-away database $tdb"
   if ! odoo_bin -c "$conf" -d "$tdb" -i dealer_crm --stop-after-init --log-level=warn > "$work/install.log" 2>&1 \
      || grep -qE " (ERROR|CRITICAL) " "$work/install.log"; then
-    grep -E " (ERROR|CRITICAL|WARNING) " -A 20 "$work/install.log" | head -80 >&2 || tail -50 "$work/install.log" >&2
+    first=$(grep -nE " (ERROR|CRITICAL) " "$work/install.log" | head -1 | cut -d: -f1)
+    if [ -n "$first" ]; then tail -n "+$first" "$work/install.log" | head -120 >&2; else tail -60 "$work/install.log" >&2; fi
     die "installing dealer_crm failed"
   fi
   grep -E " WARNING " "$work/install.log" | grep dealer_crm | head -20 >&2 || true

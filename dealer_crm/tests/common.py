@@ -32,3 +32,14 @@ class DealerCrmCase(TransactionCase):
         cls.customer = cls.env["res.partner"].create(
             {"name": "Chan Tai Man", "email": "chan@example.com", "phone": "+852 9123 4567"}
         )
+
+    @classmethod
+    def _create_vehicle(cls, vin="1M8GDM9AXKP042788", **vals):
+        return cls.env["dealer.vehicle"].create(
+            {
+                "vin": vin,
+                "license_plate": vals.pop("license_plate", "AB 1234"),
+                "model_id": cls.env.ref("fleet.model_corolla_ts").id,
+                **vals,
+            }
+        )

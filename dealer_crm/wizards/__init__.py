@@ -1,1 +1,1 @@
-
+from . import dealer_vehicle_transfer

@@ -1,0 +1,347 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+
+from odoo.addons.fleet.models.fleet_vehicle_model import FUEL_TYPES
+
+from ..tools.vin import normalize_plate, normalize_vin, vin_problem
+
+OWNERSHIP_ORIGINS = [
+    ("sale", "Sold by us"),
+    ("trade_in", "Trade-in"),
+    ("transfer", "Transfer"),
+    ("register", "Taken into the register"),
+]
+
+
+class DealerVehicle(models.Model):
+    _name = "dealer.vehicle"
+    _description = "Customer Vehicle"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "brand_id, model_id, license_plate, id"
+    _check_company_auto = True
+
+    vin = fields.Char(
+        string="VIN",
+        required=True,
+        tracking=True,
+        index="trigram",
+        copy=False,
+        help="Vehicle Identification Number: 17 characters, without I, O or Q.",
+    )
+    license_plate = fields.Char(tracking=True, copy=False)
+    plate_normalized = fields.Char(
+        compute="_compute_plate_normalized",
+        store=True,
+        index="trigram",
+        help="The plate without case, spaces or dashes, as searched.",
+    )
+    model_id = fields.Many2one("fleet.vehicle.model", required=True, tracking=True, index=True)
+    brand_id = fields.Many2one(
+        related="model_id.brand_id", string="Make", store=True, index=True, readonly=True
+    )
+    image_128 = fields.Image(related="model_id.image_128", readonly=True)
+    model_year = fields.Integer(tracking=True)
+    color = fields.Char(string="Colour")
+    fuel_type = fields.Selection(
+        FUEL_TYPES, compute="_compute_fuel_type", store=True, readonly=False
+    )
+    owner_id = fields.Many2one(
+        "res.partner",
+        tracking=True,
+        index=True,
+        check_company=True,
+        help="The current owner. Change it with Transfer to keep the ownership history.",
+    )
+    owner_phone = fields.Char(related="owner_id.phone", string="Owner Phone")
+    ownership_ids = fields.One2many(
+        "dealer.vehicle.ownership", "vehicle_id", string="Ownership History"
+    )
+    ownership_count = fields.Integer(compute="_compute_ownership_count")
+    odometer_ids = fields.One2many("dealer.vehicle.odometer", "vehicle_id", string="Odometer Log")
+    odometer = fields.Float(
+        compute="_compute_odometer",
+        inverse="_inverse_odometer",
+        store=True,
+        readonly=False,
+        help="The latest odometer reading.",
+    )
+    odometer_date = fields.Date(compute="_compute_odometer", store=True)
+    odometer_unit = fields.Selection(
+        [("kilometers", "km"), ("miles", "mi")], default="kilometers", required=True
+    )
+    purchase_date = fields.Date(tracking=True)
+    seller_id = fields.Many2one("res.users", string="Sold By", tracking=True)
+    sale_order_id = fields.Many2one("sale.order", tracking=True, check_company=True, copy=False)
+    warranty_end_date = fields.Date(tracking=True)
+    warranty_mileage_limit = fields.Float(
+        tracking=True, help="Distance (in the odometer unit) after which the warranty ends."
+    )
+    warranty_state = fields.Selection(
+        [
+            ("none", "No warranty recorded"),
+            ("active", "Active"),
+            ("expired_date", "Expired by date"),
+            ("expired_mileage", "Expired by mileage"),
+        ],
+        compute="_compute_warranty_state",
+        search="_search_warranty_state",
+    )
+    odometer_over_limit = fields.Boolean(
+        compute="_compute_odometer_over_limit",
+        store=True,
+        help="The latest reading is beyond the warranty's mileage limit.",
+    )
+    note = fields.Html()
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    _sql_constraints = [
+        ("vin_company_uniq", "unique(company_id, vin)", "This VIN is already registered."),
+        ("model_year_check", "CHECK(model_year = 0 OR model_year >= 1886)", "Invalid model year."),
+        ("odometer_check", "CHECK(odometer >= 0)", "An odometer reading cannot be negative."),
+    ]
+
+    @api.depends("license_plate")
+    def _compute_plate_normalized(self):
+        for vehicle in self:
+            vehicle.plate_normalized = normalize_plate(vehicle.license_plate)
+
+    @api.depends("model_id", "brand_id", "license_plate", "vin")
+    def _compute_display_name(self):
+        for vehicle in self:
+            label = vehicle.model_id.display_name or _("Vehicle")
+            vehicle.display_name = f"{label} · {vehicle.license_plate or vehicle.vin or ''}"
+
+    @api.depends("model_id.default_fuel_type")
+    def _compute_fuel_type(self):
+        for vehicle in self:
+            vehicle.fuel_type = vehicle.model_id.default_fuel_type or vehicle.fuel_type
+
+    def _compute_ownership_count(self):
+        counts = dict(
+            self.env["dealer.vehicle.ownership"]._read_group(
+                [("vehicle_id", "in", self.ids)], ["vehicle_id"], ["__count"]
+            )
+        )
+        for vehicle in self:
+            vehicle.ownership_count = counts.get(vehicle, 0)
+
+    @api.depends("odometer_ids.value", "odometer_ids.date")
+    def _compute_odometer(self):
+        for vehicle in self:
+            latest = vehicle.odometer_ids.sorted(lambda r: (r.date, r.id or 0))[-1:]
+            vehicle.odometer = latest.value
+            vehicle.odometer_date = latest.date
+
+    def _inverse_odometer(self):
+        for vehicle in self:
+            latest = vehicle.odometer_ids.sorted(lambda r: (r.date, r.id or 0))[-1:]
+            if vehicle.odometer and vehicle.odometer != latest.value:
+                self.env["dealer.vehicle.odometer"].create(
+                    {"vehicle_id": vehicle.id, "value": vehicle.odometer, "source": "manual"}
+                )
+
+    @api.depends("warranty_end_date", "warranty_mileage_limit", "odometer")
+    def _compute_warranty_state(self):
+        today = fields.Date.context_today(self)
+        for vehicle in self:
+            if not vehicle.warranty_end_date and not vehicle.warranty_mileage_limit:
+                vehicle.warranty_state = "none"
+            elif vehicle.warranty_end_date and vehicle.warranty_end_date < today:
+                vehicle.warranty_state = "expired_date"
+            elif (
+                vehicle.warranty_mileage_limit and vehicle.odometer > vehicle.warranty_mileage_limit
+            ):
+                vehicle.warranty_state = "expired_mileage"
+            else:
+                vehicle.warranty_state = "active"
+
+    def _search_warranty_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(_("Unsupported search on the warranty state."))
+        values = [value] if isinstance(value, str) else list(value)
+        today = fields.Date.context_today(self)
+        date_ok = ["|", ("warranty_end_date", "=", False), ("warranty_end_date", ">=", today)]
+        has_warranty = ["|", ("warranty_end_date", "!=", False), ("warranty_mileage_limit", ">", 0)]
+        by_state = {
+            "none": [("warranty_end_date", "=", False), ("warranty_mileage_limit", "=", 0)],
+            "expired_date": [("warranty_end_date", "<", today)],
+            "expired_mileage": expression.AND([date_ok, [("odometer_over_limit", "=", True)]]),
+            "active": expression.AND(
+                [has_warranty, date_ok, [("odometer_over_limit", "=", False)]]
+            ),
+        }
+        domain = expression.OR([by_state[v] for v in values if v in by_state] or [[(0, "=", 1)]])
+        if operator in ("!=", "not in"):
+            domain = ["!", *expression.normalize_domain(domain)]
+        return domain
+
+    @api.depends("odometer", "warranty_mileage_limit")
+    def _compute_odometer_over_limit(self):
+        for vehicle in self:
+            vehicle.odometer_over_limit = bool(
+                vehicle.warranty_mileage_limit and vehicle.odometer > vehicle.warranty_mileage_limit
+            )
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        """Find a vehicle by VIN, plate (however typed), owner name or owner phone."""
+        if operator not in ("ilike", "=ilike", "=", "like") or not isinstance(value, str):
+            return super()._search_display_name(operator, value)
+        value = value.strip()
+        if not value:
+            return []
+        compact = normalize_plate(value)
+        return expression.OR(
+            [
+                [("vin", "ilike", normalize_vin(value))],
+                [("plate_normalized", "ilike", compact)],
+                [("license_plate", "ilike", value)],
+                [("owner_id.name", "ilike", value)],
+                [("owner_id.phone_sanitized", "ilike", compact)],
+                [("owner_id.phone", "ilike", value)],
+                [("owner_id.mobile", "ilike", value)],
+                [("model_id.name", "ilike", value)],
+            ]
+        )
+
+    @api.constrains("vin")
+    def _check_vin(self):
+        for vehicle in self:
+            problem = vin_problem(vehicle.vin)
+            if problem:
+                raise ValidationError(problem)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("vin"):
+                vals["vin"] = normalize_vin(vals["vin"])
+        vehicles = super().create(vals_list)
+        origin = self.env.context.get("dealer_ownership_origin", "register")
+        for vehicle in vehicles.filtered("owner_id"):
+            vehicle._open_ownership(
+                vehicle.owner_id, vehicle.purchase_date or fields.Date.context_today(self), origin
+            )
+        return vehicles
+
+    def write(self, vals):
+        if vals.get("vin"):
+            vals["vin"] = normalize_vin(vals["vin"])
+        if "owner_id" in vals and not self.env.context.get("dealer_ownership_sync"):
+            # A new owner typed on the form is a transfer dated today.
+            new_owner = self.env["res.partner"].browse(vals.pop("owner_id"))
+            res = super().write(vals) if vals else True
+            for vehicle in self:
+                if vehicle.owner_id != new_owner:
+                    vehicle._transfer_owner(new_owner, fields.Date.context_today(self), "transfer")
+            return res
+        return super().write(vals)
+
+    def unlink(self):
+        with_history = self._with_history()
+        if with_history:
+            raise UserError(
+                _(
+                    "These vehicles have a history and cannot be deleted; archive them instead: %s",
+                    ", ".join(with_history.mapped("display_name")),
+                )
+            )
+        return super().unlink()
+
+    def action_open_transfer(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Transfer Ownership"),
+            "res_model": "dealer.vehicle.transfer",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_vehicle_id": self.id},
+        }
+
+    def action_view_ownerships(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dealer_crm.dealer_vehicle_ownership_action"
+        )
+        action["domain"] = [("vehicle_id", "=", self.id)]
+        action["context"] = {"default_vehicle_id": self.id}
+        return action
+
+    def _with_history(self):
+        """The vehicles of ``self`` that carry history and must be archived, not deleted.
+
+        Capabilities that link records to a vehicle extend this.
+        """
+        ownership = self.env["dealer.vehicle.ownership"]._read_group(
+            [("vehicle_id", "in", self.ids)], ["vehicle_id"], ["__count"]
+        )
+        readings = self.env["dealer.vehicle.odometer"]._read_group(
+            [("vehicle_id", "in", self.ids), ("source", "!=", "manual")], ["vehicle_id"]
+        )
+        with_history = {vehicle for vehicle, count in ownership if count > 1}
+        with_history |= {vehicle for (vehicle,) in readings}
+        return self.filtered(lambda v: v in with_history or v.sale_order_id)
+
+    def _owner_at(self, date):
+        """The owner of the vehicle on ``date`` according to its ownership history."""
+        self.ensure_one()
+        date = fields.Date.to_date(date)
+        for line in self.ownership_ids:
+            if line.date_start <= date and (not line.date_end or date < line.date_end):
+                return line.partner_id
+        return self.env["res.partner"]
+
+    def _open_ownership(self, partner, date, origin, note=False):
+        self.ensure_one()
+        return self.env["dealer.vehicle.ownership"].create(
+            {
+                "vehicle_id": self.id,
+                "partner_id": partner.id,
+                "date_start": date,
+                "origin": origin,
+                "note": note,
+            }
+        )
+
+    def _transfer_owner(self, partner, date, origin="transfer", note=False):
+        """Close the open ownership line at ``date`` and open one for ``partner``.
+
+        Earlier lines, and every record dated before the transfer, keep their owner.
+        """
+        self.ensure_one()
+        date = fields.Date.to_date(date)
+        current = self.ownership_ids.filtered(lambda line: not line.date_end)
+        if partner and current.partner_id == partner:
+            raise UserError(_("%s already owns this vehicle.", partner.display_name))
+        if current and date < current.date_start:
+            raise UserError(
+                _(
+                    "The transfer date %(date)s is before %(owner)s became the owner on "
+                    "%(start)s. Ownership periods cannot overlap.",
+                    date=fields.Date.to_string(date),
+                    owner=current.partner_id.display_name,
+                    start=fields.Date.to_string(current.date_start),
+                )
+            )
+        if date > fields.Date.context_today(self):
+            raise UserError(_("A transfer cannot be dated in the future."))
+        current.write({"date_end": date})
+        current.flush_recordset(["date_end"])  # the one-open-line index checks at insert
+        if partner:
+            self._open_ownership(partner, date, origin, note)
+        self.with_context(dealer_ownership_sync=True).write({"owner_id": partner.id})
+        self.message_post(
+            body=_(
+                "Ownership transferred from %(old)s to %(new)s on %(date)s.",
+                old=current.partner_id.display_name or _("nobody"),
+                new=partner.display_name or _("nobody"),
+                date=fields.Date.to_string(date),
+            )
+        )
+        return True
