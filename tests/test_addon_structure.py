@@ -24,13 +24,16 @@ def _declared_models():
         for node in ast.walk(tree):
             if not isinstance(node, ast.ClassDef):
                 continue
+            bases = {getattr(b, "attr", getattr(b, "id", None)) for b in node.bases}
+            if "AbstractModel" in bases:
+                continue  # abstract models hold no rows and need no access rules
             attrs = {}
             for stmt in node.body:
                 if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant):
                     for target in stmt.targets:
                         if isinstance(target, ast.Name):
                             attrs[target.id] = stmt.value.value
-            if "_name" in attrs and attrs.get("_auto", True) is not None:
+            if "_name" in attrs:
                 models[attrs["_name"]] = path.relative_to(ADDON)
     return models
 

@@ -21,6 +21,8 @@ class DealerVehicle(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "brand_id, model_id, license_plate, id"
     _check_company_auto = True
+    _dealer_partner_fields = ("owner_id",)
+    _dealer_personal_fields = ("note",)
 
     vin = fields.Char(
         string="VIN",

@@ -8,6 +8,7 @@ class DealerVehicleOdometer(models.Model):
     _description = "Odometer Reading"
     _order = "date desc, id desc"
     _rec_name = "value"
+    _dealer_partner_fields = ()  # readings describe the vehicle, not a person
 
     vehicle_id = fields.Many2one("dealer.vehicle", required=True, index=True, ondelete="cascade")
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)

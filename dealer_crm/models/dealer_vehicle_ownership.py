@@ -10,6 +10,8 @@ class DealerVehicleOwnership(models.Model):
     _description = "Vehicle Ownership Period"
     _order = "vehicle_id, date_start desc, id desc"
     _rec_name = "partner_id"
+    _dealer_partner_fields = ("partner_id",)
+    _dealer_personal_fields = ("note",)
 
     vehicle_id = fields.Many2one("dealer.vehicle", required=True, index=True, ondelete="cascade")
     partner_id = fields.Many2one(

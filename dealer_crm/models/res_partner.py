@@ -1,9 +1,71 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, fields, models
+import logging
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+PARTNER_PERSONAL_FIELDS = (
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "state_id",
+    "vat",
+    "website",
+    "comment",
+    "function",
+    "title",
+    "ref",
+    "image_1920",
+    "dealer_birthdate",
+    "dealer_identity_number",
+    "dealer_licence_number",
+    "dealer_home_address",
+)
+
+
+SENSITIVE_GROUPS = "dealer_crm.group_customer_relations,dealer_crm.group_manager"
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+    # The partner is the customer itself: it declares no link, and its personal fields
+    # are listed in PARTNER_PERSONAL_FIELDS below.
+    _dealer_partner_fields = ()
+
+    # Changes to personal data are tracked in the chatter.
+    name = fields.Char(tracking=True)
+    email = fields.Char(tracking=True)
+    phone = fields.Char(tracking=True)
+    mobile = fields.Char(tracking=True)
+    street = fields.Char(tracking=True)
+    city = fields.Char(tracking=True)
+    # Sensitive personal data: only the departments that need it read it.
+    dealer_birthdate = fields.Date(string="Date of Birth", groups=SENSITIVE_GROUPS, tracking=True)
+    dealer_identity_number = fields.Char(
+        string="Identity Document No.", groups=SENSITIVE_GROUPS, tracking=True
+    )
+    dealer_licence_number = fields.Char(
+        string="Driving Licence No.", groups=SENSITIVE_GROUPS, tracking=True
+    )
+    dealer_home_address = fields.Text(
+        string="Home Address",
+        groups=SENSITIVE_GROUPS,
+        tracking=True,
+        help="A private home address, kept apart from the contact address.",
+    )
+    dealer_consent_ids = fields.One2many("dealer.consent", "partner_id", string="Consents")
+    dealer_anonymized = fields.Boolean(string="Anonymised", readonly=True, copy=False)
 
     vehicle_ids = fields.One2many("dealer.vehicle", "owner_id", string="Vehicles")
     vehicle_ownership_ids = fields.One2many(
@@ -50,3 +112,149 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.id), ("date_end", "!=", False)]
         action["context"] = {"create": False}
         return action
+
+    def action_dealer_access_export(self):
+        self.ensure_one()
+        return self._dealer_open_wizard("dealer.access.export", _("Access Request"))
+
+    def action_dealer_anonymize(self):
+        self.ensure_one()
+        return self._dealer_open_wizard("dealer.partner.anonymize", _("Anonymise Customer"))
+
+    def _dealer_open_wizard(self, model, name):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
+
+    # Personal data: anonymisation and retention -------------------------------
+    def _dealer_anonymize(self, reason="request"):
+        """Erase the personal data of these customers, keeping their records' figures.
+
+        Irreversible. Vehicles, service visits, orders and tickets stay (and keep
+        counting in reports), tied to a partner that no longer names anyone.
+        """
+        partners = (self | self.child_ids).with_context(active_test=False)
+        if partners.user_ids:
+            raise UserError(
+                _(
+                    "%s is a user of this database and cannot be anonymised.",
+                    partners.user_ids[0].name,
+                )
+            )
+        PersonalData = self.env["dealer.personal.data"]
+        records_by_model = PersonalData._records_of(partners)
+        secrets = {
+            value
+            for partner in partners
+            for value in (partner.name, partner.email, partner.phone, partner.mobile)
+            if value and len(value) > 2
+        }
+        count = 0
+        for name, records in records_by_model.items():
+            personal = PersonalData._covered_models()[name][1]
+            if personal:
+                records.write(dict.fromkeys(personal, False))
+            count += len(records)
+        # Messages: those about the customer go; others that name them are scrubbed.
+        Message = self.env["mail.message"].sudo()
+        Message.search([("model", "=", "res.partner"), ("res_id", "in", partners.ids)]).unlink()
+        scrub_domain = [("author_id", "in", partners.ids)]
+        for name, records in records_by_model.items():
+            scrub_domain = expression.OR(
+                [scrub_domain, [("model", "=", name), ("res_id", "in", records.ids)]]
+            )
+        for message in Message.search(scrub_domain):
+            vals = {}
+            if message.author_id in partners:
+                vals.update(author_id=False, email_from=False, body="")
+            else:
+                body = str(message.body or "")
+                for secret in secrets:
+                    body = body.replace(secret, _("[anonymised]"))
+                if body != str(message.body or ""):
+                    vals["body"] = Markup(body)
+            if vals:
+                message.write(vals)
+        tracking = (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("old_value_char", "in", list(secrets)),
+                    ("new_value_char", "in", list(secrets)),
+                ]
+            )
+        )
+        tracking.write({"old_value_char": _("[anonymised]"), "new_value_char": _("[anonymised]")})
+        self.env["mail.followers"].sudo().search([("partner_id", "in", partners.ids)]).unlink()
+        self.env["mail.activity"].sudo().search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
+        ).unlink()
+        partners.bank_ids.sudo().unlink()
+        for partner in partners:
+            vals = dict.fromkeys(PARTNER_PERSONAL_FIELDS, False)
+            vals.update(
+                name=_("Anonymised customer #%s", partner.id),
+                active=False,
+                dealer_anonymized=True,
+            )
+            partner.sudo().with_context(mail_notrack=True, tracking_disable=True).write(vals)
+        self.env["dealer.erasure.log"].sudo().create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "user_id": self.env.user.id,
+                    "reason": reason,
+                    "record_count": count,
+                    "company_id": (partner.company_id or self.env.company).id,
+                }
+                for partner in self
+            ]
+        )
+        _logger.info("dealer_crm: anonymised partners %s (%s)", partners.ids, reason)
+        return True
+
+    @api.model
+    def _dealer_retention_domain(self, cutoff):
+        """Customers with no record of theirs dated on or after ``cutoff``."""
+        domain = [
+            ("dealer_anonymized", "=", False),
+            ("user_ids", "=", False),
+            ("create_date", "<", cutoff),
+            ("write_date", "<", cutoff),
+            "|",
+            ("vehicle_ownership_ids", "!=", False),
+            ("sale_order_ids", "!=", False),
+        ]
+        for name, (partner_fields, _personal) in (
+            self.env["dealer.personal.data"]._covered_models().items()
+        ):
+            Model = self.env[name].sudo().with_context(active_test=False)
+            date_field = getattr(Model, "_dealer_date_field", None) or "write_date"
+            for partner_field in partner_fields:
+                recent = Model._search([(date_field, ">=", cutoff), (partner_field, "!=", False)])
+                column = SQL.identifier(Model._table, partner_field)
+                domain.append(("id", "not in", recent.subselect(column)))
+        return domain
+
+    @api.model
+    def _cron_dealer_retention(self, batch_size=200):
+        """Anonymise customers inactive for the configured number of years, in batches."""
+        years = int(
+            self.env["ir.config_parameter"].sudo().get_param("dealer_crm.retention_years", 0)
+        )
+        if years <= 0:
+            return
+        cutoff = fields.Datetime.now() - relativedelta(years=years)
+        domain = self._dealer_retention_domain(cutoff)
+        partners = self.with_context(active_test=False).search(domain, limit=batch_size, order="id")
+        for partner in partners:
+            partner._dealer_anonymize(reason="retention")
+        remaining = self.with_context(active_test=False).search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(partners), remaining=remaining)

@@ -1,2 +1,3 @@
 from . import test_security_groups
 from . import test_dealer_vehicle
+from . import test_personal_data

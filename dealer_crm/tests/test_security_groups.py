@@ -10,17 +10,20 @@ class TestSecurityGroups(DealerCrmCase):
         expected = {
             self.user_sales: [
                 "base.group_user",
+                "base.group_partner_manager",
                 "sales_team.group_sale_salesman",
                 "sales_team.group_sale_salesman_all_leads",
                 "helpdesk_mgmt.group_helpdesk_user_own",
             ],
             self.user_service: [
                 "base.group_user",
+                "base.group_partner_manager",
                 "sales_team.group_sale_salesman_all_leads",
                 "helpdesk_mgmt.group_helpdesk_user_own",
             ],
             self.user_relations: [
                 "base.group_user",
+                "base.group_partner_manager",
                 "helpdesk_mgmt.group_helpdesk_user",
             ],
             self.user_manager: [

@@ -1,1 +1,3 @@
 from . import dealer_vehicle_transfer
+from . import dealer_access_export
+from . import dealer_partner_anonymize

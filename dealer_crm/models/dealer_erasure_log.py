@@ -1,0 +1,24 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class DealerErasureLog(models.Model):
+    _name = "dealer.erasure.log"
+    _description = "Personal Data Erasure Log"
+    _order = "date desc, id desc"
+    _dealer_partner_fields = ()
+    # it names no one: the partner it points to is anonymised before the log is written
+    _dealer_not_personal_links = ("partner_id",)
+
+    partner_id = fields.Many2one("res.partner", string="Anonymised Partner", readonly=True)
+    date = fields.Datetime(default=fields.Datetime.now, readonly=True)
+    user_id = fields.Many2one("res.users", string="Done By", readonly=True)
+    reason = fields.Selection(
+        [("request", "Customer's request"), ("retention", "Retention period ended")],
+        required=True,
+        readonly=True,
+    )
+    record_count = fields.Integer(string="Records Cleared", readonly=True)
+    company_id = fields.Many2one(
+        "res.company", readonly=True, default=lambda self: self.env.company
+    )

@@ -1,0 +1,13 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    dealer_retention_years = fields.Integer(
+        string="Anonymise Customers Inactive For (Years)",
+        config_parameter="dealer_crm.retention_years",
+        help="Used by the scheduled action 'Dealer CRM: personal data retention', which "
+        "is off by default. 0 keeps customers for ever.",
+    )

@@ -1,0 +1,116 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import io
+import json
+
+import xlsxwriter
+
+from odoo import _, fields, models
+from odoo.exceptions import AccessError
+
+
+class DealerAccessExport(models.TransientModel):
+    _name = "dealer.access.export"
+    _description = "Personal Data Access Request Export"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    file_format = fields.Selection(
+        [("xlsx", "Excel (XLSX)"), ("json", "JSON")], required=True, default="xlsx"
+    )
+    data = fields.Binary(string="File", readonly=True, attachment=False)
+    filename = fields.Char(readonly=True)
+
+    def action_export(self):
+        self.ensure_one()
+        if not self.env.user.has_group("dealer_crm.group_customer_relations"):
+            raise AccessError(
+                _("Only customer relations officers and managers answer access requests.")
+            )
+        content = self._collect()
+        stamp = fields.Date.to_string(fields.Date.context_today(self))
+        if self.file_format == "json":
+            raw = json.dumps(content, indent=2, ensure_ascii=False, default=str).encode()
+        else:
+            raw = self._to_xlsx(content)
+        self.write(
+            {
+                "data": base64.b64encode(raw),
+                "filename": f"personal-data-{self.partner_id.id}-{stamp}.{self.file_format}",
+            }
+        )
+        self.partner_id.sudo().message_post(
+            body=_("Personal data exported for an access request (%s).", self.file_format.upper()),
+            subtype_xmlid="mail.mt_note",
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _collect(self):
+        """{section: [rows]} of everything held about the customer, as plain values."""
+        partner = self.partner_id.sudo()
+        content = {"res.partner": self._rows(partner | partner.child_ids)}
+        records = self.env["dealer.personal.data"]._records_of(partner | partner.child_ids)
+        for name, recs in sorted(records.items()):
+            content[name] = self._rows(recs)
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "res.partner"),
+                    ("res_id", "=", partner.id),
+                    ("message_type", "!=", "user_notification"),
+                ]
+            )
+        )
+        content["mail.message"] = [
+            {
+                "date": str(m.date),
+                "author": m.author_id.display_name or "",
+                "subject": m.subject or "",
+                "body": m.preview or "",
+            }
+            for m in messages
+        ]
+        return content
+
+    def _rows(self, records):
+        names = [
+            name
+            for name, field in records._fields.items()
+            if field.store
+            and field.type not in ("binary", "one2many", "many2many", "html")
+            and name not in ("message_main_attachment_id", "write_uid", "create_uid")
+        ]
+        rows = []
+        for record in records:
+            row = {}
+            for name in names:
+                value = record[name]
+                if isinstance(value, models.BaseModel):
+                    value = value.display_name or ""
+                elif value is False:
+                    value = ""
+                row[records._fields[name].string] = (
+                    value if isinstance(value, (int, float, str)) else str(value)
+                )
+            rows.append(row)
+        return rows
+
+    def _to_xlsx(self, content):
+        out = io.BytesIO()
+        book = xlsxwriter.Workbook(out, {"in_memory": True})
+        bold = book.add_format({"bold": True})
+        for section, rows in content.items():
+            sheet = book.add_worksheet(section[:31])
+            headers = list(rows[0]) if rows else [_("No records")]
+            sheet.write_row(0, 0, headers, bold)
+            for r, row in enumerate(rows, start=1):
+                sheet.write_row(r, 0, [row.get(h, "") for h in headers])
+        book.close()
+        return out.getvalue()
