@@ -3,6 +3,9 @@ from . import dealer_vehicle
 from . import dealer_vehicle_ownership
 from . import dealer_vehicle_odometer
 from . import dealer_consent
+from . import dealer_maintenance_plan
+from . import dealer_service_record
+from . import dealer_followup_step
 from . import dealer_erasure_log
 from . import res_partner
 from . import sale_order

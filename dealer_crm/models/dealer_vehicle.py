@@ -1,10 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
 from odoo.addons.fleet.models.fleet_vehicle_model import FUEL_TYPES
 
+from ..tools.service_due import next_service
 from ..tools.vin import normalize_plate, normalize_vin, vin_problem
 
 OWNERSHIP_ORIGINS = [
@@ -60,7 +63,7 @@ class DealerVehicle(models.Model):
     ownership_ids = fields.One2many(
         "dealer.vehicle.ownership", "vehicle_id", string="Ownership History"
     )
-    ownership_count = fields.Integer(compute="_compute_ownership_count")
+    ownership_count = fields.Integer(compute="_compute_counts")
     odometer_ids = fields.One2many("dealer.vehicle.odometer", "vehicle_id", string="Odometer Log")
     odometer = fields.Float(
         compute="_compute_odometer",
@@ -95,6 +98,25 @@ class DealerVehicle(models.Model):
         store=True,
         help="The latest reading is beyond the warranty's mileage limit.",
     )
+    service_ids = fields.One2many("dealer.service.record", "vehicle_id", string="Service Visits")
+    service_count = fields.Integer(compute="_compute_counts")
+    last_service_date = fields.Date(compute="_compute_next_service", store=True)
+    next_service_date = fields.Date(
+        compute="_compute_next_service",
+        store=True,
+        index=True,
+        help="Due at whichever comes first: the plan's months, or the date the plan's "
+        "distance is reached at this vehicle's own average daily distance.",
+    )
+    next_service_odometer = fields.Float(compute="_compute_next_service", store=True)
+    service_due_state = fields.Selection(
+        [("ok", "Not due"), ("due_soon", "Due soon"), ("overdue", "Overdue")],
+        compute="_compute_service_due_state",
+        search="_search_service_due_state",
+    )
+    service_reminder_date = fields.Date(
+        readonly=True, copy=False, help="When the last service reminder was processed."
+    )
     note = fields.Html()
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(
@@ -123,14 +145,22 @@ class DealerVehicle(models.Model):
         for vehicle in self:
             vehicle.fuel_type = vehicle.model_id.default_fuel_type or vehicle.fuel_type
 
-    def _compute_ownership_count(self):
-        counts = dict(
-            self.env["dealer.vehicle.ownership"]._read_group(
-                [("vehicle_id", "in", self.ids)], ["vehicle_id"], ["__count"]
+    def _compute_counts(self):
+        """Owners and visits of the whole set, one grouped query per model."""
+        counts = {
+            field: dict(
+                self.env[model]._read_group(
+                    [("vehicle_id", "in", self.ids)], ["vehicle_id"], ["__count"]
+                )
             )
-        )
+            for field, model in (
+                ("ownership_count", "dealer.vehicle.ownership"),
+                ("service_count", "dealer.service.record"),
+            )
+        }
         for vehicle in self:
-            vehicle.ownership_count = counts.get(vehicle, 0)
+            for field, by_vehicle in counts.items():
+                vehicle[field] = by_vehicle.get(vehicle, 0)
 
     @api.depends("odometer_ids.value", "odometer_ids.date")
     def _compute_odometer(self):
@@ -162,10 +192,18 @@ class DealerVehicle(models.Model):
             else:
                 vehicle.warranty_state = "active"
 
-    def _search_warranty_state(self, operator, value):
+    @api.model
+    def _state_search(self, by_state, operator, value):
+        """Domain for a computed state selection from {state: domain}."""
         if operator not in ("=", "!=", "in", "not in"):
-            raise UserError(_("Unsupported search on the warranty state."))
+            raise UserError(_("Search this field with 'is' or 'is in'."))
         values = [value] if isinstance(value, str) else list(value)
+        domain = expression.OR([by_state[v] for v in values if v in by_state] or [[(0, "=", 1)]])
+        if operator in ("!=", "not in"):
+            domain = ["!", *expression.normalize_domain(domain)]
+        return domain
+
+    def _search_warranty_state(self, operator, value):
         today = fields.Date.context_today(self)
         date_ok = ["|", ("warranty_end_date", "=", False), ("warranty_end_date", ">=", today)]
         has_warranty = ["|", ("warranty_end_date", "!=", False), ("warranty_mileage_limit", ">", 0)]
@@ -177,10 +215,7 @@ class DealerVehicle(models.Model):
                 [has_warranty, date_ok, [("odometer_over_limit", "=", False)]]
             ),
         }
-        domain = expression.OR([by_state[v] for v in values if v in by_state] or [[(0, "=", 1)]])
-        if operator in ("!=", "not in"):
-            domain = ["!", *expression.normalize_domain(domain)]
-        return domain
+        return self._state_search(by_state, operator, value)
 
     @api.depends("odometer", "warranty_mileage_limit")
     def _compute_odometer_over_limit(self):
@@ -188,6 +223,71 @@ class DealerVehicle(models.Model):
             vehicle.odometer_over_limit = bool(
                 vehicle.warranty_mileage_limit and vehicle.odometer > vehicle.warranty_mileage_limit
             )
+
+    @api.depends(
+        "service_ids.state",
+        "service_ids.date",
+        "service_ids.odometer",
+        "odometer_ids.value",
+        "odometer_ids.date",
+        "purchase_date",
+        "model_id",
+    )
+    def _compute_next_service(self):
+        plans = self.env["dealer.maintenance.plan"]._plans_for(self)
+        for vehicle in self:
+            done = vehicle.service_ids.filtered(lambda s: s.state == "done").sorted("date")[-1:]
+            readings = [(r.date, r.value) for r in vehicle.odometer_ids]
+            # only the current meter counts for the daily distance
+            replaced = vehicle.odometer_ids.filtered("lower_reason").sorted("date")[-1:]
+            if replaced:
+                readings = [(d, v) for d, v in readings if d >= replaced.date]
+            if done:
+                base_date = done.date
+                earlier = [v for d, v in readings if d <= done.date]
+                base_odo = done.odometer or (max(earlier) if earlier else 0)
+            else:
+                first = min(readings) if readings else (None, 0)
+                base_date = vehicle.purchase_date or first[0]
+                base_odo = first[1] if readings and first[0] <= (base_date or first[0]) else 0
+            plan = plans[vehicle]
+            due_date, due_odo = next_service(
+                base_date, base_odo, plan.interval_months, plan.interval_distance, readings
+            )
+            vehicle.last_service_date = done.date
+            vehicle.next_service_date = due_date
+            vehicle.next_service_odometer = due_odo or 0
+
+    def _recompute_next_service(self):
+        """After a maintenance plan changed: recompute these vehicles' due dates."""
+        self.env.add_to_compute(self._fields["next_service_date"], self)
+        self._recompute_recordset(["next_service_date"])
+
+    @api.model
+    def _service_window_days(self):
+        param = (
+            self.env["ir.config_parameter"].sudo().get_param("dealer_crm.service_due_window_days")
+        )
+        return int(param or 30)
+
+    def _compute_service_due_state(self):
+        today = fields.Date.context_today(self)
+        soon = today + timedelta(days=self._service_window_days())
+        for vehicle in self:
+            due = vehicle.next_service_date
+            vehicle.service_due_state = (
+                "overdue" if due and due < today else "due_soon" if due and due <= soon else "ok"
+            )
+
+    def _search_service_due_state(self, operator, value):
+        today = fields.Date.context_today(self)
+        soon = today + timedelta(days=self._service_window_days())
+        by_state = {
+            "overdue": [("next_service_date", "<", today)],
+            "due_soon": [("next_service_date", ">=", today), ("next_service_date", "<=", soon)],
+            "ok": ["|", ("next_service_date", "=", False), ("next_service_date", ">", soon)],
+        }
+        return self._state_search(by_state, operator, value)
 
     @api.model
     def _search_display_name(self, operator, value):
@@ -275,6 +375,15 @@ class DealerVehicle(models.Model):
         action["context"] = {"default_vehicle_id": self.id}
         return action
 
+    def action_view_services(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dealer_crm.dealer_service_record_action"
+        )
+        action["domain"] = [("vehicle_id", "=", self.id)]
+        action["context"] = {"default_vehicle_id": self.id}
+        return action
+
     def _with_history(self):
         """The vehicles of ``self`` that carry history and must be archived, not deleted.
 
@@ -288,6 +397,10 @@ class DealerVehicle(models.Model):
         )
         with_history = {vehicle for vehicle, count in ownership if count > 1}
         with_history |= {vehicle for (vehicle,) in readings}
+        services = self.env["dealer.service.record"]._read_group(
+            [("vehicle_id", "in", self.ids)], ["vehicle_id"]
+        )
+        with_history |= {vehicle for (vehicle,) in services}
         return self.filtered(lambda v: v in with_history or v.sale_order_id)
 
     def _owner_at(self, date):
@@ -347,3 +460,91 @@ class DealerVehicle(models.Model):
             )
         )
         return True
+
+    # Service reminders ---------------------------------------------------------
+    @api.model
+    def _reminder_domain(self):
+        params = self.env["ir.config_parameter"].sudo()
+        today = fields.Date.context_today(self)
+        recent = int(params.get_param("dealer_crm.reminder_recent_days") or 60)
+        recent_cutoff = today - timedelta(days=recent)
+        return [
+            ("owner_id", "!=", False),
+            ("next_service_date", "!=", False),
+            ("next_service_date", "<=", today + timedelta(days=self._service_window_days())),
+            "|",
+            ("service_reminder_date", "=", False),
+            ("service_reminder_date", "<", recent_cutoff),
+        ], recent_cutoff
+
+    @api.model
+    def _cron_service_reminders(self, batch_size=500):
+        """Remind the owners of vehicles coming due, one batch per call.
+
+        Each vehicle gets an activity for its service advisor; its owner gets the
+        reminder email (or SMS) only where the consent gate allows it and when not
+        reminded within the recent-contact window. A processed vehicle is stamped, so
+        running the job twice sends nothing twice; the cron framework commits each
+        batch and calls again while vehicles remain.
+        """
+        domain, recent_cutoff = self._reminder_domain()
+        vehicles = self.search(domain, limit=batch_size, order="next_service_date, id")
+        if not vehicles:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return self
+        owners = vehicles.owner_id
+        recently = owners.filtered(
+            lambda p: p.dealer_last_reminder_date and p.dealer_last_reminder_date >= recent_cutoff
+        )
+        Consent = self.env["dealer.consent"]
+        by_email = Consent._allowed_partners(owners - recently, "service_reminder", "email")
+        by_sms = Consent._allowed_partners(owners - recently - by_email, "service_reminder", "sms")
+        template = self.env.ref("dealer_crm.mail_template_service_reminder")
+        sms_template = self.env.ref("dealer_crm.sms_template_service_reminder")
+        activity_type = self.env.ref("dealer_crm.mail_activity_type_service_reminder")
+        reminded = self.env["res.partner"]
+        activities = []
+        for vehicle in vehicles:
+            owner = vehicle.owner_id
+            advisor = vehicle.service_ids.filtered("advisor_id").sorted("date")[-1:].advisor_id
+            activities.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": vehicle.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": _(
+                        "Service due on %s", fields.Date.to_string(vehicle.next_service_date)
+                    ),
+                    "date_deadline": vehicle.next_service_date,
+                    "user_id": (advisor or activity_type.default_user_id or self.env.user).id,
+                }
+            )
+            if owner in reminded or owner in recently:
+                vehicle.message_post(
+                    body=_(
+                        "Service reminder not sent: %s was reminded recently.", owner.display_name
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+            elif owner in by_email:
+                vehicle.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+                reminded |= owner
+            elif owner in by_sms:
+                vehicle._message_sms_with_template(template=sms_template, partner_ids=owner.ids)
+                reminded |= owner
+            else:
+                vehicle.message_post(
+                    body=_(
+                        "Service reminder not sent to %s: no consent to service reminders by "
+                        "email or SMS (or no usable address).",
+                        owner.display_name,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+        self.env["mail.activity"].sudo().create(activities)
+        today = fields.Date.context_today(self)
+        vehicles.write({"service_reminder_date": today})
+        reminded.write({"dealer_last_reminder_date": today})
+        remaining = self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(vehicles), remaining=remaining)
+        return vehicles

@@ -39,6 +39,13 @@ class DealerVehicleOwnership(models.Model):
             "ON dealer_vehicle_ownership (vehicle_id) WHERE date_end IS NULL"
         )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        sold = lines.filtered(lambda line: line.origin == "sale")
+        self.env["dealer.followup.step"]._schedule("vehicle_sale", sold)
+        return lines
+
     @api.depends("date_end")
     def _compute_is_current(self):
         for line in self:

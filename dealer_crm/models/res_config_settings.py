@@ -11,3 +11,14 @@ class ResConfigSettings(models.TransientModel):
         help="Used by the scheduled action 'Dealer CRM: personal data retention', which "
         "is off by default. 0 keeps customers for ever.",
     )
+
+    dealer_service_due_window_days = fields.Integer(
+        string="Due Soon Window (Days)",
+        config_parameter="dealer_crm.service_due_window_days",
+        default=30,
+    )
+    dealer_reminder_recent_days = fields.Integer(
+        string="Do Not Remind Again Within (Days)",
+        config_parameter="dealer_crm.reminder_recent_days",
+        default=60,
+    )

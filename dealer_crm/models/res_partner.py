@@ -66,6 +66,28 @@ class ResPartner(models.Model):
     )
     dealer_consent_ids = fields.One2many("dealer.consent", "partner_id", string="Consents")
     dealer_anonymized = fields.Boolean(string="Anonymised", readonly=True, copy=False)
+    dealer_last_reminder_date = fields.Date(
+        string="Last Service Reminder", readonly=True, copy=False
+    )
+    dealer_service_ids = fields.One2many(
+        "dealer.service.record", "partner_id", string="Service Visits"
+    )
+    dealer_service_count = fields.Integer(
+        string="Service Visits Count", compute="_compute_dealer_history"
+    )
+    dealer_sales_spend = fields.Monetary(
+        string="Lifetime Sales",
+        compute="_compute_dealer_history",
+        currency_field="dealer_currency_id",
+    )
+    dealer_service_spend = fields.Monetary(
+        string="Lifetime Service Spend",
+        compute="_compute_dealer_history",
+        currency_field="dealer_currency_id",
+    )
+    dealer_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_dealer_history", string="History Currency"
+    )
 
     vehicle_ids = fields.One2many("dealer.vehicle", "owner_id", string="Vehicles")
     vehicle_ownership_ids = fields.One2many(
@@ -95,6 +117,44 @@ class ResPartner(models.Model):
         for partner in self:
             partner.vehicle_count = current.get(partner, 0)
             partner.past_vehicle_count = past.get(partner, 0)
+
+    def _compute_dealer_history(self):
+        """Counts and lifetime spend over the whole set in three grouped queries."""
+        partners = self.with_context(active_test=False)
+        services = {
+            partner: (count, amount)
+            for partner, count, amount in self.env["dealer.service.record"]._read_group(
+                [("partner_id", "in", partners.ids), ("state", "=", "done")],
+                ["partner_id"],
+                ["__count", "amount:sum"],
+            )
+        }
+        all_services = dict(
+            self.env["dealer.service.record"]._read_group(
+                [("partner_id", "in", partners.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        sales = dict(
+            self.env["sale.order"]._read_group(
+                [("partner_id", "in", partners.ids), ("state", "=", "sale")],
+                ["partner_id"],
+                ["amount_total:sum"],
+            )
+        )
+        for partner in self:
+            partner.dealer_service_count = all_services.get(partner, 0)
+            partner.dealer_service_spend = services.get(partner, (0, 0.0))[1]
+            partner.dealer_sales_spend = sales.get(partner, 0.0)
+            partner.dealer_currency_id = self.env.company.currency_id
+
+    def action_view_dealer_services(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dealer_crm.dealer_service_record_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
 
     def action_view_vehicles(self):
         self.ensure_one()

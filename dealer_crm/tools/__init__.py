@@ -1,1 +1,2 @@
 from . import vin
+from . import service_due

@@ -1,0 +1,143 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+SERVICE_TYPES = [
+    ("maintenance", "Maintenance"),
+    ("repair", "Repair"),
+    ("warranty", "Warranty"),
+    ("recall", "Recall"),
+    ("inspection", "Inspection"),
+    ("bodywork", "Bodywork"),
+    ("other", "Other"),
+]
+
+
+class DealerServiceRecord(models.Model):
+    _name = "dealer.service.record"
+    _description = "Service Visit"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+    _dealer_partner_fields = ("partner_id",)
+    _dealer_personal_fields = ("customer_remarks",)
+    _dealer_date_field = "date"
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default=lambda self: _("New")
+    )
+    vehicle_id = fields.Many2one(
+        "dealer.vehicle", required=True, index=True, tracking=True, check_company=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        help="The vehicle's owner on the visit date; it stays with them after a transfer.",
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True, index=True)
+    odometer = fields.Float(tracking=True)
+    odometer_reading_id = fields.Many2one("dealer.vehicle.odometer", readonly=True, copy=False)
+    service_type = fields.Selection(
+        SERVICE_TYPES, required=True, default="maintenance", tracking=True
+    )
+    advisor_id = fields.Many2one(
+        "res.users", string="Service Advisor", default=lambda self: self.env.user, tracking=True
+    )
+    work_done = fields.Html()
+    customer_remarks = fields.Text()
+    amount = fields.Monetary(tracking=True)
+    currency_id = fields.Many2one(
+        "res.currency", required=True, default=lambda self: self.env.company.currency_id
+    )
+    sale_order_id = fields.Many2one("sale.order", tracking=True, check_company=True)
+    invoice_ids = fields.Many2many(related="sale_order_id.invoice_ids", string="Invoices")
+    state = fields.Selection(
+        [
+            ("scheduled", "Scheduled"),
+            ("in_progress", "In Progress"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="scheduled",
+        required=True,
+        tracking=True,
+        group_expand=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    _sql_constraints = [
+        ("odometer_check", "CHECK(odometer >= 0)", "An odometer reading cannot be negative."),
+        ("amount_check", "CHECK(amount >= 0)", "A service amount cannot be negative."),
+    ]
+
+    @api.depends("vehicle_id", "date")
+    def _compute_partner_id(self):
+        for record in self:
+            if record.vehicle_id and record.date:
+                record.partner_id = (
+                    record.vehicle_id._owner_at(record.date) or record.vehicle_id.owner_id
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("dealer.service.record") or _(
+                    "New"
+                )
+        records = super().create(vals_list)
+        records._sync_odometer()
+        records.filtered(lambda r: r.state == "done")._on_done()
+        return records
+
+    def write(self, vals):
+        newly_done = (
+            self.filtered(lambda r: r.state != "done")
+            if vals.get("state") == "done"
+            else self.browse()
+        )
+        res = super().write(vals)
+        if {"odometer", "date", "vehicle_id"} & set(vals):
+            self._sync_odometer()
+        newly_done._on_done()
+        return res
+
+    def action_start(self):
+        self.write({"state": "in_progress"})
+
+    def action_done(self):
+        for record in self:
+            if record.state == "cancelled":
+                raise UserError(_("A cancelled visit cannot be completed; schedule a new one."))
+        self.write({"state": "done"})
+
+    def action_cancel(self):
+        if any(r.state == "done" for r in self):
+            raise UserError(_("A completed visit cannot be cancelled: it is part of the history."))
+        self.write({"state": "cancelled"})
+
+    def _sync_odometer(self):
+        """Record the visit's reading in the vehicle's odometer log."""
+        Reading = self.env["dealer.vehicle.odometer"]
+        for record in self.filtered("odometer"):
+            vals = {
+                "vehicle_id": record.vehicle_id.id,
+                "date": record.date,
+                "value": record.odometer,
+                "source": "service",
+            }
+            if record.odometer_reading_id:
+                record.odometer_reading_id.write(vals)
+            else:
+                record.odometer_reading_id = Reading.create(vals)
+
+    def _on_done(self):
+        """Follow-up steps after a service visit."""
+        self.env["dealer.followup.step"]._schedule("service_done", self)

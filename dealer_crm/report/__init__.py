@@ -1,0 +1,1 @@
+from . import dealer_vehicle_call_list
