@@ -33,7 +33,15 @@ def _declared_models():
                     for target in stmt.targets:
                         if isinstance(target, ast.Name):
                             attrs[target.id] = stmt.value.value
-            if "_name" in attrs:
+            inherits = set()
+            for stmt in node.body:
+                if (
+                    isinstance(stmt, ast.Assign)
+                    and any(getattr(t, "id", None) == "_inherit" for t in stmt.targets)
+                    and isinstance(stmt.value, ast.List)
+                ):
+                    inherits = {e.value for e in stmt.value.elts if isinstance(e, ast.Constant)}
+            if "_name" in attrs and attrs["_name"] not in inherits:
                 models[attrs["_name"]] = path.relative_to(ADDON)
     return models
 

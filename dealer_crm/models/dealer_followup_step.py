@@ -10,6 +10,19 @@ DEPARTMENT_GROUPS = {
 }
 
 
+def department_user(env, department, company, preferred=None):
+    """``preferred`` if they work in ``department``, else its first member in ``company``."""
+    group_xmlid = DEPARTMENT_GROUPS[department]
+    if preferred and preferred.has_group(group_xmlid):
+        return preferred
+    members = env.ref(group_xmlid).users.filtered(
+        lambda u: u.active and not u.share and company in u.company_ids
+    )
+    # a department member before a manager, who belongs to every department
+    members = members.sorted(lambda u: (u.has_group("dealer_crm.group_manager"), u.id))
+    return members[:1] or preferred or env.user
+
+
 class DealerFollowupStep(models.Model):
     _name = "dealer.followup.step"
     _description = "Follow-up Procedure Step"

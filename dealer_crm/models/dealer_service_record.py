@@ -16,7 +16,7 @@ SERVICE_TYPES = [
 class DealerServiceRecord(models.Model):
     _name = "dealer.service.record"
     _description = "Service Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "dealer.interaction.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
     _dealer_partner_fields = ("partner_id",)
@@ -108,6 +108,14 @@ class DealerServiceRecord(models.Model):
             self._sync_odometer()
         newly_done._on_done()
         return res
+
+    def _dealer_interaction_defaults(self):
+        return {
+            "partner_id": self.partner_id.id,
+            "vehicle_id": self.vehicle_id.id,
+            "service_record_id": self.id,
+            "subject": self.name,
+        }
 
     def action_start(self):
         self.write({"state": "in_progress"})

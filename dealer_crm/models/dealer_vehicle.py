@@ -21,7 +21,7 @@ OWNERSHIP_ORIGINS = [
 class DealerVehicle(models.Model):
     _name = "dealer.vehicle"
     _description = "Customer Vehicle"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "dealer.interaction.mixin"]
     _order = "brand_id, model_id, license_plate, id"
     _check_company_auto = True
     _dealer_partner_fields = ("owner_id",)
@@ -374,6 +374,9 @@ class DealerVehicle(models.Model):
         action["domain"] = [("vehicle_id", "=", self.id)]
         action["context"] = {"default_vehicle_id": self.id}
         return action
+
+    def _dealer_interaction_defaults(self):
+        return {"partner_id": self.owner_id.id, "vehicle_id": self.id}
 
     def action_view_services(self):
         self.ensure_one()

@@ -9,6 +9,8 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .dealer_interaction import CHANNELS
+
 _logger = logging.getLogger(__name__)
 
 PARTNER_PERSONAL_FIELDS = (
@@ -66,6 +68,43 @@ class ResPartner(models.Model):
     )
     dealer_consent_ids = fields.One2many("dealer.consent", "partner_id", string="Consents")
     dealer_anonymized = fields.Boolean(string="Anonymised", readonly=True, copy=False)
+    # Customer 360: who they are and how they like to be served
+    dealer_customer_type = fields.Selection(
+        [
+            ("private", "Private customer"),
+            ("business", "Business"),
+            ("fleet", "Fleet"),
+            ("prospect", "Prospect"),
+        ],
+        string="Customer Type",
+        tracking=True,
+    )
+    dealer_preferred_channel = fields.Selection(CHANNELS, string="Preferred Channel", tracking=True)
+    dealer_preferred_time = fields.Selection(
+        [
+            ("morning", "Morning"),
+            ("afternoon", "Afternoon"),
+            ("evening", "Evening"),
+            ("weekend", "Weekend"),
+        ],
+        string="Preferred Time",
+        tracking=True,
+    )
+    dealer_special_requests = fields.Text(string="Special Requests", tracking=True)
+    dealer_need_ids = fields.Many2many("dealer.need.tag", string="Needs")
+    dealer_last_verified_date = fields.Date(
+        string="Details Verified On",
+        tracking=True,
+        help="When the customer last confirmed their details were current.",
+    )
+    dealer_interaction_ids = fields.One2many(
+        "dealer.interaction", "partner_id", string="Interactions"
+    )
+    dealer_interaction_count = fields.Integer(compute="_compute_dealer_interaction_count")
+    dealer_promise_ids = fields.One2many("dealer.promise", "partner_id", string="Promises")
+    dealer_timeline_ids = fields.One2many(
+        "dealer.customer.timeline", "partner_id", string="Timeline"
+    )
     dealer_last_reminder_date = fields.Date(
         string="Last Service Reminder", readonly=True, copy=False
     )
@@ -151,6 +190,35 @@ class ResPartner(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dealer_crm.dealer_service_record_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def _compute_dealer_interaction_count(self):
+        counts = dict(
+            self.env["dealer.interaction"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.dealer_interaction_count = counts.get(partner, 0)
+
+    def action_dealer_log_interaction(self):
+        self.ensure_one()
+        return self.env["dealer.interaction"]._log_action({"partner_id": self.id})
+
+    def action_dealer_refer(self):
+        self.ensure_one()
+        return self.env["dealer.interaction"]._refer_action(self, self.id)
+
+    def action_dealer_verified(self):
+        self.write({"dealer_last_verified_date": fields.Date.context_today(self)})
+
+    def action_dealer_view_interactions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dealer_crm.dealer_interaction_action"
         )
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}

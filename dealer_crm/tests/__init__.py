@@ -2,3 +2,4 @@ from . import test_security_groups
 from . import test_dealer_vehicle
 from . import test_personal_data
 from . import test_service
+from . import test_customer_360

@@ -1,3 +1,4 @@
 from . import dealer_vehicle_transfer
 from . import dealer_access_export
 from . import dealer_partner_anonymize
+from . import dealer_referral

@@ -1,0 +1,170 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+
+from .dealer_followup_step import DEPARTMENT_GROUPS
+
+CHANNELS = [
+    ("visit", "Face-to-face visit"),
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("letter", "Letter"),
+    ("sms", "SMS"),
+    ("whatsapp", "WhatsApp"),
+    ("facebook", "Facebook"),
+    ("twitter", "X/Twitter"),
+    ("survey", "Survey"),
+    ("website", "Website"),
+]
+DEPARTMENTS = [
+    ("sales", "Sales"),
+    ("service", "Service"),
+    ("customer_relations", "Customer Relations"),
+]
+
+
+def user_department(user):
+    """The department a staff member records for, by their group (None for others)."""
+    for department in ("customer_relations", "service", "sales"):
+        if user.has_group(DEPARTMENT_GROUPS[department]) and not user.has_group(
+            "dealer_crm.group_manager"
+        ):
+            return department
+    for department in ("sales", "service", "customer_relations"):
+        if user.has_group(DEPARTMENT_GROUPS[department]):
+            return department
+    return None
+
+
+class DealerInteraction(models.Model):
+    _name = "dealer.interaction"
+    _description = "Customer Interaction"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+    _dealer_partner_fields = ("partner_id",)
+    _dealer_personal_fields = ("summary", "subject")
+    _dealer_date_field = "date"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True
+    )
+    vehicle_id = fields.Many2one("dealer.vehicle", index=True, check_company=True)
+    channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
+    direction = fields.Selection(
+        [("inbound", "Inbound"), ("outbound", "Outbound")], required=True, default="inbound"
+    )
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    user_id = fields.Many2one(
+        "res.users", string="Staff Member", required=True, default=lambda self: self.env.user
+    )
+    department = fields.Selection(
+        DEPARTMENTS,
+        compute="_compute_department",
+        store=True,
+        readonly=False,
+        required=True,
+        precompute=True,
+    )
+    subject = fields.Char(required=True)
+    summary = fields.Html()
+    outcome = fields.Selection(
+        [
+            ("information", "Information given"),
+            ("quotation", "Quotation given"),
+            ("verified", "Quotation confirmed with the customer"),
+            ("appointment", "Appointment booked"),
+            ("complaint", "Complaint raised"),
+            ("no_answer", "No answer"),
+            ("other", "Other"),
+        ],
+        tracking=True,
+    )
+    lead_id = fields.Many2one("crm.lead", string="Enquiry", index="btree_not_null")
+    sale_order_id = fields.Many2one("sale.order", index="btree_not_null", check_company=True)
+    ticket_id = fields.Many2one("helpdesk.ticket", index="btree_not_null")
+    service_record_id = fields.Many2one(
+        "dealer.service.record", string="Service Visit", index="btree_not_null", check_company=True
+    )
+    followup_date = fields.Date(
+        string="Follow Up On", help="Schedules a follow-up activity for the staff member."
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    @api.depends("user_id")
+    def _compute_department(self):
+        for interaction in self:
+            interaction.department = (
+                user_department(interaction.user_id)
+                or interaction.department
+                or "customer_relations"
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        interactions = super().create(vals_list)
+        activity_type = self.env.ref("mail.mail_activity_data_call")
+        for interaction in interactions.filtered("followup_date"):
+            interaction.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=_("Follow up: %s", interaction.subject),
+                date_deadline=interaction.followup_date,
+                user_id=interaction.user_id.id,
+            )
+        if self.env.context.get("dealer_confirm_order"):
+            verified = interactions.filtered(
+                lambda i: i.outcome == "verified" and i.sale_order_id.state in ("draft", "sent")
+            )
+            verified.sale_order_id.action_confirm()
+        return interactions
+
+    @api.model
+    def _log_action(self, defaults):
+        """The two-click 'Log Interaction' form, pre-filled with ``defaults``."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Log Interaction"),
+            "res_model": "dealer.interaction",
+            "view_mode": "form",
+            "views": [(self.env.ref("dealer_crm.dealer_interaction_view_form_quick").id, "form")],
+            "target": "new",
+            "context": {f"default_{k}": v for k, v in defaults.items() if v},
+        }
+
+    @api.model
+    def _refer_action(self, record, partner_id):
+        """The 'Refer to a Department' wizard about ``record``."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Refer to a Department"),
+            "res_model": "dealer.referral",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": partner_id,
+                "default_res_model": record._name,
+                "default_res_id": record.id,
+            },
+        }
+
+
+class DealerInteractionMixin(models.AbstractModel):
+    """Adds 'Log Interaction' to a record: two clicks, pre-filled from the record."""
+
+    _name = "dealer.interaction.mixin"
+    _description = "Log Interaction From a Record"
+
+    def _dealer_interaction_defaults(self):
+        """{field: value} that a new interaction takes from this record."""
+        return {}
+
+    def action_dealer_log_interaction(self):
+        self.ensure_one()
+        return self.env["dealer.interaction"]._log_action(self._dealer_interaction_defaults())
+
+    def action_dealer_refer(self):
+        self.ensure_one()
+        return self.env["dealer.interaction"]._refer_action(
+            self, self._dealer_interaction_defaults().get("partner_id")
+        )

@@ -1,0 +1,113 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class DealerPromise(models.Model):
+    _name = "dealer.promise"
+    _description = "Promise to a Customer"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "state, date_due, id"
+    _dealer_partner_fields = ("partner_id",)
+    _dealer_personal_fields = ("note",)
+    _dealer_date_field = "date_due"
+
+    name = fields.Char(string="What Was Promised", required=True, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Promised By",
+        required=True,
+        default=lambda self: self.env.user,
+        tracking=True,
+    )
+    date_due = fields.Date(string="Due", required=True, tracking=True, index=True)
+    state = fields.Selection(
+        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken")],
+        default="open",
+        required=True,
+        tracking=True,
+    )
+    date_kept = fields.Date(readonly=True, tracking=True)
+    kept_on_time = fields.Boolean(compute="_compute_kept_on_time", store=True)
+    on_time_score = fields.Integer(
+        string="Kept on Time (%)",
+        compute="_compute_kept_on_time",
+        store=True,
+        aggregator="avg",
+        help="100 for a promise kept on time, 0 for one kept late or broken: its average is "
+        "the share of promises kept on time.",
+    )
+    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    escalated = fields.Boolean(readonly=True, copy=False)
+    interaction_id = fields.Many2one("dealer.interaction", string="Made During")
+    note = fields.Text()
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    @api.depends("state", "date_kept", "date_due")
+    def _compute_kept_on_time(self):
+        for promise in self:
+            on_time = promise.state == "kept" and promise.date_kept <= promise.date_due
+            promise.kept_on_time = on_time
+            promise.on_time_score = 100 if on_time else 0
+
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for promise in self:
+            promise.is_overdue = promise.state == "open" and promise.date_due < today
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Search overdue promises with 'is set' or 'is not set'."))
+        domain = [("state", "=", "open"), ("date_due", "<", fields.Date.context_today(self))]
+        return domain if (operator == "=") == value else ["!", "&", *domain]
+
+    def action_kept(self):
+        self.write({"state": "kept", "date_kept": fields.Date.context_today(self)})
+
+    def action_broken(self):
+        self.write({"state": "broken"})
+
+    def action_reopen(self):
+        self.write({"state": "open", "date_kept": False})
+
+    @api.model
+    def _kept_on_time_rate(self, domain=None):
+        """Share (%) of closed promises kept on time, over ``domain``."""
+        closed = (domain or []) + [("state", "in", ("kept", "broken"))]
+        [(rate,)] = self._read_group(closed, [], ["on_time_score:avg"])
+        return rate or 0.0
+
+    @api.model
+    def _cron_escalate_overdue(self, batch_size=500):
+        """Flag overdue open promises and escalate each once to a manager."""
+        promises = self.search(
+            [("is_overdue", "=", True), ("escalated", "=", False)], limit=batch_size
+        )
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        managers = self.env.ref("dealer_crm.group_manager").users.filtered(
+            lambda u: u.active and not u.share
+        )
+        for promise in promises:
+            manager = managers.filtered(lambda u, p=promise: p.company_id in u.company_ids).sorted(
+                "id"
+            )[:1]
+            promise.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=_("Overdue promise to %s", promise.partner_id.display_name),
+                note=_(
+                    "%(who)s promised: %(what)s (due %(due)s)",
+                    who=promise.user_id.name,
+                    what=promise.name,
+                    due=fields.Date.to_string(promise.date_due),
+                ),
+                user_id=(manager or self.env.user).id,
+            )
+        promises.write({"escalated": True})
+        remaining = self.search_count([("is_overdue", "=", True), ("escalated", "=", False)])
+        self.env["ir.cron"]._notify_progress(done=len(promises), remaining=remaining)
+        return promises

@@ -1,0 +1,47 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+
+from ..models.dealer_followup_step import department_user
+from ..models.dealer_interaction import DEPARTMENTS
+
+
+class DealerReferral(models.TransientModel):
+    _name = "dealer.referral"
+    _description = "Refer a Customer Matter to a Department"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True)
+    res_model = fields.Char(string="About Model")
+    res_id = fields.Many2oneReference(string="About Record", model_field="res_model")
+    department = fields.Selection(DEPARTMENTS, required=True)
+    user_id = fields.Many2one(
+        "res.users", string="Colleague", help="Leave empty for the department's first member."
+    )
+    note = fields.Html(string="Context", required=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        context = self.env.context
+        if context.get("active_model") and context.get("active_id") and "res_model" in fields_list:
+            values.setdefault("res_model", context["active_model"])
+            values.setdefault("res_id", context["active_id"])
+        return values
+
+    def action_refer(self):
+        self.ensure_one()
+        target = self.partner_id
+        if self.res_model and self.res_id:
+            target = self.env[self.res_model].browse(self.res_id).exists() or target
+        company = getattr(target, "company_id", False) or self.env.company
+        user = department_user(self.env, self.department, company, self.user_id)
+        activity = target.activity_schedule(
+            act_type_xmlid="mail.mail_activity_data_todo",
+            summary=_(
+                "Referred by %(who)s: %(customer)s",
+                who=self.env.user.name,
+                customer=self.partner_id.display_name,
+            ),
+            note=self.note,
+            user_id=user.id,
+        )
+        return activity
