@@ -15,6 +15,8 @@ from . import dealer_customer_timeline
 from . import res_partner
 from . import sale_order
 from . import crm_lead
+from . import dealer_complaint_severity
+from . import helpdesk_ticket_team
 from . import helpdesk_ticket
 from . import loyalty_card
 from . import res_config_settings

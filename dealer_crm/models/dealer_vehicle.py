@@ -100,6 +100,8 @@ class DealerVehicle(models.Model):
     )
     service_ids = fields.One2many("dealer.service.record", "vehicle_id", string="Service Visits")
     service_count = fields.Integer(compute="_compute_counts")
+    ticket_ids = fields.One2many("helpdesk.ticket", "dealer_vehicle_id", string="Tickets")
+    ticket_count = fields.Integer(compute="_compute_counts")
     last_service_date = fields.Date(compute="_compute_next_service", store=True)
     next_service_date = fields.Date(
         compute="_compute_next_service",
@@ -156,6 +158,12 @@ class DealerVehicle(models.Model):
             for field, model in (
                 ("ownership_count", "dealer.vehicle.ownership"),
                 ("service_count", "dealer.service.record"),
+            )
+        }
+        counts["ticket_count"] = {
+            vehicle: count
+            for vehicle, count in self.env["helpdesk.ticket"]._read_group(
+                [("dealer_vehicle_id", "in", self.ids)], ["dealer_vehicle_id"], ["__count"]
             )
         }
         for vehicle in self:
@@ -378,6 +386,16 @@ class DealerVehicle(models.Model):
     def _dealer_interaction_defaults(self):
         return {"partner_id": self.owner_id.id, "vehicle_id": self.id}
 
+    def action_view_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("dealer_crm.helpdesk_ticket_action")
+        action["domain"] = [("dealer_vehicle_id", "=", self.id)]
+        action["context"] = {
+            "default_dealer_vehicle_id": self.id,
+            "default_partner_id": self.owner_id.id,
+        }
+        return action
+
     def action_view_services(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -400,10 +418,13 @@ class DealerVehicle(models.Model):
         )
         with_history = {vehicle for vehicle, count in ownership if count > 1}
         with_history |= {vehicle for (vehicle,) in readings}
-        services = self.env["dealer.service.record"]._read_group(
-            [("vehicle_id", "in", self.ids)], ["vehicle_id"]
-        )
-        with_history |= {vehicle for (vehicle,) in services}
+        for model, field in (
+            ("dealer.service.record", "vehicle_id"),
+            ("dealer.interaction", "vehicle_id"),
+            ("helpdesk.ticket", "dealer_vehicle_id"),
+        ):
+            linked = self.env[model].sudo()._read_group([(field, "in", self.ids)], [field])
+            with_history |= {vehicle for (vehicle,) in linked}
         return self.filtered(lambda v: v in with_history or v.sale_order_id)
 
     def _owner_at(self, date):

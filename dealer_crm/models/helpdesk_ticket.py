@@ -1,12 +1,291 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class HelpdeskTicket(models.Model):
     _inherit = ["helpdesk.ticket", "dealer.interaction.mixin"]
     _name = "helpdesk.ticket"
     _dealer_partner_fields = ("partner_id",)
-    _dealer_personal_fields = ("partner_name", "partner_email")
+    _dealer_personal_fields = ("partner_name", "partner_email", "dealer_satisfaction_comment")
+
+    dealer_feedback_kind = fields.Selection(
+        [
+            ("complaint", "Complaint"),
+            ("enquiry", "Enquiry"),
+            ("compliment", "Compliment"),
+            ("suggestion", "Suggestion"),
+        ],
+        string="Feedback Kind",
+        default="complaint",
+        tracking=True,
+        index=True,
+    )
+    dealer_severity_id = fields.Many2one(
+        "dealer.complaint.severity", string="Severity", tracking=True
+    )
+    dealer_vehicle_id = fields.Many2one("dealer.vehicle", string="Vehicle", index="btree_not_null")
+    dealer_sale_order_id = fields.Many2one("sale.order", string="Sale Order")
+    dealer_service_record_id = fields.Many2one("dealer.service.record", string="Service Visit")
+    dealer_root_cause_id = fields.Many2one(
+        "dealer.complaint.root.cause", string="Root Cause", tracking=True
+    )
+    dealer_resolution = fields.Html(string="Resolution")
+    dealer_action_type = fields.Selection(
+        [("corrective", "Corrective"), ("preventive", "Preventive")],
+        string="Action Type",
+        tracking=True,
+    )
+    dealer_responsible_party = fields.Selection(
+        [
+            ("dealer", "Dealer"),
+            ("manufacturer", "Manufacturer"),
+            ("supplier", "Supplier"),
+            ("customer", "Customer"),
+        ],
+        string="Responsible Party",
+        tracking=True,
+    )
+    dealer_contact_date = fields.Datetime(
+        string="Customer Contacted On",
+        tracking=True,
+        help="When the complaint was clarified and confirmed with the customer.",
+    )
+    dealer_contact_user_id = fields.Many2one("res.users", string="Contacted By", tracking=True)
+    dealer_customer_confirmed = fields.Boolean(
+        string="Customer Confirms Resolution",
+        tracking=True,
+        help="The customer confirmed the response meets their expectations.",
+    )
+    dealer_satisfaction = fields.Selection(
+        [
+            ("1", "1 - Very dissatisfied"),
+            ("2", "2 - Dissatisfied"),
+            ("3", "3 - Neutral"),
+            ("4", "4 - Satisfied"),
+            ("5", "5 - Very satisfied"),
+        ],
+        string="Satisfaction",
+        tracking=True,
+    )
+    dealer_satisfaction_comment = fields.Text(string="Satisfaction Comment")
+    dealer_low_satisfaction_followup = fields.Boolean(readonly=True, copy=False)
+    # Service levels
+    dealer_first_response_date = fields.Datetime(string="First Response", readonly=True, copy=False)
+    dealer_paused_hours = fields.Float(readonly=True, copy=False)
+    dealer_paused_since = fields.Datetime(readonly=True, copy=False)
+    dealer_response_deadline = fields.Datetime(
+        string="Respond By", compute="_compute_dealer_deadlines", store=True
+    )
+    dealer_resolution_deadline = fields.Datetime(
+        string="Resolve By", compute="_compute_dealer_deadlines", store=True
+    )
+    dealer_resolution_remaining = fields.Float(
+        string="Working Hours Left",
+        compute="_compute_dealer_resolution_remaining",
+        help="Working hours left before the resolution deadline (negative once breached).",
+    )
+    dealer_sla_breached = fields.Boolean(
+        string="SLA Breached", readonly=True, copy=False, index=True
+    )
+    dealer_escalated_response = fields.Boolean(readonly=True, copy=False)
+    dealer_escalated_resolution = fields.Boolean(readonly=True, copy=False)
+
+    def _dealer_calendar(self):
+        self.ensure_one()
+        return (
+            self.team_id.resource_calendar_id
+            or self.company_id.resource_calendar_id
+            or self.env.company.resource_calendar_id
+        )
+
+    @api.depends(
+        "create_date", "dealer_severity_id", "dealer_paused_hours", "team_id.resource_calendar_id"
+    )
+    def _compute_dealer_deadlines(self):
+        for ticket in self:
+            severity, start = ticket.dealer_severity_id, ticket.create_date
+            calendar = ticket._dealer_calendar() if severity and start else None
+            if not calendar:
+                ticket.dealer_response_deadline = ticket.dealer_resolution_deadline = False
+                continue
+            ticket.dealer_response_deadline = calendar.plan_hours(severity.response_hours, start)
+            ticket.dealer_resolution_deadline = calendar.plan_hours(
+                severity.resolution_hours + ticket.dealer_paused_hours, start
+            )
+
+    def _compute_dealer_resolution_remaining(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            deadline = ticket.dealer_resolution_deadline
+            if not deadline or ticket.closed:
+                ticket.dealer_resolution_remaining = 0
+                continue
+            calendar = ticket._dealer_calendar()
+            at = ticket.dealer_paused_since or now
+            if at <= deadline:
+                hours = calendar.get_work_hours_count(at, deadline, compute_leaves=False)
+            else:
+                hours = -calendar.get_work_hours_count(deadline, at, compute_leaves=False)
+            ticket.dealer_resolution_remaining = hours
+
+    @api.constrains("stage_id", "dealer_resolution", "dealer_contact_date")
+    def _check_complaint_closure(self):
+        for ticket in self:
+            if ticket.dealer_feedback_kind != "complaint" or not ticket.stage_id.closed:
+                continue
+            if not ticket.dealer_contact_date:
+                raise ValidationError(
+                    _(
+                        "Complaint %s cannot be closed before the customer contact that clarified "
+                        "and confirmed it is recorded (date and staff).",
+                        ticket.display_name,
+                    )
+                )
+            if not (ticket.dealer_resolution and ticket.dealer_resolution.striptags().strip()):
+                raise ValidationError(
+                    _("Complaint %s cannot be closed without a resolution.", ticket.display_name)
+                )
+
+    def write(self, vals):
+        if "stage_id" in vals:
+            self._dealer_track_pause(self.env["helpdesk.ticket.stage"].browse(vals["stage_id"]))
+        if vals.get("dealer_contact_date"):
+            vals.setdefault("dealer_contact_user_id", self.env.user.id)
+        res = super().write(vals)
+        if {"stage_id", "dealer_satisfaction"} & set(vals):
+            self._dealer_low_satisfaction_followup()
+        if vals.get("dealer_contact_date"):
+            self.filtered(lambda t: not t.dealer_first_response_date).write(
+                {"dealer_first_response_date": vals["dealer_contact_date"]}
+            )
+        return res
+
+    def _dealer_track_pause(self, new_stage):
+        """Stop the SLA clocks in a 'waiting on the customer' stage, restart them after."""
+        now = fields.Datetime.now()
+        for ticket in self:
+            if ticket.dealer_paused_since and not new_stage.dealer_waiting_customer:
+                paused = ticket._dealer_calendar().get_work_hours_count(
+                    ticket.dealer_paused_since, now, compute_leaves=False
+                )
+                ticket.write(
+                    {
+                        "dealer_paused_hours": ticket.dealer_paused_hours + paused,
+                        "dealer_paused_since": False,
+                    }
+                )
+            elif new_stage.dealer_waiting_customer and not ticket.dealer_paused_since:
+                ticket.dealer_paused_since = now
+
+    def _dealer_low_satisfaction_followup(self):
+        """A closed complaint scored 2 or lower opens a follow-up for a manager."""
+        unhappy = self.filtered(
+            lambda t: (
+                t.closed
+                and t.dealer_satisfaction in ("1", "2")
+                and not t.dealer_low_satisfaction_followup
+            )
+        )
+        for ticket in unhappy:
+            ticket.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_call",
+                summary=_("Low satisfaction (%s/5): call the customer", ticket.dealer_satisfaction),
+                note=ticket.dealer_satisfaction_comment,
+                user_id=ticket._dealer_manager().id,
+            )
+        unhappy.write({"dealer_low_satisfaction_followup": True})
+
+    def _dealer_manager(self):
+        managers = self.env.ref("dealer_crm.group_manager").users.filtered(
+            lambda u: u.active and not u.share and self.company_id in u.company_ids
+        )
+        return (
+            self.team_id.user_id if self.team_id.user_id in managers else managers.sorted("id")[:1]
+        ) or self.env.user
+
+    def _dealer_reopen_stage(self):
+        self.ensure_one()
+        stages = (
+            self.team_id._get_applicable_stages()
+            if self.team_id
+            else self.env["helpdesk.ticket.stage"].search([])
+        )
+        return stages.filtered(lambda s: not s.closed and not s.dealer_waiting_customer).sorted(
+            "sequence"
+        )[:1]
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        author = message.author_id
+        users = author.with_context(active_test=False).user_ids
+        is_staff = any(not u.share for u in users)
+        if message.message_type in ("email", "comment") and not message.is_internal:
+            for ticket in self:
+                if is_staff and not ticket.dealer_first_response_date:
+                    ticket.dealer_first_response_date = message.date
+                elif not is_staff and ticket.closed and (author == ticket.partner_id or not users):
+                    # the customer replied to a closed ticket: it opens again
+                    stage = ticket._dealer_reopen_stage()
+                    if stage:
+                        ticket.sudo().write({"stage_id": stage.id})
+        return message
+
+    @api.model
+    def _cron_dealer_sla_escalation(self, batch_size=500):
+        """Escalate each SLA breach once: an activity for the manager, the ticket flagged."""
+        now = fields.Datetime.now()
+        open_running = [("closed", "=", False), ("dealer_paused_since", "=", False)]
+        domains = {
+            "dealer_escalated_response": open_running
+            + [
+                ("dealer_first_response_date", "=", False),
+                ("dealer_escalated_response", "=", False),
+                ("dealer_response_deadline", "<", now),
+            ],
+            "dealer_escalated_resolution": open_running
+            + [
+                ("dealer_escalated_resolution", "=", False),
+                ("dealer_resolution_deadline", "<", now),
+            ],
+        }
+        labels = {
+            "dealer_escalated_response": _("first response"),
+            "dealer_escalated_resolution": _("resolution"),
+        }
+        done = self.browse()
+        for flag, domain in domains.items():
+            tickets = self.search(domain, limit=batch_size)
+            for ticket in tickets:
+                ticket.activity_schedule(
+                    act_type_xmlid="mail.mail_activity_data_todo",
+                    summary=_("SLA breached: %s overdue", labels[flag]),
+                    user_id=ticket._dealer_manager().id,
+                )
+            tickets.write({flag: True, "dealer_sla_breached": True})
+            done |= tickets
+        remaining = sum(self.search_count(domain) for domain in domains.values())
+        self.env["ir.cron"]._notify_progress(done=len(done), remaining=remaining)
+        response, resolution = done, self.browse()
+        return response | resolution
+
+    def _dealer_backdate(self, when):
+        """Date these tickets at ``when`` (historic complaints taken from an old system)."""
+        when = fields.Datetime.to_datetime(when)
+        self.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET create_date = %s WHERE id IN %s", (when, tuple(self.ids))
+        )
+        self.invalidate_recordset(["create_date"])
+        self.env.add_to_compute(self._fields["dealer_response_deadline"], self)
+        self.env.add_to_compute(self._fields["dealer_resolution_deadline"], self)
+        self.flush_recordset()
 
     def _dealer_interaction_defaults(self):
-        return {"partner_id": self.partner_id.id, "ticket_id": self.id, "subject": self.name}
+        return {
+            "partner_id": self.partner_id.id,
+            "ticket_id": self.id,
+            "subject": self.name,
+            "vehicle_id": self.dealer_vehicle_id.id,
+        }

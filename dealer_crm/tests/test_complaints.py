@@ -1,0 +1,234 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime
+
+from odoo import Command
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import freeze_time, tagged
+
+from .common import DealerCrmCase
+
+
+@tagged("post_install", "-at_install")
+class TestComplaints(DealerCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Dealer 9-17",
+                "tz": "UTC",
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"Day {d}",
+                            "dayofweek": str(d),
+                            "hour_from": 9,
+                            "hour_to": 17,
+                            "day_period": "morning",
+                        }
+                    )
+                    for d in range(5)
+                ],
+            }
+        )
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {"name": "CR test team", "resource_calendar_id": cls.calendar.id}
+        )
+        cls.severity = cls.env["dealer.complaint.severity"].create(
+            {"name": "Test", "response_hours": 4, "resolution_hours": 16}
+        )
+        cls.stage_new = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new")
+        cls.stage_progress = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+        cls.stage_waiting = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting")
+        cls.stage_done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+
+    def _complaint(self, created=None, **vals):
+        ticket = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Scratched door",
+                "description": "Scratch on delivery",
+                "partner_id": self.customer.id,
+                "team_id": self.team.id,
+                "dealer_feedback_kind": "complaint",
+                "dealer_severity_id": self.severity.id,
+                **vals,
+            }
+        )
+        if created:
+            ticket._dealer_backdate(created)
+        return ticket
+
+    # Service levels -------------------------------------------------
+    def test_deadline_over_a_weekend(self):
+        friday = datetime(2026, 11, 20, 15, 0)
+        ticket = self._complaint(created=friday)
+        # 2 hours on Friday, then Monday from 9:00
+        self.assertEqual(ticket.dealer_response_deadline, datetime(2026, 11, 23, 11, 0))
+        # 2 on Friday + 8 on Monday + 6 on Tuesday
+        self.assertEqual(ticket.dealer_resolution_deadline, datetime(2026, 11, 24, 15, 0))
+
+    def test_deadline_counts_from_the_next_working_hour(self):
+        saturday = datetime(2026, 11, 21, 10, 0)
+        ticket = self._complaint(created=saturday)
+        self.assertEqual(ticket.dealer_response_deadline, datetime(2026, 11, 23, 13, 0))
+        evening = datetime(2026, 11, 23, 20, 0)
+        ticket = self._complaint(created=evening)
+        self.assertEqual(ticket.dealer_response_deadline, datetime(2026, 11, 24, 13, 0))
+
+    def test_clock_paused_while_waiting_on_the_customer(self):
+        ticket = self._complaint(created=datetime(2026, 11, 16, 9, 0))
+        self.assertEqual(ticket.dealer_resolution_deadline, datetime(2026, 11, 17, 17, 0))
+        with freeze_time("2026-11-16 13:00:00"):
+            ticket.stage_id = self.stage_waiting
+        self.assertEqual(ticket.dealer_paused_since, datetime(2026, 11, 16, 13, 0))
+        with freeze_time("2026-11-17 13:00:00"):
+            ticket.stage_id = self.stage_progress
+        self.assertEqual(ticket.dealer_paused_hours, 8)
+        self.assertFalse(ticket.dealer_paused_since)
+        self.assertEqual(ticket.dealer_resolution_deadline, datetime(2026, 11, 18, 17, 0))
+
+    def test_remaining_working_hours_shown(self):
+        ticket = self._complaint(created=datetime(2026, 11, 16, 9, 0))
+        with freeze_time("2026-11-17 09:00:00"):
+            ticket.invalidate_recordset(["dealer_resolution_remaining"])
+            self.assertEqual(ticket.dealer_resolution_remaining, 8)
+        with freeze_time("2026-11-18 11:00:00"):
+            ticket.invalidate_recordset(["dealer_resolution_remaining"])
+            self.assertEqual(ticket.dealer_resolution_remaining, -2)
+
+    def test_escalation_once_per_breach(self):
+        late = self._complaint(created=datetime(2020, 1, 6, 9, 0))
+        on_time = self._complaint()
+        escalated = self.env["helpdesk.ticket"]._cron_dealer_sla_escalation()
+        self.assertIn(late, escalated)
+        self.assertNotIn(on_time, escalated)
+        self.assertTrue(late.dealer_sla_breached)
+        self.assertTrue(late.dealer_escalated_response and late.dealer_escalated_resolution)
+        self.assertEqual(len(late.activity_ids), 2, "one for the response, one for the resolution")
+        self.assertTrue(late.activity_ids.user_id.has_group("dealer_crm.group_manager"))
+        self.env["helpdesk.ticket"]._cron_dealer_sla_escalation()
+        self.assertEqual(len(late.activity_ids), 2, "each breach is escalated once")
+
+    def test_answered_ticket_is_not_escalated_for_response(self):
+        ticket = self._complaint(created=datetime(2020, 1, 6, 9, 0))
+        ticket.message_post(
+            body="We are looking into it", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        self.assertTrue(ticket.dealer_first_response_date)
+        self.env["helpdesk.ticket"]._cron_dealer_sla_escalation()
+        self.assertFalse(ticket.dealer_escalated_response)
+        self.assertTrue(ticket.dealer_escalated_resolution)
+
+    # Closing rules --------------------------------------------------
+    def test_closing_refused_without_contact_or_resolution(self):
+        ticket = self._complaint()
+        with self.assertRaisesRegex(ValidationError, "customer contact"), self.cr.savepoint():
+            ticket.stage_id = self.stage_done
+        ticket.dealer_contact_date = datetime(2026, 11, 20, 10, 0)
+        self.assertEqual(ticket.dealer_contact_user_id, self.env.user)
+        with self.assertRaisesRegex(ValidationError, "resolution"), self.cr.savepoint():
+            ticket.stage_id = self.stage_done
+        ticket.dealer_resolution = "<p>Door repainted free of charge</p>"
+        ticket.stage_id = self.stage_done
+        self.assertTrue(ticket.closed)
+
+    def test_compliment_closes_freely(self):
+        ticket = self._complaint(dealer_feedback_kind="compliment")
+        ticket.stage_id = self.stage_done
+        self.assertTrue(ticket.closed)
+
+    def _close(self, ticket, satisfaction):
+        ticket.write(
+            {
+                "dealer_contact_date": datetime(2026, 11, 20, 10, 0),
+                "dealer_resolution": "<p>Fixed</p>",
+                "dealer_satisfaction": satisfaction,
+                "stage_id": self.stage_done.id,
+            }
+        )
+
+    def test_low_satisfaction_opens_a_manager_followup(self):
+        unhappy, happy = self._complaint(), self._complaint()
+        self._close(unhappy, "2")
+        self._close(happy, "4")
+        self.assertEqual(len(unhappy.activity_ids), 1)
+        self.assertTrue(unhappy.activity_ids.user_id.has_group("dealer_crm.group_manager"))
+        self.assertFalse(happy.activity_ids)
+        unhappy.dealer_satisfaction = "1"
+        self.assertEqual(len(unhappy.activity_ids), 1, "one follow-up")
+
+    def test_customer_reply_reopens_a_closed_ticket(self):
+        ticket = self._complaint()
+        self._close(ticket, "4")
+        ticket.message_post(body="Thanks", message_type="comment", subtype_xmlid="mail.mt_comment")
+        self.assertTrue(ticket.closed, "a staff message does not reopen")
+        ticket.message_post(
+            body="The scratch is back",
+            message_type="email",
+            author_id=self.customer.id,
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertFalse(ticket.closed)
+        self.assertFalse(ticket.stage_id.dealer_waiting_customer)
+
+    def test_internal_notes_stay_internal(self):
+        ticket = self._complaint()
+        note = ticket.message_post(body="Advisor admits the mistake", subtype_xmlid="mail.mt_note")
+        self.assertTrue(note.is_internal or note.subtype_id.internal)
+        portal = self.env["res.users"].create(
+            {
+                "name": "Portal",
+                "login": "portal_cr",
+                "partner_id": self.customer.id,
+                "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+            }
+        )
+        visible = (
+            self.env["mail.message"]
+            .with_user(portal)
+            .search([("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)])
+        )
+        self.assertNotIn(note, visible)
+
+    # Access ---------------------------------------------------------
+    def test_access_per_department(self):
+        other = self.env["res.partner"].create({"name": "Not theirs"})
+        unrelated = self._complaint(partner_id=other.id)
+        # sales raise tickets and read those about their customers
+        raised = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.user_sales)
+            .create(
+                {
+                    "name": "Customer unhappy with delivery",
+                    "description": "x",
+                    "partner_id": self.customer.id,
+                    "team_id": self.team.id,
+                }
+            )
+        )
+        self.assertTrue(raised.with_user(self.user_sales).read(["name"]))
+        self._create_vehicle(owner_id=self.customer.id, seller_id=self.user_sales.id)
+        theirs = self._complaint()
+        visible = self.env["helpdesk.ticket"].with_user(self.user_sales).search([])
+        self.assertIn(theirs, visible)
+        self.assertNotIn(unrelated, visible)
+        with self.assertRaises(AccessError):
+            theirs.with_user(self.user_sales).write({"dealer_resolution": "<p>x</p>"})
+        # customer relations handle every complaint
+        theirs.with_user(self.user_relations).write(
+            {"dealer_root_cause_id": self.env.ref("dealer_crm.root_cause_workmanship").id}
+        )
+        self.assertIn(
+            unrelated, self.env["helpdesk.ticket"].with_user(self.user_relations).search([])
+        )
+        with self.assertRaises(AccessError):
+            self.severity.with_user(self.user_relations).write({"response_hours": 2})
+        self.severity.with_user(self.user_manager).write({"response_hours": 2})
+
+    def test_complaints_show_on_the_vehicle_and_partner(self):
+        vehicle = self._create_vehicle(owner_id=self.customer.id)
+        ticket = self._complaint(dealer_vehicle_id=vehicle.id)
+        self.assertEqual(vehicle.ticket_count, 1)
+        self.assertIn(ticket, vehicle.ticket_ids)
+        self.assertIn("ticket", self.customer.dealer_timeline_ids.mapped("kind"))
