@@ -142,8 +142,8 @@ cmd_test() {
   trap cleanup EXIT
   say "installing dealer_crm with demo data into the throw-away database $tdb"
   if ! odoo_bin -c "$conf" -d "$tdb" -i dealer_crm --stop-after-init --log-level=warn > "$work/install.log" 2>&1 \
-     || grep -qE " (ERROR|CRITICAL) " "$work/install.log"; then
-    first=$(grep -nE " (ERROR|CRITICAL) " "$work/install.log" | head -1 | cut -d: -f1)
+     || grep -qE " (ERROR|CRITICAL) |demo data failed" "$work/install.log"; then
+    first=$(grep -nE " (ERROR|CRITICAL) |demo data failed" "$work/install.log" | head -1 | cut -d: -f1)
     if [ -n "$first" ]; then tail -n "+$first" "$work/install.log" | head -120 >&2; else tail -60 "$work/install.log" >&2; fi
     die "installing dealer_crm failed"
   fi

@@ -18,5 +18,8 @@ from . import crm_lead
 from . import dealer_complaint_severity
 from . import helpdesk_ticket_team
 from . import helpdesk_ticket
+from . import dealer_loyalty_tier
+from . import dealer_loyalty_action
+from . import loyalty_program
 from . import loyalty_card
 from . import res_config_settings

@@ -149,3 +149,11 @@ class DealerServiceRecord(models.Model):
     def _on_done(self):
         """Follow-up steps after a service visit."""
         self.env["dealer.followup.step"]._schedule("service_done", self)
+        for record in self:
+            self.env["loyalty.program"]._dealer_award(
+                record.partner_id,
+                record,
+                "service",
+                [(record.amount, None, record.service_type)],
+                _("Service %s", record.name),
+            )

@@ -1,7 +1,276 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+
+class LoyaltyHistory(models.Model):
+    _inherit = "loyalty.history"
+
+    dealer_kind = fields.Selection(
+        [
+            ("earn", "Earned"),
+            ("redeem", "Redeemed"),
+            ("expire", "Expired"),
+            ("adjust", "Manual adjustment"),
+        ],
+        string="Movement",
+        index=True,
+    )
+    dealer_expiry_date = fields.Date(string="Expires On", index=True)
+    dealer_remaining = fields.Float(
+        string="Points Left", help="Points of this earning neither used nor expired yet."
+    )
+    dealer_warned = fields.Boolean(readonly=True)
 
 
 class LoyaltyCard(models.Model):
     _inherit = "loyalty.card"
     _dealer_partner_fields = ("partner_id",)
+
+    dealer_scheme = fields.Boolean(related="program_id.dealer_scheme")
+    dealer_tier_id = fields.Many2one(
+        "dealer.loyalty.tier", string="Tier", tracking=True, readonly=True, index=True
+    )
+    dealer_points_12m = fields.Float(string="Points Earned in 12 Months", readonly=True)
+    dealer_expiring_points = fields.Float(
+        string="Points Expiring Soon", compute="_compute_dealer_expiring_points"
+    )
+
+    def _compute_dealer_expiring_points(self):
+        horizon = fields.Date.context_today(self) + timedelta(days=31)
+        rows = self.env["loyalty.history"]._read_group(
+            [
+                ("card_id", "in", self.ids),
+                ("dealer_remaining", ">", 0),
+                ("dealer_expiry_date", "<=", horizon),
+            ],
+            ["card_id"],
+            ["dealer_remaining:sum"],
+        )
+        expiring = dict(rows)
+        for card in self:
+            card.dealer_expiring_points = expiring.get(card, 0.0)
+
+    def write(self, vals):
+        if (
+            "points" in vals
+            and not self.env.context.get("dealer_points_move")
+            and any(card.program_id.dealer_scheme for card in self)
+            and not self.env.user.has_group("dealer_crm.group_manager")
+        ):
+            raise AccessError(
+                _(
+                    "Points of a dealer scheme move only by earning, redemption or expiry; "
+                    "a manager adjusts them by hand, with a reason."
+                )
+            )
+        return super().write(vals)
+
+    # Movements -------------------------------------------------------------
+    def _dealer_lock(self):
+        """Lock the card rows until the end of the transaction, then read them fresh."""
+        self.flush_recordset()
+        self.env.cr.execute(
+            "SELECT id FROM loyalty_card WHERE id IN %s FOR UPDATE", (tuple(self.ids),)
+        )
+        self.invalidate_recordset(["points"])
+
+    def _dealer_move(self, points, description, kind, origin=None, expiry=True):
+        """Add (or, negative, take) points with a history line; FIFO on what is taken."""
+        self.ensure_one()
+        self._dealer_lock()
+        history = self.env["loyalty.history"].sudo()
+        vals = {
+            "card_id": self.id,
+            "description": description,
+            "dealer_kind": kind,
+            "order_model": origin._name if origin else False,
+            "order_id": origin.id if origin else False,
+        }
+        if points >= 0:
+            months = self.program_id.dealer_expiry_months
+            vals.update(
+                issued=points,
+                dealer_remaining=points,
+                dealer_expiry_date=(
+                    fields.Date.context_today(self) + relativedelta(months=months)
+                    if expiry and months
+                    else False
+                ),
+            )
+        else:
+            if self.points + points < -0.0001:
+                raise UserError(
+                    _(
+                        "%(card)s has %(balance)s points: %(asked)s cannot be taken.",
+                        card=self.display_name,
+                        balance=self.points,
+                        asked=-points,
+                    )
+                )
+            self._dealer_consume(-points)
+            vals["used"] = -points
+        line = history.create(vals)
+        self.sudo().with_context(dealer_points_move=True).write({"points": self.points + points})
+        self._dealer_update_tiers()
+        return line
+
+    def _dealer_consume(self, points):
+        """Take ``points`` from the oldest earnings first."""
+        earnings = (
+            self.env["loyalty.history"]
+            .sudo()
+            .search(
+                [("card_id", "=", self.id), ("dealer_remaining", ">", 0)],
+                order="dealer_expiry_date asc nulls last, id asc",
+            )
+        )
+        for earning in earnings:
+            if points <= 0:
+                break
+            taken = min(points, earning.dealer_remaining)
+            earning.dealer_remaining -= taken
+            points -= taken
+
+    def _dealer_redeem(self, points, description, origin=None):
+        """Spend points; concurrent redemptions wait on the card lock and never overspend."""
+        if points <= 0:
+            raise UserError(_("Redeem a positive number of points."))
+        return self._dealer_move(-points, description, "redeem", origin)
+
+    def _dealer_adjust(self, points, reason):
+        """A manager's manual adjustment, with its reason in the history."""
+        if not self.env.user.has_group("dealer_crm.group_manager"):
+            raise AccessError(_("Only managers adjust points by hand."))
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason for the adjustment."))
+        return self._dealer_move(points, _("Adjustment: %s", reason), "adjust")
+
+    # Tiers ---------------------------------------------------------------------
+    def _dealer_update_tiers(self):
+        """Recompute the rolling 12-month points and the tier of these cards."""
+        cards = self.filtered("program_id.dealer_scheme")
+        if not cards:
+            return
+        since = fields.Datetime.now() - relativedelta(months=12)
+        earned = dict(
+            self.env["loyalty.history"]
+            .sudo()
+            ._read_group(
+                [
+                    ("card_id", "in", cards.ids),
+                    ("dealer_kind", "=", "earn"),
+                    ("create_date", ">=", since),
+                ],
+                ["card_id"],
+                ["issued:sum"],
+            )
+        )
+        for card in cards:
+            points = earned.get(card, 0.0)
+            tier = card.program_id.dealer_tier_ids.filtered(
+                lambda t, p=points: t.threshold_points <= p
+            ).sorted("threshold_points")[-1:]
+            vals = {}
+            if card.dealer_points_12m != points:
+                vals["dealer_points_12m"] = points
+            if card.dealer_tier_id != tier:
+                vals["dealer_tier_id"] = tier.id
+                card.sudo().message_post(
+                    body=_(
+                        "Tier changed from %(old)s to %(new)s.",
+                        old=card.dealer_tier_id.name or _("none"),
+                        new=tier.name or _("none"),
+                    ),
+                    partner_ids=card.partner_id.ids if card.partner_id else [],
+                    subtype_xmlid="mail.mt_note",
+                )
+            if vals:
+                card.sudo().with_context(dealer_points_move=True).write(vals)
+
+    @api.model
+    def _cron_dealer_tiers(self, batch_size=1000):
+        """Nightly: the 12-month window slides, so tiers move down too."""
+        last_id = int(
+            self.env["ir.config_parameter"].sudo().get_param("dealer_crm.tier_cron_last_id", 0)
+        )
+        cards = self.search(
+            [("program_id.dealer_scheme", "=", True), ("id", ">", last_id)],
+            order="id",
+            limit=batch_size,
+        )
+        cards._dealer_update_tiers()
+        remaining = (
+            self.search_count(
+                [("program_id.dealer_scheme", "=", True), ("id", ">", cards[-1:].id or last_id)]
+            )
+            if cards
+            else 0
+        )
+        self.env["ir.config_parameter"].sudo().set_param(
+            "dealer_crm.tier_cron_last_id", cards[-1:].id if remaining else 0
+        )
+        self.env["ir.cron"]._notify_progress(done=len(cards), remaining=remaining)
+        return cards
+
+    # Expiry ----------------------------------------------------------------------
+    @api.model
+    def _cron_dealer_expire_points(self, batch_size=1000):
+        """Expire earnings past their date, oldest first, writing each into the history."""
+        today = fields.Date.context_today(self)
+        domain = [("dealer_remaining", ">", 0), ("dealer_expiry_date", "<", today)]
+        History = self.env["loyalty.history"].sudo()
+        earnings = History.search(domain, order="dealer_expiry_date, id", limit=batch_size)
+        for card in earnings.card_id:
+            card._dealer_lock()
+            expired = earnings.filtered(lambda e, c=card: e.card_id == c)
+            points = sum(expired.mapped("dealer_remaining"))
+            expired.write({"dealer_remaining": 0})
+            History.create(
+                {
+                    "card_id": card.id,
+                    "description": _("%s points expired", points),
+                    "dealer_kind": "expire",
+                    "used": points,
+                }
+            )
+            card.sudo().with_context(dealer_points_move=True).write(
+                {"points": max(card.points - points, 0)}
+            )
+        self.env["ir.cron"]._notify_progress(
+            done=len(earnings), remaining=History.search_count(domain)
+        )
+        return earnings
+
+    @api.model
+    def _cron_dealer_expiry_warnings(self, batch_size=500):
+        """Warn customers whose points expire soon, where they consent to loyalty messages."""
+        History = self.env["loyalty.history"].sudo()
+        today = fields.Date.context_today(self)
+        earnings = History.search(
+            [
+                ("dealer_remaining", ">", 0),
+                ("dealer_warned", "=", False),
+                ("dealer_expiry_date", ">=", today),
+                ("card_id.partner_id", "!=", False),
+            ],
+            limit=batch_size,
+        ).filtered(
+            lambda e: (
+                e.dealer_expiry_date
+                <= today + timedelta(days=e.card_id.program_id.dealer_warning_days)
+            )
+        )
+        cards = earnings.card_id
+        allowed, _refused = self.env["dealer.consent"]._gate(
+            cards.partner_id, "loyalty", "email", records={c.partner_id: c for c in cards}
+        )
+        template = self.env.ref("dealer_crm.mail_template_loyalty_expiry")
+        for card in cards.filtered(lambda c: c.partner_id in allowed):
+            card.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        earnings.write({"dealer_warned": True})
+        return cards.filtered(lambda c: c.partner_id in allowed)

@@ -102,6 +102,19 @@ class ResPartner(models.Model):
     )
     dealer_interaction_count = fields.Integer(compute="_compute_dealer_interaction_count")
     dealer_promise_ids = fields.One2many("dealer.promise", "partner_id", string="Promises")
+    dealer_loyalty_card_id = fields.Many2one(
+        "loyalty.card", string="Loyalty Card", compute="_compute_dealer_loyalty"
+    )
+    dealer_tier_id = fields.Many2one(
+        "dealer.loyalty.tier", string="Loyalty Tier", compute="_compute_dealer_loyalty"
+    )
+    dealer_loyalty_points = fields.Float(string="Points", compute="_compute_dealer_loyalty")
+    dealer_expiring_points = fields.Float(
+        string="Points Expiring Soon", compute="_compute_dealer_loyalty"
+    )
+    dealer_loyalty_action_ids = fields.One2many(
+        "dealer.loyalty.action", "partner_id", string="Loyalty Actions"
+    )
     dealer_timeline_ids = fields.One2many(
         "dealer.customer.timeline", "partner_id", string="Timeline"
     )
@@ -194,6 +207,21 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    def _compute_dealer_loyalty(self):
+        cards = self.env["loyalty.card"].search(
+            [("partner_id", "in", self.ids), ("program_id.dealer_scheme", "=", True)],
+            order="points desc, id",
+        )
+        by_partner = {}
+        for card in cards:
+            by_partner.setdefault(card.partner_id, card)
+        for partner in self:
+            card = by_partner.get(partner, self.env["loyalty.card"])
+            partner.dealer_loyalty_card_id = card
+            partner.dealer_tier_id = card.dealer_tier_id
+            partner.dealer_loyalty_points = card.points
+            partner.dealer_expiring_points = card.dealer_expiring_points
 
     def _compute_dealer_interaction_count(self):
         counts = dict(

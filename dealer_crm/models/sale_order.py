@@ -18,6 +18,19 @@ class SaleOrder(models.Model):
             "outcome": "quotation",
         }
 
+    def action_confirm(self):
+        res = super().action_confirm()
+        for order in self:
+            lines = [
+                (line.price_subtotal, line.product_id.categ_id, None)
+                for line in order.order_line
+                if not line.display_type and not line.is_reward_line
+            ]
+            self.env["loyalty.program"]._dealer_award(
+                order.partner_id, order, "vehicle_sale", lines, _("Purchase %s", order.name)
+            )
+        return res
+
     def action_dealer_confirm_with_customer(self):
         """Verification: log the call or visit in which the customer confirmed, and confirm."""
         action = self.action_dealer_log_interaction()

@@ -4,3 +4,4 @@ from . import test_personal_data
 from . import test_service
 from . import test_customer_360
 from . import test_complaints
+from . import test_loyalty

@@ -2,3 +2,4 @@ from . import dealer_vehicle_transfer
 from . import dealer_access_export
 from . import dealer_partner_anonymize
 from . import dealer_referral
+from . import dealer_loyalty_wizards

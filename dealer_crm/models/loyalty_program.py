@@ -1,0 +1,62 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class LoyaltyProgram(models.Model):
+    _inherit = "loyalty.program"
+
+    dealer_scheme = fields.Boolean(
+        help="Points are earned from confirmed sales and completed service visits by the "
+        "dealer rules, expire oldest first, and set the customer's tier.",
+    )
+    dealer_rule_ids = fields.One2many("dealer.loyalty.rule", "program_id", string="Earning Rules")
+    dealer_tier_ids = fields.One2many("dealer.loyalty.tier", "program_id", string="Tiers")
+    dealer_expiry_months = fields.Integer(
+        string="Points Expire After (Months)", default=24, help="0: points never expire."
+    )
+    dealer_warning_days = fields.Integer(string="Warn Before Expiry (Days)", default=30)
+
+    def _dealer_card(self, partner):
+        """The partner's card of this program, created on first use."""
+        self.ensure_one()
+        Card = self.env["loyalty.card"].sudo()
+        card = Card.search([("program_id", "=", self.id), ("partner_id", "=", partner.id)], limit=1)
+        return card or Card.create({"program_id": self.id, "partner_id": partner.id, "points": 0})
+
+    def _dealer_points_for(self, source, lines):
+        """Points earned by ``lines`` [(amount, product category, service type)]."""
+        self.ensure_one()
+        rules = self.dealer_rule_ids.filtered(lambda r: r.source == source).sorted(
+            lambda r: (not r.product_categ_id, not r.service_type, r.sequence)
+        )
+        points = 0.0
+        for amount, categ, service_type in lines:
+            for rule in rules:
+                if rule.service_type and rule.service_type != service_type:
+                    continue
+                if rule.product_categ_id and not (
+                    categ and categ.parent_path.startswith(rule.product_categ_id.parent_path)
+                ):
+                    continue
+                points += amount * rule.points_per_unit
+                break
+        return points
+
+    @api.model
+    def _dealer_award(self, partner, origin, source, lines, description):
+        """Award the points of every active dealer scheme of the origin's company."""
+        if not partner:
+            return self.env["loyalty.history"]
+        programs = self.sudo().search(
+            [
+                ("dealer_scheme", "=", True),
+                ("company_id", "in", [origin.company_id.id, False]),
+            ]
+        )
+        moves = self.env["loyalty.history"]
+        for program in programs:
+            points = program._dealer_points_for(source, lines)
+            if points > 0:
+                card = program._dealer_card(partner)
+                moves |= card._dealer_move(points, description, "earn", origin)
+        return moves

@@ -1,0 +1,266 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+import psycopg2
+from dateutil.relativedelta import relativedelta
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import DealerCrmCase
+
+
+@tagged("post_install", "-at_install")
+class TestLoyalty(DealerCrmCase):
+    @classmethod
+    def _make_program(cls, env):
+        return env["loyalty.program"].create(
+            {
+                "name": "Test Club",
+                "program_type": "loyalty",
+                "dealer_scheme": True,
+                "dealer_expiry_months": 12,
+                "rule_ids": [Command.clear()],
+                "reward_ids": [
+                    Command.clear(),
+                    Command.create(
+                        {
+                            "reward_type": "discount",
+                            "discount": 5,
+                            "required_points": 100,
+                            "description": "5% off",
+                        }
+                    ),
+                ],
+                "dealer_rule_ids": [
+                    Command.create({"source": "vehicle_sale", "points_per_unit": 0.1}),
+                    Command.create({"source": "service", "points_per_unit": 1}),
+                    Command.create(
+                        {"source": "service", "service_type": "bodywork", "points_per_unit": 0.5}
+                    ),
+                ],
+                "dealer_tier_ids": [
+                    Command.create({"name": "Silver", "threshold_points": 500}),
+                    Command.create({"name": "Gold", "threshold_points": 2000}),
+                ],
+            }
+        )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["loyalty.program"].search([("dealer_scheme", "=", True)]).write({"active": False})
+        cls.program = cls._make_program(cls.env)
+        cls.card = cls.program._dealer_card(cls.customer)
+        cls.product = cls.env["product.product"].create({"name": "New car", "list_price": 1})
+
+    def _sell(self, amount):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 1,
+                            "price_unit": amount,
+                            "tax_id": False,
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        return order
+
+    def _history(self, kind):
+        return self.card.history_ids.filtered(lambda h: h.dealer_kind == kind)
+
+    def test_earning_from_a_sale(self):
+        order = self._sell(10000)
+        self.assertEqual(self.card.points, 1000)
+        earned = self._history("earn")
+        self.assertEqual(earned.issued, 1000)
+        self.assertEqual((earned.order_model, earned.order_id), ("sale.order", order.id))
+        self.assertEqual(earned.dealer_expiry_date, fields.Date.today() + relativedelta(months=12))
+
+    def test_earning_from_a_service_visit_by_type(self):
+        vehicle = self._create_vehicle(owner_id=self.customer.id)
+        visit = self.env["dealer.service.record"].create(
+            {"vehicle_id": vehicle.id, "amount": 300, "service_type": "maintenance"}
+        )
+        self.assertEqual(self.card.points, 0, "nothing before the visit is done")
+        visit.action_done()
+        self.assertEqual(self.card.points, 300)
+        self.env["dealer.service.record"].create(
+            {"vehicle_id": vehicle.id, "amount": 400, "service_type": "bodywork", "state": "done"}
+        )
+        self.assertEqual(self.card.points, 500)
+        self.assertEqual(self._history("earn").mapped("order_model"), ["dealer.service.record"] * 2)
+
+    def test_tier_up_and_down_over_the_rolling_window(self):
+        self.card._dealer_move(600, "Purchase", "earn")
+        self.assertEqual(self.card.dealer_tier_id.name, "Silver")
+        self.card._dealer_move(1500, "Purchase", "earn")
+        self.assertEqual(self.card.dealer_tier_id.name, "Gold")
+        self.assertEqual(self.customer.dealer_tier_id.name, "Gold")
+        # the first earning leaves the 12-month window
+        first = self._history("earn").sorted("id")[0]
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE loyalty_history SET create_date = %s WHERE id = %s",
+            (fields.Datetime.now() - relativedelta(months=13), first.id),
+        )
+        self.env.invalidate_all()
+        self.env["ir.config_parameter"].sudo().set_param("dealer_crm.tier_cron_last_id", 0)
+        self.env["loyalty.card"]._cron_dealer_tiers()
+        self.assertEqual(self.card.dealer_points_12m, 1500)
+        self.assertEqual(self.card.dealer_tier_id.name, "Silver")
+
+    def test_expiry_oldest_first_with_history(self):
+        old = self.card._dealer_move(100, "Old purchase", "earn")
+        self.card._dealer_move(200, "New purchase", "earn")
+        old.dealer_expiry_date = fields.Date.today() - timedelta(days=1)
+        self.card._dealer_redeem(50, "Car wash")
+        self.assertEqual(old.dealer_remaining, 50, "redemption takes the oldest points first")
+        self.env["loyalty.card"]._cron_dealer_expire_points()
+        self.assertEqual(self.card.points, 200)
+        self.assertEqual(old.dealer_remaining, 0)
+        expired = self._history("expire")
+        self.assertEqual(expired.used, 50)
+        self.env["loyalty.card"]._cron_dealer_expire_points()
+        self.assertEqual(len(self._history("expire")), 1, "expired once")
+
+    def test_expiry_warning_honours_consent(self):
+        other = self.env["res.partner"].create({"name": "No consent", "email": "nc@example.com"})
+        other_card = self.program._dealer_card(other)
+        for card in (self.card, other_card):
+            earning = card._dealer_move(100, "Purchase", "earn")
+            earning.dealer_expiry_date = fields.Date.today() + timedelta(days=10)
+        self.env["dealer.consent"].create(
+            {
+                "partner_id": self.customer.id,
+                "purpose": "loyalty",
+                "channel": "email",
+                "state": "granted",
+            }
+        )
+        warned = self.env["loyalty.card"]._cron_dealer_expiry_warnings()
+        self.assertEqual(warned, self.card)
+        self.assertTrue(
+            self.card.message_ids.filtered(lambda m: "expire soon" in (m.subject or ""))
+        )
+        self.assertFalse(
+            other_card.message_ids.filtered(lambda m: "expire soon" in (m.subject or ""))
+        )
+        self.assertTrue(other_card.message_ids.filtered(lambda m: "not sent" in str(m.body)))
+        self.assertFalse(self.env["loyalty.card"]._cron_dealer_expiry_warnings(), "warned once")
+
+    def test_thanks_letter_renders(self):
+        vehicle = self._create_vehicle(owner_id=self.customer.id)
+        action = self.env["dealer.loyalty.action"].create(
+            {"partner_id": self.customer.id, "kind": "thanks_letter", "vehicle_id": vehicle.id}
+        )
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "dealer_crm.report_thanks_letter", action.ids
+        )
+        html = html.decode()
+        self.assertIn("Chan Tai Man", html)
+        self.assertIn("Thank you for choosing us", html)
+        self.assertIn(self.env.company.name, html)
+        print_action = action.action_print_letter()
+        self.assertTrue(print_action["type"].startswith("ir.actions."))
+
+    def test_manual_adjustment_only_by_managers(self):
+        for user in (self.user_sales, self.user_service):
+            with self.assertRaises(AccessError):
+                self.card.with_user(user)._dealer_adjust(100, "Goodwill")
+            with self.assertRaises(AccessError):
+                self.card.with_user(user).write({"points": 999})
+            with self.assertRaises(AccessError):
+                self.env["dealer.loyalty.adjust"].with_user(user).create(
+                    {"card_id": self.card.id, "points": 5, "reason": "x"}
+                )
+        with self.assertRaises(UserError):
+            self.card.with_user(self.user_manager)._dealer_adjust(100, " ")
+        self.env["dealer.loyalty.adjust"].with_user(self.user_manager).create(
+            {"card_id": self.card.id, "points": 100, "reason": "Goodwill after complaint"}
+        ).action_confirm()
+        self.assertEqual(self.card.points, 100)
+        self.assertIn("Goodwill", self._history("adjust").description)
+
+    def test_redeem_against_an_order_and_not_beyond_balance(self):
+        self.card._dealer_move(120, "Purchase", "earn")
+        order = self.env["sale.order"].create({"partner_id": self.customer.id})
+        self.env["dealer.loyalty.redeem"].with_user(self.user_sales).create(
+            {
+                "card_id": self.card.id,
+                "reward_id": self.program.reward_ids[0].id,
+                "sale_order_id": order.id,
+                "points": 0,
+            }
+        ).action_confirm()
+        self.assertEqual(self.card.points, 20)
+        redeemed = self._history("redeem")
+        self.assertEqual((redeemed.order_model, redeemed.order_id), ("sale.order", order.id))
+        with self.assertRaisesRegex(UserError, "cannot be taken"):
+            self.card._dealer_redeem(21, "Too much")
+
+    def test_loyalty_actions_counted_and_shown_on_the_partner(self):
+        for kind in ("thanks_letter", "promotional_item", "followup_call"):
+            self.env["dealer.loyalty.action"].create({"partner_id": self.customer.id, "kind": kind})
+        counts = dict(
+            self.env["dealer.loyalty.action"]._read_group(
+                [("partner_id", "=", self.customer.id)], ["kind"], ["__count"]
+            )
+        )
+        self.assertEqual(counts, {"thanks_letter": 1, "promotional_item": 1, "followup_call": 1})
+        self.card._dealer_move(700, "Purchase", "earn")
+        self.assertEqual(self.customer.dealer_loyalty_points, 700)
+        self.assertEqual(self.customer.dealer_loyalty_card_id, self.card)
+
+
+@tagged("post_install", "-at_install")
+class TestLoyaltyConcurrency(DealerCrmCase):
+    """Two redemptions at the same moment never spend the same points twice."""
+
+    def test_concurrent_redemptions_never_overspend(self):
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partner = env["res.partner"].create({"name": "Race Customer"})
+            program = TestLoyalty._make_program(env)
+            card = program._dealer_card(partner)
+            card._dealer_move(100, "Purchase", "earn")
+            ids = (partner.id, program.id, card.id)
+
+        def cleanup():
+            with self.env.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["loyalty.card"].browse(ids[2]).history_ids.unlink()
+                env["loyalty.card"].browse(ids[2]).unlink()
+                env["loyalty.program"].browse(ids[1]).write({"active": False})
+                env["loyalty.program"].browse(ids[1]).unlink()
+                env["res.partner"].browse(ids[0]).unlink()
+
+        self.addCleanup(cleanup)
+        cr1, cr2 = self.env.registry.cursor(), self.env.registry.cursor()
+        self.addCleanup(cr1.close)
+        self.addCleanup(cr2.close)
+        env1 = api.Environment(cr1, SUPERUSER_ID, {})
+        env2 = api.Environment(cr2, SUPERUSER_ID, {})
+        env1["loyalty.card"].browse(ids[2])._dealer_redeem(80, "First")
+        # the second waits on the card lock while the first is not committed
+        cr2.execute("SET LOCAL lock_timeout = '500ms'")
+        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.LockNotAvailable):
+            env2["loyalty.card"].browse(ids[2])._dealer_redeem(80, "Second")
+        cr2.rollback()
+        cr1.commit()
+        # once the first is committed, the second sees the new balance and is refused
+        env2.invalidate_all()
+        with self.assertRaisesRegex(UserError, "cannot be taken"):
+            env2["loyalty.card"].browse(ids[2])._dealer_redeem(80, "Second")
+        cr2.rollback()
+        env2.invalidate_all()
+        self.assertEqual(env2["loyalty.card"].browse(ids[2]).points, 20)

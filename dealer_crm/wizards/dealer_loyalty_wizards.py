@@ -1,0 +1,47 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, fields, models
+
+
+class DealerLoyaltyAdjust(models.TransientModel):
+    _name = "dealer.loyalty.adjust"
+    _description = "Adjust Loyalty Points by Hand"
+
+    card_id = fields.Many2one("loyalty.card", required=True, domain=[("dealer_scheme", "=", True)])
+    points = fields.Float(required=True, help="Positive to add, negative to take away.")
+    reason = fields.Char(required=True)
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.card_id._dealer_adjust(self.points, self.reason)
+        return {"type": "ir.actions.act_window_close"}
+
+
+class DealerLoyaltyRedeem(models.TransientModel):
+    _name = "dealer.loyalty.redeem"
+    _description = "Redeem Loyalty Points"
+
+    card_id = fields.Many2one("loyalty.card", required=True, domain=[("dealer_scheme", "=", True)])
+    reward_id = fields.Many2one(
+        "loyalty.reward",
+        domain="[('program_id', '=', program_id)]",
+        help="The reward given; its required points are spent.",
+    )
+    program_id = fields.Many2one(related="card_id.program_id")
+    points = fields.Float(required=True)
+    sale_order_id = fields.Many2one("sale.order", string="Against Sale Order")
+    service_record_id = fields.Many2one("dealer.service.record", string="Against Service Visit")
+
+    def action_confirm(self):
+        self.ensure_one()
+        origin = self.sale_order_id or self.service_record_id or None
+        label = self.reward_id.description or _("Reward")
+        self.card_id._dealer_redeem(
+            self.points or self.reward_id.required_points,
+            _(
+                "%(reward)s redeemed%(on)s",
+                reward=label,
+                on=_(" on %s", origin.display_name) if origin else "",
+            ),
+            origin,
+        )
+        return {"type": "ir.actions.act_window_close"}
