@@ -3,7 +3,7 @@ from datetime import datetime
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import freeze_time, tagged
+from odoo.tests import TransactionCase, freeze_time, tagged
 
 from .common import DealerCrmCase
 
@@ -40,6 +40,7 @@ class TestComplaints(DealerCrmCase):
         cls.stage_new = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new")
         cls.stage_progress = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
         cls.stage_waiting = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting")
+        cls.stage_waiting.dealer_waiting_customer = True
         cls.stage_done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
 
     def _complaint(self, created=None, **vals):
@@ -232,3 +233,17 @@ class TestComplaints(DealerCrmCase):
         self.assertEqual(vehicle.ticket_count, 1)
         self.assertIn(ticket, vehicle.ticket_ids)
         self.assertIn("ticket", self.customer.dealer_timeline_ids.mapped("kind"))
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintData(TransactionCase):
+    def test_a_dealer_starts_from_team_levels_and_causes(self):
+        self.assertTrue(
+            self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting").dealer_waiting_customer
+        )
+        team = self.env.ref("dealer_crm.helpdesk_team_customer_relations")
+        self.assertEqual(team.alias_name, "customer-relations")
+        severities = self.env["dealer.complaint.severity"].search([])
+        self.assertGreaterEqual(len(severities), 4)
+        self.assertTrue(all(s.resolution_hours >= s.response_hours > 0 for s in severities))
+        self.assertGreaterEqual(self.env["dealer.complaint.root.cause"].search_count([]), 5)
