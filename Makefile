@@ -2,7 +2,7 @@
 ODOO_PATH ?= /opt/odoo/18.0
 export ODOO_PATH
 
-.PHONY: run test lint fmt shell pg-stop
+.PHONY: run test lint fmt shell bench pg-stop
 
 run:            ## serve a local database 'dealer_crm' with demo data at http://localhost:8069
 	@scripts/dev.sh run
@@ -18,8 +18,11 @@ lint:           ## ruff and pylint-odoo on the addon
 shell:          ## odoo shell on the 'dealer_crm' database
 	@scripts/dev.sh shell
 
+bench:          ## timings at scale on the database dealer_crm_bench (BENCH_N vehicles, default 20000)
+	@scripts/dev.sh bench
+
 pg-stop:        ## stop the project-local PostgreSQL cluster
 	@scripts/dev.sh pg-stop
 
 fmt:            ## rewrite the code in our style (ruff format and fixes)
-	@V=$$(scripts/dev.sh venv) && $$V/bin/ruff format dealer_crm tests && $$V/bin/ruff check --fix dealer_crm tests
+	@V=$$(scripts/dev.sh venv) && $$V/bin/ruff format dealer_crm tests bench && $$V/bin/ruff check --fix dealer_crm tests bench

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dealer_crm developer commands: environment, PostgreSQL, run and test.
-# Usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|lint|shell}
+# Usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|lint|shell|bench}
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -157,9 +157,19 @@ cmd_test() {
 cmd_lint() {
   check_odoo; venv
   cd "$ROOT"
-  "$VENV/bin/ruff" check dealer_crm tests
-  "$VENV/bin/ruff" format --check dealer_crm tests
+  "$VENV/bin/ruff" check dealer_crm tests bench
+  "$VENV/bin/ruff" format --check dealer_crm tests bench
   "$VENV/bin/pylint" --rcfile=.pylintrc dealer_crm
+}
+
+cmd_bench() {
+  check_odoo; venv; pg_start
+  local conf="$CACHE/odoo-bench.conf" db=dealer_crm_bench; write_conf "$conf"
+  if ! db_exists "$db"; then
+    say "creating the bench database $db (demo data, a few minutes)"
+    odoo_bin -c "$conf" -d "$db" -i dealer_crm --stop-after-init --log-level=warn
+  fi
+  odoo_bin shell -c "$conf" -d "$db" --log-level=warn --no-http < "$ROOT/bench/run_bench.py" 2>&1 | grep '^bench:'
 }
 
 cmd_shell() { check_odoo; venv; pg_start; local conf="$CACHE/odoo-run.conf"; write_conf "$conf"; odoo_bin shell -c "$conf" -d "$DB" "$@"; }
@@ -173,5 +183,6 @@ case "${1:-}" in
   test) shift; cmd_test "$@" ;;
   lint) shift; cmd_lint "$@" ;;
   shell) shift; cmd_shell "$@" ;;
+  bench) shift; cmd_bench "$@" ;;
   *) die "usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|lint|shell}" ;;
 esac

@@ -17,7 +17,8 @@ class HelpdeskTicket(models.Model):
             ("suggestion", "Suggestion"),
         ],
         string="Feedback Kind",
-        default="complaint",
+        help="Tickets from the Complaints menu are complaints; other helpdesk tickets keep "
+        "helpdesk_mgmt's own behaviour until marked.",
         tracking=True,
         index=True,
     )

@@ -133,6 +133,14 @@ class TestComplaints(DealerCrmCase):
         ticket.stage_id = self.stage_done
         self.assertTrue(ticket.closed)
 
+    def test_plain_helpdesk_tickets_keep_their_behaviour(self):
+        ticket = self.env["helpdesk.ticket"].create(
+            {"name": "Printer", "description": "x", "team_id": self.team.id}
+        )
+        self.assertFalse(ticket.dealer_feedback_kind)
+        ticket.stage_id = self.stage_done
+        self.assertTrue(ticket.closed)
+
     def test_compliment_closes_freely(self):
         ticket = self._complaint(dealer_feedback_kind="compliment")
         ticket.stage_id = self.stage_done
