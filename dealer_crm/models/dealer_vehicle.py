@@ -375,35 +375,24 @@ class DealerVehicle(models.Model):
         }
 
     def action_view_ownerships(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dealer_crm.dealer_vehicle_ownership_action"
+        return self._dealer_related_action(
+            "dealer_crm.dealer_vehicle_ownership_action", "vehicle_id"
         )
-        action["domain"] = [("vehicle_id", "=", self.id)]
-        action["context"] = {"default_vehicle_id": self.id}
-        return action
 
     def _dealer_interaction_defaults(self):
         return {"partner_id": self.owner_id.id, "vehicle_id": self.id}
 
     def action_view_tickets(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("dealer_crm.helpdesk_ticket_action")
-        action["domain"] = [("dealer_vehicle_id", "=", self.id)]
-        action["context"] = {
-            "default_dealer_vehicle_id": self.id,
-            "default_partner_id": self.owner_id.id,
-        }
-        return action
+        return self._dealer_related_action(
+            "dealer_crm.helpdesk_ticket_action",
+            "dealer_vehicle_id",
+            default_dealer_vehicle_id=self.id,
+            default_partner_id=self.owner_id.id,
+            default_dealer_feedback_kind="complaint",
+        )
 
     def action_view_services(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dealer_crm.dealer_service_record_action"
-        )
-        action["domain"] = [("vehicle_id", "=", self.id)]
-        action["context"] = {"default_vehicle_id": self.id}
-        return action
+        return self._dealer_related_action("dealer_crm.dealer_service_record_action", "vehicle_id")
 
     def _with_history(self):
         """The vehicles of ``self`` that carry history and must be archived, not deleted.

@@ -200,13 +200,7 @@ class ResPartner(models.Model):
             partner.dealer_currency_id = self.env.company.currency_id
 
     def action_view_dealer_services(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dealer_crm.dealer_service_record_action"
-        )
-        action["domain"] = [("partner_id", "=", self.id)]
-        action["context"] = {"default_partner_id": self.id}
-        return action
+        return self._dealer_related_action("dealer_crm.dealer_service_record_action", "partner_id")
 
     def _compute_dealer_loyalty(self):
         cards = self.env["loyalty.card"].search(
@@ -244,20 +238,10 @@ class ResPartner(models.Model):
         self.write({"dealer_last_verified_date": fields.Date.context_today(self)})
 
     def action_dealer_view_interactions(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dealer_crm.dealer_interaction_action"
-        )
-        action["domain"] = [("partner_id", "=", self.id)]
-        action["context"] = {"default_partner_id": self.id}
-        return action
+        return self._dealer_related_action("dealer_crm.dealer_interaction_action", "partner_id")
 
     def action_view_vehicles(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("dealer_crm.dealer_vehicle_action")
-        action["domain"] = [("owner_id", "=", self.id)]
-        action["context"] = {"default_owner_id": self.id}
-        return action
+        return self._dealer_related_action("dealer_crm.dealer_vehicle_action", "owner_id")
 
     def action_view_past_vehicles(self):
         self.ensure_one()

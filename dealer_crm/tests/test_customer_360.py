@@ -234,3 +234,22 @@ class TestCustomer360(DealerCrmCase):
         sales_note.with_user(self.user_manager).unlink()
         with self.assertRaises(AccessError):
             service_note.with_user(self.user_plain).read(["subject"])
+
+    def test_smart_buttons_open_the_right_records(self):
+        self.order.action_confirm()
+        self.ticket.dealer_vehicle_id = self.vehicle
+        interaction = self._log(self.customer)
+        checks = [
+            (self.customer.action_view_vehicles(), self.vehicle),
+            (self.customer.action_view_dealer_services(), self.visit),
+            (self.customer.action_dealer_view_interactions(), interaction),
+            (self.vehicle.action_view_services(), self.visit),
+            (self.vehicle.action_view_ownerships(), self.vehicle.ownership_ids),
+            (self.vehicle.action_view_tickets(), self.ticket),
+        ]
+        for action, expected in checks:
+            found = self.env[action["res_model"]].search(action["domain"])
+            self.assertEqual(found, expected, action["name"])
+        self.assertEqual(
+            self.vehicle.action_view_tickets()["context"]["default_partner_id"], self.customer.id
+        )
