@@ -193,7 +193,21 @@ class TestLoyalty(DealerCrmCase):
 
     def test_redeem_against_an_order_and_not_beyond_balance(self):
         self.card._dealer_move(120, "Purchase", "earn")
-        order = self.env["sale.order"].create({"partner_id": self.customer.id})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 1,
+                            "price_unit": 1000,
+                            "tax_id": False,
+                        }
+                    )
+                ],
+            }
+        )
         self.env["dealer.loyalty.redeem"].with_user(self.user_sales).create(
             {
                 "card_id": self.card.id,
@@ -203,10 +217,26 @@ class TestLoyalty(DealerCrmCase):
             }
         ).action_confirm()
         self.assertEqual(self.card.points, 20)
+        self.assertEqual(order.amount_untaxed, 950, "the 5% reward is a discount line")
         redeemed = self._history("redeem")
         self.assertEqual((redeemed.order_model, redeemed.order_id), ("sale.order", order.id))
         with self.assertRaisesRegex(UserError, "cannot be taken"):
             self.card._dealer_redeem(21, "Too much")
+
+    def test_redeem_against_a_service_visit(self):
+        self.card._dealer_move(300, "Purchase", "earn")
+        vehicle = self._create_vehicle(owner_id=self.customer.id)
+        visit = self.env["dealer.service.record"].create({"vehicle_id": vehicle.id, "amount": 400})
+        self.env["dealer.loyalty.redeem"].with_user(self.user_service).create(
+            {
+                "card_id": self.card.id,
+                "reward_id": self.program.reward_ids[0].id,
+                "service_record_id": visit.id,
+                "points": 0,
+            }
+        ).action_confirm()
+        self.assertEqual(visit.amount, 380)
+        self.assertEqual(self.card.points, 200)
 
     def test_loyalty_actions_counted_and_shown_on_the_partner(self):
         for kind in ("thanks_letter", "promotional_item", "followup_call"):

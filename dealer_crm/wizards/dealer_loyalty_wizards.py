@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 
 class DealerLoyaltyAdjust(models.TransientModel):
@@ -44,4 +45,41 @@ class DealerLoyaltyRedeem(models.TransientModel):
             ),
             origin,
         )
+        if self.reward_id.reward_type == "discount" and origin:
+            self._apply_discount(origin, label)
         return {"type": "ir.actions.act_window_close"}
+
+    def _discount_amount(self, base):
+        reward = self.reward_id
+        if reward.discount_mode == "percent":
+            amount = base * reward.discount / 100
+        elif reward.discount_mode == "per_point":
+            amount = reward.discount * (self.points or reward.required_points)
+        else:
+            amount = reward.discount
+        if reward.discount_max_amount:
+            amount = min(amount, reward.discount_max_amount)
+        return min(amount, base)
+
+    def _apply_discount(self, origin, label):
+        """Put the redeemed discount on the order (a line) or the visit (its amount)."""
+        if origin._name == "sale.order":
+            if origin.state not in ("draft", "sent"):
+                raise UserError(_("Redeem a discount on a quotation, before it is confirmed."))
+            amount = self._discount_amount(origin.amount_untaxed)
+            self.env["sale.order.line"].create(
+                {
+                    "order_id": origin.id,
+                    "product_id": self.reward_id.discount_line_product_id.id,
+                    "name": label,
+                    "product_uom_qty": 1,
+                    "price_unit": -amount,
+                    "tax_id": False,
+                }
+            )
+        else:
+            amount = self._discount_amount(origin.amount)
+            origin.write({"amount": origin.amount - amount})
+            origin.message_post(
+                body=_("Loyalty reward %(reward)s: %(amount)s off.", reward=label, amount=amount)
+            )
