@@ -268,8 +268,7 @@ class HelpdeskTicket(models.Model):
             done |= tickets
         remaining = sum(self.search_count(domain) for domain in domains.values())
         self.env["ir.cron"]._notify_progress(done=len(done), remaining=remaining)
-        response, resolution = done, self.browse()
-        return response | resolution
+        return done
 
     def _dealer_backdate(self, when):
         """Date these tickets at ``when`` (historic complaints taken from an old system)."""

@@ -41,17 +41,22 @@ class LoyaltyCard(models.Model):
     )
 
     def _compute_dealer_expiring_points(self):
-        horizon = fields.Date.context_today(self) + timedelta(days=31)
-        rows = self.env["loyalty.history"]._read_group(
+        """Points that expire within the program's warning window, in one search."""
+        today = fields.Date.context_today(self)
+        earnings = self.env["loyalty.history"].search(
             [
                 ("card_id", "in", self.ids),
                 ("dealer_remaining", ">", 0),
-                ("dealer_expiry_date", "<=", horizon),
-            ],
-            ["card_id"],
-            ["dealer_remaining:sum"],
+                ("dealer_expiry_date", "!=", False),
+            ]
         )
-        expiring = dict(rows)
+        expiring = dict.fromkeys(self, 0.0)
+        for earning in earnings:
+            card = earning.card_id
+            if earning.dealer_expiry_date <= today + timedelta(
+                days=card.program_id.dealer_warning_days
+            ):
+                expiring[card] += earning.dealer_remaining
         for card in self:
             card.dealer_expiring_points = expiring.get(card, 0.0)
 

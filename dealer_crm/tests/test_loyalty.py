@@ -56,8 +56,8 @@ class TestLoyalty(DealerCrmCase):
         cls.card = cls.program._dealer_card(cls.customer)
         cls.product = cls.env["product.product"].create({"name": "New car", "list_price": 1})
 
-    def _sell(self, amount):
-        order = self.env["sale.order"].create(
+    def _quotation(self, amount):
+        return self.env["sale.order"].create(
             {
                 "partner_id": self.customer.id,
                 "order_line": [
@@ -72,6 +72,9 @@ class TestLoyalty(DealerCrmCase):
                 ],
             }
         )
+
+    def _sell(self, amount):
+        order = self._quotation(amount)
         order.action_confirm()
         return order
 
@@ -158,6 +161,18 @@ class TestLoyalty(DealerCrmCase):
         self.assertTrue(other_card.message_ids.filtered(lambda m: "not sent" in str(m.body)))
         self.assertFalse(self.env["loyalty.card"]._cron_dealer_expiry_warnings(), "warned once")
 
+    def test_points_expiring_within_the_warning_window(self):
+        soon = self.card._dealer_move(100, "Old purchase", "earn")
+        soon.dealer_expiry_date = fields.Date.today() + timedelta(days=10)
+        self.card._dealer_move(50, "New purchase", "earn")
+        self.program.dealer_warning_days = 30
+        self.card.invalidate_recordset(["dealer_expiring_points"])
+        self.assertEqual(self.card.dealer_expiring_points, 100)
+        self.assertEqual(self.customer.dealer_expiring_points, 100)
+        self.program.dealer_warning_days = 5
+        self.card.invalidate_recordset(["dealer_expiring_points"])
+        self.assertEqual(self.card.dealer_expiring_points, 0)
+
     def test_thanks_letter_renders(self):
         vehicle = self._create_vehicle(owner_id=self.customer.id)
         action = self.env["dealer.loyalty.action"].create(
@@ -193,21 +208,7 @@ class TestLoyalty(DealerCrmCase):
 
     def test_redeem_against_an_order_and_not_beyond_balance(self):
         self.card._dealer_move(120, "Purchase", "earn")
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "order_line": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "product_uom_qty": 1,
-                            "price_unit": 1000,
-                            "tax_id": False,
-                        }
-                    )
-                ],
-            }
-        )
+        order = self._quotation(1000)
         self.env["dealer.loyalty.redeem"].with_user(self.user_sales).create(
             {
                 "card_id": self.card.id,
