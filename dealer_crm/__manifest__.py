@@ -35,6 +35,7 @@
         "data/helpdesk_data.xml",
         "data/loyalty_data.xml",
         "report/dealer_vehicle_reports.xml",
+        "views/fleet_vehicle_model_views.xml",
         "views/dealer_vehicle_views.xml",
         "views/dealer_vehicle_ownership_views.xml",
         "views/dealer_vehicle_odometer_views.xml",
@@ -60,6 +61,11 @@
         "demo/helpdesk_ticket_demo.xml",
         "demo/loyalty_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "dealer_crm/static/tests/**/*.js",
+        ],
+    },
     "external_dependencies": {"python": ["xlsxwriter"]},
     "development_status": "Alpha",
     "application": True,

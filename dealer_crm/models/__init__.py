@@ -23,3 +23,4 @@ from . import dealer_loyalty_action
 from . import loyalty_program
 from . import loyalty_card
 from . import res_config_settings
+from . import fleet_vehicle_model

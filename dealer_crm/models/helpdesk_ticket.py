@@ -92,6 +92,17 @@ class HelpdeskTicket(models.Model):
     dealer_escalated_response = fields.Boolean(readonly=True, copy=False)
     dealer_escalated_resolution = fields.Boolean(readonly=True, copy=False)
 
+    dealer_can_write = fields.Boolean(
+        compute="_compute_dealer_can_write",
+        help="Whether the current user may edit the ticket: the form is read-only otherwise.",
+    )
+
+    @api.depends_context("uid")
+    def _compute_dealer_can_write(self):
+        writable = self._filtered_access("write")
+        for ticket in self:
+            ticket.dealer_can_write = ticket in writable
+
     def _dealer_calendar(self):
         self.ensure_one()
         return (

@@ -97,11 +97,27 @@ class ResPartner(models.Model):
         tracking=True,
         help="When the customer last confirmed their details were current.",
     )
+    dealer_details_stale = fields.Boolean(
+        string="Details Stale",
+        compute="_compute_dealer_details_stale",
+        help="The details were never verified, or not within the last year.",
+    )
+    dealer_consent_missing = fields.Boolean(
+        string="Consent Never Asked",
+        compute="_compute_dealer_consent_missing",
+        help="No consent was ever recorded, granted or withdrawn, for this customer.",
+    )
     dealer_interaction_ids = fields.One2many(
         "dealer.interaction", "partner_id", string="Interactions"
     )
     dealer_interaction_count = fields.Integer(compute="_compute_dealer_interaction_count")
     dealer_promise_ids = fields.One2many("dealer.promise", "partner_id", string="Promises")
+    dealer_open_promise_ids = fields.One2many(
+        "dealer.promise",
+        "partner_id",
+        string="Open Promises",
+        domain=[("state", "=", "open")],
+    )
     dealer_loyalty_card_id = fields.Many2one(
         "loyalty.card", string="Loyalty Card", compute="_compute_dealer_loyalty"
     )
@@ -149,6 +165,24 @@ class ResPartner(models.Model):
     past_vehicle_count = fields.Integer(
         string="Vehicles Owned Before", compute="_compute_vehicle_counts"
     )
+
+    @api.depends("dealer_last_verified_date")
+    def _compute_dealer_details_stale(self):
+        limit = fields.Date.context_today(self) - relativedelta(years=1)
+        for partner in self:
+            verified = partner.dealer_last_verified_date
+            partner.dealer_details_stale = not verified or verified < limit
+
+    @api.depends("dealer_consent_ids.state")
+    def _compute_dealer_consent_missing(self):
+        asked = {
+            partner.id
+            for [partner] in self.env["dealer.consent"]._read_group(
+                [("partner_id", "in", self.ids), ("state", "!=", "never_asked")], ["partner_id"]
+            )
+        }
+        for partner in self:
+            partner.dealer_consent_missing = partner.id not in asked
 
     def _compute_vehicle_counts(self):
         Ownership = self.env["dealer.vehicle.ownership"]
@@ -251,6 +285,21 @@ class ResPartner(models.Model):
         action["name"] = _("Vehicles Owned Before")
         action["domain"] = [("partner_id", "=", self.id), ("date_end", "!=", False)]
         action["context"] = {"create": False}
+        return action
+
+    def action_dealer_view_loyalty(self):
+        """The customer's membership card, or the members list to enrol them."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dealer_crm.loyalty_card_dealer_action"
+        )
+        card = self.dealer_loyalty_card_id
+        if card:
+            form = self.env.ref("dealer_crm.loyalty_card_view_form_dealer")
+            action.update(res_id=card.id, view_mode="form", views=[(form.id, "form")])
+        else:
+            action["domain"] = [("partner_id", "=", self.id)]
+            action["context"] = {"default_partner_id": self.id}
         return action
 
     def action_dealer_access_export(self):

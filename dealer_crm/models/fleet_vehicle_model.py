@@ -1,0 +1,31 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class FleetVehicleModel(models.Model):
+    """Fleet's make/model catalog, counted in customers' vehicles rather than company cars."""
+
+    _inherit = "fleet.vehicle.model"
+
+    dealer_vehicle_count = fields.Integer(
+        string="Customer Vehicles", compute="_compute_dealer_vehicle_count"
+    )
+
+    def _compute_dealer_vehicle_count(self):
+        counts = dict(
+            self.env["dealer.vehicle"]._read_group(
+                [("model_id", "in", self.ids)], ["model_id"], ["__count"]
+            )
+        )
+        for model in self:
+            model.dealer_vehicle_count = counts.get(model, 0)
+
+    def action_view_dealer_vehicles(self):
+        return self._dealer_related_action("dealer_crm.dealer_vehicle_action", "model_id")
+
+
+class FleetVehicleModelBrand(models.Model):
+    _inherit = "fleet.vehicle.model.brand"
+
+    def action_view_dealer_models(self):
+        return self._dealer_related_action("dealer_crm.fleet_vehicle_model_action", "brand_id")

@@ -1,0 +1,200 @@
+/**
+ * The screen crawl of `make test` (tests/test_ui_crawl.py).
+ *
+ * Logged in as one department user, it opens every menu item under Dealer CRM that the
+ * user can see, then the first record of the list or kanban, each notebook tab of its
+ * form and each smart button. It stops at the first error dialog or failed RPC and
+ * names the user and the menu path. Menus are read from the menu service, so a menu
+ * added later is crawled without editing anything here.
+ */
+
+import { App } from "@odoo/owl";
+import { browser } from "@web/core/browser/browser";
+import { rpcBus } from "@web/core/network/rpc";
+
+const pendingRPC = new Map();
+let failedRPC = null;
+
+rpcBus.addEventListener("RPC:REQUEST", ({ detail }) => {
+    const params = detail.data.params || {};
+    pendingRPC.set(detail.data.id, params.model ? `${params.model}.${params.method}` : detail.url);
+});
+rpcBus.addEventListener("RPC:RESPONSE", ({ detail }) => {
+    const call = pendingRPC.get(detail.data.id);
+    pendingRPC.delete(detail.data.id);
+    if (detail.error && !failedRPC) {
+        const error = detail.error;
+        failedRPC = `${call}: ${error.data?.name || error.name || "RPC error"}: ${
+            error.data?.message || error.message
+        }`;
+    }
+});
+
+function busy() {
+    let tasks = 0;
+    for (const app of App.apps) {
+        tasks += app.scheduler.tasks.size;
+    }
+    return pendingRPC.size > 0 || tasks > 0;
+}
+
+function problem() {
+    if (failedRPC) {
+        return failedRPC;
+    }
+    const dialog = document.querySelector(".o_error_dialog");
+    if (dialog) {
+        return `error dialog: ${dialog.innerText.slice(0, 1500)}`;
+    }
+    return null;
+}
+
+/** Wait until no RPC and no rendering is pending (and `until()` holds), or fail. */
+async function settle(where, until = () => true) {
+    // Let the click start its work before watching it end.
+    await new Promise((resolve) => browser.setTimeout(resolve, 30));
+    for (let waited = 0; ; waited += 25) {
+        const error = problem();
+        if (error) {
+            throw new Error(`${where}: ${error}`);
+        }
+        if (!busy() && until()) {
+            await new Promise((resolve) => requestAnimationFrame(resolve));
+            if (!busy() && !problem()) {
+                return;
+            }
+        }
+        if (waited > 30000) {
+            throw new Error(`${where}: still loading after 30 seconds`);
+        }
+        await new Promise((resolve) => browser.setTimeout(resolve, 25));
+    }
+}
+
+async function click(element, where) {
+    for (const type of ["mouseover", "mouseenter", "mousedown", "mouseup", "click"]) {
+        element.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true, view: window }));
+    }
+    await settle(where);
+}
+
+/** Leaf menus under `root`, with their path of names. */
+function leafMenus(menuService, root, path = []) {
+    const here = [...path, root.name];
+    const leaves = root.actionID ? [{ menu: root, path: here.join(" > ") }] : [];
+    for (const childId of root.children) {
+        leaves.push(...leafMenus(menuService, menuService.getMenu(childId), here));
+    }
+    return leaves;
+}
+
+/** A cell of the first list row that opens the record when clicked (no star, toggle or button). */
+function firstRecord() {
+    const row = document.querySelector(".o_content .o_data_row");
+    if (row) {
+        return [...row.querySelectorAll("td.o_data_cell:not(.o_list_button)")].find(
+            (cell) => !cell.querySelector("input, button, a, .o_priority, .o_field_boolean")
+        );
+    }
+    return document.querySelector(".o_content .o_kanban_record:not(.o_kanban_ghost)");
+}
+
+async function openFirstRecord(where) {
+    let record = firstRecord();
+    const groupHeader = document.querySelector(".o_content .o_group_header");
+    if (!record && groupHeader) {
+        await click(groupHeader, `${where} > first group`);
+        record = firstRecord();
+    }
+    const listSwitch = document.querySelector(".o_switch_view.o_list:not(.active)");
+    if (!record && listSwitch) {
+        await click(listSwitch, `${where} > list view`);
+        record = firstRecord();
+    }
+    if (!record) {
+        browser.console.log(`dealer-crawl: ${where}: no record to open`);
+        return false;
+    }
+    await click(record, `${where} > first record`);
+    return Boolean(document.querySelector(".o_action_manager .o_form_view"));
+}
+
+function statButtons() {
+    return [
+        ...document.querySelectorAll(
+            ".o_action_manager .o_form_view .o-form-buttonbox > button.oe_stat_button"
+        ),
+    ];
+}
+
+async function crawlForm(env, where) {
+    const tabs = document.querySelectorAll(".o_action_manager .o_notebook_headers .nav-link");
+    for (const tab of tabs) {
+        await click(tab, `${where} > tab "${tab.innerText.trim()}"`);
+    }
+    const action = env.services.action;
+    const formId = action.currentController.jsId;
+    const moreButton = () => document.querySelector(".o_action_manager .o-form-buttonbox .o_button_more");
+    let inMore = 0;
+    if (moreButton()) {
+        await click(moreButton(), `${where} > More`);
+        inMore = document.querySelectorAll(".o_dropdown_more button.oe_stat_button").length;
+        await click(moreButton(), `${where} > More`);
+    }
+    const count = statButtons().length + inMore;
+    for (let index = 0; index < count; index++) {
+        let button = statButtons()[index];
+        if (!button && moreButton()) {
+            await click(moreButton(), `${where} > More`);
+            button = document.querySelectorAll(".o_dropdown_more button.oe_stat_button")[
+                index - statButtons().length
+            ];
+        }
+        if (!button || !button.getAttribute("name")) {
+            continue;
+        }
+        const label = button.innerText.replace(/\s+/g, " ").trim();
+        await click(button, `${where} > smart button "${label}"`);
+        const modalClose = document.querySelector(".modal .btn-close");
+        if (modalClose) {
+            await click(modalClose, `${where} > close "${label}"`);
+        }
+        if (action.currentController.jsId !== formId) {
+            await action.restore(formId);
+            await settle(`${where} > back from "${label}"`);
+        }
+    }
+}
+
+/**
+ * Crawl every Dealer CRM menu the current user sees.
+ * @param {string} who the login, for the messages
+ * @param {string} rootXmlid the app menu to crawl
+ */
+export async function dealerCrmCrawl(who, rootXmlid = "dealer_crm.dealer_crm_root_menu") {
+    const env = odoo.__WOWL_DEBUG__.root.env;
+    const menuService = env.services.menu;
+    const root = menuService.getAll().find((menu) => menu.xmlid === rootXmlid);
+    if (!root) {
+        throw new Error(`${who}: the menu ${rootXmlid} is not visible`);
+    }
+    const leaves = leafMenus(menuService, menuService.getMenuAsTree(root.id));
+    for (const { menu, path } of leaves) {
+        const where = `${who}: ${path}`;
+        browser.console.log(`dealer-crawl: ${where}`);
+        failedRPC = null;
+        try {
+            await menuService.selectMenu(menu);
+        } catch (error) {
+            throw new Error(`${where}: ${error.message}`);
+        }
+        await settle(where, () => document.querySelector(".o_action_manager .o_action"));
+        if (await openFirstRecord(where)) {
+            await crawlForm(env, where);
+        }
+    }
+    browser.console.log(`dealer-crawl: ${who} opened ${leaves.length} menu items`);
+    return leaves.map((leaf) => leaf.path);
+}
+
+window.dealerCrmCrawl = dealerCrmCrawl;

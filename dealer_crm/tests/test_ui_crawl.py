@@ -1,0 +1,101 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Every Dealer CRM screen, opened in Chromium by each demo department user.
+
+The crawl itself is `static/tests/dealer_crawl.js`: every menu item the user sees, the
+first record of its list or kanban, the form's notebook tabs and smart buttons. Any
+error dialog or failed RPC fails the test with the user and the menu path.
+"""
+
+import json
+import logging
+
+from odoo.tests import HttpCase, tagged
+
+DEPARTMENT_LOGINS = ("sales", "service", "relations", "manager")
+
+
+class _ScreenRecorder(logging.Handler):
+    """Keeps the crawl's "dealer-crawl: <user>: <menu path>" lines, to name a failure."""
+
+    def __init__(self, screens):
+        super().__init__(logging.INFO)
+        self.screens = screens
+
+    def emit(self, record):
+        message = record.getMessage()
+        if "dealer-crawl: " in message:
+            self.screens.append(message.split("dealer-crawl: ", 1)[1])
+
+
+@tagged("post_install", "-at_install")
+class TestUiCrawl(HttpCase):
+    def _crawl(self, login):
+        self.assertTrue(
+            self.env["res.users"].search([("login", "=", login)]),
+            f"the demo user {login!r} is missing: the crawl needs the demo data",
+        )
+        code = (
+            f"window.dealerCrmCrawl({json.dumps(login)}).then("
+            "() => console.log('test successful'),"
+            " (error) => console.error('dealer-crawl failed: ' + error.message))"
+        )
+        screens = []
+        handler = _ScreenRecorder(screens)
+        browser_logger = self._logger.getChild("browser")
+        browser_logger.addHandler(handler)
+        level = browser_logger.level
+        browser_logger.setLevel(logging.INFO)
+        try:
+            self.browser_js(
+                "/odoo",
+                code,
+                ready="Boolean(odoo.isReady && window.dealerCrmCrawl)",
+                login=login,
+                timeout=900,
+            )
+        except AssertionError as error:
+            last = screens[-1] if screens else f"{login}: before the first menu"
+            raise AssertionError(f"crawl failed on {last}\n{error}") from error
+        finally:
+            browser_logger.removeHandler(handler)
+            browser_logger.setLevel(level)
+        opened = {screen.split(": ", 1)[1] for screen in screens if ": " in screen}
+        expected = self._visible_menu_paths(login)
+        self.assertTrue(expected)
+        self.assertFalse(expected - opened, f"{login}: menu items the crawl did not open")
+        return opened
+
+    def _visible_menu_paths(self, login):
+        """The paths of the Dealer CRM menu items with an action that ``login`` sees."""
+        user = self.env["res.users"].search([("login", "=", login)])
+        Menu = self.env["ir.ui.menu"].with_user(user)
+        visible_ids = Menu._visible_menu_ids()
+        root = self.env.ref("dealer_crm.dealer_crm_root_menu")
+        leaves = Menu.browse(visible_ids).filtered(
+            lambda m: (
+                m.action
+                and m.parent_path.startswith(root.parent_path)
+                and all(int(id_) in visible_ids for id_ in m.parent_path.split("/")[:-1])
+            )
+        )
+        return {m.complete_name.replace("/", " > ") for m in leaves}
+
+    def test_crawl_sales(self):
+        self._crawl("sales")
+
+    def test_crawl_service(self):
+        self._crawl("service")
+
+    def test_crawl_relations(self):
+        self._crawl("relations")
+
+    def test_crawl_manager(self):
+        self._crawl("manager")
+
+    def test_crawl_fails_on_a_broken_menu_action(self):
+        """The crawl is not blind: an action whose context cannot be evaluated fails it."""
+        action = self.env.ref("dealer_crm.dealer_promise_action")
+        action.context = "{'default_x': ref('broken')}"
+        with self.assertRaises(AssertionError) as caught:
+            self._crawl("manager")
+        self.assertIn("Interactions > Promises", str(caught.exception))
