@@ -60,6 +60,7 @@
         "demo/dealer_interaction_demo.xml",
         "demo/helpdesk_ticket_demo.xml",
         "demo/loyalty_demo.xml",
+        "demo/sale_order_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -99,9 +99,9 @@ class HelpdeskTicket(models.Model):
 
     @api.depends_context("uid")
     def _compute_dealer_can_write(self):
-        writable = self._filtered_access("write")
+        writable = self._origin._filtered_access("write")
         for ticket in self:
-            ticket.dealer_can_write = ticket in writable
+            ticket.dealer_can_write = not ticket._origin or ticket._origin in writable
 
     def _dealer_calendar(self):
         self.ensure_one()

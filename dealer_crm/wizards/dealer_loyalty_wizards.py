@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -28,13 +28,36 @@ class DealerLoyaltyRedeem(models.TransientModel):
         help="The reward given; its required points are spent.",
     )
     program_id = fields.Many2one(related="card_id.program_id")
+    partner_id = fields.Many2one(related="card_id.partner_id")
     points = fields.Float(required=True)
-    sale_order_id = fields.Many2one("sale.order", string="Against Sale Order")
-    service_record_id = fields.Many2one("dealer.service.record", string="Against Service Visit")
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Against Quotation",
+        domain="[('partner_id', '=', partner_id), ('state', 'in', ('draft', 'sent'))]",
+    )
+    service_record_id = fields.Many2one(
+        "dealer.service.record",
+        string="Against Service Visit",
+        domain="[('partner_id', '=', partner_id), ('state', '!=', 'cancelled')]",
+    )
+
+    @api.onchange("reward_id")
+    def _onchange_reward_id(self):
+        if self.reward_id:
+            self.points = self.reward_id.required_points
 
     def action_confirm(self):
         self.ensure_one()
         origin = self.sale_order_id or self.service_record_id or None
+        if origin and origin.partner_id != self.card_id.partner_id:
+            raise UserError(
+                _(
+                    "%(record)s is not %(customer)s's: points are redeemed only against the "
+                    "member's own quotation or service visit.",
+                    record=origin.display_name,
+                    customer=self.card_id.partner_id.display_name,
+                )
+            )
         label = self.reward_id.description or _("Reward")
         self.card_id._dealer_redeem(
             self.points or self.reward_id.required_points,

@@ -1,0 +1,51 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""One day's work per department, played in Chromium on the demo database."""
+
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestUiTours(HttpCase):
+    def test_sales_enquiry_to_confirmed_order(self):
+        self.start_tour("/odoo", "dealer_crm_sales_tour", login="sales", timeout=300)
+        lead = self.env["crm.lead"].search([("name", "=", "Walk-in: a family car for test drive")])
+        self.assertEqual(lead.enquiry_channel, "visit")
+        self.assertTrue(lead.vehicle_model_id)
+        order = lead.order_ids
+        self.assertEqual(order.state, "sale")
+        verified = self.env["dealer.interaction"].search([("sale_order_id", "=", order.id)])
+        self.assertEqual(verified.outcome, "verified")
+        self.assertEqual(verified.user_id.login, "sales")
+
+    def test_service_visit_moves_next_service(self):
+        vehicle = self.env.ref("dealer_crm.vehicle_04_demo")
+        before = vehicle.next_service_date
+        self.start_tour("/odoo", "dealer_crm_service_tour", login="service", timeout=300)
+        visit = self.env["dealer.service.record"].search(
+            [("vehicle_id", "=", vehicle.id)], order="id desc", limit=1
+        )
+        self.assertEqual(visit.state, "done")
+        self.assertEqual(visit.advisor_id.login, "service")
+        self.assertEqual(vehicle.odometer, visit.odometer)
+        self.assertGreater(vehicle.next_service_date, before)
+
+    def test_relations_complaint_to_confirmed_resolution(self):
+        self.start_tour("/odoo", "dealer_crm_relations_tour", login="relations", timeout=300)
+        ticket = self.env["helpdesk.ticket"].search(
+            [("name", "=", "Tour: rattle from the dashboard after service")]
+        )
+        self.assertTrue(ticket.closed)
+        self.assertTrue(ticket.dealer_customer_confirmed)
+        self.assertEqual(ticket.dealer_satisfaction, "5")
+
+    def test_manager_360_redeem_and_promise_report(self):
+        card = self.env.ref("dealer_crm.loyalty_card_chan_demo")
+        points = card.points
+        quotation = self.env.ref("dealer_crm.sale_order_chan_accessories_demo")
+        self.start_tour("/odoo", "dealer_crm_manager_tour", login="manager", timeout=300)
+        self.assertEqual(card.points, points - 500)
+        discount = quotation.order_line.filtered(lambda line: line.price_unit < 0)
+        self.assertEqual(len(discount), 1)
+        self.assertAlmostEqual(
+            discount.price_unit, -0.1 * (quotation.amount_untaxed - discount.price_subtotal)
+        )
