@@ -30,6 +30,14 @@ check_odoo() {
   [ -z "$ent" ] || die "the Odoo at $ODOO_PATH holds Enterprise modules ($ent); dealer_crm needs Odoo Community only."
 }
 
+# The browser tests (crawl, tours, screenshots) need Chromium: never skip them silently.
+check_chromium() {
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+    || command -v google-chrome >/dev/null 2>&1 \
+    || die "no Chromium found: the browser crawl and tours of 'make test' need it.
+  Install Debian's package (apt-get update && apt-get install -y chromium), as .ci/run does."
+}
+
 # A virtualenv cached per set of requirements, so a fresh clone reuses it.
 venv() {
   local key
@@ -130,7 +138,7 @@ cmd_run() {
 }
 
 cmd_test() {
-  check_odoo; venv; pg_start
+  check_odoo; check_chromium; venv; pg_start
   # globals, for the EXIT trap
   TDB="dealer_crm_test_$$"; WORK=$(mktemp -d); TCONF="$WORK/odoo-test.conf"; write_conf "$TCONF"
   local tdb=$TDB work=$WORK conf=$TCONF
@@ -175,7 +183,7 @@ cmd_bench() {
 cmd_shell() { check_odoo; venv; pg_start; local conf="$CACHE/odoo-run.conf"; write_conf "$conf"; odoo_bin shell -c "$conf" -d "$DB" "$@"; }
 
 case "${1:-}" in
-  check) check_odoo ;;
+  check) check_odoo; check_chromium ;;
   venv) check_odoo; venv; echo "$VENV" ;;
   pg-start) pg_start; echo "host=$DB_HOST port=$DB_PORT user=$DB_USER" ;;
   pg-stop) pg_stop ;;

@@ -5,3 +5,4 @@ from . import test_service
 from . import test_customer_360
 from . import test_complaints
 from . import test_loyalty
+from . import test_screens
