@@ -33,7 +33,7 @@ class DealerConsent(models.Model):
     _dealer_personal_fields = ("note", "evidence_document", "evidence_filename")
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
+        "res.partner", string="Customer", required=True, index=True, ondelete="restrict"
     )
     purpose = fields.Selection(PURPOSES, required=True, tracking=True)
     channel = fields.Selection(CHANNELS, required=True, tracking=True)
@@ -93,21 +93,25 @@ class DealerConsent(models.Model):
         self.write({"state": "withdrawn", "date": fields.Date.context_today(self)})
 
     @api.model
-    def _allowed_partners(self, partners, purpose, channel):
-        """The consent gate: the partners we may contact for ``purpose`` by ``channel``.
+    def _allowed_partners(self, partners, purpose, channel, company=None):
+        """The consent gate: the partners ``company`` may contact for ``purpose`` by ``channel``.
 
         Every automated outreach asks this one function. A partner passes when a consent
-        for that purpose and channel is granted, the partner is not blacklisted for the
-        channel, and holds the contact detail the channel needs. Set-based: one query.
+        given to that company (the current one by default) for that purpose and channel
+        is granted, the partner is not blacklisted for the channel, and holds the contact
+        detail the channel needs. A consent given to another company lets nothing through.
+        Set-based: one query.
         """
         if not partners:
             return partners
+        company = company or self.env.company
         granted = self.sudo()._read_group(
             [
                 ("partner_id", "in", partners.ids),
                 ("purpose", "=", purpose),
                 ("channel", "=", channel),
                 ("state", "=", "granted"),
+                ("company_id", "=", company.id),
             ],
             ["partner_id"],
         )
@@ -121,13 +125,13 @@ class DealerConsent(models.Model):
         return partners & allowed
 
     @api.model
-    def _gate(self, partners, purpose, channel, records=None):
+    def _gate(self, partners, purpose, channel, records=None, company=None):
         """Split ``partners`` into (allowed, refused), noting each refusal on its record.
 
         ``records`` maps a partner to the record the outreach was about (a vehicle, a
         loyalty card...); the refusal is posted there, or on the partner.
         """
-        allowed = self._allowed_partners(partners, purpose, channel)
+        allowed = self._allowed_partners(partners, purpose, channel, company)
         refused = partners - allowed
         purpose_label = dict(PURPOSES)[purpose]
         channel_label = dict(CHANNELS)[channel]

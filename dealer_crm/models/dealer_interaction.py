@@ -101,6 +101,14 @@ class DealerInteraction(models.Model):
                 or "customer_relations"
             )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if {"department", "user_id"} & set(vals) and not self.env.su:
+            # Record rules check a write on the old values: check the new ones too, so
+            # nobody moves an interaction out of their own department.
+            self.check_access("write")
+        return res
+
     @api.model_create_multi
     def create(self, vals_list):
         interactions = super().create(vals_list)

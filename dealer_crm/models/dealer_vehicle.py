@@ -342,14 +342,23 @@ class DealerVehicle(models.Model):
     def write(self, vals):
         if vals.get("vin"):
             vals["vin"] = normalize_vin(vals["vin"])
-        if "owner_id" in vals and not self.env.context.get("dealer_ownership_sync"):
-            # A new owner typed on the form is a transfer dated today.
-            new_owner = self.env["res.partner"].browse(vals.pop("owner_id"))
-            res = super().write(vals) if vals else True
-            for vehicle in self:
-                if vehicle.owner_id != new_owner:
+        if "owner_id" in vals:
+            # The owner follows the open ownership line: a new owner typed on the form is a
+            # transfer dated today (whatever the context says), which opens the line first.
+            new_owner = self.env["res.partner"].browse(vals["owner_id"])
+            moved = self.filtered(
+                lambda v: (
+                    v.ownership_ids.filtered(lambda line: not line.date_end).partner_id != new_owner
+                )
+            )
+            if moved:
+                rest = {k: v for k, v in vals.items() if k != "owner_id"}
+                res = super().write(rest) if rest else True
+                for vehicle in moved:
                     vehicle._transfer_owner(new_owner, fields.Date.context_today(self), "transfer")
-            return res
+                if self - moved:
+                    super(DealerVehicle, self - moved).write(vals)
+                return res
         return super().write(vals)
 
     def unlink(self):
@@ -426,15 +435,21 @@ class DealerVehicle(models.Model):
         return self.env["res.partner"]
 
     def _open_ownership(self, partner, date, origin, note=False):
+        """Ownership lines are written here only: departments read them, never edit them."""
         self.ensure_one()
-        return self.env["dealer.vehicle.ownership"].create(
-            {
-                "vehicle_id": self.id,
-                "partner_id": partner.id,
-                "date_start": date,
-                "origin": origin,
-                "note": note,
-            }
+        self.check_access("write")
+        return (
+            self.env["dealer.vehicle.ownership"]
+            .sudo()
+            .create(
+                {
+                    "vehicle_id": self.id,
+                    "partner_id": partner.id,
+                    "date_start": date,
+                    "origin": origin,
+                    "note": note,
+                }
+            )
         )
 
     def _transfer_owner(self, partner, date, origin="transfer", note=False):
@@ -443,8 +458,9 @@ class DealerVehicle(models.Model):
         Earlier lines, and every record dated before the transfer, keep their owner.
         """
         self.ensure_one()
+        self.check_access("write")
         date = fields.Date.to_date(date)
-        current = self.ownership_ids.filtered(lambda line: not line.date_end)
+        current = self.sudo().ownership_ids.filtered(lambda line: not line.date_end)
         if partner and current.partner_id == partner:
             raise UserError(_("%s already owns this vehicle.", partner.display_name))
         if current and date < current.date_start:
@@ -463,7 +479,7 @@ class DealerVehicle(models.Model):
         current.flush_recordset(["date_end"])  # the one-open-line index checks at insert
         if partner:
             self._open_ownership(partner, date, origin, note)
-        self.with_context(dealer_ownership_sync=True).write({"owner_id": partner.id})
+        self.write({"owner_id": partner.id})
         self.message_post(
             body=_(
                 "Ownership transferred from %(old)s to %(new)s on %(date)s.",
@@ -509,9 +525,16 @@ class DealerVehicle(models.Model):
         recently = owners.filtered(
             lambda p: p.dealer_last_reminder_date and p.dealer_last_reminder_date >= recent_cutoff
         )
+        # Each vehicle's owner is asked with the consent given to the vehicle's company.
         Consent = self.env["dealer.consent"]
-        by_email = Consent._allowed_partners(owners - recently, "service_reminder", "email")
-        by_sms = Consent._allowed_partners(owners - recently - by_email, "service_reminder", "sms")
+        by_email, by_sms = set(), set()
+        for company in vehicles.company_id:
+            candidates = vehicles.filtered(lambda v, c=company: v.company_id == c).owner_id
+            candidates -= recently
+            email = Consent._allowed_partners(candidates, "service_reminder", "email", company)
+            sms = Consent._allowed_partners(candidates - email, "service_reminder", "sms", company)
+            by_email.update((company, partner) for partner in email)
+            by_sms.update((company, partner) for partner in sms)
         template = self.env.ref("dealer_crm.mail_template_service_reminder")
         sms_template = self.env.ref("dealer_crm.sms_template_service_reminder")
         activity_type = self.env.ref("dealer_crm.mail_activity_type_service_reminder")
@@ -539,10 +562,10 @@ class DealerVehicle(models.Model):
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
-            elif owner in by_email:
+            elif (vehicle.company_id, owner) in by_email:
                 vehicle.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
                 reminded |= owner
-            elif owner in by_sms:
+            elif (vehicle.company_id, owner) in by_sms:
                 vehicle._message_sms_with_template(template=sms_template, partner_ids=owner.ids)
                 reminded |= owner
             else:

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from .dealer_vehicle import OWNERSHIP_ORIGINS
 
@@ -34,9 +35,11 @@ class DealerVehicleOwnership(models.Model):
 
     def init(self):
         # Exactly one open ownership per vehicle: a database truth.
-        self._cr.execute(
-            "CREATE UNIQUE INDEX IF NOT EXISTS dealer_vehicle_ownership_one_open_idx "
-            "ON dealer_vehicle_ownership (vehicle_id) WHERE date_end IS NULL"
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS dealer_vehicle_ownership_one_open_idx "
+                "ON dealer_vehicle_ownership (vehicle_id) WHERE date_end IS NULL"
+            )
         )
 
     @api.model_create_multi

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 
 class HelpdeskTicket(models.Model):
@@ -28,14 +29,16 @@ class HelpdeskTicket(models.Model):
     dealer_vehicle_id = fields.Many2one("dealer.vehicle", string="Vehicle", index="btree_not_null")
     dealer_sale_order_id = fields.Many2one("sale.order", string="Sale Order")
     dealer_service_record_id = fields.Many2one("dealer.service.record", string="Service Visit")
+    # The complaint's internal handling: staff only, never portal customers.
     dealer_root_cause_id = fields.Many2one(
-        "dealer.complaint.root.cause", string="Root Cause", tracking=True
+        "dealer.complaint.root.cause", string="Root Cause", tracking=True, groups="base.group_user"
     )
-    dealer_resolution = fields.Html(string="Resolution")
+    dealer_resolution = fields.Html(string="Resolution", groups="base.group_user")
     dealer_action_type = fields.Selection(
         [("corrective", "Corrective"), ("preventive", "Preventive")],
         string="Action Type",
         tracking=True,
+        groups="base.group_user",
     )
     dealer_responsible_party = fields.Selection(
         [
@@ -46,6 +49,7 @@ class HelpdeskTicket(models.Model):
         ],
         string="Responsible Party",
         tracking=True,
+        groups="base.group_user",
     )
     dealer_contact_date = fields.Datetime(
         string="Customer Contacted On",
@@ -227,6 +231,12 @@ class HelpdeskTicket(models.Model):
             "sequence"
         )[:1]
 
+    def _dealer_is_customer(self, author):
+        """Whether ``author`` is the ticket's customer (or a contact of the same customer)."""
+        self.ensure_one()
+        customer = self.partner_id.commercial_partner_id
+        return bool(customer and author and author.commercial_partner_id == customer)
+
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
         message = super().message_post(**kwargs)
@@ -237,8 +247,8 @@ class HelpdeskTicket(models.Model):
             for ticket in self:
                 if is_staff and not ticket.dealer_first_response_date:
                     ticket.dealer_first_response_date = message.date
-                elif not is_staff and ticket.closed and (author == ticket.partner_id or not users):
-                    # the customer replied to a closed ticket: it opens again
+                elif not is_staff and ticket.closed and ticket._dealer_is_customer(author):
+                    # the customer replied to a closed ticket: it opens again (nobody else)
                     stage = ticket._dealer_reopen_stage()
                     if stage:
                         ticket.sudo().write({"stage_id": stage.id})
@@ -286,7 +296,7 @@ class HelpdeskTicket(models.Model):
         when = fields.Datetime.to_datetime(when)
         self.flush_recordset()
         self.env.cr.execute(
-            "UPDATE helpdesk_ticket SET create_date = %s WHERE id IN %s", (when, tuple(self.ids))
+            SQL("UPDATE helpdesk_ticket SET create_date = %s WHERE id IN %s", when, tuple(self.ids))
         )
         self.invalidate_recordset(["create_date"])
         self.env.add_to_compute(self._fields["dealer_response_deadline"], self)

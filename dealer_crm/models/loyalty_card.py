@@ -5,6 +5,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+#: What only the scheme's own moves write on a dealer card (never a user, whatever the context).
+LEDGER_FIELDS = {"points", "dealer_tier_id", "dealer_points_12m"}
 
 
 class LoyaltyHistory(models.Model):
@@ -25,6 +29,30 @@ class LoyaltyHistory(models.Model):
         string="Points Left", help="Points of this earning neither used nor expired yet."
     )
     dealer_warned = fields.Boolean(readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        cards = self.env["loyalty.card"].browse(
+            {vals["card_id"] for vals in vals_list if vals.get("card_id")}
+        )
+        self._dealer_check_ledger(cards)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._dealer_check_ledger(self.card_id)
+        return super().write(vals)
+
+    def _dealer_check_ledger(self, cards):
+        """A dealer scheme's history is written by its own moves only (in sudo), never by
+        a user through the ORM, whatever the context says."""
+        if not self.env.su and cards.sudo().filtered("program_id.dealer_scheme"):
+            raise AccessError(
+                _(
+                    "The points history of a dealer scheme is written by earning, redemption "
+                    "and expiry only: redeem with Redeem on the member, and ask a manager "
+                    "for an adjustment."
+                )
+            )
 
 
 class LoyaltyCard(models.Model):
@@ -60,17 +88,31 @@ class LoyaltyCard(models.Model):
         for card in self:
             card.dealer_expiring_points = expiring.get(card, 0.0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            programs = (
+                self.env["loyalty.program"]
+                .sudo()
+                .browse({vals["program_id"] for vals in vals_list if vals.get("program_id")})
+            )
+            dealer = programs.filtered("dealer_scheme").ids
+            if any(
+                vals.get("program_id") in dealer
+                and (LEDGER_FIELDS & {k for k, v in vals.items() if v})
+                for vals in vals_list
+            ):
+                raise AccessError(
+                    _("A new member of a dealer scheme starts with no points and no tier.")
+                )
+        return super().create(vals_list)
+
     def write(self, vals):
-        if (
-            "points" in vals
-            and not self.env.context.get("dealer_points_move")
-            and any(card.program_id.dealer_scheme for card in self)
-            and not self.env.user.has_group("dealer_crm.group_manager")
-        ):
+        if LEDGER_FIELDS & set(vals) and not self.env.su and self.sudo().filtered("dealer_scheme"):
             raise AccessError(
                 _(
-                    "Points of a dealer scheme move only by earning, redemption or expiry; "
-                    "a manager adjusts them by hand, with a reason."
+                    "Points and tiers of a dealer scheme move only by earning, redemption or "
+                    "expiry; a manager adjusts points by hand, with a reason."
                 )
             )
         return super().write(vals)
@@ -80,7 +122,7 @@ class LoyaltyCard(models.Model):
         """Lock the card rows until the end of the transaction, then read them fresh."""
         self.flush_recordset()
         self.env.cr.execute(
-            "SELECT id FROM loyalty_card WHERE id IN %s FOR UPDATE", (tuple(self.ids),)
+            SQL("SELECT id FROM loyalty_card WHERE id IN %s FOR UPDATE", tuple(self.ids))
         )
         self.invalidate_recordset(["points"])
 
@@ -120,7 +162,7 @@ class LoyaltyCard(models.Model):
             self._dealer_consume(-points)
             vals["used"] = -points
         line = history.create(vals)
-        self.sudo().with_context(dealer_points_move=True).write({"points": self.points + points})
+        self.sudo().write({"points": self.points + points})
         self._dealer_update_tiers()
         return line
 
@@ -195,7 +237,7 @@ class LoyaltyCard(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
             if vals:
-                card.sudo().with_context(dealer_points_move=True).write(vals)
+                card.sudo().write(vals)
 
     @api.model
     def _cron_dealer_tiers(self, batch_size=1000):
@@ -243,9 +285,7 @@ class LoyaltyCard(models.Model):
                     "used": points,
                 }
             )
-            card.sudo().with_context(dealer_points_move=True).write(
-                {"points": max(card.points - points, 0)}
-            )
+            card.sudo().write({"points": max(card.points - points, 0)})
         self.env["ir.cron"]._notify_progress(
             done=len(earnings), remaining=History.search_count(domain)
         )
@@ -271,11 +311,20 @@ class LoyaltyCard(models.Model):
             )
         )
         cards = earnings.card_id
-        allowed, _refused = self.env["dealer.consent"]._gate(
-            cards.partner_id, "loyalty", "email", records={c.partner_id: c for c in cards}
-        )
         template = self.env.ref("dealer_crm.mail_template_loyalty_expiry")
-        for card in cards.filtered(lambda c: c.partner_id in allowed):
+        warned = self.env["loyalty.card"]
+        default = self.env.company
+        for company in cards.company_id | default:
+            of_company = cards.filtered(lambda c, co=company: (c.company_id or default) == co)
+            allowed, _refused = self.env["dealer.consent"]._gate(
+                of_company.partner_id,
+                "loyalty",
+                "email",
+                records={c.partner_id: c for c in of_company},
+                company=company,
+            )
+            warned |= of_company.filtered(lambda c, a=allowed: c.partner_id in a)
+        for card in warned:
             card.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
         earnings.write({"dealer_warned": True})
-        return cards.filtered(lambda c: c.partner_id in allowed)
+        return warned

@@ -302,6 +302,32 @@ class ResPartner(models.Model):
             action["context"] = {"default_partner_id": self.id}
         return action
 
+    def unlink(self):
+        """Customer history is archived, never deleted: only a partner with no record held
+        about them (orders, vehicles, visits, tickets, consents...) may be deleted."""
+        held = self.env["dealer.personal.data"]._records_of(self)
+        with_history = (
+            self.browse(
+                {
+                    partner.id
+                    for name, records in held.items()
+                    if name != "res.partner"
+                    for field in self.env[name]._dealer_partner_fields
+                    for partner in records[field]
+                }
+            )
+            & self
+        )
+        if with_history:
+            raise UserError(
+                _(
+                    "These customers have a history and cannot be deleted; archive them "
+                    "instead (or anonymise them on request): %s",
+                    ", ".join(with_history.mapped("display_name")),
+                )
+            )
+        return super().unlink()
+
     def action_dealer_access_export(self):
         self.ensure_one()
         return self._dealer_open_wizard("dealer.access.export", _("Access Request"))

@@ -6,3 +6,4 @@ from . import test_customer_360
 from . import test_complaints
 from . import test_loyalty
 from . import test_screens
+from . import test_security_attacks

@@ -51,12 +51,21 @@ class DealerAccessExport(models.TransientModel):
         }
 
     def _collect(self):
-        """{section: [rows]} of everything held about the customer, as plain values."""
+        """{section: [rows]} of everything the user's companies hold about the customer.
+
+        The request answers for the companies the officer works for: the customer must be
+        one they may read, and records of other companies stay out of the file.
+        """
+        self.partner_id.check_access("read")
+        companies = self.env.companies
         partner = self.partner_id.sudo()
         content = {"res.partner": self._rows(partner | partner.child_ids)}
         records = self.env["dealer.personal.data"]._records_of(partner | partner.child_ids)
         for name, recs in sorted(records.items()):
-            content[name] = self._rows(recs)
+            if "company_id" in recs._fields:
+                recs = recs.filtered(lambda r: not r.company_id or r.company_id in companies)
+            if recs:
+                content[name] = self._rows(recs)
         messages = (
             self.env["mail.message"]
             .sudo()
