@@ -7,3 +7,4 @@ from . import test_complaints
 from . import test_loyalty
 from . import test_screens
 from . import test_security_attacks
+from . import test_access_matrix

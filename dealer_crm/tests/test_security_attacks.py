@@ -239,3 +239,62 @@ class TestSecurityAttacks(DealerCrmCase):
         content = json.loads(base64.b64decode(wizard.data))
         self.assertNotIn("sale.order", content)
         self.assertNotIn("loyalty.card", content)
+
+
+@tagged("post_install", "-at_install")
+class TestTimelineLeaks(DealerCrmCase):
+    def _ticket(self, **vals):
+        return self.env["helpdesk.ticket"].create(
+            {
+                "name": "Secret: staff dispute about the repair",
+                "description": "<p>x</p>",
+                "partner_id": self.customer.id,
+                **vals,
+            }
+        )
+
+    def test_timeline_ids_are_stable_and_open_their_own_record(self):
+        interaction = self.env["dealer.interaction"].create(
+            {"partner_id": self.customer.id, "channel": "phone", "subject": "First call"}
+        )
+        self.env.invalidate_all()
+        before = {(row.res_model, row.res_id): row.id for row in self.customer.dealer_timeline_ids}
+        other = self.env["res.partner"].create({"name": "Someone Else"})
+        self.env["dealer.interaction"].create(
+            {"partner_id": other.id, "channel": "phone", "subject": "Unrelated"}
+        )
+        self.env.invalidate_all()
+        after = {(row.res_model, row.res_id): row.id for row in self.customer.dealer_timeline_ids}
+        self.assertEqual(before, after)
+        row = self.env["dealer.customer.timeline"].browse(
+            before[("dealer.interaction", interaction.id)]
+        )
+        self.assertEqual(row.action_open_record()["res_id"], interaction.id)
+
+    def test_timeline_shows_only_that_a_ticket_exists_to_who_may_not_open_it(self):
+        ticket = self._ticket()
+        self.env.invalidate_all()
+        as_sales = self.customer.with_user(self.user_sales).dealer_timeline_ids
+        row = as_sales.filtered(lambda r: r.res_model == "helpdesk.ticket")
+        self.assertEqual(len(row), 1, "the row still shows that the ticket exists")
+        self.assertNotIn("Secret", row.name)
+        with self.assertRaises(AccessError):
+            row.action_open_record()
+        self.env.invalidate_all()
+        as_relations = self.customer.with_user(self.user_relations).dealer_timeline_ids
+        self.assertIn(ticket.name, as_relations.mapped("name"))
+
+    def test_timeline_keeps_other_companies_out(self):
+        company_b = self.env["res.company"].create({"name": "Dealer B"})
+        self.env["dealer.interaction"].create(
+            {
+                "partner_id": self.customer.id,
+                "channel": "phone",
+                "subject": "Company B call",
+                "company_id": company_b.id,
+            }
+        )
+        self.env.invalidate_all()
+        rows = self.customer.with_user(self.user_relations).dealer_timeline_ids
+        self.assertNotIn("Company B call", rows.mapped("name"))
+        self.assertNotIn("Company B call", rows.mapped("source_name"))

@@ -1,0 +1,160 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The declared access matrix, walked with real users.
+
+ACCESS gives, for every model of the addon and the core and OCA models it extends, what
+each department, a plain internal user and a portal user may do: r(ead), c(reate),
+w(rite), u(nlink), '-' for denied. RULES names the record rules that narrow it. The
+README's access table is this matrix. A model added without a line here fails the test;
+so does an ACL line or a rule removed or added without changing the matrix.
+"""
+
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+WHO = ("sales", "service", "relations", "manager", "internal", "portal")
+GROUPS = {
+    "sales": "dealer_crm.group_sales",
+    "service": "dealer_crm.group_service",
+    "relations": "dealer_crm.group_customer_relations",
+    "manager": "dealer_crm.group_manager",
+    "internal": "base.group_user",
+    "portal": "base.group_portal",
+}
+OPERATIONS = ("read", "create", "write", "unlink")
+
+# model: (sales, service, relations, manager, internal, portal)
+ACCESS = {
+    "dealer.access.export": ("----", "----", "rcw-", "rcw-", "----", "----"),
+    "dealer.complaint.root.cause": ("r---", "r---", "r---", "rcwu", "----", "----"),
+    "dealer.complaint.severity": ("r---", "r---", "r---", "rcwu", "----", "----"),
+    "dealer.consent": ("rcw-", "rcw-", "rcw-", "rcwu", "----", "----"),
+    "dealer.customer.timeline": ("r---", "r---", "r---", "r---", "----", "----"),
+    "dealer.erasure.log": ("----", "----", "----", "r---", "----", "----"),
+    "dealer.followup.step": ("r---", "r---", "r---", "rcwu", "----", "----"),
+    "dealer.interaction": ("rcw-", "rcw-", "rcw-", "rcwu", "----", "----"),
+    "dealer.loyalty.action": ("rcw-", "rcw-", "rcw-", "rcwu", "----", "----"),
+    "dealer.loyalty.adjust": ("----", "----", "----", "rcw-", "----", "----"),
+    "dealer.loyalty.redeem": ("rcw-", "rcw-", "----", "rcw-", "----", "----"),
+    "dealer.loyalty.rule": ("r---", "r---", "r---", "rcwu", "----", "----"),
+    "dealer.loyalty.tier": ("r---", "r---", "r---", "rcwu", "----", "----"),
+    "dealer.maintenance.plan": ("r---", "r---", "r---", "rcwu", "----", "----"),
+    "dealer.need.tag": ("r---", "r---", "r---", "rcwu", "----", "----"),
+    "dealer.partner.anonymize": ("----", "----", "----", "rcw-", "----", "----"),
+    "dealer.promise": ("rcw-", "rcw-", "rcw-", "rcwu", "----", "----"),
+    "dealer.referral": ("rcw-", "rcw-", "rcw-", "rcw-", "----", "----"),
+    "dealer.service.record": ("r---", "rcw-", "r---", "rcwu", "----", "----"),
+    "dealer.suggestion": ("rcw-", "rcw-", "rcw-", "rcwu", "----", "----"),
+    "dealer.vehicle": ("rcw-", "rcw-", "r---", "rcwu", "----", "----"),
+    "dealer.vehicle.odometer": ("rcw-", "rcw-", "r---", "rcwu", "----", "----"),
+    "dealer.vehicle.ownership": ("r---", "r---", "r---", "rcwu", "----", "----"),
+    "dealer.vehicle.transfer": ("rcw-", "rcw-", "----", "rcw-", "----", "----"),
+    # extended core and OCA models
+    "res.partner": ("rcwu", "rcwu", "rcwu", "rcwu", "r---", "r---"),
+    "sale.order": ("rcw-", "rcw-", "r---", "rcwu", "----", "r---"),
+    "sale.order.line": ("rcwu", "rcwu", "r---", "rcwu", "----", "r---"),
+    "crm.lead": ("rcw-", "rcw-", "r---", "rcwu", "----", "----"),
+    "helpdesk.ticket": ("rcw-", "rcw-", "rcw-", "rcwu", "r---", "r---"),
+    "helpdesk.ticket.team": ("r---", "r---", "r---", "rcwu", "r---", "r---"),
+    "helpdesk.ticket.stage": ("r---", "r---", "r---", "rcwu", "r---", "r---"),
+    "loyalty.program": ("r---", "r---", "r---", "rcwu", "----", "----"),
+    "loyalty.card": ("r-w-", "r-w-", "r---", "rcw-", "----", "----"),
+    "loyalty.history": ("rcw-", "rcw-", "r---", "rcw-", "----", "----"),
+    "fleet.vehicle.model": ("r---", "r---", "r---", "rcw-", "----", "----"),
+    "fleet.vehicle.model.brand": ("r---", "r---", "r---", "rcw-", "----", "----"),
+    "res.config.settings": ("----", "----", "----", "----", "----", "----"),
+}
+
+# The addon's record rules per model (XML ids without the module). Rules narrow the ACL
+# above: *_company isolates companies (global); the others are per department.
+RULES = {
+    "dealer.consent": {"dealer_consent_rule_company"},
+    "dealer.customer.timeline": {"dealer_customer_timeline_rule_company"},
+    "dealer.erasure.log": {"dealer_erasure_log_rule_company"},
+    "dealer.followup.step": {"dealer_followup_step_rule_company"},
+    "dealer.interaction": {
+        "dealer_interaction_rule_company",
+        "dealer_interaction_rule_manager",
+        "dealer_interaction_rule_sales_read",
+        "dealer_interaction_rule_sales_write",
+        "dealer_interaction_rule_service_read",
+        "dealer_interaction_rule_service_write",
+        "dealer_interaction_rule_customer_relations_read",
+        "dealer_interaction_rule_customer_relations_write",
+    },
+    "dealer.loyalty.action": {"dealer_loyalty_action_rule_company"},
+    "dealer.loyalty.rule": {"dealer_loyalty_rule_rule_company"},
+    "dealer.loyalty.tier": {"dealer_loyalty_tier_rule_company"},
+    "dealer.maintenance.plan": {"dealer_maintenance_plan_rule_company"},
+    "dealer.promise": {
+        "dealer_promise_rule_company",
+        "dealer_promise_rule_own",
+        "dealer_promise_rule_read",
+        "dealer_promise_rule_customer_relations",
+    },
+    "dealer.service.record": {"dealer_service_record_rule_company"},
+    "dealer.suggestion": {
+        "dealer_suggestion_rule_company",
+        "dealer_suggestion_rule_own",
+        "dealer_suggestion_rule_read",
+        "dealer_suggestion_rule_manager",
+    },
+    "dealer.vehicle": {"dealer_vehicle_rule_company"},
+    "dealer.vehicle.odometer": {"dealer_vehicle_odometer_rule_company"},
+    "dealer.vehicle.ownership": {"dealer_vehicle_ownership_rule_company"},
+    "helpdesk.ticket": {"helpdesk_ticket_rule_sales_service"},
+}
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrix(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.users = {
+            who: new_test_user(cls.env, login=f"matrix_{who}", groups=GROUPS[who]) for who in WHO
+        }
+
+    def test_every_model_of_the_addon_is_in_the_matrix(self):
+        models = (
+            self.env["ir.model"]
+            .search([])
+            .filtered(lambda m: "dealer_crm" in (m.modules or "").split(", "))
+        )
+        missing = {
+            m.model for m in models if not self.env[m.model]._abstract and m.model not in ACCESS
+        }
+        self.assertFalse(missing, "models without a line in the access matrix")
+
+    def test_the_matrix_holds_for_every_user(self):
+        for model, rights in ACCESS.items():
+            for who, allowed in zip(WHO, rights, strict=True):
+                Model = self.env[model].with_user(self.users[who])
+                for operation, letter in zip(OPERATIONS, allowed, strict=True):
+                    with self.subTest(model=model, who=who, operation=operation):
+                        if letter == "-":
+                            with self.assertRaises(AccessError):
+                                Model.check_access(operation)
+                        else:
+                            Model.check_access(operation)
+
+    def test_the_record_rules_are_those_declared(self):
+        rules = self.env["ir.rule"].with_context(active_test=False).search([])
+        actual = {}
+        for rule, xmlid in rules.get_external_id().items():
+            if xmlid.startswith("dealer_crm."):
+                actual.setdefault(self.env["ir.rule"].browse(rule).model_id.model, set()).add(
+                    xmlid.split(".", 1)[1]
+                )
+        self.assertEqual(actual, RULES)
+
+    def test_every_model_with_a_company_is_isolated_by_company(self):
+        for model in ACCESS:
+            Model = self.env[model]
+            if (
+                model.startswith("dealer.")
+                and "company_id" in Model._fields
+                and Model._fields["company_id"].store
+                and not Model._transient
+            ):
+                with self.subTest(model=model):
+                    self.assertIn(f"{model.replace('.', '_')}_rule_company", RULES.get(model, ()))
