@@ -1,0 +1,124 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Two dealerships in one database: neither reads the other's customers or their history."""
+
+from odoo import Command, fields
+from odoo.tests import new_test_user, tagged
+
+from .common import DealerCrmCase
+
+
+@tagged("post_install", "-at_install")
+class TestMultiCompany(DealerCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Harbour Motors B"})
+        cls.manager_a = new_test_user(
+            cls.env,
+            login="mc_manager_a",
+            groups="dealer_crm.group_manager",
+            company_id=cls.env.company.id,
+            company_ids=[Command.set(cls.env.company.ids)],
+        )
+        env_b = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company_b.ids))
+        cls.customer_b = env_b["res.partner"].create(
+            {
+                "name": "Zed Bee Customer",
+                "company_id": cls.company_b.id,
+                "phone": "+85290000001",
+                "email": "zed@example.com",
+            }
+        )
+        cls.vehicle_b = env_b["dealer.vehicle"].create(
+            {
+                "vin": "1M8GDM9AXKP042788",
+                "license_plate": "ZB 9999",
+                "model_id": cls.env.ref("fleet.model_corolla_ts").id,
+                "owner_id": cls.customer_b.id,
+                "company_id": cls.company_b.id,
+            }
+        )
+        cls.visit_b = env_b["dealer.service.record"].create(
+            {
+                "vehicle_id": cls.vehicle_b.id,
+                "date": fields.Date.today(),
+                "odometer": 1000,
+                "company_id": cls.company_b.id,
+            }
+        )
+        cls.interaction_b = env_b["dealer.interaction"].create(
+            {
+                "partner_id": cls.customer_b.id,
+                "channel": "phone",
+                "subject": "Zed Bee asks about tyres",
+                "company_id": cls.company_b.id,
+            }
+        )
+        cls.consent_b = env_b["dealer.consent"].create(
+            {
+                "partner_id": cls.customer_b.id,
+                "purpose": "marketing",
+                "channel": "email",
+                "state": "granted",
+                "company_id": cls.company_b.id,
+            }
+        )
+        cls.promise_b = env_b["dealer.promise"].create(
+            {
+                "name": "Zed Bee call back",
+                "partner_id": cls.customer_b.id,
+                "date_due": fields.Date.today(),
+                "company_id": cls.company_b.id,
+            }
+        )
+        cls.ticket_b = env_b["helpdesk.ticket"].create(
+            {
+                "name": "Zed Bee complaint",
+                "description": "<p>x</p>",
+                "partner_id": cls.customer_b.id,
+                "company_id": cls.company_b.id,
+            }
+        )
+        cls.records_b = [
+            cls.customer_b,
+            cls.vehicle_b,
+            cls.vehicle_b.ownership_ids,
+            cls.vehicle_b.odometer_ids,
+            cls.visit_b,
+            cls.interaction_b,
+            cls.consent_b,
+            cls.promise_b,
+            cls.ticket_b,
+        ]
+
+    def test_company_a_searches_none_of_company_b(self):
+        for record in self.records_b:
+            Model = self.env(user=self.manager_a)[record._name]
+            with self.subTest(model=record._name):
+                self.assertTrue(record.exists())
+                self.assertFalse(Model.search([("id", "in", record.ids)]))
+                groups = Model._read_group([("id", "in", record.ids)], [], ["__count"])
+                self.assertEqual(groups[0][0], 0)
+
+    def test_company_a_finds_none_by_name_plate_or_phone(self):
+        as_a = self.env(user=self.manager_a)
+        self.assertFalse(as_a["res.partner"].name_search("Zed Bee"))
+        self.assertFalse(as_a["dealer.vehicle"].name_search("ZB 9999"))
+        self.assertFalse(as_a["dealer.vehicle"].name_search("Zed Bee"))
+        self.assertFalse(as_a["dealer.interaction"].name_search("Zed Bee"))
+        self.assertFalse(as_a["helpdesk.ticket"].name_search("Zed Bee"))
+
+    def test_company_a_timeline_and_reports_hold_nothing_of_company_b(self):
+        as_a = self.env(user=self.manager_a)
+        self.env.flush_all()
+        rows = as_a["dealer.customer.timeline"].search([("partner_id", "=", self.customer_b.id)])
+        self.assertFalse(rows)
+        promises = as_a["dealer.promise"]._read_group([], ["partner_id"], ["__count"])
+        self.assertNotIn(self.customer_b.id, [partner.id for partner, _count in promises])
+
+    def test_consent_of_company_b_does_not_open_company_a_outreach(self):
+        Consent = self.env["dealer.consent"]
+        self.assertFalse(Consent._allowed_partners(self.customer_b, "marketing", "email"))
+        self.assertTrue(
+            Consent._allowed_partners(self.customer_b, "marketing", "email", self.company_b)
+        )
