@@ -122,3 +122,35 @@ class TestMultiCompany(DealerCrmCase):
         self.assertTrue(
             Consent._allowed_partners(self.customer_b, "marketing", "email", self.company_b)
         )
+
+    def test_a_shared_customer_shows_company_a_only_its_own_history(self):
+        """Smart-button counts, related lists and exports of a customer both dealerships
+        know stop at the company's edge."""
+        shared = self.env["res.partner"].create({"name": "Shared Customer"})
+        env_b = self.env(context=dict(self.env.context, allowed_company_ids=self.company_b.ids))
+        env_b["dealer.vehicle"].create(
+            {
+                "vin": "JTL9S346P3ZD25UT4",
+                "license_plate": "SB 1",
+                "model_id": self.env.ref("fleet.model_corolla_ts").id,
+                "owner_id": shared.id,
+                "company_id": self.company_b.id,
+            }
+        )
+        env_b["dealer.interaction"].create(
+            {
+                "partner_id": shared.id,
+                "channel": "phone",
+                "subject": "B only",
+                "company_id": self.company_b.id,
+            }
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        as_a = shared.with_user(self.manager_a)
+        self.assertEqual(as_a.vehicle_count, 0)
+        self.assertEqual(as_a.dealer_interaction_count, 0)
+        self.assertFalse(as_a.vehicle_ids)
+        self.assertFalse(as_a.dealer_timeline_ids)
+        exported = as_a.export_data(["name", "vehicle_ids/vin"])["datas"]
+        self.assertNotIn("JTL9S346P3ZD25UT4", str(exported))
