@@ -154,3 +154,33 @@ class TestMultiCompany(DealerCrmCase):
         self.assertFalse(as_a.dealer_timeline_ids)
         exported = as_a.export_data(["name", "vehicle_ids/vin"])["datas"]
         self.assertNotIn("JTL9S346P3ZD25UT4", str(exported))
+
+    def test_company_a_reads_none_of_company_b_loyalty(self):
+        env_b = self.env(context=dict(self.env.context, allowed_company_ids=self.company_b.ids))
+        program_b = env_b["loyalty.program"].create(
+            {
+                "name": "B Club",
+                "program_type": "loyalty",
+                "dealer_scheme": True,
+                "company_id": self.company_b.id,
+                "rule_ids": [Command.clear()],
+                "reward_ids": [
+                    Command.clear(),
+                    Command.create(
+                        {"reward_type": "discount", "discount": 5, "required_points": 100}
+                    ),
+                ],
+            }
+        )
+        card_b = program_b._dealer_card(self.customer_b)
+        card_b._dealer_move(300, "B purchase", "earn")
+        self.env.flush_all()
+        as_a = self.env(user=self.manager_a)
+        self.assertFalse(as_a["loyalty.program"].search([("id", "=", program_b.id)]))
+        self.assertFalse(as_a["loyalty.card"].search([("id", "=", card_b.id)]))
+        self.assertFalse(as_a["loyalty.history"].search([("card_id", "=", card_b.id)]))
+        self.assertFalse(
+            as_a["dealer.customer.timeline"]
+            .search([("res_model", "=", "loyalty.card")])
+            .filtered(lambda row: row.res_id == card_b.id)
+        )
