@@ -19,6 +19,10 @@ class DealerErasureLog(models.Model):
         readonly=True,
     )
     record_count = fields.Integer(string="Records Cleared", readonly=True)
+    state = fields.Selection(
+        [("done", "Anonymised"), ("failed", "Failed")], default="done", required=True, readonly=True
+    )
+    error = fields.Char(readonly=True, help="Why the anonymisation failed; nothing was changed.")
     company_id = fields.Many2one(
         "res.company", readonly=True, default=lambda self: self.env.company
     )

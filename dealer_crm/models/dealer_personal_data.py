@@ -13,7 +13,7 @@ The access export and the anonymisation read this declaration and nothing else, 
 test fails when a dealer_crm model with a link to a partner does not declare it.
 """
 
-from odoo import api, models
+from odoo import _, api, models
 from odoo.osv import expression
 
 
@@ -46,6 +46,19 @@ class DealerPersonalData(models.AbstractModel):
             if partner_fields and not model._abstract and not model._transient:
                 covered[name] = (tuple(partner_fields), tuple(model._dealer_personal_fields))
         return covered
+
+    @api.model
+    def _cleared_values(self, records, field_names):
+        """What erases ``field_names`` on ``records``: empty, or a placeholder where the
+        field is required (an interaction keeps a subject, saying it was anonymised)."""
+        values = {}
+        for name in field_names:
+            field = records._fields[name]
+            if field.required and field.type in ("char", "text", "html"):
+                values[name] = _("[anonymised]")
+            else:
+                values[name] = False
+        return values
 
     @api.model
     def _records_of(self, partners):

@@ -68,6 +68,13 @@ class ResPartner(models.Model):
     )
     dealer_consent_ids = fields.One2many("dealer.consent", "partner_id", string="Consents")
     dealer_anonymized = fields.Boolean(string="Anonymised", readonly=True, copy=False)
+    dealer_erasure_failed = fields.Boolean(
+        string="Erasure Failed",
+        readonly=True,
+        copy=False,
+        help="The retention job could not anonymise this customer: see the erasure log. "
+        "Skipped by the job until cleared.",
+    )
     # Customer 360: who they are and how they like to be served
     dealer_customer_type = fields.Selection(
         [
@@ -373,7 +380,7 @@ class ResPartner(models.Model):
         for name, records in records_by_model.items():
             personal = PersonalData._covered_models()[name][1]
             if personal:
-                records.write(dict.fromkeys(personal, False))
+                records.write(PersonalData._cleared_values(records, personal))
             count += len(records)
         # Messages: those about the customer go; others that name them are scrubbed.
         Message = self.env["mail.message"].sudo()
@@ -468,8 +475,29 @@ class ResPartner(models.Model):
             return
         cutoff = fields.Datetime.now() - relativedelta(years=years)
         domain = self._dealer_retention_domain(cutoff)
+        domain.append(("dealer_erasure_failed", "=", False))
         partners = self.with_context(active_test=False).search(domain, limit=batch_size, order="id")
+        failed = self.browse()
         for partner in partners:
-            partner._dealer_anonymize(reason="retention")
+            # One customer that cannot be anonymised must not stop the job (Odoo would
+            # deactivate it after repeated failures): undo their part, log it, go on.
+            try:
+                with self.env.cr.savepoint():
+                    partner._dealer_anonymize(reason="retention")
+            except Exception as error:
+                _logger.exception(
+                    "dealer_crm: retention could not anonymise partner %s", partner.id
+                )
+                failed |= partner
+                self.env["dealer.erasure.log"].sudo().create(
+                    {
+                        "partner_id": partner.id,
+                        "reason": "retention",
+                        "state": "failed",
+                        "error": str(error)[:500],
+                        "company_id": (partner.company_id or self.env.company).id,
+                    }
+                )
+        failed.sudo().write({"dealer_erasure_failed": True})
         remaining = self.with_context(active_test=False).search_count(domain)
         self.env["ir.cron"]._notify_progress(done=len(partners), remaining=remaining)

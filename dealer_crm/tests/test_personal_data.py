@@ -3,14 +3,16 @@ import base64
 import io
 import json
 from datetime import timedelta
+from unittest.mock import patch
 
+from dateutil.relativedelta import relativedelta
 from openpyxl import load_workbook
 from psycopg2 import IntegrityError
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from ..models.dealer_consent import CHANNELS, PURPOSES
 from .common import DealerCrmCase
@@ -297,3 +299,66 @@ class TestPersonalData(DealerCrmCase):
             "loyalty.card",
         ):
             self.assertIn(name, covered)
+
+
+@tagged("post_install", "-at_install")
+class TestErasureNeverFails(DealerCrmCase):
+    def test_anonymising_a_customer_with_an_interaction_completes(self):
+        interaction = self.env["dealer.interaction"].create(
+            {"partner_id": self.customer.id, "channel": "phone", "subject": "Chan Tai Man called"}
+        )
+        self.customer._dealer_anonymize()
+        self.assertTrue(self.customer.dealer_anonymized)
+        self.assertNotIn("Chan", interaction.subject)
+        self.assertTrue(interaction.subject, "a required subject keeps a placeholder")
+
+    def test_retention_skips_and_logs_a_customer_that_fails_and_goes_on(self):
+        self.env["ir.config_parameter"].sudo().set_param("dealer_crm.retention_years", 1)
+        old = fields.Datetime.now() - relativedelta(years=3)
+        partners = self.env["res.partner"].create(
+            [{"name": f"Old Customer {i}", "email": f"old{i}@example.com"} for i in range(3)]
+        )
+        self.env["sale.order"].create([{"partner_id": p.id} for p in partners])
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET create_date = %s, write_date = %s WHERE id IN %s",
+                old,
+                old,
+                tuple(partners.ids),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sale_order SET create_date = %s, write_date = %s, date_order = %s "
+                "WHERE partner_id IN %s",
+                old,
+                old,
+                old,
+                tuple(partners.ids),
+            )
+        )
+        self.env.invalidate_all()
+        broken = partners[1]
+        original = type(self.env["res.partner"])._dealer_anonymize
+
+        def failing(records, reason="request"):
+            if broken in records:
+                raise UserError(records.env._("injected failure"))
+            return original(records, reason=reason)
+
+        with patch.object(type(self.env["res.partner"]), "_dealer_anonymize", failing):
+            self.env["res.partner"]._cron_dealer_retention(batch_size=50)
+        self.assertTrue(partners[0].dealer_anonymized)
+        self.assertTrue(partners[2].dealer_anonymized)
+        self.assertFalse(broken.dealer_anonymized)
+        self.assertTrue(broken.dealer_erasure_failed)
+        log = self.env["dealer.erasure.log"].search([("partner_id", "=", broken.id)])
+        self.assertEqual(log.state, "failed")
+        self.assertIn("injected failure", log.error)
+        # The next run does not stumble on the same customer again.
+        with patch.object(type(self.env["res.partner"]), "_dealer_anonymize", failing):
+            self.env["res.partner"]._cron_dealer_retention(batch_size=50)
+        self.assertEqual(
+            self.env["dealer.erasure.log"].search_count([("partner_id", "=", broken.id)]), 1
+        )
