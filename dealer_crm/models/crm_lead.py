@@ -9,6 +9,7 @@ class CrmLead(models.Model):
     _name = "crm.lead"
     _dealer_partner_fields = ("partner_id",)
     _dealer_personal_fields = (
+        "name",
         "contact_name",
         "partner_name",
         "email_from",

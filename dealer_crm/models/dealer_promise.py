@@ -9,7 +9,7 @@ class DealerPromise(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "state, date_due, id"
     _dealer_partner_fields = ("partner_id",)
-    _dealer_personal_fields = ("note",)
+    _dealer_personal_fields = ("name", "note")
     _dealer_date_field = "date_due"
 
     name = fields.Char(string="What Was Promised", required=True, tracking=True)

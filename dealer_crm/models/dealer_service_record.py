@@ -20,7 +20,7 @@ class DealerServiceRecord(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
     _dealer_partner_fields = ("partner_id",)
-    _dealer_personal_fields = ("customer_remarks",)
+    _dealer_personal_fields = ("customer_remarks", "work_done")
     _dealer_date_field = "date"
 
     name = fields.Char(

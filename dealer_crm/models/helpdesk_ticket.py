@@ -8,7 +8,13 @@ class HelpdeskTicket(models.Model):
     _inherit = ["helpdesk.ticket", "dealer.interaction.mixin"]
     _name = "helpdesk.ticket"
     _dealer_partner_fields = ("partner_id",)
-    _dealer_personal_fields = ("partner_name", "partner_email", "dealer_satisfaction_comment")
+    _dealer_personal_fields = (
+        "name",
+        "description",
+        "partner_name",
+        "partner_email",
+        "dealer_satisfaction_comment",
+    )
 
     dealer_feedback_kind = fields.Selection(
         [

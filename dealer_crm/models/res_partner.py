@@ -360,7 +360,8 @@ class ResPartner(models.Model):
         Irreversible. Vehicles, service visits, orders and tickets stay (and keep
         counting in reports), tied to a partner that no longer names anyone.
         """
-        partners = (self | self.child_ids).with_context(active_test=False)
+        # The customer and every contact under them, archived ones included.
+        partners = self.with_context(active_test=False).search([("id", "child_of", self.ids)])
         if partners.user_ids:
             raise UserError(
                 _(
@@ -385,23 +386,52 @@ class ResPartner(models.Model):
         # Messages: those about the customer go; others that name them are scrubbed.
         Message = self.env["mail.message"].sudo()
         Message.search([("model", "=", "res.partner"), ("res_id", "in", partners.ids)]).unlink()
-        scrub_domain = [("author_id", "in", partners.ids)]
-        for name, records in records_by_model.items():
-            scrub_domain = expression.OR(
-                [scrub_domain, [("model", "=", name), ("res_id", "in", records.ids)]]
-            )
+        # Wherever they are named: records since handed to someone else (a vehicle's
+        # chatter after a transfer) included.
+        scrub_domain = expression.OR(
+            [[("author_id", "in", partners.ids)]]
+            + [
+                [(field, "ilike", secret)]
+                for secret in secrets
+                for field in ("body", "subject", "record_name", "email_from")
+            ]
+        )
+        placeholder = _("[anonymised]")
+
+        def scrub(text):
+            for secret in secrets:
+                text = text.replace(secret, placeholder)
+            return text
+
         for message in Message.search(scrub_domain):
-            vals = {}
+            vals = {
+                field: scrub(message[field])
+                for field in ("subject", "record_name", "email_from")
+                if message[field] and scrub(message[field]) != message[field]
+            }
             if message.author_id in partners:
                 vals.update(author_id=False, email_from=False, body="")
             else:
                 body = str(message.body or "")
-                for secret in secrets:
-                    body = body.replace(secret, _("[anonymised]"))
-                if body != str(message.body or ""):
-                    vals["body"] = Markup(body)
+                if scrub(body) != body:
+                    # the stored body is sanitised HTML; only plain text was replaced
+                    vals["body"] = Markup(scrub(body))
             if vals:
                 message.write(vals)
+        Attachment = self.env["ir.attachment"].sudo()
+        Attachment.search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
+        ).unlink()
+        named = Attachment.search(
+            expression.OR([[("name", "ilike", secret)] for secret in secrets])
+        )
+        for attachment in named:
+            attachment.name = scrub(attachment.name)
+        emails = [p.email_normalized for p in partners if p.email_normalized]
+        if emails:
+            self.env["mail.blacklist"].sudo().with_context(active_test=False).search(
+                [("email", "in", emails)]
+            ).unlink()
         tracking = (
             self.env["mail.tracking.value"]
             .sudo()

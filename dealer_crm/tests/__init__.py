@@ -9,3 +9,4 @@ from . import test_screens
 from . import test_security_attacks
 from . import test_access_matrix
 from . import test_multi_company
+from . import test_erasure_scan

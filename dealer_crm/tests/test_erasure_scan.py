@@ -1,0 +1,145 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from .common import DealerCrmCase
+
+SECRETS = ("Siobhan Quirke", "siobhan.quirke@example.com", "+852 6123 9876", "17 Quarry Lane")
+
+
+@tagged("post_install", "-at_install")
+class TestErasureScan(DealerCrmCase):
+    def _full_history(self):
+        name, email, phone, street = SECRETS
+        customer = self.env["res.partner"].create(
+            {"name": name, "email": email, "phone": phone, "street": street, "city": "Kowloon"}
+        )
+        child = self.env["res.partner"].create(
+            {"name": f"{name} (work)", "email": f"w.{email}", "parent_id": customer.id}
+        )
+        archived = self.env["res.partner"].create(
+            {
+                "name": f"{name} old",
+                "email": f"old.{email}",
+                "parent_id": customer.id,
+                "active": False,
+            }
+        )
+        vehicle = self._create_vehicle(
+            owner_id=customer.id, purchase_date=fields.Date.today() - timedelta(days=30)
+        )
+        buyer = self.env["res.partner"].create({"name": "Next Owner"})
+        self.env["dealer.service.record"].create(
+            {
+                "vehicle_id": vehicle.id,
+                "date": fields.Date.today() - timedelta(days=3),
+                "odometer": 100,
+                "work_done": f"<p>{name} asked for {street} pickup</p>",
+                "customer_remarks": phone,
+            }
+        )
+        vehicle._transfer_owner(buyer, fields.Date.today())
+        self.env["dealer.interaction"].create(
+            {
+                "partner_id": customer.id,
+                "channel": "phone",
+                "subject": f"{name} called",
+                "summary": f"<p>Call {phone}</p>",
+            }
+        )
+        self.env["dealer.promise"].create(
+            {
+                "partner_id": customer.id,
+                "name": f"Call {name} back",
+                "date_due": fields.Date.today(),
+                "note": email,
+            }
+        )
+        self.env["crm.lead"].create(
+            {
+                "name": f"{name} wants an SUV",
+                "partner_id": customer.id,
+                "email_from": email,
+                "phone": phone,
+            }
+        )
+        self.env["sale.order"].create({"partner_id": customer.id, "client_order_ref": name})
+        self.env["helpdesk.ticket"].create(
+            {
+                "name": f"{name} complains",
+                "description": f"<p>{email}</p>",
+                "partner_id": customer.id,
+                "partner_email": email,
+                "partner_name": name,
+            }
+        )
+        self.env["dealer.consent"].create(
+            {
+                "partner_id": customer.id,
+                "purpose": "marketing",
+                "channel": "email",
+                "state": "granted",
+                "note": phone,
+            }
+        )
+        customer.message_post(body=f"Note about {name}, {phone}", subject=f"About {name}")
+        vehicle.message_post(body=f"{name} collected the car")
+        self.env["ir.attachment"].create(
+            {
+                "name": f"{name} licence.pdf",
+                "raw": b"x",
+                "res_model": "res.partner",
+                "res_id": customer.id,
+            }
+        )
+        self.env["mail.blacklist"].create({"email": email})
+        customer.write({"phone": "+852 6123 9876", "city": "Sha Tin"})
+        return customer | child | archived
+
+    def _scan(self, secrets):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT table_name, column_name FROM information_schema.columns
+                    WHERE table_schema = 'public'
+                      AND data_type IN ('character varying', 'text', 'jsonb')"""
+            )
+        )
+        views = set()
+        self.env.cr.execute(
+            SQL("SELECT table_name FROM information_schema.views WHERE table_schema='public'")
+        )
+        views = {row[0] for row in self.env.cr.fetchall()}
+        hits = []
+        self.env.cr.execute(
+            SQL(
+                """SELECT table_name, column_name FROM information_schema.columns
+                    WHERE table_schema = 'public'
+                      AND data_type IN ('character varying', 'text', 'jsonb')"""
+            )
+        )
+        for table, column in self.env.cr.fetchall():
+            if table in views:
+                continue
+            for secret in secrets:
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT count(*) FROM %s WHERE %s::text ILIKE %s",
+                        SQL.identifier(table),
+                        SQL.identifier(column),
+                        f"%{secret}%",
+                    )
+                )
+                if self.env.cr.fetchone()[0]:
+                    hits.append(f"{table}.{column}: {secret}")
+        return hits
+
+    def test_anonymisation_leaves_nothing_behind(self):
+        partners = self._full_history()
+        self.assertTrue(self._scan(SECRETS[:1]), "the scan sees the customer before erasure")
+        partners[0]._dealer_anonymize()
+        hits = self._scan(SECRETS)
+        self.assertFalse(hits, "\n".join(hits))
