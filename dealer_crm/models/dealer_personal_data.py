@@ -13,8 +13,40 @@ The access export and the anonymisation read this declaration and nothing else, 
 test fails when a dealer_crm model with a link to a partner does not declare it.
 """
 
-from odoo import _, api, models
+import logging
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+#: The partner's own personal fields, cleared on erasure.
+PARTNER_PERSONAL_FIELDS = (
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "street2",
+    "zip",
+    "city",
+    "state_id",
+    "vat",
+    "website",
+    "comment",
+    "function",
+    "title",
+    "ref",
+    "image_1920",
+    "dealer_birthdate",
+    "dealer_identity_number",
+    "dealer_licence_number",
+    "dealer_home_address",
+)
 
 
 class Base(models.AbstractModel):
@@ -73,3 +105,201 @@ class DealerPersonalData(models.AbstractModel):
             if records:
                 result[name] = records
         return result
+
+    @api.model
+    def _anonymize(self, customers, reason="request"):
+        """Erase the personal data of these customers, keeping their records' figures.
+
+        Irreversible. Vehicles, service visits, orders and tickets stay (and keep
+        counting in reports), tied to a partner that no longer names anyone.
+        """
+        # The customer and every contact under them, archived ones included.
+        partners = (
+            customers.sudo()
+            .with_context(active_test=False)
+            .search([("id", "child_of", customers.ids)])
+        )
+        if partners.user_ids:
+            raise UserError(
+                _(
+                    "%s is a user of this database and cannot be anonymised.",
+                    partners.user_ids[0].name,
+                )
+            )
+        PersonalData = self
+        records_by_model = PersonalData._records_of(partners)
+        secrets = {
+            value
+            for partner in partners
+            for value in (partner.name, partner.email, partner.phone, partner.mobile)
+            if value and len(value) > 2
+        }
+        count = 0
+        for name, records in records_by_model.items():
+            personal = PersonalData._covered_models()[name][1]
+            if personal:
+                records.with_context(tracking_disable=True, mail_notrack=True).write(
+                    PersonalData._cleared_values(records, personal)
+                )
+            count += len(records)
+        # Messages: those about the customer go; others that name them are scrubbed.
+        Message = self.env["mail.message"].sudo()
+        Message.search([("model", "=", "res.partner"), ("res_id", "in", partners.ids)]).unlink()
+        # Wherever they are named: records since handed to someone else (a vehicle's
+        # chatter after a transfer) included.
+        scrub_domain = expression.OR(
+            [[("author_id", "in", partners.ids)]]
+            + [
+                [(field, "ilike", secret)]
+                for secret in secrets
+                for field in ("body", "subject", "record_name", "email_from")
+            ]
+        )
+        placeholder = _("[anonymised]")
+
+        def scrub(text):
+            for secret in secrets:
+                text = text.replace(secret, placeholder)
+            return text
+
+        for message in Message.search(scrub_domain):
+            vals = {
+                field: scrub(message[field])
+                for field in ("subject", "record_name", "email_from")
+                if message[field] and scrub(message[field]) != message[field]
+            }
+            if message.author_id in partners:
+                vals.update(author_id=False, email_from=False, body="")
+            else:
+                body = str(message.body or "")
+                if scrub(body) != body:
+                    # the stored body is sanitised HTML; only plain text was replaced
+                    vals["body"] = Markup(scrub(body))
+            if vals:
+                message.write(vals)
+        Attachment = self.env["ir.attachment"].sudo()
+        Attachment.search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
+        ).unlink()
+        named = Attachment.search(
+            expression.OR([[("name", "ilike", secret)] for secret in secrets])
+        )
+        for attachment in named:
+            attachment.name = scrub(attachment.name)
+        emails = [p.email_normalized for p in partners if p.email_normalized]
+        if emails:
+            self.env["mail.blacklist"].sudo().with_context(active_test=False).search(
+                [("email", "in", emails)]
+            ).unlink()
+        tracking = (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("old_value_char", "in", list(secrets)),
+                    ("new_value_char", "in", list(secrets)),
+                ]
+            )
+        )
+        tracking.write({"old_value_char": _("[anonymised]"), "new_value_char": _("[anonymised]")})
+        self.env["mail.followers"].sudo().search([("partner_id", "in", partners.ids)]).unlink()
+        self.env["mail.activity"].sudo().search(
+            [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
+        ).unlink()
+        partners.bank_ids.sudo().unlink()
+        # Copies of outgoing mail and SMS addressed to them.
+        phones = [p.phone_sanitized for p in partners if p.phone_sanitized] + [
+            value for p in partners for value in (p.phone, p.mobile) if value
+        ]
+        mail_domain = [("recipient_ids", "in", partners.ids)]
+        if emails:
+            mail_domain = expression.OR(
+                [mail_domain] + [[("email_to", "ilike", email)] for email in emails]
+            )
+        self.env["mail.mail"].sudo().search(mail_domain).unlink()
+        sms_domain = [("partner_id", "in", partners.ids)]
+        if phones:
+            sms_domain = expression.OR([sms_domain, [("number", "in", phones)]])
+        self.env["sms.sms"].sudo().search(sms_domain).unlink()
+        for partner in partners:
+            vals = dict.fromkeys(PARTNER_PERSONAL_FIELDS, False)
+            vals.update(
+                name=_("Anonymised customer #%s", partner.id),
+                active=False,
+                dealer_anonymized=True,
+            )
+            partner.sudo().with_context(mail_notrack=True, tracking_disable=True).write(vals)
+        self.env["dealer.erasure.log"].sudo().create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "user_id": self.env.user.id,
+                    "reason": reason,
+                    "record_count": count,
+                    "company_id": (partner.company_id or self.env.company).id,
+                }
+                for partner in customers
+            ]
+        )
+        _logger.info("dealer_crm: anonymised partners %s (%s)", partners.ids, reason)
+        return True
+
+    @api.model
+    def _retention_domain(self, cutoff):
+        """Customers with no record of theirs dated on or after ``cutoff``."""
+        domain = [
+            ("dealer_anonymized", "=", False),
+            ("user_ids", "=", False),
+            ("create_date", "<", cutoff),
+            ("write_date", "<", cutoff),
+            "|",
+            ("vehicle_ownership_ids", "!=", False),
+            ("sale_order_ids", "!=", False),
+        ]
+        for name, (partner_fields, _personal) in self._covered_models().items():
+            Model = self.env[name].sudo().with_context(active_test=False)
+            date_field = getattr(Model, "_dealer_date_field", None) or "write_date"
+            for partner_field in partner_fields:
+                recent = Model._search([(date_field, ">=", cutoff), (partner_field, "!=", False)])
+                column = SQL.identifier(Model._table, partner_field)
+                domain.append(("id", "not in", recent.subselect(column)))
+        return domain
+
+    @api.model
+    def _cron_retention(self, batch_size=200):
+        """Anonymise customers inactive for the configured number of years, in batches."""
+        years = int(
+            self.env["ir.config_parameter"].sudo().get_param("dealer_crm.retention_years", 0)
+        )
+        if years <= 0:
+            return
+        cutoff = fields.Datetime.now() - relativedelta(years=years)
+        domain = self._retention_domain(cutoff)
+        domain.append(("dealer_erasure_failed", "=", False))
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        partners = Partner.search(domain, limit=batch_size, order="id")
+        failed = Partner.browse()
+        for partner in partners:
+            # One customer that cannot be anonymised must not stop the job (Odoo would
+            # deactivate it after repeated failures): undo their part, log it, go on.
+            try:
+                with self.env.cr.savepoint():
+                    self._anonymize(partner, reason="retention")
+            except Exception as error:
+                _logger.exception(
+                    "dealer_crm: retention could not anonymise partner %s", partner.id
+                )
+                failed |= partner
+                self.env["dealer.erasure.log"].sudo().create(
+                    {
+                        "partner_id": partner.id,
+                        "reason": "retention",
+                        "state": "failed",
+                        "error": str(error)[:500],
+                        "company_id": (partner.company_id or self.env.company).id,
+                    }
+                )
+        failed.sudo().write({"dealer_erasure_failed": True})
+        remaining = Partner.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(partners), remaining=remaining)

@@ -9,7 +9,7 @@ class DealerSuggestion(models.Model):
     _inherit = ["mail.thread"]
     _order = "create_date desc, id desc"
     _dealer_partner_fields = ("partner_id",)
-    _dealer_personal_fields = ("description",)
+    _dealer_personal_fields = ("name", "description", "review_note")
 
     name = fields.Char(string="Title", required=True, tracking=True)
     kind = fields.Selection(

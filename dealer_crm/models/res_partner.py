@@ -2,38 +2,13 @@
 import logging
 
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.osv import expression
-from odoo.tools import SQL
 
 from .dealer_interaction import CHANNELS
 
 _logger = logging.getLogger(__name__)
-
-PARTNER_PERSONAL_FIELDS = (
-    "email",
-    "phone",
-    "mobile",
-    "street",
-    "street2",
-    "zip",
-    "city",
-    "state_id",
-    "vat",
-    "website",
-    "comment",
-    "function",
-    "title",
-    "ref",
-    "image_1920",
-    "dealer_birthdate",
-    "dealer_identity_number",
-    "dealer_licence_number",
-    "dealer_home_address",
-)
 
 
 SENSITIVE_GROUPS = "dealer_crm.group_customer_relations,dealer_crm.group_manager"
@@ -42,7 +17,7 @@ SENSITIVE_GROUPS = "dealer_crm.group_customer_relations,dealer_crm.group_manager
 class ResPartner(models.Model):
     _inherit = "res.partner"
     # The partner is the customer itself: it declares no link, and its personal fields
-    # are listed in PARTNER_PERSONAL_FIELDS below.
+    # are listed in dealer_personal_data.PARTNER_PERSONAL_FIELDS.
     _dealer_partner_fields = ()
 
     # Changes to personal data are tracked in the chatter.
@@ -352,182 +327,3 @@ class ResPartner(models.Model):
             "target": "new",
             "context": {"default_partner_id": self.id},
         }
-
-    # Personal data: anonymisation and retention -------------------------------
-    def _dealer_anonymize(self, reason="request"):
-        """Erase the personal data of these customers, keeping their records' figures.
-
-        Irreversible. Vehicles, service visits, orders and tickets stay (and keep
-        counting in reports), tied to a partner that no longer names anyone.
-        """
-        # The customer and every contact under them, archived ones included.
-        partners = self.with_context(active_test=False).search([("id", "child_of", self.ids)])
-        if partners.user_ids:
-            raise UserError(
-                _(
-                    "%s is a user of this database and cannot be anonymised.",
-                    partners.user_ids[0].name,
-                )
-            )
-        PersonalData = self.env["dealer.personal.data"]
-        records_by_model = PersonalData._records_of(partners)
-        secrets = {
-            value
-            for partner in partners
-            for value in (partner.name, partner.email, partner.phone, partner.mobile)
-            if value and len(value) > 2
-        }
-        count = 0
-        for name, records in records_by_model.items():
-            personal = PersonalData._covered_models()[name][1]
-            if personal:
-                records.write(PersonalData._cleared_values(records, personal))
-            count += len(records)
-        # Messages: those about the customer go; others that name them are scrubbed.
-        Message = self.env["mail.message"].sudo()
-        Message.search([("model", "=", "res.partner"), ("res_id", "in", partners.ids)]).unlink()
-        # Wherever they are named: records since handed to someone else (a vehicle's
-        # chatter after a transfer) included.
-        scrub_domain = expression.OR(
-            [[("author_id", "in", partners.ids)]]
-            + [
-                [(field, "ilike", secret)]
-                for secret in secrets
-                for field in ("body", "subject", "record_name", "email_from")
-            ]
-        )
-        placeholder = _("[anonymised]")
-
-        def scrub(text):
-            for secret in secrets:
-                text = text.replace(secret, placeholder)
-            return text
-
-        for message in Message.search(scrub_domain):
-            vals = {
-                field: scrub(message[field])
-                for field in ("subject", "record_name", "email_from")
-                if message[field] and scrub(message[field]) != message[field]
-            }
-            if message.author_id in partners:
-                vals.update(author_id=False, email_from=False, body="")
-            else:
-                body = str(message.body or "")
-                if scrub(body) != body:
-                    # the stored body is sanitised HTML; only plain text was replaced
-                    vals["body"] = Markup(scrub(body))
-            if vals:
-                message.write(vals)
-        Attachment = self.env["ir.attachment"].sudo()
-        Attachment.search(
-            [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
-        ).unlink()
-        named = Attachment.search(
-            expression.OR([[("name", "ilike", secret)] for secret in secrets])
-        )
-        for attachment in named:
-            attachment.name = scrub(attachment.name)
-        emails = [p.email_normalized for p in partners if p.email_normalized]
-        if emails:
-            self.env["mail.blacklist"].sudo().with_context(active_test=False).search(
-                [("email", "in", emails)]
-            ).unlink()
-        tracking = (
-            self.env["mail.tracking.value"]
-            .sudo()
-            .search(
-                [
-                    "|",
-                    ("old_value_char", "in", list(secrets)),
-                    ("new_value_char", "in", list(secrets)),
-                ]
-            )
-        )
-        tracking.write({"old_value_char": _("[anonymised]"), "new_value_char": _("[anonymised]")})
-        self.env["mail.followers"].sudo().search([("partner_id", "in", partners.ids)]).unlink()
-        self.env["mail.activity"].sudo().search(
-            [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
-        ).unlink()
-        partners.bank_ids.sudo().unlink()
-        for partner in partners:
-            vals = dict.fromkeys(PARTNER_PERSONAL_FIELDS, False)
-            vals.update(
-                name=_("Anonymised customer #%s", partner.id),
-                active=False,
-                dealer_anonymized=True,
-            )
-            partner.sudo().with_context(mail_notrack=True, tracking_disable=True).write(vals)
-        self.env["dealer.erasure.log"].sudo().create(
-            [
-                {
-                    "partner_id": partner.id,
-                    "user_id": self.env.user.id,
-                    "reason": reason,
-                    "record_count": count,
-                    "company_id": (partner.company_id or self.env.company).id,
-                }
-                for partner in self
-            ]
-        )
-        _logger.info("dealer_crm: anonymised partners %s (%s)", partners.ids, reason)
-        return True
-
-    @api.model
-    def _dealer_retention_domain(self, cutoff):
-        """Customers with no record of theirs dated on or after ``cutoff``."""
-        domain = [
-            ("dealer_anonymized", "=", False),
-            ("user_ids", "=", False),
-            ("create_date", "<", cutoff),
-            ("write_date", "<", cutoff),
-            "|",
-            ("vehicle_ownership_ids", "!=", False),
-            ("sale_order_ids", "!=", False),
-        ]
-        for name, (partner_fields, _personal) in (
-            self.env["dealer.personal.data"]._covered_models().items()
-        ):
-            Model = self.env[name].sudo().with_context(active_test=False)
-            date_field = getattr(Model, "_dealer_date_field", None) or "write_date"
-            for partner_field in partner_fields:
-                recent = Model._search([(date_field, ">=", cutoff), (partner_field, "!=", False)])
-                column = SQL.identifier(Model._table, partner_field)
-                domain.append(("id", "not in", recent.subselect(column)))
-        return domain
-
-    @api.model
-    def _cron_dealer_retention(self, batch_size=200):
-        """Anonymise customers inactive for the configured number of years, in batches."""
-        years = int(
-            self.env["ir.config_parameter"].sudo().get_param("dealer_crm.retention_years", 0)
-        )
-        if years <= 0:
-            return
-        cutoff = fields.Datetime.now() - relativedelta(years=years)
-        domain = self._dealer_retention_domain(cutoff)
-        domain.append(("dealer_erasure_failed", "=", False))
-        partners = self.with_context(active_test=False).search(domain, limit=batch_size, order="id")
-        failed = self.browse()
-        for partner in partners:
-            # One customer that cannot be anonymised must not stop the job (Odoo would
-            # deactivate it after repeated failures): undo their part, log it, go on.
-            try:
-                with self.env.cr.savepoint():
-                    partner._dealer_anonymize(reason="retention")
-            except Exception as error:
-                _logger.exception(
-                    "dealer_crm: retention could not anonymise partner %s", partner.id
-                )
-                failed |= partner
-                self.env["dealer.erasure.log"].sudo().create(
-                    {
-                        "partner_id": partner.id,
-                        "reason": "retention",
-                        "state": "failed",
-                        "error": str(error)[:500],
-                        "company_id": (partner.company_id or self.env.company).id,
-                    }
-                )
-        failed.sudo().write({"dealer_erasure_failed": True})
-        remaining = self.with_context(active_test=False).search_count(domain)
-        self.env["ir.cron"]._notify_progress(done=len(partners), remaining=remaining)

@@ -96,6 +96,24 @@ class TestErasureScan(DealerCrmCase):
             }
         )
         self.env["mail.blacklist"].create({"email": email})
+        self.env["mail.mail"].create(
+            {
+                "email_to": email,
+                "subject": f"Hello {name}",
+                "body_html": f"<p>Dear {name}</p>",
+                "recipient_ids": [fields.Command.link(customer.id)],
+            }
+        )
+        self.env["sms.sms"].create(
+            {"number": phone, "body": f"Hi {name}", "partner_id": customer.id}
+        )
+        self.env["dealer.suggestion"].create(
+            {
+                "name": f"{name} suggests evening slots",
+                "partner_id": customer.id,
+                "review_note": f"Asked {phone}",
+            }
+        )
         customer.write({"phone": "+852 6123 9876", "city": "Sha Tin"})
         return customer | child | archived
 
@@ -140,6 +158,12 @@ class TestErasureScan(DealerCrmCase):
     def test_anonymisation_leaves_nothing_behind(self):
         partners = self._full_history()
         self.assertTrue(self._scan(SECRETS[:1]), "the scan sees the customer before erasure")
-        partners[0]._dealer_anonymize()
+        wizard = (
+            self.env["dealer.partner.anonymize"]
+            .with_user(self.user_manager)
+            .create({"partner_id": partners[0].id, "confirmation": SECRETS[0]})
+        )
+        wizard.action_anonymize()
+        self.env.cr.precommit.run()  # tracking values are written at commit
         hits = self._scan(SECRETS)
         self.assertFalse(hits, "\n".join(hits))

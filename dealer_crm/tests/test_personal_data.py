@@ -254,11 +254,10 @@ class TestPersonalData(DealerCrmCase):
             self._age(records, 6)
         cron = self.env.ref("dealer_crm.ir_cron_dealer_retention")
         self.assertFalse(cron.active, "retention is off by default")
-        Partner = self.env["res.partner"]
-        Partner._cron_dealer_retention()
+        self.env["dealer.personal.data"]._cron_retention()
         self.assertTrue(self.other.active, "0 years keeps everyone")
         self.env["ir.config_parameter"].sudo().set_param("dealer_crm.retention_years", 5)
-        Partner._cron_dealer_retention()
+        self.env["dealer.personal.data"]._cron_retention()
         self.assertTrue(self.other.dealer_anonymized)
         self.assertFalse(recent.dealer_anonymized, "a recent order keeps the customer")
         self.assertFalse(self.customer.dealer_anonymized, "a customer created now stays")
@@ -307,7 +306,7 @@ class TestErasureNeverFails(DealerCrmCase):
         interaction = self.env["dealer.interaction"].create(
             {"partner_id": self.customer.id, "channel": "phone", "subject": "Chan Tai Man called"}
         )
-        self.customer._dealer_anonymize()
+        self.env["dealer.personal.data"]._anonymize(self.customer)
         self.assertTrue(self.customer.dealer_anonymized)
         self.assertNotIn("Chan", interaction.subject)
         self.assertTrue(interaction.subject, "a required subject keeps a placeholder")
@@ -340,15 +339,16 @@ class TestErasureNeverFails(DealerCrmCase):
         )
         self.env.invalidate_all()
         broken = partners[1]
-        original = type(self.env["res.partner"])._dealer_anonymize
+        PersonalData = type(self.env["dealer.personal.data"])
+        original = PersonalData._anonymize
 
-        def failing(records, reason="request"):
-            if broken in records:
-                raise UserError(records.env._("injected failure"))
-            return original(records, reason=reason)
+        def failing(model, customers, reason="request"):
+            if broken in customers:
+                raise UserError(model.env._("injected failure"))
+            return original(model, customers, reason=reason)
 
-        with patch.object(type(self.env["res.partner"]), "_dealer_anonymize", failing):
-            self.env["res.partner"]._cron_dealer_retention(batch_size=50)
+        with patch.object(PersonalData, "_anonymize", failing):
+            self.env["dealer.personal.data"]._cron_retention(batch_size=50)
         self.assertTrue(partners[0].dealer_anonymized)
         self.assertTrue(partners[2].dealer_anonymized)
         self.assertFalse(broken.dealer_anonymized)
@@ -357,8 +357,26 @@ class TestErasureNeverFails(DealerCrmCase):
         self.assertEqual(log.state, "failed")
         self.assertIn("injected failure", log.error)
         # The next run does not stumble on the same customer again.
-        with patch.object(type(self.env["res.partner"]), "_dealer_anonymize", failing):
-            self.env["res.partner"]._cron_dealer_retention(batch_size=50)
+        with patch.object(PersonalData, "_anonymize", failing):
+            self.env["dealer.personal.data"]._cron_retention(batch_size=50)
         self.assertEqual(
             self.env["dealer.erasure.log"].search_count([("partner_id", "=", broken.id)]), 1
         )
+
+    def test_access_export_includes_archived_contacts(self):
+        self.env["res.partner"].create(
+            {
+                "name": "Chan's old office",
+                "email": "old.office@example.com",
+                "parent_id": self.customer.id,
+                "active": False,
+            }
+        )
+        wizard = (
+            self.env["dealer.access.export"]
+            .with_user(self.user_relations)
+            .create({"partner_id": self.customer.id, "file_format": "json"})
+        )
+        wizard.action_export()
+        content = json.loads(base64.b64decode(wizard.data))
+        self.assertIn("old.office@example.com", json.dumps(content["res.partner"]))

@@ -59,8 +59,10 @@ class DealerAccessExport(models.TransientModel):
         self.partner_id.check_access("read")
         companies = self.env.companies
         partner = self.partner_id.sudo()
-        content = {"res.partner": self._rows(partner | partner.child_ids)}
-        records = self.env["dealer.personal.data"]._records_of(partner | partner.child_ids)
+        # The customer and every contact under them, archived ones included.
+        contacts = partner.with_context(active_test=False).search([("id", "child_of", partner.ids)])
+        content = {"res.partner": self._rows(contacts)}
+        records = self.env["dealer.personal.data"]._records_of(contacts)
         for name, recs in sorted(records.items()):
             if "company_id" in recs._fields:
                 recs = recs.filtered(lambda r: not r.company_id or r.company_id in companies)

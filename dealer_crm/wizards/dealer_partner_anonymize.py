@@ -23,5 +23,7 @@ class DealerPartnerAnonymize(models.TransientModel):
                     self.partner_id.name,
                 )
             )
-        self.partner_id._dealer_anonymize(reason="request")
+        self.env["dealer.personal.data"]._anonymize(self.partner_id, reason="request")
+        # The name typed to confirm is personal data too: the wizard keeps none of it.
+        self.confirmation = False
         return {"type": "ir.actions.act_window_close"}
