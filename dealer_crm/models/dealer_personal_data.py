@@ -191,18 +191,21 @@ class DealerPersonalData(models.AbstractModel):
             self.env["mail.blacklist"].sudo().with_context(active_test=False).search(
                 [("email", "in", emails)]
             ).unlink()
-        tracking = (
-            self.env["mail.tracking.value"]
-            .sudo()
-            .search(
-                [
-                    "|",
-                    ("old_value_char", "in", list(secrets)),
-                    ("new_value_char", "in", list(secrets)),
-                ]
+        # Tracked changes that named them, on any record.
+        tracked_fields = ("old_value_char", "new_value_char", "old_value_text", "new_value_text")
+        Tracking = self.env["mail.tracking.value"].sudo()
+        for tracking in Tracking.search(
+            expression.OR(
+                [[(field, "ilike", secret)] for secret in secrets for field in tracked_fields]
             )
-        )
-        tracking.write({"old_value_char": _("[anonymised]"), "new_value_char": _("[anonymised]")})
+        ):
+            tracking.write(
+                {
+                    field: scrub(tracking[field])
+                    for field in tracked_fields
+                    if tracking[field] and scrub(tracking[field]) != tracking[field]
+                }
+            )
         self.env["mail.followers"].sudo().search([("partner_id", "in", partners.ids)]).unlink()
         self.env["mail.activity"].sudo().search(
             [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]

@@ -115,6 +115,17 @@ class TestErasureScan(DealerCrmCase):
             }
         )
         customer.write({"phone": "+852 6123 9876", "city": "Sha Tin"})
+        promise = self.env["dealer.promise"].search([("partner_id", "=", customer.id)])
+        # An earlier tracked change of the promise's title, as the chatter keeps it.
+        message = promise.message_post(body="Title changed")
+        self.env["mail.tracking.value"].create(
+            {
+                "mail_message_id": message.id,
+                "field_id": self.env["ir.model.fields"]._get("dealer.promise", "name").id,
+                "old_value_char": f"Call {name} back",
+                "new_value_char": "Call back on Friday",
+            }
+        )
         return customer | child | archived
 
     def _scan(self, secrets):
