@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -6,6 +7,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 #: What only the scheme's own moves write on a dealer card (never a user, whatever the context).
 LEDGER_FIELDS = {"points", "dealer_tier_id", "dealer_points_12m"}
@@ -20,6 +23,7 @@ class LoyaltyHistory(models.Model):
             ("redeem", "Redeemed"),
             ("expire", "Expired"),
             ("adjust", "Manual adjustment"),
+            ("reverse", "Returned (origin cancelled)"),
         ],
         string="Movement",
         index=True,
@@ -42,6 +46,15 @@ class LoyaltyHistory(models.Model):
         self._dealer_check_ledger(self.card_id)
         return super().write(vals)
 
+    def unlink(self):
+        """A dealer scheme's history is its ledger: it is never deleted (sale_loyalty
+        deletes an order's lines when the order is cancelled; the scheme returns the
+        points with a line of its own instead)."""
+        ledger = self.filtered(lambda line: line.sudo().card_id.program_id.dealer_scheme)
+        if ledger:
+            _logger.info("dealer_crm: kept dealer scheme history lines %s", ledger.ids)
+        return super(LoyaltyHistory, self - ledger).unlink()
+
     def _dealer_check_ledger(self, cards):
         """A dealer scheme's history is written by its own moves only (in sudo), never by
         a user through the ORM, whatever the context says."""
@@ -59,7 +72,18 @@ class LoyaltyCard(models.Model):
     _inherit = "loyalty.card"
     _dealer_partner_fields = ("partner_id",)
 
-    dealer_scheme = fields.Boolean(related="program_id.dealer_scheme")
+    dealer_scheme = fields.Boolean(related="program_id.dealer_scheme", store=True)
+
+    def init(self):
+        # One card per customer and dealer scheme: a database truth, so that two first
+        # awards at the same moment cannot open two cards.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS loyalty_card_dealer_one_per_partner_idx "
+                "ON loyalty_card (program_id, partner_id) WHERE dealer_scheme"
+            )
+        )
+
     dealer_tier_id = fields.Many2one(
         "dealer.loyalty.tier", string="Tier", tracking=True, readonly=True, index=True
     )
@@ -182,6 +206,25 @@ class LoyaltyCard(models.Model):
             taken = min(points, earning.dealer_remaining)
             earning.dealer_remaining -= taken
             points -= taken
+
+    def _dealer_net_earned(self, origin):
+        """Points ``origin`` earned on this card, less what its cancellation returned."""
+        self.ensure_one()
+        lines = (
+            self.env["loyalty.history"]
+            .sudo()
+            .search(
+                [
+                    ("card_id", "=", self.id),
+                    ("order_model", "=", origin._name),
+                    ("order_id", "=", origin.id),
+                    ("dealer_kind", "in", ("earn", "reverse")),
+                ]
+            )
+        )
+        return sum(lines.mapped("issued")) - sum(
+            lines.filtered(lambda line: line.dealer_kind == "reverse").mapped("used")
+        )
 
     def _dealer_redeem(self, points, description, origin=None):
         """Spend points; concurrent redemptions wait on the card lock and never overspend."""

@@ -20,7 +20,10 @@ class LoyaltyProgram(models.Model):
         """The partner's card of this program, created on first use."""
         self.ensure_one()
         Card = self.env["loyalty.card"].sudo()
-        card = Card.search([("program_id", "=", self.id), ("partner_id", "=", partner.id)], limit=1)
+        domain = [("program_id", "=", self.id), ("partner_id", "=", partner.id)]
+        card = Card.search(domain, limit=1)
+        # A unique index (one card per customer and dealer scheme) refuses a second card
+        # opened by a concurrent first award: that transaction fails, and none is doubled.
         return card or Card.create({"program_id": self.id, "partner_id": partner.id, "points": 0})
 
     def _dealer_points_for(self, source, lines):
@@ -58,5 +61,28 @@ class LoyaltyProgram(models.Model):
             points = program._dealer_points_for(source, lines)
             if points > 0:
                 card = program._dealer_card(partner)
+                card._dealer_lock()
+                if card._dealer_net_earned(origin):
+                    continue  # earned once per origin, whatever its state did since
                 moves |= card._dealer_move(points, description, "earn", origin)
+        return moves
+
+    @api.model
+    def _dealer_reverse(self, origin, description):
+        """Return the points ``origin`` earned (it was cancelled), on every card."""
+        History = self.env["loyalty.history"].sudo()
+        earned = History.search(
+            [
+                ("order_model", "=", origin._name),
+                ("order_id", "=", origin.id),
+                ("dealer_kind", "=", "earn"),
+            ]
+        )
+        moves = self.env["loyalty.history"]
+        for card in earned.card_id:
+            card._dealer_lock()
+            net = card._dealer_net_earned(origin)
+            taken = min(net, card.points)
+            if taken > 0:
+                moves |= card._dealer_move(-taken, description, "reverse", origin)
         return moves

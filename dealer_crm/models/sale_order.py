@@ -31,6 +31,13 @@ class SaleOrder(models.Model):
             )
         return res
 
+    def _action_cancel(self):
+        confirmed = self.filtered(lambda order: order.state == "sale")
+        res = super()._action_cancel()
+        for order in confirmed:
+            self.env["loyalty.program"]._dealer_reverse(order, _("Order %s cancelled", order.name))
+        return res
+
     def action_dealer_confirm_with_customer(self):
         """Verification: log the call or visit in which the customer confirmed, and confirm."""
         action = self.action_dealer_log_interaction()

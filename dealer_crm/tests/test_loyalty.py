@@ -214,7 +214,6 @@ class TestLoyalty(DealerCrmCase):
                 "card_id": self.card.id,
                 "reward_id": self.program.reward_ids[0].id,
                 "sale_order_id": order.id,
-                "points": 0,
             }
         ).action_confirm()
         self.assertEqual(self.card.points, 20)
@@ -233,7 +232,6 @@ class TestLoyalty(DealerCrmCase):
                 "card_id": self.card.id,
                 "reward_id": self.program.reward_ids[0].id,
                 "service_record_id": visit.id,
-                "points": 0,
             }
         ).action_confirm()
         self.assertEqual(visit.amount, 380)
@@ -251,6 +249,67 @@ class TestLoyalty(DealerCrmCase):
         self.card._dealer_move(700, "Purchase", "earn")
         self.assertEqual(self.customer.dealer_loyalty_points, 700)
         self.assertEqual(self.customer.dealer_loyalty_card_id, self.card)
+
+    # The ledger: earned once, returned on cancellation, spent exactly, balanced --------
+    def _assert_balanced(self, cards):
+        for card in cards:
+            lines = card.history_ids
+            self.assertAlmostEqual(
+                card.points,
+                sum(lines.mapped("issued")) - sum(lines.mapped("used")),
+                msg=f"{card.display_name}: the balance is not the sum of its history",
+            )
+
+    def test_redemption_spends_the_rewards_points_whatever_the_client_sends(self):
+        self.card._dealer_move(600, "Purchase", "earn")
+        order = self._quotation(1000)
+        wizard = (
+            self.env["dealer.loyalty.redeem"]
+            .with_user(self.user_sales)
+            .create(
+                {
+                    "card_id": self.card.id,
+                    "reward_id": self.program.reward_ids[0].id,
+                    "sale_order_id": order.id,
+                    "points": 1,
+                }
+            )
+        )
+        wizard.action_confirm()
+        self.assertEqual(self.card.points, 600 - self.program.reward_ids[0].required_points)
+        self._assert_balanced(self.card)
+
+    def test_a_visit_completed_twice_earns_once(self):
+        vehicle = self._create_vehicle(owner_id=self.customer.id)
+        visit = self.env["dealer.service.record"].create({"vehicle_id": vehicle.id, "amount": 400})
+        visit.action_done()
+        earned = self.card.points
+        self.assertGreater(earned, 0)
+        visit.write({"state": "in_progress"})
+        visit.action_done()
+        self.assertEqual(self.card.points, earned)
+        self._assert_balanced(self.card)
+
+    def test_a_cancelled_sale_returns_its_points_and_earns_once_when_confirmed_again(self):
+        order = self._quotation(1000)
+        order.action_confirm()
+        earned = self.card.points
+        self.assertGreater(earned, 0)
+        order._action_cancel()
+        self.assertEqual(self.card.points, 0, "the cancelled order gives its points back")
+        self.assertTrue(self._history("reverse"))
+        self.assertTrue(self._history("earn"), "sale_loyalty does not delete the ledger")
+        order.action_draft()
+        order.action_confirm()
+        self.assertEqual(self.card.points, earned)
+        self._assert_balanced(self.card)
+
+    def test_one_card_per_customer_and_scheme_in_the_database(self):
+        with self.assertRaises(psycopg2.IntegrityError), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint():
+                self.env["loyalty.card"].sudo().create(
+                    {"program_id": self.program.id, "partner_id": self.customer.id}
+                )
 
 
 @tagged("post_install", "-at_install")

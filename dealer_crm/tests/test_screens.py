@@ -129,7 +129,13 @@ class TestScreens(DealerCrmCase):
         wizard = (
             self.env["dealer.loyalty.redeem"]
             .with_user(self.user_sales)
-            .create({"card_id": card.id, "points": 100, "sale_order_id": quotation.id})
+            .create(
+                {
+                    "card_id": card.id,
+                    "reward_id": program.reward_ids[0].id,
+                    "sale_order_id": quotation.id,
+                }
+            )
         )
         with self.assertRaisesRegex(UserError, "member's own"):
             wizard.action_confirm()

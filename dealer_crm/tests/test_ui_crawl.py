@@ -9,7 +9,9 @@ error dialog or failed RPC fails the test with the user and the menu path.
 import json
 import logging
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .ui_common import DealerHttpCase
 
 DEPARTMENT_LOGINS = ("sales", "service", "relations", "manager")
 
@@ -28,7 +30,7 @@ class _ScreenRecorder(logging.Handler):
 
 
 @tagged("post_install", "-at_install")
-class TestUiCrawl(HttpCase):
+class TestUiCrawl(DealerHttpCase):
     def _crawl(self, login):
         self.assertTrue(
             self.env["res.users"].search([("login", "=", login)]),

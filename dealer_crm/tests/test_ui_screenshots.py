@@ -11,8 +11,10 @@ import os
 import pathlib
 import tempfile
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 from odoo.tests.common import ChromeBrowser
+
+from .ui_common import DealerHttpCase
 
 #: (file name, login, URL, a selector that shows the screen is drawn)
 SCREENS = [
@@ -64,7 +66,7 @@ SCREENS = [
 
 
 @tagged("post_install", "-at_install")
-class TestUiScreenshots(HttpCase):
+class TestUiScreenshots(DealerHttpCase):
     def _screenshot(self, login, url, ready_selector):
         """The PNG of ``url`` as ``login`` sees it, once ``ready_selector`` is drawn."""
         browser = ChromeBrowser(self, success_signal="screen ready")

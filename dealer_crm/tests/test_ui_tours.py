@@ -1,11 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """One day's work per department, played in Chromium on the demo database."""
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .ui_common import DealerHttpCase
 
 
 @tagged("post_install", "-at_install")
-class TestUiTours(HttpCase):
+class TestUiTours(DealerHttpCase):
     def test_sales_enquiry_to_confirmed_order(self):
         self.start_tour("/odoo", "dealer_crm_sales_tour", login="sales", timeout=300)
         lead = self.env["crm.lead"].search([("name", "=", "Walk-in: a family car for test drive")])

@@ -24,12 +24,16 @@ class DealerLoyaltyRedeem(models.TransientModel):
     card_id = fields.Many2one("loyalty.card", required=True, domain=[("dealer_scheme", "=", True)])
     reward_id = fields.Many2one(
         "loyalty.reward",
+        required=True,
         domain="[('program_id', '=', program_id)]",
         help="The reward given; its required points are spent.",
     )
     program_id = fields.Many2one(related="card_id.program_id")
     partner_id = fields.Many2one(related="card_id.partner_id")
-    points = fields.Float(required=True)
+    points = fields.Float(
+        compute="_compute_points",
+        help="The reward's required points: what the redemption spends, exactly.",
+    )
     sale_order_id = fields.Many2one(
         "sale.order",
         string="Against Quotation",
@@ -41,10 +45,10 @@ class DealerLoyaltyRedeem(models.TransientModel):
         domain="[('partner_id', '=', partner_id), ('state', '!=', 'cancelled')]",
     )
 
-    @api.onchange("reward_id")
-    def _onchange_reward_id(self):
-        if self.reward_id:
-            self.points = self.reward_id.required_points
+    @api.depends("reward_id.required_points")
+    def _compute_points(self):
+        for wizard in self:
+            wizard.points = wizard.reward_id.required_points
 
     def action_confirm(self):
         self.ensure_one()
@@ -59,8 +63,10 @@ class DealerLoyaltyRedeem(models.TransientModel):
                 )
             )
         label = self.reward_id.description or _("Reward")
+        if not self.reward_id:
+            raise UserError(_("Choose the reward the customer redeems."))
         self.card_id._dealer_redeem(
-            self.points or self.reward_id.required_points,
+            self.reward_id.required_points,
             _(
                 "%(reward)s redeemed%(on)s",
                 reward=label,
@@ -77,7 +83,7 @@ class DealerLoyaltyRedeem(models.TransientModel):
         if reward.discount_mode == "percent":
             amount = base * reward.discount / 100
         elif reward.discount_mode == "per_point":
-            amount = reward.discount * (self.points or reward.required_points)
+            amount = reward.discount * reward.required_points
         else:
             amount = reward.discount
         if reward.discount_max_amount:

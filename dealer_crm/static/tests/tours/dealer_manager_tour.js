@@ -30,7 +30,7 @@ registry.category("web_tour.tours").add("dealer_crm_manager_tour", {
         { trigger: ".o_form_view .o_statusbar_buttons button:contains(Redeem)", run: "click" },
         { trigger: ".modal .o_field_widget[name=reward_id] input", run: "edit 10%" },
         { trigger: ".o-autocomplete--dropdown-item a:contains(10%)", run: "click" },
-        { trigger: ".modal .o_field_widget[name=points] input:value(500)" },
+        { trigger: ".modal .o_field_widget[name=points]:contains(500)" },
         { trigger: ".modal .o_field_widget[name=sale_order_id] input", run: "click" },
         { trigger: ".o-autocomplete--dropdown-item a:contains(S0)", run: "click" },
         { trigger: ".modal .modal-footer button:contains(Redeem)", run: "click" },
