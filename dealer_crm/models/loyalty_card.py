@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -339,20 +340,30 @@ class LoyaltyCard(models.Model):
         """Warn customers whose points expire soon, where they consent to loyalty messages."""
         History = self.env["loyalty.history"].sudo()
         today = fields.Date.context_today(self)
-        earnings = History.search(
+        # Each scheme's warning window, in the database: a batch holds only earnings
+        # that are due a warning, the soonest to expire first.
+        programs = self.env["loyalty.program"].sudo().search([("dealer_scheme", "=", True)])
+        if not programs:
+            return self.env["loyalty.card"]
+        domain = [
+            ("dealer_remaining", ">", 0),
+            ("dealer_warned", "=", False),
+            ("dealer_expiry_date", ">=", today),
+            ("card_id.partner_id", "!=", False),
+        ] + expression.OR(
             [
-                ("dealer_remaining", ">", 0),
-                ("dealer_warned", "=", False),
-                ("dealer_expiry_date", ">=", today),
-                ("card_id.partner_id", "!=", False),
-            ],
-            limit=batch_size,
-        ).filtered(
-            lambda e: (
-                e.dealer_expiry_date
-                <= today + timedelta(days=e.card_id.program_id.dealer_warning_days)
-            )
+                [
+                    ("card_id.program_id", "=", program.id),
+                    (
+                        "dealer_expiry_date",
+                        "<=",
+                        today + timedelta(days=program.dealer_warning_days),
+                    ),
+                ]
+                for program in programs
+            ]
         )
+        earnings = History.search(domain, order="dealer_expiry_date, id", limit=batch_size)
         cards = earnings.card_id
         template = self.env.ref("dealer_crm.mail_template_loyalty_expiry")
         warned = self.env["loyalty.card"]
@@ -370,4 +381,7 @@ class LoyaltyCard(models.Model):
         for card in warned:
             card.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
         earnings.write({"dealer_warned": True})
+        self.env["ir.cron"]._notify_progress(
+            done=len(earnings), remaining=History.search_count(domain)
+        )
         return warned

@@ -161,6 +161,25 @@ class TestLoyalty(DealerCrmCase):
         self.assertTrue(other_card.message_ids.filtered(lambda m: "not sent" in str(m.body)))
         self.assertFalse(self.env["loyalty.card"]._cron_dealer_expiry_warnings(), "warned once")
 
+    def test_expiry_warnings_reach_the_earnings_about_to_expire_first(self):
+        """Earnings far from expiry never fill a batch ahead of those due a warning."""
+        self.env["dealer.consent"].create(
+            {
+                "partner_id": self.customer.id,
+                "purpose": "loyalty",
+                "channel": "email",
+                "state": "granted",
+            }
+        )
+        for _i in range(3):
+            far = self.card._dealer_move(10, "Far", "earn")
+            far.dealer_expiry_date = fields.Date.today() + timedelta(days=300)
+        due = self.card._dealer_move(10, "Due", "earn")
+        due.dealer_expiry_date = fields.Date.today() + timedelta(days=5)
+        warned = self.env["loyalty.card"]._cron_dealer_expiry_warnings(batch_size=2)
+        self.assertEqual(warned, self.card)
+        self.assertTrue(due.dealer_warned)
+
     def test_points_expiring_within_the_warning_window(self):
         soon = self.card._dealer_move(100, "Old purchase", "earn")
         soon.dealer_expiry_date = fields.Date.today() + timedelta(days=10)
@@ -222,6 +241,21 @@ class TestLoyalty(DealerCrmCase):
         self.assertEqual((redeemed.order_model, redeemed.order_id), ("sale.order", order.id))
         with self.assertRaisesRegex(UserError, "cannot be taken"):
             self.card._dealer_redeem(21, "Too much")
+
+    def test_a_discount_carries_the_taxes_of_what_it_discounts(self):
+        self.card._dealer_move(500, "Purchase", "earn")
+        tax = self.env["account.tax"].create({"name": "Test 15%", "amount": 15})
+        order = self._quotation(1000)
+        order.order_line.tax_id = tax
+        self.env["dealer.loyalty.redeem"].with_user(self.user_sales).create(
+            {
+                "card_id": self.card.id,
+                "reward_id": self.program.reward_ids[0].id,
+                "sale_order_id": order.id,
+            }
+        ).action_confirm()
+        self.assertEqual(order.amount_untaxed, 950)
+        self.assertAlmostEqual(order.amount_tax, 142.5, msg="15% of the discounted amount")
 
     def test_redeem_against_a_service_visit(self):
         self.card._dealer_move(300, "Purchase", "earn")

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -95,16 +95,31 @@ class DealerLoyaltyRedeem(models.TransientModel):
         if origin._name == "sale.order":
             if origin.state not in ("draft", "sent"):
                 raise UserError(_("Redeem a discount on a quotation, before it is confirmed."))
-            amount = self._discount_amount(origin.amount_untaxed)
+            # One discount line per set of taxes, in proportion to what each set carries,
+            # so the taxes follow the discount as sale_loyalty spreads them.
+            base_by_taxes = {}
+            for line in origin.order_line:
+                if line.display_type or line.is_reward_line or line.price_subtotal <= 0:
+                    continue
+                base_by_taxes[line.tax_id] = base_by_taxes.get(line.tax_id, 0.0) + (
+                    line.price_subtotal
+                )
+            total = sum(base_by_taxes.values())
+            if not total:
+                raise UserError(_("%s has nothing to discount yet.", origin.display_name))
+            amount = self._discount_amount(total)
             self.env["sale.order.line"].create(
-                {
-                    "order_id": origin.id,
-                    "product_id": self.reward_id.discount_line_product_id.id,
-                    "name": label,
-                    "product_uom_qty": 1,
-                    "price_unit": -amount,
-                    "tax_id": False,
-                }
+                [
+                    {
+                        "order_id": origin.id,
+                        "product_id": self.reward_id.discount_line_product_id.id,
+                        "name": label,
+                        "product_uom_qty": 1,
+                        "price_unit": -origin.currency_id.round(amount * base / total),
+                        "tax_id": [Command.set(taxes.ids)],
+                    }
+                    for taxes, base in base_by_taxes.items()
+                ]
             )
         else:
             amount = self._discount_amount(origin.amount)
