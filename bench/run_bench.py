@@ -9,6 +9,8 @@ import random
 import time
 from datetime import date, timedelta
 
+from odoo.tools import SQL
+
 from odoo.addons.dealer_crm.tools.vin import vin_check_digit
 
 N = int(os.environ.get("BENCH_N", "20000"))
@@ -84,3 +86,21 @@ timed(
     lambda: Vehicle._cron_service_reminders(batch_size=500),
 )
 env.cr.rollback()
+
+
+def loyalty_balance_mismatches():
+    """Dealer cards whose balance is not the sum of their history (must be none)."""
+    env.cr.execute(
+        SQL(
+            """SELECT count(*) FROM loyalty_card c
+                 JOIN loyalty_program p ON p.id = c.program_id AND p.dealer_scheme
+            LEFT JOIN (SELECT card_id, sum(COALESCE(issued, 0) - COALESCE(used, 0)) AS net
+                         FROM loyalty_history GROUP BY card_id) h ON h.card_id = c.id
+                WHERE abs(c.points - COALESCE(h.net, 0)) > 0.001"""
+        )
+    )
+    return env.cr.fetchone()[0]
+
+
+mismatches = timed("loyalty balance check (every dealer card)", loyalty_balance_mismatches)
+print(f"bench: dealer cards whose balance differs from their history: {mismatches}")

@@ -51,6 +51,16 @@ class DealerServiceRecord(models.Model):
     work_done = fields.Html()
     customer_remarks = fields.Text()
     amount = fields.Monetary(tracking=True)
+    dealer_tier_discount = fields.Float(
+        string="Tier Discount (%)",
+        readonly=True,
+        copy=False,
+        help="The loyalty tier's service discount, applied to the amount when the visit "
+        "was completed.",
+    )
+    dealer_amount_before_discount = fields.Monetary(
+        string="Amount Before Tier Discount", readonly=True, copy=False
+    )
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id
     )
@@ -109,6 +119,31 @@ class DealerServiceRecord(models.Model):
         newly_done._on_done()
         return res
 
+    def _apply_tier_discount(self):
+        """The owner's loyalty tier takes its service discount off the amount, once."""
+        for record in self.filtered(lambda r: r.amount and not r.dealer_tier_discount):
+            tier = record.partner_id.sudo().dealer_tier_id
+            if not tier.service_discount:
+                continue
+            before = record.amount
+            record.write(
+                {
+                    "dealer_amount_before_discount": before,
+                    "dealer_tier_discount": tier.service_discount,
+                    "amount": record.currency_id.round(before * (1 - tier.service_discount / 100)),
+                }
+            )
+            record.message_post(
+                body=_(
+                    "%(tier)s tier: %(discount)s%% service discount, %(before)s to %(after)s.",
+                    tier=tier.name,
+                    discount=tier.service_discount,
+                    before=before,
+                    after=record.amount,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
     def _dealer_interaction_defaults(self):
         return {
             "partner_id": self.partner_id.id,
@@ -149,6 +184,7 @@ class DealerServiceRecord(models.Model):
     def _on_done(self):
         """Follow-up steps after a service visit."""
         self.env["dealer.followup.step"]._schedule("service_done", self)
+        self._apply_tier_discount()
         for record in self:
             self.env["loyalty.program"]._dealer_award(
                 record.partner_id,

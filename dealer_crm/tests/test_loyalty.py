@@ -257,6 +257,29 @@ class TestLoyalty(DealerCrmCase):
         self.assertEqual(order.amount_untaxed, 950)
         self.assertAlmostEqual(order.amount_tax, 142.5, msg="15% of the discounted amount")
 
+    def test_the_tiers_service_discount_is_applied_to_the_visit(self):
+        self.env["dealer.loyalty.tier"].search([("program_id", "=", self.program.id)]).unlink()
+        self.env["dealer.loyalty.tier"].create(
+            {
+                "program_id": self.program.id,
+                "name": "Club",
+                "threshold_points": 50,
+                "service_discount": 10,
+            }
+        )
+        self.card._dealer_move(100, "Purchase", "earn")
+        self.assertEqual(self.customer.dealer_tier_id.name, "Club")
+        vehicle = self._create_vehicle(owner_id=self.customer.id)
+        visit = self.env["dealer.service.record"].create({"vehicle_id": vehicle.id, "amount": 400})
+        visit.with_user(self.user_service).action_done()
+        self.assertEqual(visit.amount, 360)
+        self.assertEqual(visit.dealer_amount_before_discount, 400)
+        self.assertEqual(visit.dealer_tier_discount, 10)
+        self.assertTrue(visit.message_ids.filtered(lambda m: "service discount" in str(m.body)))
+        visit.write({"state": "in_progress"})
+        visit.action_done()
+        self.assertEqual(visit.amount, 360, "applied once")
+
     def test_redeem_against_a_service_visit(self):
         self.card._dealer_move(300, "Purchase", "earn")
         vehicle = self._create_vehicle(owner_id=self.customer.id)
@@ -293,6 +316,12 @@ class TestLoyalty(DealerCrmCase):
                 sum(lines.mapped("issued")) - sum(lines.mapped("used")),
                 msg=f"{card.display_name}: the balance is not the sum of its history",
             )
+
+    def test_every_dealer_card_in_the_database_is_balanced(self):
+        self._sell(10000)
+        self._assert_balanced(
+            self.env["loyalty.card"].search([("program_id.dealer_scheme", "=", True)])
+        )
 
     def test_redemption_spends_the_rewards_points_whatever_the_client_sends(self):
         self.card._dealer_move(600, "Purchase", "earn")
