@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class LoyaltyProgram(models.Model):
@@ -22,9 +23,16 @@ class LoyaltyProgram(models.Model):
         Card = self.env["loyalty.card"].sudo()
         domain = [("program_id", "=", self.id), ("partner_id", "=", partner.id)]
         card = Card.search(domain, limit=1)
-        # A unique index (one card per customer and dealer scheme) refuses a second card
-        # opened by a concurrent first award: that transaction fails, and none is doubled.
-        return card or Card.create({"program_id": self.id, "partner_id": partner.id, "points": 0})
+        if card:
+            return card
+        # Two first awards at the same moment: both touch the customer's row, so the later
+        # transaction fails with a serialization error, which Odoo retries, and the retry
+        # finds the card the first one opened. (A unique index backs this: one card per
+        # customer and dealer scheme.)
+        self.env.cr.execute(
+            SQL("UPDATE res_partner SET write_date = write_date WHERE id = %s", partner.id)
+        )
+        return Card.create({"program_id": self.id, "partner_id": partner.id, "points": 0})
 
     def _dealer_points_for(self, source, lines):
         """Points earned by ``lines`` [(amount, product category, service type)]."""

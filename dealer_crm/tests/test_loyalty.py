@@ -417,3 +417,49 @@ class TestLoyaltyConcurrency(DealerCrmCase):
         cr2.rollback()
         env2.invalidate_all()
         self.assertEqual(env2["loyalty.card"].browse(ids[2]).points, 20)
+
+    def test_concurrent_first_awards_end_on_one_card(self):
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partner = env["res.partner"].create({"name": "First Award Customer"})
+            program = TestLoyalty._make_program(env)
+            ids = (partner.id, program.id)
+
+        def cleanup():
+            with self.env.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["loyalty.card"].search([("program_id", "=", ids[1])]).unlink()
+                env["loyalty.program"].browse(ids[1]).write({"active": False})
+                env["loyalty.program"].browse(ids[1]).unlink()
+                env["res.partner"].browse(ids[0]).unlink()
+
+        self.addCleanup(cleanup)
+        cr1, cr2 = self.env.registry.cursor(), self.env.registry.cursor()
+        self.addCleanup(cr1.close)
+        self.addCleanup(cr2.close)
+        env1 = api.Environment(cr1, SUPERUSER_ID, {})
+        env2 = api.Environment(cr2, SUPERUSER_ID, {})
+        partner1, program1 = (
+            env1["res.partner"].browse(ids[0]),
+            env1["loyalty.program"].browse(ids[1]),
+        )
+        partner2, program2 = (
+            env2["res.partner"].browse(ids[0]),
+            env2["loyalty.program"].browse(ids[1]),
+        )
+        self.assertFalse(env2["loyalty.card"].search([("program_id", "=", ids[1])]))  # snapshot
+        card = program1._dealer_card(partner1)
+        card._dealer_move(10, "First award", "earn")
+        cr1.commit()
+        # The second award began before the first committed: it fails in a way Odoo retries...
+        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.SerializationFailure):
+            program2._dealer_card(partner2)
+        cr2.rollback()
+        env2.invalidate_all()
+        # ...and the retry lands on the same card, with both awards.
+        retried = program2._dealer_card(partner2)
+        retried._dealer_move(20, "Second award", "earn")
+        cr2.commit()
+        self.assertEqual(retried.id, card.id)
+        self.assertEqual(env2["loyalty.card"].search_count([("program_id", "=", ids[1])]), 1)
+        self.assertEqual(retried.points, 30)
