@@ -377,52 +377,16 @@ class TestLoyalty(DealerCrmCase):
 
 @tagged("post_install", "-at_install")
 class TestLoyaltyConcurrency(DealerCrmCase):
-    """Two redemptions at the same moment never spend the same points twice."""
+    """Two transactions at the same moment: no points spent twice, no second card."""
 
-    def test_concurrent_redemptions_never_overspend(self):
+    def _committed_program(self, name, points=0):
+        """A customer and a scheme committed for two cursors to race on (cleaned up)."""
         with self.env.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            partner = env["res.partner"].create({"name": "Race Customer"})
+            partner = env["res.partner"].create({"name": name})
             program = TestLoyalty._make_program(env)
-            card = program._dealer_card(partner)
-            card._dealer_move(100, "Purchase", "earn")
-            ids = (partner.id, program.id, card.id)
-
-        def cleanup():
-            with self.env.registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                env["loyalty.card"].browse(ids[2]).history_ids.unlink()
-                env["loyalty.card"].browse(ids[2]).unlink()
-                env["loyalty.program"].browse(ids[1]).write({"active": False})
-                env["loyalty.program"].browse(ids[1]).unlink()
-                env["res.partner"].browse(ids[0]).unlink()
-
-        self.addCleanup(cleanup)
-        cr1, cr2 = self.env.registry.cursor(), self.env.registry.cursor()
-        self.addCleanup(cr1.close)
-        self.addCleanup(cr2.close)
-        env1 = api.Environment(cr1, SUPERUSER_ID, {})
-        env2 = api.Environment(cr2, SUPERUSER_ID, {})
-        env1["loyalty.card"].browse(ids[2])._dealer_redeem(80, "First")
-        # the second waits on the card lock while the first is not committed
-        cr2.execute("SET LOCAL lock_timeout = '500ms'")
-        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.LockNotAvailable):
-            env2["loyalty.card"].browse(ids[2])._dealer_redeem(80, "Second")
-        cr2.rollback()
-        cr1.commit()
-        # once the first is committed, the second sees the new balance and is refused
-        env2.invalidate_all()
-        with self.assertRaisesRegex(UserError, "cannot be taken"):
-            env2["loyalty.card"].browse(ids[2])._dealer_redeem(80, "Second")
-        cr2.rollback()
-        env2.invalidate_all()
-        self.assertEqual(env2["loyalty.card"].browse(ids[2]).points, 20)
-
-    def test_concurrent_first_awards_end_on_one_card(self):
-        with self.env.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            partner = env["res.partner"].create({"name": "First Award Customer"})
-            program = TestLoyalty._make_program(env)
+            if points:
+                program._dealer_card(partner)._dealer_move(points, "Purchase", "earn")
             ids = (partner.id, program.id)
 
         def cleanup():
@@ -434,32 +398,48 @@ class TestLoyaltyConcurrency(DealerCrmCase):
                 env["res.partner"].browse(ids[0]).unlink()
 
         self.addCleanup(cleanup)
-        cr1, cr2 = self.env.registry.cursor(), self.env.registry.cursor()
-        self.addCleanup(cr1.close)
-        self.addCleanup(cr2.close)
-        env1 = api.Environment(cr1, SUPERUSER_ID, {})
-        env2 = api.Environment(cr2, SUPERUSER_ID, {})
-        partner1, program1 = (
-            env1["res.partner"].browse(ids[0]),
-            env1["loyalty.program"].browse(ids[1]),
-        )
-        partner2, program2 = (
-            env2["res.partner"].browse(ids[0]),
-            env2["loyalty.program"].browse(ids[1]),
-        )
-        self.assertFalse(env2["loyalty.card"].search([("program_id", "=", ids[1])]))  # snapshot
-        card = program1._dealer_card(partner1)
+        envs = []
+        for _i in range(2):
+            cr = self.env.registry.cursor()
+            self.addCleanup(cr.close)
+            envs.append(api.Environment(cr, SUPERUSER_ID, {}))
+        return ids, envs
+
+    def test_concurrent_redemptions_never_overspend(self):
+        (_partner_id, program_id), (env1, env2) = self._committed_program("Race Customer", 100)
+        card_id = env1["loyalty.card"].search([("program_id", "=", program_id)]).id
+        env1["loyalty.card"].browse(card_id)._dealer_redeem(80, "First")
+        # the second waits on the card lock while the first is not committed
+        env2.cr.execute("SET LOCAL lock_timeout = '500ms'")
+        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.LockNotAvailable):
+            env2["loyalty.card"].browse(card_id)._dealer_redeem(80, "Second")
+        env2.cr.rollback()
+        env1.cr.commit()
+        # once the first is committed, the second sees the new balance and is refused
+        env2.invalidate_all()
+        with self.assertRaisesRegex(UserError, "cannot be taken"):
+            env2["loyalty.card"].browse(card_id)._dealer_redeem(80, "Second")
+        env2.cr.rollback()
+        env2.invalidate_all()
+        self.assertEqual(env2["loyalty.card"].browse(card_id).points, 20)
+
+    def test_concurrent_first_awards_end_on_one_card(self):
+        (partner_id, program_id), (env1, env2) = self._committed_program("First Award Customer")
+        program1 = env1["loyalty.program"].browse(program_id)
+        program2 = env2["loyalty.program"].browse(program_id)
+        self.assertFalse(env2["loyalty.card"].search([("program_id", "=", program_id)]))
+        card = program1._dealer_card(env1["res.partner"].browse(partner_id))
         card._dealer_move(10, "First award", "earn")
-        cr1.commit()
+        env1.cr.commit()
         # The second award began before the first committed: it fails in a way Odoo retries...
         with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.SerializationFailure):
-            program2._dealer_card(partner2)
-        cr2.rollback()
+            program2._dealer_card(env2["res.partner"].browse(partner_id))
+        env2.cr.rollback()
         env2.invalidate_all()
         # ...and the retry lands on the same card, with both awards.
-        retried = program2._dealer_card(partner2)
+        retried = program2._dealer_card(env2["res.partner"].browse(partner_id))
         retried._dealer_move(20, "Second award", "earn")
-        cr2.commit()
+        env2.cr.commit()
         self.assertEqual(retried.id, card.id)
-        self.assertEqual(env2["loyalty.card"].search_count([("program_id", "=", ids[1])]), 1)
+        self.assertEqual(env2["loyalty.card"].search_count([("program_id", "=", program_id)]), 1)
         self.assertEqual(retried.points, 30)
