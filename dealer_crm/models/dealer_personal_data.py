@@ -126,8 +126,8 @@ class DealerPersonalData(models.AbstractModel):
                     partners.user_ids[0].name,
                 )
             )
-        PersonalData = self
-        records_by_model = PersonalData._records_of(partners)
+        covered = self._covered_models()
+        records_by_model = self._records_of(partners)
         secrets = {
             value
             for partner in partners
@@ -136,10 +136,10 @@ class DealerPersonalData(models.AbstractModel):
         }
         count = 0
         for name, records in records_by_model.items():
-            personal = PersonalData._covered_models()[name][1]
+            personal = covered[name][1]
             if personal:
                 records.with_context(tracking_disable=True, mail_notrack=True).write(
-                    PersonalData._cleared_values(records, personal)
+                    self._cleared_values(records, personal)
                 )
             count += len(records)
         # Messages: those about the customer go; others that name them are scrubbed.
