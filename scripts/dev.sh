@@ -176,6 +176,8 @@ cmd_bench() {
   if ! db_exists "$db"; then
     say "creating the bench database $db (demo data, a few minutes)"
     odoo_bin -c "$conf" -d "$db" -i dealer_crm --stop-after-init --log-level=warn
+  else
+    odoo_bin -c "$conf" -d "$db" -u dealer_crm --stop-after-init --log-level=warn
   fi
   odoo_bin shell -c "$conf" -d "$db" --log-level=warn --no-http < "$ROOT/bench/run_bench.py" 2>&1 | grep '^bench:'
 }

@@ -24,3 +24,7 @@ from . import loyalty_program
 from . import loyalty_card
 from . import res_config_settings
 from . import fleet_vehicle_model
+from . import dealer_customer_need
+from . import dealer_customer_score
+from . import dealer_data_quality
+from . import survey_user_input

@@ -70,13 +70,17 @@ class DealerFollowupStep(models.Model):
         steps = self.search([("trigger", "=", trigger)])
         if not steps or not records:
             return self.env["mail.activity"]
-        vals_list = []
-        for record in records:
-            if trigger == "vehicle_sale":
-                target, base_date = record.vehicle_id, record.date_start
-            else:
-                target, base_date = record, record.date
-            for step in steps:
+        activities = self.env["mail.activity"]
+        # One create per step: mail.activity subscribes the assignees per record, and a
+        # record twice in one batch (two steps for the same person) would subscribe
+        # them twice and break the followers' unique index.
+        for step in steps:
+            vals_list = []
+            for record in records:
+                if trigger == "vehicle_sale":
+                    target, base_date = record.vehicle_id, record.date_start
+                else:
+                    target, base_date = record, record.date
                 vals_list.append(
                     {
                         "res_model_id": self.env["ir.model"]._get_id(target._name),
@@ -88,7 +92,8 @@ class DealerFollowupStep(models.Model):
                         "user_id": step._responsible(record).id,
                     }
                 )
-        return self.env["mail.activity"].sudo().create(vals_list)
+            activities |= self.env["mail.activity"].sudo().create(vals_list)
+        return activities
 
     def _responsible(self, record):
         """The user of the step's department who follows ``record`` up."""

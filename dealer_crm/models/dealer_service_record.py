@@ -184,6 +184,7 @@ class DealerServiceRecord(models.Model):
     def _on_done(self):
         """Follow-up steps after a service visit."""
         self.env["dealer.followup.step"]._schedule("service_done", self)
+        self.env["survey.user_input"]._dealer_send("service", self)
         self._apply_tier_discount()
         for record in self:
             self.env["loyalty.program"]._dealer_award(

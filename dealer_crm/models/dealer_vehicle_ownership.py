@@ -47,6 +47,7 @@ class DealerVehicleOwnership(models.Model):
         lines = super().create(vals_list)
         sold = lines.filtered(lambda line: line.origin == "sale")
         self.env["dealer.followup.step"]._schedule("vehicle_sale", sold)
+        self.env["survey.user_input"]._dealer_send("sale", sold.vehicle_id.sale_order_id)
         return lines
 
     @api.depends("date_end")

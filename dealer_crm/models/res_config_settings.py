@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -22,3 +23,72 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="dealer_crm.reminder_recent_days",
         default=60,
     )
+
+    # Customer evaluation (dealer.customer.score)
+    dealer_rfm_window_months = fields.Integer(
+        string="Evaluation Window (Months)",
+        config_parameter="dealer_crm.rfm_window_months",
+        default=24,
+    )
+    dealer_rfm_new_days = fields.Integer(
+        string="New For (Days)", config_parameter="dealer_crm.rfm_new_days", default=90
+    )
+    dealer_rfm_active_days = fields.Integer(
+        string="Active Within (Days)", config_parameter="dealer_crm.rfm_active_days", default=180
+    )
+    dealer_rfm_at_risk_days = fields.Integer(
+        string="At Risk After (Days)", config_parameter="dealer_crm.rfm_at_risk_days", default=365
+    )
+    dealer_rfm_lost_days = fields.Integer(
+        string="Lost After (Days)", config_parameter="dealer_crm.rfm_lost_days", default=730
+    )
+    dealer_rfm_loyal_frequency = fields.Integer(
+        string="Loyal From (Purchases and Visits)",
+        config_parameter="dealer_crm.rfm_loyal_frequency",
+        default=3,
+    )
+    dealer_churn_months = fields.Integer(
+        string="Churn Risk After (Months Without Service)",
+        config_parameter="dealer_crm.churn_months",
+        default=12,
+    )
+    dealer_verify_months = fields.Integer(
+        string="Verify Details Every (Months)",
+        config_parameter="dealer_crm.verify_months",
+        default=12,
+    )
+    # Satisfaction surveys
+    dealer_survey_sale_id = fields.Many2one(
+        "survey.survey",
+        string="Survey After a Sale",
+        config_parameter="dealer_crm.survey_sale_id",
+    )
+    dealer_survey_service_id = fields.Many2one(
+        "survey.survey",
+        string="Survey After a Visit",
+        config_parameter="dealer_crm.survey_service_id",
+    )
+    dealer_low_satisfaction = fields.Float(
+        string="Follow Up Scores Up To",
+        config_parameter="dealer_crm.low_satisfaction",
+        default=2.0,
+    )
+
+    def set_values(self):
+        self.env["dealer.customer.score"]._check_settings(
+            {
+                key: self[f"dealer_{key}"]
+                for key in (
+                    "rfm_window_months",
+                    "rfm_new_days",
+                    "rfm_active_days",
+                    "rfm_at_risk_days",
+                    "rfm_lost_days",
+                    "rfm_loyal_frequency",
+                    "churn_months",
+                )
+            }
+        )
+        if self.dealer_verify_months < 1:
+            raise ValidationError(_("Customer details must be verified at least every month."))
+        return super().set_values()

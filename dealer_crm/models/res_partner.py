@@ -4,14 +4,34 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.rfm import SEGMENTS, VALUE_TIERS
+from .dealer_followup_step import department_user
 from .dealer_interaction import CHANNELS
 
 _logger = logging.getLogger(__name__)
 
 
 SENSITIVE_GROUPS = "dealer_crm.group_customer_relations,dealer_crm.group_manager"
+RATING_GROUP = "dealer_crm.group_customer_relations"
+CUSTOMER_TYPES = [
+    ("new", "New customer"),
+    ("regular", "Regular customer"),
+    ("prospect", "Potential customer"),
+    ("business", "Business account"),
+    ("fleet", "Fleet account"),
+    ("group", "Group listing"),
+    ("colleague", "Colleague (internal customer)"),
+]
+STAFF_RATINGS = [
+    ("0", "Not Rated"),
+    ("1", "Poor"),
+    ("2", "Fair"),
+    ("3", "Good"),
+    ("4", "Very Good"),
+    ("5", "Excellent"),
+]
 
 
 class ResPartner(models.Model):
@@ -52,13 +72,22 @@ class ResPartner(models.Model):
     )
     # Customer 360: who they are and how they like to be served
     dealer_customer_type = fields.Selection(
-        [
-            ("private", "Private customer"),
-            ("business", "Business"),
-            ("fleet", "Fleet"),
-            ("prospect", "Prospect"),
-        ],
+        CUSTOMER_TYPES,
         string="Customer Type",
+        tracking=True,
+        index=True,
+        help="New: first purchase or visit. Regular: comes back. Potential: a prospect who "
+        "has not bought yet. Business and fleet accounts buy for a company. A group "
+        "listing is a club, association or family buying together. A colleague is an "
+        "internal customer: staff or another department.",
+    )
+    dealer_group_kind = fields.Selection(
+        [
+            ("business", "Business group"),
+            ("social", "Social group"),
+            ("individual", "Individual group"),
+        ],
+        string="Group Kind",
         tracking=True,
     )
     dealer_preferred_channel = fields.Selection(CHANNELS, string="Preferred Channel", tracking=True)
@@ -73,7 +102,18 @@ class ResPartner(models.Model):
         tracking=True,
     )
     dealer_special_requests = fields.Text(string="Special Requests", tracking=True)
-    dealer_need_ids = fields.Many2many("dealer.need.tag", string="Needs")
+    dealer_need_line_ids = fields.One2many(
+        "dealer.customer.need", "partner_id", string="Needs Recorded"
+    )
+    dealer_need_ids = fields.Many2many(
+        "dealer.need.tag",
+        string="Needs",
+        compute="_compute_dealer_need_ids",
+        inverse="_inverse_dealer_need_ids",
+        search="_search_dealer_need_ids",
+        help="The customer's current needs. Each one is kept with the date and the staff "
+        "member who recorded it; a need removed is archived, not forgotten.",
+    )
     dealer_last_verified_date = fields.Date(
         string="Details Verified On",
         tracking=True,
@@ -82,11 +122,13 @@ class ResPartner(models.Model):
     dealer_details_stale = fields.Boolean(
         string="Details Stale",
         compute="_compute_dealer_details_stale",
-        help="The details were never verified, or not within the last year.",
+        search="_search_dealer_details_stale",
+        help="The details were never verified, or not within the months set in the settings.",
     )
     dealer_consent_missing = fields.Boolean(
         string="Consent Never Asked",
         compute="_compute_dealer_consent_missing",
+        search="_search_dealer_consent_missing",
         help="No consent was ever recorded, granted or withdrawn, for this customer.",
     )
     dealer_interaction_ids = fields.One2many(
@@ -103,8 +145,82 @@ class ResPartner(models.Model):
     dealer_loyalty_card_id = fields.Many2one(
         "loyalty.card", string="Loyalty Card", compute="_compute_dealer_loyalty"
     )
+    dealer_loyalty_card_ids = fields.One2many(
+        "loyalty.card", "partner_id", domain=[("dealer_scheme", "=", True)]
+    )
+    # Stored to be filtered and grouped by; the column is created and filled by SQL at
+    # install (hooks.py), so a large database installs fast.
     dealer_tier_id = fields.Many2one(
-        "dealer.loyalty.tier", string="Loyalty Tier", compute="_compute_dealer_loyalty"
+        "dealer.loyalty.tier",
+        string="Loyalty Tier",
+        compute="_compute_dealer_tier_id",
+        store=True,
+        index="btree_not_null",
+    )
+    # Evaluation: written by dealer.customer.score._evaluate, nightly and on demand.
+    dealer_rfm_segment = fields.Selection(
+        SEGMENTS, string="Segment", readonly=True, index=True, copy=False
+    )
+    dealer_value_tier = fields.Selection(
+        VALUE_TIERS,
+        string="Value Tier",
+        readonly=True,
+        index=True,
+        copy=False,
+        help="A: the customers who make the first 80% of the last 12 months' revenue; "
+        "B: the next 15%; C: the rest.",
+    )
+    dealer_last_activity_date = fields.Date(
+        string="Last Purchase or Visit", readonly=True, copy=False
+    )
+    dealer_recency_days = fields.Integer(
+        string="Days Since Last Purchase or Visit", compute="_compute_dealer_recency_days"
+    )
+    dealer_frequency = fields.Integer(
+        string="Purchases and Visits in Window", readonly=True, copy=False
+    )
+    dealer_eval_currency_id = fields.Many2one("res.currency", readonly=True, copy=False)
+    dealer_monetary = fields.Monetary(
+        string="Revenue in Window",
+        currency_field="dealer_eval_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    dealer_revenue_12m = fields.Monetary(
+        string="Revenue, 12 Months",
+        currency_field="dealer_eval_currency_id",
+        readonly=True,
+        copy=False,
+    )
+    dealer_lifetime_spend = fields.Monetary(
+        string="Lifetime Spend",
+        currency_field="dealer_eval_currency_id",
+        readonly=True,
+        copy=False,
+        help="Confirmed sales and completed visits, untaxed, in the company currency.",
+    )
+    dealer_satisfaction_avg = fields.Float(
+        string="Average Satisfaction", readonly=True, copy=False, aggregator="avg", digits=(3, 1)
+    )
+    dealer_complaint_count = fields.Integer(string="Complaints", readonly=True, copy=False)
+    dealer_churn_risk = fields.Boolean(
+        string="Churn Risk",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Owns a vehicle and was not seen for service for the months set.",
+    )
+    dealer_staff_rating = fields.Selection(
+        STAFF_RATINGS, string="Staff Rating", tracking=True, copy=False
+    )
+    dealer_staff_rating_reason = fields.Text(string="Rating Reason", tracking=True, copy=False)
+    dealer_can_rate = fields.Boolean(compute="_compute_dealer_can_rate")
+    dealer_email_marketing_ok = fields.Boolean(
+        string="Email Marketing Allowed",
+        compute="_compute_dealer_email_marketing_ok",
+        search="_search_dealer_email_marketing_ok",
+        help="Granted marketing by email to the current company, has an email address and "
+        "is not blacklisted: the consent gate, as a filter to build a mailing list.",
     )
     dealer_loyalty_points = fields.Float(string="Points", compute="_compute_dealer_loyalty")
     dealer_expiring_points = fields.Float(
@@ -148,12 +264,32 @@ class ResPartner(models.Model):
         string="Vehicles Owned Before", compute="_compute_vehicle_counts"
     )
 
+    @api.model
+    def _dealer_verify_cutoff(self):
+        """Details verified before this date are stale (setting: months, default 12)."""
+        months = self.env["ir.config_parameter"].sudo().get_param("dealer_crm.verify_months")
+        try:
+            months = max(int(months or 12), 1)
+        except ValueError:
+            months = 12
+        return fields.Date.context_today(self) - relativedelta(months=months)
+
     @api.depends("dealer_last_verified_date")
     def _compute_dealer_details_stale(self):
-        limit = fields.Date.context_today(self) - relativedelta(years=1)
+        limit = self._dealer_verify_cutoff()
         for partner in self:
             verified = partner.dealer_last_verified_date
             partner.dealer_details_stale = not verified or verified < limit
+
+    def _search_dealer_details_stale(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Search 'Details Stale' with 'is set' or 'is not set'."))
+        stale = [
+            "|",
+            ("dealer_last_verified_date", "=", False),
+            ("dealer_last_verified_date", "<", self._dealer_verify_cutoff()),
+        ]
+        return stale if (operator == "=") == value else ["!", *stale]
 
     @api.depends("dealer_consent_ids.state")
     def _compute_dealer_consent_missing(self):
@@ -165,6 +301,154 @@ class ResPartner(models.Model):
         }
         for partner in self:
             partner.dealer_consent_missing = partner.id not in asked
+
+    def _search_dealer_consent_missing(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Search 'Consent Never Asked' with 'is set' or 'is not set'."))
+        asked = [("dealer_consent_ids", "any", [("state", "!=", "never_asked")])]
+        return ["!", *asked] if (operator == "=") == value else asked
+
+    @api.depends("dealer_loyalty_card_ids.dealer_tier_id", "dealer_loyalty_card_ids.points")
+    def _compute_dealer_tier_id(self):
+        for partner in self:
+            cards = partner.dealer_loyalty_card_ids.sorted(lambda c: (-c.points, c.id))
+            partner.dealer_tier_id = cards[:1].dealer_tier_id
+
+    @api.depends("dealer_need_line_ids.tag_id", "dealer_need_line_ids.active")
+    def _compute_dealer_need_ids(self):
+        for partner in self:
+            partner.dealer_need_ids = partner.dealer_need_line_ids.tag_id
+
+    def _inverse_dealer_need_ids(self):
+        """A need added is recorded with today's date and its author; one removed is
+        archived, so the needs of a period can still be counted."""
+        Need = self.env["dealer.customer.need"]
+        vals_list = []
+        for partner in self:
+            lines = partner.dealer_need_line_ids
+            wanted = partner.dealer_need_ids
+            lines.filtered(lambda n, wanted=wanted: n.tag_id not in wanted).action_archive()
+            vals_list += [
+                {"partner_id": partner.id, "tag_id": tag.id}
+                for tag in partner.dealer_need_ids - lines.tag_id
+            ]
+        Need.create(vals_list)
+
+    def _search_dealer_need_ids(self, operator, value):
+        if operator in ("=", "!=") and value is False:
+            operator = "!=" if operator == "=" else "="
+            return [("dealer_need_line_ids", operator, False)]
+        return [("dealer_need_line_ids.tag_id", operator, value)]
+
+    @api.depends("dealer_last_activity_date")
+    def _compute_dealer_recency_days(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            last = partner.dealer_last_activity_date
+            partner.dealer_recency_days = (today - last).days if last else 0
+
+    @api.depends_context("uid")
+    def _compute_dealer_can_rate(self):
+        self.dealer_can_rate = self.env.su or self.env.user.has_group(RATING_GROUP)
+
+    @api.depends_context("company")
+    def _compute_dealer_email_marketing_ok(self):
+        allowed = self.env["dealer.consent"]._allowed_partners(self, "marketing", "email")
+        for partner in self:
+            partner.dealer_email_marketing_ok = partner in allowed
+
+    def _search_dealer_email_marketing_ok(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Search 'Email Marketing Allowed' with 'is set' or 'is not set'."))
+        allowed = [
+            (
+                "dealer_consent_ids",
+                "any",
+                [
+                    ("purpose", "=", "marketing"),
+                    ("channel", "=", "email"),
+                    ("state", "=", "granted"),
+                    ("company_id", "=", self.env.company.id),
+                ],
+            ),
+            ("email", "!=", False),
+            ("is_blacklisted", "=", False),
+        ]
+        return allowed if (operator == "=") == value else ["!", "&", "&", *allowed]
+
+    @api.constrains("dealer_staff_rating", "dealer_staff_rating_reason")
+    def _check_dealer_staff_rating(self):
+        for partner in self:
+            if (
+                partner.dealer_staff_rating not in (False, "0")
+                and not (partner.dealer_staff_rating_reason or "").strip()
+            ):
+                raise ValidationError(
+                    _("Give the reason for the staff rating of %s.", partner.display_name)
+                )
+
+    def _dealer_check_rating_rights(self, vals):
+        if (
+            {"dealer_staff_rating", "dealer_staff_rating_reason"} & set(vals)
+            and not self.env.su
+            and not self.env.user.has_group(RATING_GROUP)
+        ):
+            raise AccessError(_("Only customer relations and managers rate customers."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._dealer_check_rating_rights(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._dealer_check_rating_rights(vals)
+        return super().write(vals)
+
+    def action_dealer_evaluate(self):
+        """Evaluate these customers now, as the nightly job would."""
+        self.check_access("read")
+        self.env["dealer.customer.score"].sudo()._evaluate(self.ids)
+        return True
+
+    @api.model
+    def _cron_dealer_verify_details(self, batch_size=500):
+        """Ask the responsible staff member to verify details not verified for the months
+        set: one activity per customer, never a second while the first is open."""
+        activity_type = self.env.ref("dealer_crm.mail_activity_type_verify_details")
+        domain = [
+            ("dealer_details_stale", "=", True),
+            ("dealer_anonymized", "=", False),
+            ("is_company", "=", False),
+            "|",
+            ("customer_rank", ">", 0),
+            ("dealer_customer_type", "!=", False),
+            ("activity_ids", "not any", [("activity_type_id", "=", activity_type.id)]),
+        ]
+        partners = self.search(domain, limit=batch_size, order="id")
+        if partners:
+            self.env["mail.activity"].sudo().create(
+                [
+                    {
+                        "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                        "res_id": partner.id,
+                        "activity_type_id": activity_type.id,
+                        "summary": _("Verify the customer's details"),
+                        "date_deadline": fields.Date.context_today(self),
+                        "user_id": partner._dealer_responsible().id,
+                    }
+                    for partner in partners
+                ]
+            )
+        remaining = self.search_count(domain) if partners else 0
+        self.env["ir.cron"]._notify_progress(done=len(partners), remaining=remaining)
+        return partners
+
+    def _dealer_responsible(self):
+        """The salesperson of the customer if they work here, else a sales consultant."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        return department_user(self.env, "sales", company, self.user_id)
 
     def _compute_vehicle_counts(self):
         Ownership = self.env["dealer.vehicle.ownership"]
@@ -229,7 +513,6 @@ class ResPartner(models.Model):
         for partner in self:
             card = by_partner.get(partner, self.env["loyalty.card"])
             partner.dealer_loyalty_card_id = card
-            partner.dealer_tier_id = card.dealer_tier_id
             partner.dealer_loyalty_points = card.points
             partner.dealer_expiring_points = card.dealer_expiring_points
 
@@ -251,7 +534,16 @@ class ResPartner(models.Model):
         return self.env["dealer.interaction"]._refer_action(self, self.id)
 
     def action_dealer_verified(self):
+        """The customer confirmed their details: the verification activity is done."""
         self.write({"dealer_last_verified_date": fields.Date.context_today(self)})
+        activity_type = self.env.ref("dealer_crm.mail_activity_type_verify_details")
+        self.env["mail.activity"].sudo().search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        ).action_feedback(feedback=_("Details verified."))
 
     def action_dealer_view_interactions(self):
         return self._dealer_related_action("dealer_crm.dealer_interaction_action", "partner_id")

@@ -28,7 +28,10 @@ ACCESS = {
     "dealer.complaint.root.cause": ("r---", "r---", "r---", "rcwu", "----", "----"),
     "dealer.complaint.severity": ("r---", "r---", "r---", "rcwu", "----", "----"),
     "dealer.consent": ("rcw-", "rcw-", "rcw-", "rcwu", "----", "----"),
+    "dealer.customer.need": ("rcw-", "rcw-", "rcw-", "rcwu", "----", "----"),
+    "dealer.customer.score": ("r---", "r---", "r---", "r---", "----", "----"),
     "dealer.customer.timeline": ("r---", "r---", "r---", "r---", "----", "----"),
+    "dealer.data.quality": ("r---", "r---", "r---", "r---", "----", "----"),
     "dealer.erasure.log": ("----", "----", "----", "r---", "----", "----"),
     "dealer.followup.step": ("r---", "r---", "r---", "rcwu", "----", "----"),
     "dealer.interaction": ("rcw-", "rcw-", "rcw-", "rcwu", "----", "----"),
@@ -62,13 +65,17 @@ ACCESS = {
     "fleet.vehicle.model": ("r---", "r---", "r---", "rcw-", "----", "----"),
     "fleet.vehicle.model.brand": ("r---", "r---", "r---", "rcw-", "----", "----"),
     "res.config.settings": ("----", "----", "----", "----", "----", "----"),
+    "survey.user_input": ("----", "----", "----", "rcwu", "----", "----"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL
 # above: *_company isolates companies (global); the others are per department.
 RULES = {
     "dealer.consent": {"dealer_consent_rule_company"},
+    "dealer.customer.need": {"dealer_customer_need_rule_company"},
+    "dealer.customer.score": {"dealer_customer_score_rule_company"},
     "dealer.customer.timeline": {"dealer_customer_timeline_rule_company"},
+    "dealer.data.quality": {"dealer_data_quality_rule_company"},
     "dealer.erasure.log": {"dealer_erasure_log_rule_company"},
     "dealer.followup.step": {"dealer_followup_step_rule_company"},
     "dealer.interaction": {

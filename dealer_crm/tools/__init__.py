@@ -1,2 +1,3 @@
 from . import vin
 from . import service_due
+from . import rfm

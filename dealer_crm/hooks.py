@@ -1,0 +1,34 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Install and upgrade steps that must not scale with the number of customers.
+
+A stored computed field added to ``res.partner`` is computed row by row for every
+existing partner when the module is installed; on a dealer group's 100,000 customers
+that takes hours. The column is created here, before the ORM sees the field, and filled
+with one statement; the ORM keeps it current from then on.
+"""
+
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
+
+
+def create_partner_columns(cr):
+    if not column_exists(cr, "res_partner", "dealer_tier_id"):
+        create_column(cr, "res_partner", "dealer_tier_id", "int4")
+    if column_exists(cr, "loyalty_card", "dealer_tier_id") and column_exists(
+        cr, "loyalty_card", "dealer_scheme"
+    ):
+        cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p SET dealer_tier_id = c.dealer_tier_id
+                  FROM (SELECT DISTINCT ON (partner_id) partner_id, dealer_tier_id
+                          FROM loyalty_card WHERE dealer_scheme AND partner_id IS NOT NULL
+                         ORDER BY partner_id, points DESC, id) c
+                 WHERE p.id = c.partner_id
+                """
+            )
+        )
+
+
+def pre_init_hook(env):
+    create_partner_columns(env.cr)

@@ -1,0 +1,38 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class DealerCustomerNeed(models.Model):
+    """A need a customer told us about, when, and to whom: needs are counted per period."""
+
+    _name = "dealer.customer.need"
+    _description = "Customer Need Recorded"
+    _order = "date desc, id desc"
+    _rec_name = "tag_id"
+    _dealer_partner_fields = ("partner_id",)
+    _dealer_personal_fields = ("note",)
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
+    )
+    tag_id = fields.Many2one("dealer.need.tag", string="Need", required=True, ondelete="restrict")
+    date = fields.Date(
+        string="Recorded On", required=True, default=fields.Date.context_today, index=True
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Recorded By", required=True, default=lambda self: self.env.user
+    )
+    note = fields.Char()
+    active = fields.Boolean(default=True, help="Archived when the customer no longer has the need.")
+    date_closed = fields.Date(string="No Longer Needed Since", readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    def action_archive(self):
+        self.filtered("active").write({"date_closed": fields.Date.context_today(self)})
+        return super().action_archive()
+
+    def action_unarchive(self):
+        self.write({"date_closed": False})
+        return super().action_unarchive()
