@@ -16,6 +16,8 @@ LOW_SCORE_DEFAULT = 2
 
 class SurveyUserInput(models.Model):
     _inherit = "survey.user_input"
+    _dealer_partner_fields = ("partner_id",)
+    _dealer_personal_fields = ("email", "nickname")
 
     dealer_kind = fields.Selection(
         [("sale", "After a vehicle sale"), ("service", "After a service visit")],
@@ -136,3 +138,14 @@ class SurveyUserInput(models.Model):
         """Staff taking the answer by phone fill in the customer's own survey."""
         self.ensure_one()
         return {"type": "ir.actions.act_url", "url": self.get_start_url(), "target": "new"}
+
+
+class SurveyUserInputLine(models.Model):
+    _inherit = "survey.user_input.line"
+    # The customer's own words in a survey are personal data: erased with them.
+    _dealer_partner_fields = ("dealer_partner_id",)
+    _dealer_personal_fields = ("value_char_box", "value_text_box")
+
+    dealer_partner_id = fields.Many2one(
+        related="user_input_id.partner_id", store=True, index="btree_not_null", string="Customer"
+    )

@@ -177,3 +177,29 @@ class TestSatisfactionSurvey(DealerCrmCase):
         for user in (self.user_sales, self.user_service, self.user_relations):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 self._answers().with_user(user).read(["dealer_score"])
+
+    def test_anonymising_the_customer_erases_their_words_and_keeps_the_score(self):
+        self._consent()
+        self._visit()
+        answer = self._answers()
+        comment = self.env.ref("dealer_crm.survey_after_service_q_comment")
+        answer.write(
+            {
+                "user_input_line_ids": [
+                    Command.create(
+                        {
+                            "survey_id": answer.survey_id.id,
+                            "question_id": comment.id,
+                            "answer_type": "text_box",
+                            "value_text_box": "Chan Tai Man says the advisor was rude",
+                        }
+                    )
+                ]
+            }
+        )
+        self._answer(answer, 2)
+        self.env["dealer.personal.data"]._anonymize(self.customer)
+        self.assertFalse(answer.email)
+        self.assertFalse(answer.nickname)
+        self.assertFalse(answer.user_input_line_ids.filtered("value_text_box"))
+        self.assertEqual(answer.dealer_score, 2.0, "the figure stays for the reports")

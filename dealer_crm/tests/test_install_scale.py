@@ -1,0 +1,47 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import importlib.util
+from pathlib import Path
+from unittest.mock import patch
+
+from odoo.tests import TransactionCase, tagged
+
+from ..hooks import create_partner_columns
+
+
+@tagged("post_install", "-at_install")
+class TestInstallAtScale(TransactionCase):
+    def test_the_install_hook_fills_the_stored_tier_with_one_statement(self):
+        """The stored loyalty tier on res.partner is created and filled by SQL at install
+        (a large database is not recomputed row by row), to the value the ORM computes."""
+        partners = self.env["loyalty.card"].search([("dealer_tier_id", "!=", False)]).partner_id
+        self.assertTrue(partners, "the demo has members with a tier")
+        expected = {p.id: p.dealer_tier_id.id for p in partners}
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE res_partner SET dealer_tier_id = NULL")
+        self.env.invalidate_all()
+        queries = []
+        execute = type(self.env.cr).execute
+
+        def count(cr, query, params=None, log_exceptions=True):
+            queries.append(query)
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(type(self.env.cr), "execute", count):
+            create_partner_columns(self.env.cr)
+        self.assertLessEqual(len(queries), 4, "column checks and one UPDATE, not one per partner")
+        self.env.invalidate_all()
+        self.assertEqual({p.id: p.dealer_tier_id.id for p in partners}, expected)
+
+    def test_the_upgrade_turns_private_customers_into_regular_ones(self):
+        path = Path(__file__).parent.parent / "migrations/18.0.1.1.0/pre-migration.py"
+        spec = importlib.util.spec_from_file_location("dealer_crm_pre_migration_1_1", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        partner = self.env["res.partner"].create({"name": "Old Private"})
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET dealer_customer_type = 'private' WHERE id = %s", [partner.id]
+        )
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        partner.invalidate_recordset()
+        self.assertEqual(partner.dealer_customer_type, "regular")
