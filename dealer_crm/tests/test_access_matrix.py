@@ -66,6 +66,7 @@ ACCESS = {
     "fleet.vehicle.model.brand": ("r---", "r---", "r---", "rcw-", "----", "----"),
     "res.config.settings": ("----", "----", "----", "----", "----", "----"),
     "survey.user_input": ("----", "----", "----", "rcwu", "----", "----"),
+    "survey.user_input.line": ("----", "----", "----", "r---", "----", "----"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL
