@@ -55,6 +55,8 @@
         "views/dealer_customer_score_views.xml",
         "views/dealer_data_quality_views.xml",
         "views/survey_user_input_views.xml",
+        "views/dealer_analysis_views.xml",
+        "views/dealer_trend_report_views.xml",
         "views/dealer_360_views.xml",
         "views/dealer_crm_menus.xml",
     ],
@@ -68,6 +70,7 @@
         "demo/loyalty_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/dealer_customer_score_demo.xml",
+        "demo/dealer_trend_report_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

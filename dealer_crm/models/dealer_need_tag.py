@@ -13,5 +13,11 @@ class DealerNeedTag(models.Model):
     name = fields.Char(required=True, translate=True)
     color = fields.Integer(default=lambda self: randint(1, 11))
     active = fields.Boolean(default=True)
+    product_ids = fields.Many2many(
+        "product.product",
+        string="What We Offer For It",
+        help="The products and services that answer this need. A need with none is a need "
+        "we do not offer, counted in Reporting > Needs Against Offering.",
+    )
 
     _sql_constraints = [("name_uniq", "unique(name)", "This need already exists.")]

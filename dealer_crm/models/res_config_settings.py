@@ -74,6 +74,49 @@ class ResConfigSettings(models.TransientModel):
         default=2.0,
     )
 
+    # Service standards: the targets every report compares its figures with
+    dealer_target_first_response_hours = fields.Float(
+        string="First Response Within (Hours)",
+        config_parameter="dealer_crm.target_first_response_hours",
+        default=8,
+    )
+    dealer_target_resolution_days = fields.Float(
+        string="Complaints Resolved Within (Days)",
+        config_parameter="dealer_crm.target_resolution_days",
+        default=5,
+    )
+    dealer_target_satisfaction = fields.Float(
+        string="Satisfaction At Least (1-5)",
+        config_parameter="dealer_crm.target_satisfaction",
+        default=4,
+    )
+    dealer_target_promises_kept = fields.Float(
+        string="Promises Kept On Time (%)",
+        config_parameter="dealer_crm.target_promises_kept",
+        default=90,
+    )
+    dealer_target_reminders_answered = fields.Float(
+        string="Service Reminders Answered (%)",
+        config_parameter="dealer_crm.target_reminders_answered",
+        default=50,
+    )
+    dealer_target_comebacks = fields.Float(
+        string="Service Comebacks At Most (%)",
+        config_parameter="dealer_crm.target_comebacks",
+        default=5,
+    )
+    dealer_target_retention = fields.Float(
+        string="Buyers Back Within 12 Months (%)",
+        config_parameter="dealer_crm.target_retention",
+        default=60,
+    )
+    dealer_comeback_days = fields.Integer(
+        string="Comeback Within (Days)",
+        config_parameter="dealer_crm.comeback_days",
+        default=30,
+        help="A second visit for the same vehicle within this many days is a comeback.",
+    )
+
     def set_values(self):
         self.env["dealer.customer.score"]._check_settings(
             {
@@ -89,6 +132,19 @@ class ResConfigSettings(models.TransientModel):
                 )
             }
         )
+        if self.dealer_comeback_days < 1 or any(
+            self[f"dealer_target_{key}"] < 0
+            for key in (
+                "first_response_hours",
+                "resolution_days",
+                "satisfaction",
+                "promises_kept",
+                "reminders_answered",
+                "comebacks",
+                "retention",
+            )
+        ):
+            raise ValidationError(_("Service standard targets cannot be negative."))
         if self.dealer_verify_months < 1:
             raise ValidationError(_("Customer details must be verified at least every month."))
         return super().set_values()

@@ -6,7 +6,7 @@ class DealerVehicleCallList(models.AbstractModel):
     """The 'due for service' call list, one row per vehicle, for the phone team."""
 
     _name = "report.dealer_crm.vehicle_call_list"
-    _inherit = "report.report_xlsx.abstract"
+    _inherit = "report.dealer_crm.xlsx_mixin"
     _description = "Service Call List (XLSX)"
 
     def generate_xlsx_report(self, workbook, data, vehicles):

@@ -62,6 +62,18 @@ SCREENS = [
         "/odoo/action-dealer_crm.dealer_promise_analysis_action",
         ".o_action",
     ),
+    (
+        "manager-dashboard",
+        "manager",
+        "/odoo/action-dealer_crm.dealer_dashboard_action",
+        ".o_dealer_standards",
+    ),
+    (
+        "manager-customer-evaluation",
+        "manager",
+        "/odoo/action-dealer_crm.dealer_customer_score_action",
+        ".o_action",
+    ),
 ]
 
 

@@ -1,0 +1,47 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+from .dealer_trend_report import FIGURES
+
+
+class DealerTrendReportLine(models.Model):
+    _name = "dealer.trend.report.line"
+    _description = "Trend Report Figure"
+    _order = "report_id, sequence"
+    _dealer_partner_fields = ()
+
+    report_id = fields.Many2one("dealer.trend.report", required=True, ondelete="cascade")
+    company_id = fields.Many2one(related="report_id.company_id", store=True)
+    sequence = fields.Integer()
+    code = fields.Selection([(code, spec[0]) for code, spec in FIGURES.items()], required=True)
+    name = fields.Char(compute="_compute_name")
+    value = fields.Float(digits=(16, 2))
+    previous = fields.Float(string="Period Before", digits=(16, 2))
+    change = fields.Float(compute="_compute_change", digits=(16, 2))
+    change_pct = fields.Float(string="Change (%)", compute="_compute_change", digits=(16, 1))
+    target = fields.Float(digits=(16, 2))
+    target_set = fields.Boolean()
+    no_data = fields.Boolean(help="Nothing happened in the period to measure this by.")
+    met = fields.Boolean(string="Target Met", compute="_compute_met", store=True)
+
+    @api.depends("code")
+    def _compute_name(self):
+        labels = dict(self._fields["code"]._description_selection(self.env))
+        for line in self:
+            line.name = labels.get(line.code)
+
+    @api.depends("value", "previous")
+    def _compute_change(self):
+        for line in self:
+            line.change = line.value - line.previous
+            line.change_pct = 100.0 * line.change / line.previous if line.previous else 0.0
+
+    @api.depends("value", "target", "target_set", "code", "no_data")
+    def _compute_met(self):
+        for line in self:
+            higher_is_better = FIGURES[line.code][2] if line.code else True
+            line.met = (
+                line.target_set
+                and not line.no_data
+                and (line.value >= line.target if higher_is_better else line.value <= line.target)
+            )

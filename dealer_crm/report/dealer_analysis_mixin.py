@@ -1,0 +1,34 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import models, tools
+from odoo.tools import SQL
+
+
+def selection_of(model, field):
+    """The selection of ``model``'s ``field``, for an analysis column that copies it."""
+    return lambda self: self.env[model]._fields[field].selection
+
+
+class DealerAnalysisMixin(models.AbstractModel):
+    """An analysis for pivot and graph views: a SQL view whose ids are the source rows'.
+
+    A model inheriting it defines ``_query()`` (an ``SQL`` SELECT with an ``id`` column)
+    and ``_depends`` (what the ORM flushes before reading the view). Nothing is copied:
+    the figures are the records themselves, so a report never disagrees with its facts.
+    """
+
+    _name = "dealer.analysis.mixin"
+    _description = "Dealer Analysis"
+    _auto = False
+    _dealer_partner_fields = ()  # views over records already covered by the registry
+    _dealer_not_personal_links = ("partner_id",)
+
+    def _query(self):
+        raise NotImplementedError
+
+    def init(self):
+        if self._abstract:
+            return
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
+        )

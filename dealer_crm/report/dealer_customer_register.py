@@ -1,0 +1,64 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, models
+
+
+class DealerCustomerRegister(models.AbstractModel):
+    """The customer register: who they are, how they are classified, what they spend."""
+
+    _name = "report.dealer_crm.customer_register"
+    _inherit = "report.dealer_crm.xlsx_mixin"
+    _description = "Customer Register (XLSX)"
+
+    def generate_xlsx_report(self, workbook, data, partners):
+        Partner = partners.env["res.partner"]
+        selections = {
+            name: dict(Partner._fields[name]._description_selection(partners.env))
+            for name in ("dealer_customer_type", "dealer_rfm_segment")
+        }
+        sheet = self._dealer_sheet(
+            workbook,
+            _("Customers"),
+            [
+                _("Customer"),
+                _("Customer Type"),
+                _("Phone"),
+                _("Mobile"),
+                _("Email"),
+                _("City"),
+                _("Segment"),
+                _("Value Tier"),
+                _("Loyalty Tier"),
+                _("Lifetime Spend"),
+                _("Revenue, 12 Months"),
+                _("Satisfaction"),
+                _("Churn Risk"),
+                _("Details Verified On"),
+                _("Vehicles"),
+            ],
+        )
+        row = 0
+        for chunk in self._dealer_chunks(partners):
+            for partner in chunk:
+                row += 1
+                self._dealer_write_row(
+                    workbook,
+                    sheet,
+                    row,
+                    [
+                        partner.name,
+                        selections["dealer_customer_type"].get(partner.dealer_customer_type),
+                        partner.phone,
+                        partner.mobile,
+                        partner.email,
+                        partner.city,
+                        selections["dealer_rfm_segment"].get(partner.dealer_rfm_segment),
+                        partner.dealer_value_tier,
+                        partner.dealer_tier_id.name,
+                        partner.dealer_lifetime_spend,
+                        partner.dealer_revenue_12m,
+                        partner.dealer_satisfaction_avg or None,
+                        partner.dealer_churn_risk,
+                        partner.dealer_last_verified_date,
+                        partner.vehicle_count,
+                    ],
+                )

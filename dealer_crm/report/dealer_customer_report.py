@@ -1,0 +1,74 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+from odoo.tools import SQL
+
+from ..tools.rfm import SEGMENTS, VALUE_TIERS
+
+
+class DealerCustomerReport(models.Model):
+    """The customer base by type, segment, value and loyalty tier, and region."""
+
+    _name = "dealer.customer.report"
+    _inherit = "dealer.analysis.mixin"
+    _description = "Customer Base Analysis"
+    _auto = False
+    _order = "id"
+    _depends = {
+        "res.partner": [
+            "dealer_customer_type",
+            "dealer_rfm_segment",
+            "dealer_value_tier",
+            "dealer_tier_id",
+            "country_id",
+            "state_id",
+            "city",
+            "company_id",
+            "dealer_churn_risk",
+            "dealer_lifetime_spend",
+            "dealer_revenue_12m",
+            "dealer_satisfaction_avg",
+            "dealer_eval_currency_id",
+            "active",
+            "customer_rank",
+            "dealer_anonymized",
+            "create_date",
+        ],
+    }
+
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    create_date = fields.Datetime(string="Customer Since", readonly=True)
+    customer_type = fields.Selection(
+        selection=lambda self: self.env["res.partner"]._fields["dealer_customer_type"].selection,
+        readonly=True,
+    )
+    segment = fields.Selection(SEGMENTS, readonly=True)
+    value_tier = fields.Selection(VALUE_TIERS, readonly=True)
+    tier_id = fields.Many2one("dealer.loyalty.tier", string="Loyalty Tier", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
+    state_id = fields.Many2one("res.country.state", string="Region", readonly=True)
+    city = fields.Char(readonly=True)
+    churn_risk = fields.Boolean(readonly=True)
+    customer_count = fields.Integer(string="Customers", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    lifetime_spend = fields.Monetary(readonly=True)
+    revenue_12m = fields.Monetary(string="Revenue, 12 Months", readonly=True)
+    satisfaction = fields.Float(readonly=True, aggregator="avg")
+    company_id = fields.Many2one("res.company", readonly=True)
+
+    def _query(self):
+        return SQL(
+            """
+            SELECT p.id, p.id AS partner_id, p.create_date, p.dealer_customer_type AS customer_type,
+                   p.dealer_rfm_segment AS segment, p.dealer_value_tier AS value_tier,
+                   p.dealer_tier_id AS tier_id, p.country_id, p.state_id, p.city,
+                   COALESCE(p.dealer_churn_risk, FALSE) AS churn_risk, 1 AS customer_count,
+                   p.dealer_eval_currency_id AS currency_id,
+                   p.dealer_lifetime_spend AS lifetime_spend, p.dealer_revenue_12m AS revenue_12m,
+                   p.dealer_satisfaction_avg AS satisfaction, p.company_id
+              FROM res_partner p
+             WHERE p.active AND NOT COALESCE(p.dealer_anonymized, FALSE)
+               AND p.parent_id IS NULL
+               AND (p.customer_rank > 0 OR p.dealer_customer_type IS NOT NULL
+                    OR p.dealer_rfm_segment IS NOT NULL)
+            """
+        )

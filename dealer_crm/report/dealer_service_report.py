@@ -1,0 +1,75 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+from odoo.tools import SQL
+
+from .dealer_analysis_mixin import selection_of
+
+
+def _visit_selection(name):
+    return selection_of("dealer.service.record", name)
+
+
+class DealerServiceReport(models.Model):
+    """Service activity: visits and revenue by type, advisor and make; comebacks."""
+
+    _name = "dealer.service.report"
+    _inherit = "dealer.analysis.mixin"
+    _description = "Service Activity Analysis"
+    _auto = False
+    _order = "date desc"
+    _depends = {
+        "dealer.service.record": [
+            "date",
+            "state",
+            "service_type",
+            "advisor_id",
+            "vehicle_id",
+            "partner_id",
+            "amount",
+            "currency_id",
+            "company_id",
+        ],
+        "dealer.vehicle": ["brand_id", "model_id"],
+    }
+
+    date = fields.Date(readonly=True)
+    state = fields.Selection(selection=_visit_selection("state"), readonly=True)
+    service_type = fields.Selection(selection=_visit_selection("service_type"), readonly=True)
+    advisor_id = fields.Many2one("res.users", readonly=True)
+    vehicle_id = fields.Many2one("dealer.vehicle", readonly=True)
+    brand_id = fields.Many2one("fleet.vehicle.model.brand", string="Make", readonly=True)
+    model_id = fields.Many2one("fleet.vehicle.model", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    amount = fields.Monetary(string="Revenue", readonly=True)
+    visit_count = fields.Integer(string="Visits", readonly=True)
+    comeback = fields.Integer(
+        string="Comebacks",
+        readonly=True,
+        help="A completed visit for the same vehicle within the comeback days (settings) "
+        "after another: the work was not right the first time.",
+    )
+    comeback_rate = fields.Float(string="Comebacks (%)", readonly=True, aggregator="avg")
+    company_id = fields.Many2one("res.company", readonly=True)
+
+    def _query(self):
+        return SQL(
+            """
+            SELECT r.id, r.date, r.state, r.service_type, r.advisor_id, r.vehicle_id,
+                   COALESCE(v.brand_id, m.brand_id) AS brand_id, v.model_id, r.partner_id,
+                   r.currency_id, r.amount, 1 AS visit_count, c.comeback,
+                   c.comeback * 100.0 AS comeback_rate, r.company_id
+              FROM dealer_service_record r
+              JOIN dealer_vehicle v ON v.id = r.vehicle_id
+              LEFT JOIN fleet_vehicle_model m ON m.id = v.model_id
+              CROSS JOIN LATERAL (
+                SELECT (r.state = 'done' AND EXISTS (
+                    SELECT 1 FROM dealer_service_record p
+                     WHERE p.vehicle_id = r.vehicle_id AND p.state = 'done' AND p.id != r.id
+                       AND p.date <= r.date AND p.date >= r.date - COALESCE((
+                           SELECT NULLIF(value, '')::int FROM ir_config_parameter
+                            WHERE key = 'dealer_crm.comeback_days'), 30)
+                       AND (p.date < r.date OR p.id < r.id)))::int AS comeback
+              ) c
+            """
+        )

@@ -1,0 +1,59 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, models
+
+
+class DealerTrendReportXlsx(models.AbstractModel):
+    """The trend report: its figures against the period before and the targets, the top
+    complaint causes and unmet needs, and the movements between segments."""
+
+    _name = "report.dealer_crm.trend_report_xlsx"
+    _inherit = "report.dealer_crm.xlsx_mixin"
+    _description = "Trend Report (XLSX)"
+
+    def generate_xlsx_report(self, workbook, data, reports):
+        sheet = self._dealer_sheet(
+            workbook,
+            _("Figures"),
+            [
+                _("Period"),
+                _("Figure"),
+                _("Value"),
+                _("Period Before"),
+                _("Change"),
+                _("Change (%)"),
+                _("Target"),
+                _("Target Met"),
+            ],
+        )
+        row = 0
+        for report in reports:
+            for line in report.line_ids:
+                row += 1
+                self._dealer_write_row(
+                    workbook,
+                    sheet,
+                    row,
+                    [
+                        report.name,
+                        line.name,
+                        line.value,
+                        line.previous,
+                        line.change,
+                        line.change_pct,
+                        line.target if line.target_set else None,
+                        line.met if line.target_set else None,
+                    ],
+                )
+        for kind, title in (
+            ("cause", _("Top Complaint Causes")),
+            ("need", _("Top Unmet Needs")),
+            ("movement", _("Segment Movements")),
+        ):
+            sheet = self._dealer_sheet(workbook, title, [_("Period"), _("Name"), _("Count")])
+            row = 0
+            for report in reports:
+                for item in report[f"{kind}_ids"]:
+                    row += 1
+                    self._dealer_write_row(
+                        workbook, sheet, row, [report.name, item.name, item.count]
+                    )
