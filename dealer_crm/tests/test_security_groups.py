@@ -67,9 +67,26 @@ class TestSecurityGroups(DealerCrmCase):
         self.assertNotIn(root.id, visible)
 
     def test_configuration_and_reporting_menus_are_for_managers(self):
+        """Configuration, the dashboard and the company-wide reports are for managers;
+        each department opens its own analysis under Reporting."""
         manager = self.env.ref("dealer_crm.group_manager")
-        for xmlid in ("dealer_crm.configuration_menu", "dealer_crm.reporting_menu"):
+        for xmlid in (
+            "dealer_crm.configuration_menu",
+            "dealer_crm.dealer_dashboard_menu",
+            "dealer_crm.dealer_trend_report_menu",
+            "dealer_crm.dealer_customer_report_menu",
+            "dealer_crm.dealer_satisfaction_report_menu",
+            "dealer_crm.dealer_promise_analysis_menu",
+        ):
             self.assertEqual(self.env.ref(xmlid).groups_id, manager)
+        own = {
+            "dealer_crm.dealer_service_report_menu": "dealer_crm.group_service",
+            "dealer_crm.dealer_complaint_report_menu": "dealer_crm.group_customer_relations",
+            "dealer_crm.dealer_retention_report_menu": "dealer_crm.group_sales",
+            "dealer_crm.dealer_unmet_need_report_menu": "dealer_crm.group_sales",
+        }
+        for xmlid, group in own.items():
+            self.assertEqual(self.env.ref(xmlid).groups_id, self.env.ref(group))
 
     def test_demo_users_exist_one_per_department(self):
         for xmlid, group in (
