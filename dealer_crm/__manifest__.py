@@ -21,6 +21,7 @@
         "fleet",
         "report_xlsx",
         "survey",
+        "event",
     ],
     "data": [
         "security/dealer_crm_security.xml",
@@ -57,6 +58,7 @@
         "views/survey_user_input_views.xml",
         "views/dealer_analysis_views.xml",
         "views/dealer_trend_report_views.xml",
+        "views/dealer_strategy_views.xml",
         "views/dealer_360_views.xml",
         "views/dealer_crm_menus.xml",
     ],
@@ -71,6 +73,7 @@
         "demo/sale_order_demo.xml",
         "demo/dealer_customer_score_demo.xml",
         "demo/dealer_trend_report_demo.xml",
+        "demo/dealer_strategy_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -32,3 +32,13 @@ from . import dealer_trend_report
 from . import dealer_trend_report_line
 from . import dealer_trend_report_item
 from . import dealer_dashboard
+from . import dealer_service_plan
+from . import dealer_service_objective
+from . import dealer_service_kpi
+from . import dealer_service_review
+from . import dealer_service_action
+from . import dealer_service_deficiency
+from . import dealer_service_audit
+from . import dealer_service_budget_line
+from . import dealer_policy
+from . import event_event

@@ -32,6 +32,8 @@ class DealerCustomerTimeline(models.Model):
         "helpdesk.ticket": ["partner_id", "name", "user_id", "company_id"],
         "loyalty.history": ["card_id", "description"],
         "loyalty.card": ["partner_id", "company_id"],
+        "event.registration": ["partner_id", "state", "event_id"],
+        "event.event": ["name", "company_id"],
     }
 
     partner_id = fields.Many2one("res.partner", readonly=True)
@@ -44,6 +46,7 @@ class DealerCustomerTimeline(models.Model):
             ("service", "Service visit"),
             ("ticket", "Ticket"),
             ("loyalty", "Loyalty"),
+            ("event", "Event"),
         ],
         readonly=True,
     )
@@ -84,6 +87,12 @@ class DealerCustomerTimeline(models.Model):
                   h.description, 'loyalty.card', h.create_uid, c.company_id
              FROM loyalty_history h JOIN loyalty_card c ON c.id = h.card_id
             WHERE c.partner_id IS NOT NULL""",
+        """SELECT 7 * 10000000000::bigint + r.id, 'event', r.id, r.partner_id, r.create_date,
+                  e.name->>'en_US' || CASE r.state WHEN 'done' THEN ' (attended)'
+                      WHEN 'cancel' THEN ' (cancelled)' ELSE ' (invited)' END,
+                  'event.registration', r.create_uid, e.company_id
+             FROM event_registration r JOIN event_event e ON e.id = r.event_id
+            WHERE r.partner_id IS NOT NULL""",
     )
 
     def init(self):

@@ -63,6 +63,19 @@ ACCESS = {
     "dealer.trend.report.item": ("----", "----", "----", "r---", "----", "----"),
     "dealer.trend.report.line": ("----", "----", "----", "r---", "----", "----"),
     "dealer.unmet.need.report": ("r---", "----", "----", "r---", "----", "----"),
+    "dealer.event.invite": ("----", "----", "----", "rcw-", "----", "----"),
+    "dealer.policy": ("r---", "r---", "r---", "rcw-", "----", "----"),
+    "dealer.policy.ack": ("r---", "r---", "r---", "r---", "----", "----"),
+    "dealer.service.action": ("r-w-", "r-w-", "r-w-", "rcw-", "----", "----"),
+    "dealer.service.audit": ("----", "----", "----", "rcwu", "----", "----"),
+    "dealer.service.audit.item": ("----", "----", "----", "rcwu", "----", "----"),
+    "dealer.service.budget.line": ("----", "----", "----", "rcwu", "----", "----"),
+    "dealer.service.deficiency": ("----", "----", "----", "rcw-", "----", "----"),
+    "dealer.service.kpi": ("----", "----", "----", "rcwu", "----", "----"),
+    "dealer.service.objective": ("----", "----", "----", "rcwu", "----", "----"),
+    "dealer.service.plan": ("----", "----", "----", "rcwu", "----", "----"),
+    "dealer.service.review": ("----", "----", "----", "rcw-", "----", "----"),
+    "dealer.staff.scorecard": ("r---", "r---", "r---", "r---", "----", "----"),
     # extended core and OCA models
     "res.partner": ("rcwu", "rcwu", "rcwu", "rcwu", "r---", "r---"),
     "sale.order": ("rcw-", "rcw-", "r---", "rcwu", "----", "r---"),
@@ -79,6 +92,8 @@ ACCESS = {
     "res.config.settings": ("----", "----", "----", "----", "----", "----"),
     "survey.user_input": ("----", "----", "----", "rcwu", "----", "----"),
     "survey.user_input.line": ("----", "----", "----", "r---", "----", "----"),
+    "event.event": ("r---", "r---", "----", "rcw-", "----", "----"),
+    "event.registration": ("rcw-", "rcw-", "----", "rcw-", "----", "----"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL
@@ -132,6 +147,30 @@ RULES = {
     "dealer.trend.report.item": {"dealer_trend_report_item_rule_company"},
     "dealer.trend.report.line": {"dealer_trend_report_line_rule_company"},
     "dealer.unmet.need.report": {"dealer_unmet_need_report_rule_company"},
+    "dealer.policy": {"dealer_policy_rule_company"},
+    "dealer.policy.ack": {
+        "dealer_policy_ack_rule_company",
+        "dealer_policy_ack_rule_manager",
+        "dealer_policy_ack_rule_own",
+    },
+    "dealer.service.action": {
+        "dealer_service_action_rule_company",
+        "dealer_service_action_rule_own",
+        "dealer_service_action_rule_manager",
+    },
+    "dealer.service.audit": {"dealer_service_audit_rule_company"},
+    "dealer.service.audit.item": {"dealer_service_audit_item_rule_company"},
+    "dealer.service.budget.line": {"dealer_service_budget_line_rule_company"},
+    "dealer.service.deficiency": {"dealer_service_deficiency_rule_company"},
+    "dealer.service.kpi": {"dealer_service_kpi_rule_company"},
+    "dealer.service.objective": {"dealer_service_objective_rule_company"},
+    "dealer.service.plan": {"dealer_service_plan_rule_company"},
+    "dealer.service.review": {"dealer_service_review_rule_company"},
+    "dealer.staff.scorecard": {
+        "dealer_staff_scorecard_rule_company",
+        "dealer_staff_scorecard_rule_manager",
+        "dealer_staff_scorecard_rule_own",
+    },
     "helpdesk.ticket": {"helpdesk_ticket_rule_sales_service"},
 }
 

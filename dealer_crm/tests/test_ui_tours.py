@@ -51,3 +51,14 @@ class TestUiTours(DealerHttpCase):
         self.assertAlmostEqual(
             discount.price_unit, -0.1 * (quotation.amount_untaxed - discount.price_subtotal)
         )
+
+    def test_manager_reviews_a_kpi_and_decides_an_action(self):
+        kpi = self.env.ref("dealer_crm.service_kpi_satisfaction_demo")
+        self.start_tour("/odoo", "dealer_crm_review_tour", login="manager", timeout=300)
+        review = self.env["dealer.service.review"].search([("kpi_id", "=", kpi.id)])
+        self.assertEqual(review.judgement, "off_track")
+        self.assertEqual(review.actual, kpi.actual, "recorded from the data")
+        action = review.action_ids
+        self.assertEqual(action.name, "Call every unhappy customer within a day")
+        self.assertEqual(action.state, "open")
+        self.assertTrue(action.activity_ids, "tracked work for its owner")

@@ -3,3 +3,4 @@ from . import dealer_access_export
 from . import dealer_partner_anonymize
 from . import dealer_referral
 from . import dealer_loyalty_wizards
+from . import dealer_event_invite

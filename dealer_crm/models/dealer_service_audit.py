@@ -1,0 +1,70 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+
+class DealerServiceAudit(models.Model):
+    """A customer service audit: its scope, a checklist, the findings, and the
+    deficiencies it raised."""
+
+    _name = "dealer.service.audit"
+    _description = "Customer Service Audit"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _dealer_partner_fields = ()
+
+    name = fields.Char(required=True)
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    scope = fields.Selection(
+        [
+            ("customers", "Customers"),
+            ("staff", "Staff"),
+            ("management", "Management"),
+            ("external", "External stakeholders"),
+        ],
+        required=True,
+    )
+    auditor_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.user)
+    item_ids = fields.One2many("dealer.service.audit.item", "audit_id", string="Checklist")
+    findings = fields.Html()
+    deficiency_ids = fields.One2many("dealer.service.deficiency", "audit_id", string="Deficiencies")
+    state = fields.Selection(
+        [("draft", "Planned"), ("done", "Done")], default="draft", required=True, tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    def action_done(self):
+        """Close the audit: every failed checklist item becomes a deficiency to act on."""
+        for audit in self:
+            if any(not item.result for item in audit.item_ids):
+                raise UserError(_("Answer every checklist item before closing the audit."))
+            failed = audit.item_ids.filtered(lambda i: i.result == "fail" and not i.deficiency_id)
+            for item in failed:
+                item.deficiency_id = self.env["dealer.service.deficiency"].create(
+                    {
+                        "name": item.name,
+                        "source": "audit",
+                        "audit_id": audit.id,
+                        "cause": item.note,
+                        "user_id": audit.auditor_id.id,
+                        "company_id": audit.company_id.id,
+                    }
+                )
+        self.write({"state": "done"})
+
+
+class DealerServiceAuditItem(models.Model):
+    _name = "dealer.service.audit.item"
+    _description = "Audit Checklist Item"
+    _order = "audit_id, sequence, id"
+    _dealer_partner_fields = ()
+
+    audit_id = fields.Many2one("dealer.service.audit", required=True, ondelete="cascade")
+    sequence = fields.Integer(default=10)
+    name = fields.Char(string="Check", required=True)
+    result = fields.Selection([("pass", "Pass"), ("fail", "Fail"), ("na", "Not applicable")])
+    note = fields.Char()
+    deficiency_id = fields.Many2one("dealer.service.deficiency", readonly=True)
+    company_id = fields.Many2one(related="audit_id.company_id", store=True, index=True)

@@ -1,0 +1,80 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+CATEGORIES = [
+    ("events", "Events and owner clubs"),
+    ("loyalty_rewards", "Loyalty rewards and offers"),
+    ("letters", "Letters of thanks"),
+    ("promotional_items", "Promotional items"),
+    ("staff", "Staff"),
+    ("hardware", "Hardware and systems"),
+]
+#: categories whose spend is held by records: the loyalty actions of these kinds
+LOYALTY_KINDS = {
+    "loyalty_rewards": ("complementary_offer", "credit_facility"),
+    "letters": ("thanks_letter",),
+    "promotional_items": ("promotional_item",),
+}
+
+
+class DealerServiceBudgetLine(models.Model):
+    """A line of the customer service budget. Events, loyalty rewards, letters and
+    promotional items are counted from the records that hold them (events' costs, the
+    loyalty actions' values) in the plan's period; staff and hardware, held nowhere in
+    Odoo's customer records, are entered."""
+
+    _name = "dealer.service.budget.line"
+    _description = "Customer Service Budget Line"
+    _order = "plan_id, category"
+    _dealer_partner_fields = ()
+
+    plan_id = fields.Many2one("dealer.service.plan", required=True, ondelete="cascade", index=True)
+    category = fields.Selection(CATEGORIES, required=True)
+    planned = fields.Monetary(required=True)
+    spent_entered = fields.Monetary(
+        string="Spent (Entered)", help="Only for staff and hardware, which no record holds."
+    )
+    actual = fields.Monetary(compute="_compute_actual", string="Spent")
+    from_records = fields.Boolean(compute="_compute_actual")
+    remaining = fields.Monetary(compute="_compute_actual")
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+
+    _sql_constraints = [
+        ("planned_check", "CHECK(planned >= 0)", "A budget cannot be negative."),
+        ("category_uniq", "unique(plan_id, category)", "One budget line per category."),
+    ]
+
+    @api.depends("category", "planned", "spent_entered", "plan_id.date_from", "plan_id.date_to")
+    def _compute_actual(self):
+        for line in self:
+            plan = line.plan_id
+            period = [("company_id", "=", plan.company_id.id)]
+            if line.category in LOYALTY_KINDS:
+                [[spent]] = self.env["dealer.loyalty.action"]._read_group(
+                    period
+                    + [
+                        ("kind", "in", LOYALTY_KINDS[line.category]),
+                        ("date", ">=", plan.date_from),
+                        ("date", "<=", plan.date_to),
+                    ],
+                    [],
+                    ["value:sum"],
+                )
+                line.from_records = True
+            elif line.category == "events":
+                [[spent]] = self.env["event.event"]._read_group(
+                    period
+                    + [
+                        ("date_begin", ">=", fields.Datetime.to_datetime(plan.date_from)),
+                        ("date_begin", "<=", fields.Datetime.to_datetime(plan.date_to)),
+                    ],
+                    [],
+                    ["dealer_cost:sum"],
+                )
+                line.from_records = True
+            else:
+                spent = line.spent_entered
+                line.from_records = False
+            line.actual = spent or 0.0
+            line.remaining = line.planned - line.actual
