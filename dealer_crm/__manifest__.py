@@ -59,6 +59,7 @@
         "views/dealer_analysis_views.xml",
         "views/dealer_trend_report_views.xml",
         "views/dealer_strategy_views.xml",
+        "views/dealer_handover_views.xml",
         "views/dealer_360_views.xml",
         "views/dealer_crm_menus.xml",
     ],
@@ -74,6 +75,7 @@
         "demo/dealer_customer_score_demo.xml",
         "demo/dealer_trend_report_demo.xml",
         "demo/dealer_strategy_demo.xml",
+        "demo/dealer_handover_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

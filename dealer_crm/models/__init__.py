@@ -42,3 +42,6 @@ from . import dealer_service_audit
 from . import dealer_service_budget_line
 from . import dealer_policy
 from . import event_event
+from . import product_template
+from . import sale_order_line
+from . import dealer_test_drive

@@ -10,6 +10,20 @@ class FleetVehicleModel(models.Model):
     dealer_vehicle_count = fields.Integer(
         string="Customer Vehicles", compute="_compute_dealer_vehicle_count"
     )
+    dealer_warranty_months = fields.Integer(
+        string="Warranty (Months)", help="The manufacturer's warranty from delivery."
+    )
+    dealer_warranty_distance = fields.Float(
+        string="Warranty (Distance)", help="The warranty's mileage limit, in the vehicle's unit."
+    )
+
+    _sql_constraints = [
+        (
+            "dealer_warranty_check",
+            "CHECK(dealer_warranty_months >= 0 AND dealer_warranty_distance >= 0)",
+            "A warranty cannot be negative.",
+        )
+    ]
 
     def _compute_dealer_vehicle_count(self):
         counts = dict(

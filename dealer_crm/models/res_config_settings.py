@@ -117,6 +117,13 @@ class ResConfigSettings(models.TransientModel):
         help="A second visit for the same vehicle within this many days is a comeback.",
     )
 
+    dealer_trade_in_limit = fields.Float(
+        string="Trade-in Offers Above Need a Manager",
+        config_parameter="dealer_crm.trade_in_limit",
+        help="A trade-in appraised above this value waits for a manager's approval before "
+        "the sale is delivered. 0: no approval needed.",
+    )
+
     def set_values(self):
         self.env["dealer.customer.score"]._check_settings(
             {
@@ -145,6 +152,8 @@ class ResConfigSettings(models.TransientModel):
             )
         ):
             raise ValidationError(_("Service standard targets cannot be negative."))
+        if self.dealer_trade_in_limit < 0:
+            raise ValidationError(_("The trade-in approval limit cannot be negative."))
         if self.dealer_verify_months < 1:
             raise ValidationError(_("Customer details must be verified at least every month."))
         return super().set_values()

@@ -1,5 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, models
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools.vin import normalize_vin
 
 
 class SaleOrder(models.Model):
@@ -49,3 +54,107 @@ class SaleOrder(models.Model):
             dealer_confirm_order=True,
         )
         return action
+
+    dealer_to_deliver = fields.Boolean(
+        string="Vehicle to Deliver", compute="_compute_dealer_to_deliver"
+    )
+    dealer_vehicle_ids = fields.One2many(
+        "dealer.vehicle", "sale_order_id", string="Vehicles Delivered"
+    )
+
+    @api.depends("state", "order_line.dealer_vehicle_id")
+    def _compute_dealer_to_deliver(self):
+        for order in self:
+            order.dealer_to_deliver = order.state == "sale" and any(
+                line.dealer_is_vehicle and not line.dealer_vehicle_id for line in order.order_line
+            )
+
+    def action_dealer_deliver_vehicle(self):
+        self.ensure_one()
+        if not self.dealer_to_deliver:
+            raise UserError(_("No vehicle of this order is waiting for delivery."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Deliver Vehicle"),
+            "res_model": "dealer.vehicle.delivery",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_sale_order_id": self.id},
+        }
+
+    def _dealer_deliver(self, line, vin, plate, date, odometer):
+        """Register the vehicle of ``line`` as sold by us, once."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.state != "sale":
+            raise UserError(_("Confirm the order before delivering its vehicle."))
+        if line.order_id != self or not line.dealer_is_vehicle:
+            raise UserError(_("This line is not a vehicle of the order %s.", self.name))
+        if line.dealer_vehicle_id:
+            raise UserError(
+                _(
+                    "%(vehicle)s was already delivered on this order.",
+                    vehicle=line.dealer_vehicle_id.display_name,
+                )
+            )
+        if date > fields.Date.context_today(self):
+            raise UserError(_("A delivery cannot be dated in the future."))
+        model = line.product_id.product_tmpl_id.dealer_model_id
+        if not model:
+            raise UserError(
+                _(
+                    "Give the vehicle model of %s (on the product) before delivering it.",
+                    line.product_id.display_name,
+                )
+            )
+        terms = {
+            "seller_id": self.user_id.id,
+            "sale_order_id": self.id,
+            "purchase_date": date,
+            "warranty_end_date": date + relativedelta(months=model.dealer_warranty_months)
+            if model.dealer_warranty_months
+            else False,
+            "warranty_mileage_limit": (odometer or 0.0) + model.dealer_warranty_distance
+            if model.dealer_warranty_distance
+            else 0.0,
+        }
+        Vehicle = self.env["dealer.vehicle"].with_context(dealer_ownership_origin="sale")
+        vehicle = Vehicle.with_context(active_test=False).search(
+            [("vin", "=", normalize_vin(vin))], limit=1
+        )
+        if vehicle:
+            # Already in the register (a demonstrator, a vehicle bought back...): it
+            # passes to the customer by a transfer, its history kept; never a duplicate.
+            if vehicle.owner_id != self.partner_id:
+                vehicle._transfer_owner(self.partner_id, date, origin="sale")
+            vehicle.write(
+                {**terms, "active": True, "license_plate": plate or vehicle.license_plate}
+            )
+        else:
+            vehicle = Vehicle.create(
+                {
+                    **terms,
+                    "vin": vin,
+                    "license_plate": plate,
+                    "model_id": model.id,
+                    "owner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                }
+            )
+        if odometer:
+            self.env["dealer.vehicle.odometer"].create(
+                {"vehicle_id": vehicle.id, "date": date, "value": odometer, "source": "sale"}
+            )
+        line.sudo().dealer_vehicle_id = vehicle
+        self.opportunity_id._dealer_take_trade_in(date)
+        self.message_post(
+            body=_("%(vehicle)s delivered on %(date)s.", vehicle=vehicle.display_name, date=date),
+            subtype_xmlid="mail.mt_note",
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "dealer.vehicle",
+            "res_id": vehicle.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }

@@ -76,6 +76,8 @@ ACCESS = {
     "dealer.service.plan": ("----", "----", "----", "rcwu", "----", "----"),
     "dealer.service.review": ("----", "----", "----", "rcw-", "----", "----"),
     "dealer.staff.scorecard": ("r---", "r---", "r---", "r---", "----", "----"),
+    "dealer.test.drive": ("rcw-", "r---", "r---", "rcwu", "----", "----"),
+    "dealer.vehicle.delivery": ("rcw-", "----", "----", "rcw-", "----", "----"),
     # extended core and OCA models
     "res.partner": ("rcwu", "rcwu", "rcwu", "rcwu", "r---", "r---"),
     "sale.order": ("rcw-", "rcw-", "r---", "rcwu", "----", "r---"),
@@ -87,6 +89,7 @@ ACCESS = {
     "loyalty.program": ("r---", "r---", "r---", "rcwu", "----", "----"),
     "loyalty.card": ("r-w-", "r-w-", "r---", "rcw-", "----", "----"),
     "loyalty.history": ("rcw-", "rcw-", "r---", "rcw-", "----", "----"),
+    "product.template": ("r---", "r---", "r---", "rcwu", "r---", "----"),
     "fleet.vehicle.model": ("r---", "r---", "r---", "rcw-", "----", "----"),
     "fleet.vehicle.model.brand": ("r---", "r---", "r---", "rcw-", "----", "----"),
     "res.config.settings": ("----", "----", "----", "----", "----", "----"),
@@ -171,6 +174,7 @@ RULES = {
         "dealer_staff_scorecard_rule_manager",
         "dealer_staff_scorecard_rule_own",
     },
+    "dealer.test.drive": {"dealer_test_drive_rule_company"},
     "helpdesk.ticket": {"helpdesk_ticket_rule_sales_service"},
 }
 

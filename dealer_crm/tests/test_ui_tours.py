@@ -18,6 +18,11 @@ class TestUiTours(DealerHttpCase):
         verified = self.env["dealer.interaction"].search([("sale_order_id", "=", order.id)])
         self.assertEqual(verified.outcome, "verified")
         self.assertEqual(verified.user_id.login, "sales")
+        vehicle = order.order_line.dealer_vehicle_id
+        self.assertEqual(vehicle.vin, "WVWZZZ1KZAW808080")
+        self.assertEqual(vehicle.owner_id, lead.partner_id)
+        self.assertEqual(vehicle.ownership_ids.origin, "sale")
+        self.assertTrue(vehicle.warranty_end_date)
 
     def test_service_visit_moves_next_service(self):
         vehicle = self.env.ref("dealer_crm.vehicle_04_demo")

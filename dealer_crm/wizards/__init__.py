@@ -4,3 +4,4 @@ from . import dealer_partner_anonymize
 from . import dealer_referral
 from . import dealer_loyalty_wizards
 from . import dealer_event_invite
+from . import dealer_vehicle_delivery

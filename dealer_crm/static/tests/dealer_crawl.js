@@ -90,7 +90,7 @@ function leafMenus(menuService, root, path = []) {
 
 /** A cell of the first list row that opens the record when clicked (no star, toggle or button). */
 function firstRecord() {
-    if (document.querySelector(".o_content .o_view_sample_data")) {
+    if (document.querySelector(".o_action_manager .o_view_sample_data")) {
         return null; // an empty view shows made-up sample records: nothing real to open
     }
     const row = document.querySelector(".o_content .o_data_row");

@@ -1,6 +1,7 @@
 /**
  * A sales consultant's day: a walk-in enquiry with the vehicle of interest, a
- * quotation, and the quotation confirmed with the customer (a logged visit).
+ * quotation, the quotation confirmed with the customer (a logged visit), and the car
+ * delivered (registered as sold by us, with its warranty and follow-ups).
  */
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
@@ -67,6 +68,19 @@ registry.category("web_tour.tours").add("dealer_crm_sales_tour", {
         {
             content: "The quotation is now a sales order",
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Sales Order)",
+        },
+        {
+            content: "Hand the car over: the delivery registers it",
+            trigger: "button[name=action_dealer_deliver_vehicle]",
+            run: "click",
+        },
+        { trigger: ".modal .o_field_widget[name=vin] input", run: "edit WVWZZZ1KZAW808080" },
+        { trigger: ".modal .o_field_widget[name=license_plate] input", run: "edit CW 2027" },
+        { trigger: ".modal .o_field_widget[name=odometer] input", run: "edit 8" },
+        { trigger: ".modal button[name=action_deliver]", run: "click" },
+        {
+            content: "The registered vehicle, sold by us, with its warranty",
+            trigger: "body:not(:has(.modal)) .o_form_view .o_field_widget[name=warranty_end_date]",
         },
     ],
 });

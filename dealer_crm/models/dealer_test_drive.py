@@ -1,0 +1,116 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class DealerTestDrive(models.Model):
+    """A test drive booked from an enquiry: a vehicle, a consultant and a time, in the
+    consultant's calendar. The driving licence must be on file (it is read only by who
+    may read it: the check runs on the server). Done, it is logged as an interaction."""
+
+    _name = "dealer.test.drive"
+    _description = "Test Drive"
+    _inherit = ["mail.thread"]
+    _order = "start desc, id desc"
+    _dealer_partner_fields = ("partner_id",)
+
+    lead_id = fields.Many2one("crm.lead", string="Enquiry", index=True, ondelete="set null")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    vehicle_id = fields.Many2one(
+        "dealer.vehicle", string="Vehicle", required=True, help="The demonstrator driven."
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Consultant", required=True, default=lambda self: self.env.user
+    )
+    start = fields.Datetime(required=True)
+    duration = fields.Float(string="Duration (Hours)", default=0.5)
+    state = fields.Selection(
+        [("booked", "Booked"), ("done", "Done"), ("cancelled", "Cancelled")],
+        default="booked",
+        required=True,
+        tracking=True,
+    )
+    licence_on_file = fields.Boolean(compute="_compute_licence_on_file", compute_sudo=True)
+    calendar_event_id = fields.Many2one("calendar.event", readonly=True, copy=False)
+    interaction_id = fields.Many2one("dealer.interaction", readonly=True, copy=False)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+
+    @api.depends("partner_id")
+    def _compute_licence_on_file(self):
+        for drive in self:
+            drive.licence_on_file = bool((drive.partner_id.dealer_licence_number or "").strip())
+
+    @api.constrains("duration")
+    def _check_duration(self):
+        if any(drive.duration <= 0 or drive.duration > 8 for drive in self):
+            raise ValidationError(_("A test drive lasts more than nothing and at most 8 hours."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        drives = super().create(vals_list)
+        for drive in drives:
+            if not drive.licence_on_file:
+                raise ValidationError(
+                    _(
+                        "Record %s's driving licence number (Privacy tab, customer relations) "
+                        "before booking a test drive.",
+                        drive.partner_id.display_name,
+                    )
+                )
+            drive.calendar_event_id = (
+                self.env["calendar.event"]
+                .sudo()
+                .create(
+                    {
+                        "name": _(
+                            "Test drive: %(customer)s, %(vehicle)s",
+                            customer=drive.partner_id.name,
+                            vehicle=drive.vehicle_id.display_name,
+                        ),
+                        "start": drive.start,
+                        "stop": drive.start + timedelta(hours=drive.duration),
+                        "user_id": drive.user_id.id,
+                        "partner_ids": [(6, 0, (drive.user_id.partner_id | drive.partner_id).ids)],
+                        "res_model_id": self.env["ir.model"]._get_id(self._name),
+                        "res_id": drive.id,
+                    }
+                )
+            )
+        return drives
+
+    def action_done(self):
+        """The drive took place: it is logged on the customer's record as a visit."""
+        for drive in self:
+            if drive.state != "booked":
+                raise UserError(_("Only a booked test drive can be done."))
+            drive.interaction_id = self.env["dealer.interaction"].create(
+                {
+                    "partner_id": drive.partner_id.id,
+                    "vehicle_id": drive.vehicle_id.id,
+                    "lead_id": drive.lead_id.id,
+                    "channel": "visit",
+                    "subject": _("Test drive of %s", drive.vehicle_id.display_name),
+                    "user_id": drive.user_id.id,
+                    "date": drive.start,
+                }
+            )
+            drive.state = "done"
+
+    def action_cancel(self):
+        if any(drive.state == "done" for drive in self):
+            raise UserError(_("A test drive that took place cannot be cancelled."))
+        self.calendar_event_id.sudo().unlink()
+        self.write({"state": "cancelled"})
+
+    @api.depends("partner_id", "vehicle_id", "start")
+    def _compute_display_name(self):
+        for drive in self:
+            drive.display_name = _(
+                "%(customer)s, %(vehicle)s",
+                customer=drive.partner_id.name or "",
+                vehicle=drive.vehicle_id.display_name or "",
+            )

@@ -1,0 +1,15 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    dealer_is_vehicle = fields.Boolean(related="product_id.product_tmpl_id.dealer_is_vehicle")
+    dealer_vehicle_id = fields.Many2one(
+        "dealer.vehicle",
+        string="Vehicle Delivered",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )

@@ -1,0 +1,38 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class DealerVehicleDelivery(models.TransientModel):
+    """Deliver a vehicle sold on a confirmed order: register it as sold by us to the
+    customer, with its warranty, and start the after-sale follow-ups."""
+
+    _name = "dealer.vehicle.delivery"
+    _description = "Deliver Vehicle"
+
+    sale_order_id = fields.Many2one("sale.order", required=True, readonly=True)
+    line_id = fields.Many2one(
+        "sale.order.line",
+        string="Vehicle Sold",
+        required=True,
+        domain="[('order_id', '=', sale_order_id), ('dealer_is_vehicle', '=', True),"
+        " ('dealer_vehicle_id', '=', False)]",
+    )
+    vin = fields.Char(string="VIN", required=True)
+    license_plate = fields.Char(string="Plate")
+    delivery_date = fields.Date(required=True, default=fields.Date.context_today)
+    odometer = fields.Float(string="Odometer at Delivery")
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        order = self.env["sale.order"].browse(values.get("sale_order_id"))
+        todo = order.order_line.filtered(lambda l: l.dealer_is_vehicle and not l.dealer_vehicle_id)
+        if todo and "line_id" in fields_list:
+            values["line_id"] = todo[0].id
+        return values
+
+    def action_deliver(self):
+        self.ensure_one()
+        return self.sale_order_id._dealer_deliver(
+            self.line_id, self.vin, self.license_plate, self.delivery_date, self.odometer
+        )
