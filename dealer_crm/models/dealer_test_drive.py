@@ -18,9 +18,7 @@ class DealerTestDrive(models.Model):
 
     lead_id = fields.Many2one("crm.lead", string="Enquiry", index=True, ondelete="set null")
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
-    vehicle_id = fields.Many2one(
-        "dealer.vehicle", string="Vehicle", required=True, help="The demonstrator driven."
-    )
+    vehicle_id = fields.Many2one("dealer.vehicle", required=True, help="The demonstrator driven.")
     user_id = fields.Many2one(
         "res.users", string="Consultant", required=True, default=lambda self: self.env.user
     )
