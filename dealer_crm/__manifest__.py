@@ -59,8 +59,8 @@
         "views/dealer_analysis_views.xml",
         "views/dealer_trend_report_views.xml",
         "views/dealer_strategy_views.xml",
-        "views/dealer_handover_views.xml",
         "views/dealer_360_views.xml",
+        "views/dealer_handover_views.xml",
         "views/dealer_crm_menus.xml",
     ],
     "demo": [
