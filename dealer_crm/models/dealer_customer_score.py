@@ -19,7 +19,7 @@ from odoo.tools import SQL
 
 from ..tools.rfm import SEGMENTS, VALUE_TIERS, Thresholds, abc_tiers, churn_risk, rfm_segment
 
-#: settings key: (Thresholds attribute or None, default)
+#: evaluation setting (ir.config_parameter dealer_crm.<key>): its default
 SETTINGS = {
     "rfm_window_months": 24,
     "rfm_new_days": 90,

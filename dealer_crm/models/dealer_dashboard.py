@@ -129,6 +129,13 @@ class DealerDashboard(models.TransientModel):
     def action_open_complaints(self):
         return self._open("dealer_crm.dealer_complaint_report_action", [("closed", "=", False)], {})
 
+    def action_open_breached(self):
+        return self._open(
+            "dealer_crm.dealer_complaint_report_action",
+            [("closed", "=", False), ("sla_met", "=", 0)],
+            {},
+        )
+
     def action_open_promises(self):
         return self._open("dealer_crm.dealer_promise_action", [("is_overdue", "=", True)], {})
 

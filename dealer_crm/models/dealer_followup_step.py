@@ -10,6 +10,14 @@ DEPARTMENT_GROUPS = {
 }
 
 
+def company_staff(users, company):
+    """The active internal users among ``users`` who work in ``company`` (never the
+    superuser, who is no person)."""
+    return users.filtered(
+        lambda u: u.active and not u.share and not u._is_superuser() and company in u.company_ids
+    )
+
+
 def department_user(env, department, company, preferred=None):
     """``preferred`` if they work in ``department``, else its first member in ``company``."""
     group_xmlid = DEPARTMENT_GROUPS[department]

@@ -2,6 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .dealer_followup_step import company_staff
+
 DEPARTMENT_GROUPS = (
     "dealer_crm.group_sales",
     "dealer_crm.group_service",
@@ -57,9 +59,7 @@ class DealerPolicy(models.Model):
     def _staff(self):
         """The users who must acknowledge the policy: members of its departments."""
         self.ensure_one()
-        return self.group_ids.sudo().users.filtered(
-            lambda u: u.active and not u.share and self.company_id in u.company_ids and u.id != 1
-        )
+        return company_staff(self.group_ids.sudo().users, self.company_id)
 
     @api.depends("version", "ack_ids.version", "ack_ids.user_id", "group_ids")
     @api.depends_context("uid")

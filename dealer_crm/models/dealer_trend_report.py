@@ -8,8 +8,10 @@ service plan's KPIs.
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from .dealer_followup_step import company_staff
 
 #: code: (label, unit, higher is better, target setting or None, default target)
 FIGURES = {
@@ -351,15 +353,8 @@ class DealerTrendReport(models.Model):
     def _managers(self):
         """Every active manager of the report's company: the digest's recipients."""
         self.ensure_one()
-        return self.env.ref("dealer_crm.group_manager").users.filtered(
-            lambda u: (
-                u.active
-                and not u.share
-                and u.id != SUPERUSER_ID
-                and u.email
-                and self.company_id in u.company_ids
-            )
-        )
+        managers = self.env.ref("dealer_crm.group_manager").users
+        return company_staff(managers, self.company_id).filtered("email")
 
     def action_send(self):
         """Email the report, with its XLSX, to every manager (and no one else)."""

@@ -47,7 +47,12 @@ class SurveyUserInput(models.Model):
     )
     dealer_followup_done = fields.Boolean(readonly=True, copy=False)
 
-    @api.depends("user_input_line_ids.value_scale", "user_input_line_ids.answer_type", "state")
+    @api.depends(
+        "dealer_kind",
+        "user_input_line_ids.value_scale",
+        "user_input_line_ids.answer_type",
+        "user_input_line_ids.skipped",
+    )
     def _compute_dealer_score(self):
         for answer in self:
             values = []
