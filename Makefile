@@ -2,7 +2,7 @@
 ODOO_PATH ?= /opt/odoo/18.0
 export ODOO_PATH
 
-.PHONY: run test lint fmt shell bench pg-stop screenshots
+.PHONY: run test test-dates test-odoo lint fmt shell bench pg-stop screenshots
 
 run:            ## serve a local database 'dealer_crm' with demo data at http://localhost:8069
 	@scripts/dev.sh run
@@ -11,6 +11,12 @@ test:           ## throw-away database, dealer_crm installed, lint, then every t
 	@scripts/dev.sh check
 	@scripts/dev.sh lint
 	@scripts/dev.sh test
+
+test-dates:     ## the whole suite with the clock at year end, new year, month end, leap day and a DST change
+	@scripts/dev.sh test-dates
+
+test-odoo:      ## dealer_crm's tests under Odoo's own runner (odoo-bin --test-enable), on a fresh database
+	@scripts/dev.sh test-odoo
 
 screenshots:    ## retake the README's screenshots (docs/screenshots) in Chromium from the demo data
 	@DEALER_SCREENSHOTS=$(CURDIR)/docs/screenshots scripts/dev.sh test -k test_department_screens

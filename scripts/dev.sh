@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dealer_crm developer commands: environment, PostgreSQL, run and test.
-# Usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|lint|shell|bench}
+# Usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|shell|bench}
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -137,6 +137,10 @@ cmd_run() {
   exec "$VENV/bin/python" "$ODOO_PATH/odoo-bin" -c "$conf" -d "$DB" --db-filter="^$DB\$" "$@"
 }
 
+# Odoo and OCA modules whose models or forms dealer_crm extends: their own tests must
+# still pass with dealer_crm installed.
+PEER_MODULES=(crm sale sale_loyalty loyalty fleet survey event helpdesk_mgmt)
+
 cmd_test() {
   check_odoo; check_chromium; venv; pg_start
   # globals, for the EXIT trap
@@ -158,8 +162,74 @@ cmd_test() {
   grep -E " WARNING " "$work/install.log" | grep dealer_crm | head -20 >&2 || true
   say "running the tests"
   cd "$ROOT"
+  local status=0
   "$VENV/bin/python" -m pytest -p no:cacheprovider --odoo-config="$conf" --odoo-database="$tdb" --odoo-http \
-    "$@" dealer_crm/tests tests
+    "$@" dealer_crm/tests tests || status=$?
+  # The suites of the modules dealer_crm extends, on the same database, selected by their
+  # tags as Odoo's runner selects them. Only for the whole run, not for a chosen subset.
+  if [ $# -eq 0 ] && [ "${DEALER_PEERS:-1}" != 0 ]; then
+    local dirs=() m
+    for m in "${PEER_MODULES[@]}"; do
+      if [ -d "$ODOO_PATH/odoo/addons/$m/tests" ]; then dirs+=("$ODOO_PATH/odoo/addons/$m/tests")
+      elif [ -d "$OCA_ADDONS/$m/tests" ]; then dirs+=("$OCA_ADDONS/$m/tests")
+      else say "no tests found for $m"; status=1; fi
+    done
+    say "running the suites of the modules dealer_crm extends: ${PEER_MODULES[*]}"
+    PYTHONPATH="$ROOT/tests:$PYTHONPATH" "$VENV/bin/python" -m pytest -p no:cacheprovider \
+      -p dealer_pytest_tags --odoo-config="$conf" --odoo-database="$tdb" --odoo-http \
+      --rootdir="$ROOT" --odoo-known-failures="$ROOT/tests/peer_known_failures.txt" \
+      "${dirs[@]}" || status=$?
+  fi
+  return $status
+}
+
+# The whole suite (install included) on other days: only the Python processes see the
+# faked clock (libfaketime with an offset, so it keeps ticking); PostgreSQL and Chromium
+# keep the real one. Each line: the date, the user time zone, and pytest's summary.
+TEST_DATES=(
+  "2026-12-31 23:30:00|"
+  "2027-01-01 00:30:00|"
+  "2027-02-28 23:30:00|"
+  "2028-02-29 12:00:00|"
+  "2027-03-28 01:30:00|Europe/London"   # the hour after the clocks go forward: a 23-hour day
+)
+cmd_test_dates() {
+  check_odoo; check_chromium; venv
+  command -v faketime >/dev/null 2>&1 || die "no faketime found: apt-get install -y faketime"
+  pg_start  # before faketime, so the server keeps the real clock
+  local skip="postgres,pg_ctl,pg_isready,initdb,psql,dropdb,createdb,chromium,chrome,chrome_crashpad_handler"
+  local entry when tz off status=0 log summary
+  local results=()
+  for entry in "${TEST_DATES[@]}"; do
+    when=${entry%%|*}; tz=${entry#*|}
+    off=$(( $(date -u -d "$when" +%s) - $(date -u +%s) ))
+    log=$(mktemp)
+    say "the whole suite at $when UTC${tz:+, users in $tz} (clock offset ${off}s)"
+    if FAKETIME_SKIP_CMDS=$skip DEALER_TEST_TZ=$tz DEALER_PEERS=0 faketime -f "+${off}s" "$ROOT/scripts/dev.sh" test "$@" >"$log" 2>&1; then :; else status=1; fi
+    summary=$(grep -E "^=+ .*(passed|failed|error).* =+$" "$log" | tail -1)
+    [ -n "$summary" ] || { summary="no summary (see $log)"; status=1; }
+    grep -E "^(FAILED|ERROR) " "$log" | head -20 >&2 || true
+    results+=("$when UTC${tz:+ ($tz)}: $summary")
+  done
+  [ "$PG_STARTED" = 1 ] && pg_stop
+  printf '%s\n' "${results[@]}"
+  return $status
+}
+
+# dealer_crm's suite under Odoo's own runner (what OCA's CI and integrators run): a fresh
+# database, dealer_crm installed with --test-enable, only dealer_crm's tests selected.
+cmd_test_odoo() {
+  check_odoo; check_chromium; venv; pg_start
+  local db="dealer_crm_odoo_$$" work; work=$(mktemp -d)
+  write_conf "$work/odoo.conf"
+  trap 'pg_client dropdb --if-exists "'"$db"'" >/dev/null 2>&1 || true; rm -rf "'"$work"'"; [ "$PG_STARTED" = 1 ] && pg_stop' EXIT
+  local status=0
+  odoo_bin -c "$work/odoo.conf" -d "$db" -i dealer_crm --test-enable --test-tags /dealer_crm \
+    --stop-after-init --log-level=test --http-port="${TEST_HTTP_PORT:-8071}" >"$work/odoo.log" 2>&1 || status=$?
+  grep -E " (ERROR|CRITICAL) | FAIL: " "$work/odoo.log" | head -40 >&2 || true
+  grep -E "when loading database" "$work/odoo.log" | tail -1
+  grep -qE " (ERROR|CRITICAL) " "$work/odoo.log" && status=1
+  return $status
 }
 
 cmd_lint() {
@@ -194,5 +264,7 @@ case "${1:-}" in
   lint) shift; cmd_lint "$@" ;;
   shell) shift; cmd_shell "$@" ;;
   bench) shift; cmd_bench "$@" ;;
-  *) die "usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|lint|shell}" ;;
+  test-dates) shift; cmd_test_dates "$@" ;;
+  test-odoo) shift; cmd_test_odoo "$@" ;;
+  *) die "usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|shell|bench}" ;;
 esac

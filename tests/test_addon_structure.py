@@ -108,3 +108,17 @@ def test_access_ids_are_unique_and_named_by_convention():
     assert len(ids) == len(set(ids))
     for row in rows:
         assert row["id"].startswith("access_"), row["id"]
+
+
+def test_every_test_module_is_imported_for_odoo_runner():
+    """Odoo's own runner (``odoo-bin --test-enable``) only runs what tests/__init__.py imports."""
+    tests_dir = ADDON / "tests"
+    imported = set(
+        re.findall(r"^from \. import (\w+)", (tests_dir / "__init__.py").read_text(), re.MULTILINE)
+    )
+    modules = {path.stem for path in tests_dir.glob("test_*.py")}
+    assert modules, "no test modules found"
+    assert not modules - imported, (
+        f"not imported by tests/__init__.py: {sorted(modules - imported)}"
+    )
+    assert not imported - modules - {"common", "ui_common"}, "imports a module that does not exist"

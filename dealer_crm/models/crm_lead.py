@@ -2,6 +2,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.access import DEALER_GROUPS
 from .dealer_interaction import CHANNELS
 
 
@@ -26,13 +27,17 @@ class CrmLead(models.Model):
     )
 
     vehicle_model_id = fields.Many2one(
-        "fleet.vehicle.model", string="Vehicle of Interest", tracking=True
+        "fleet.vehicle.model",
+        string="Vehicle of Interest",
+        tracking=True,
+        groups=DEALER_GROUPS,
     )
     trade_in_vehicle_id = fields.Many2one(
         "dealer.vehicle",
         string="Trade-in Vehicle",
         tracking=True,
         help="The customer's current vehicle offered in part-exchange.",
+        groups=DEALER_GROUPS,
     )
     enquiry_channel = fields.Selection(CHANNELS, tracking=True)
     # Trade-in appraisal
@@ -55,8 +60,10 @@ class CrmLead(models.Model):
         copy=False,
     )
     trade_in_approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
-    test_drive_ids = fields.One2many("dealer.test.drive", "lead_id", string="Test Drives")
-    test_drive_count = fields.Integer(compute="_compute_test_drive_count")
+    test_drive_ids = fields.One2many(
+        "dealer.test.drive", "lead_id", string="Test Drives", groups=DEALER_GROUPS
+    )
+    test_drive_count = fields.Integer(compute="_compute_test_drive_count", groups=DEALER_GROUPS)
 
     @api.depends("test_drive_ids")
     def _compute_test_drive_count(self):

@@ -397,6 +397,17 @@ class DealerCustomerScore(models.Model):
                     arrays=arrays,
                 )
             )
+        # The day the figures were measured, for everyone evaluated (one narrow column).
+        cr.execute(
+            SQL(
+                """
+                UPDATE res_partner SET dealer_evaluated_on = %(today)s
+                 WHERE id = ANY(%(ids)s) AND dealer_evaluated_on IS DISTINCT FROM %(today)s
+                """,
+                today=today,
+                ids=ids,
+            )
+        )
         month = today.replace(day=1)
         compared = SQL(", ").join(SQL.identifier(col) for col, _field in SNAPSHOT_FIELDS)
         from_partner = SQL(", ").join(
@@ -468,7 +479,9 @@ class DealerCustomerScore(models.Model):
                     ids=missing,
                 )
             )
-        self.env["res.partner"].invalidate_model([*names, "dealer_eval_currency_id"])
+        self.env["res.partner"].invalidate_model(
+            [*names, "dealer_eval_currency_id", "dealer_evaluated_on"]
+        )
         self.invalidate_model()
 
     @api.model

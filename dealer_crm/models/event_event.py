@@ -15,7 +15,7 @@ class EventEvent(models.Model):
     dealer_cost = fields.Monetary(
         string="Cost", currency_field="dealer_currency_id", help="Counted in the service budget."
     )
-    dealer_currency_id = fields.Many2one(related="company_id.currency_id")
+    dealer_currency_id = fields.Many2one(related="company_id.currency_id", string="Cost Currency")
 
     def _dealer_invite(self, partners):
         """Invite ``partners``: only those who consented to marketing by email get the

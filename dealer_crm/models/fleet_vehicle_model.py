@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
+from ..tools.access import DEALER_GROUPS
+
 
 class FleetVehicleModel(models.Model):
     """Fleet's make/model catalog, counted in customers' vehicles rather than company cars."""
@@ -8,7 +10,9 @@ class FleetVehicleModel(models.Model):
     _inherit = "fleet.vehicle.model"
 
     dealer_vehicle_count = fields.Integer(
-        string="Customer Vehicles", compute="_compute_dealer_vehicle_count"
+        string="Customer Vehicles",
+        compute="_compute_dealer_vehicle_count",
+        groups=DEALER_GROUPS,
     )
     dealer_warranty_months = fields.Integer(
         string="Warranty (Months)", help="The manufacturer's warranty from delivery."

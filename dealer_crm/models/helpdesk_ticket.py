@@ -3,6 +3,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..tools.access import DEALER_GROUPS
+
 
 class HelpdeskTicket(models.Model):
     _inherit = ["helpdesk.ticket", "dealer.interaction.mixin"]
@@ -30,11 +32,18 @@ class HelpdeskTicket(models.Model):
         index=True,
     )
     dealer_severity_id = fields.Many2one(
-        "dealer.complaint.severity", string="Severity", tracking=True
+        "dealer.complaint.severity",
+        string="Severity",
+        tracking=True,
+        groups=DEALER_GROUPS,
     )
-    dealer_vehicle_id = fields.Many2one("dealer.vehicle", string="Vehicle", index="btree_not_null")
+    dealer_vehicle_id = fields.Many2one(
+        "dealer.vehicle", string="Vehicle", index="btree_not_null", groups=DEALER_GROUPS
+    )
     dealer_sale_order_id = fields.Many2one("sale.order", string="Sale Order")
-    dealer_service_record_id = fields.Many2one("dealer.service.record", string="Service Visit")
+    dealer_service_record_id = fields.Many2one(
+        "dealer.service.record", string="Service Visit", groups=DEALER_GROUPS
+    )
     # The complaint's internal handling: staff only, never portal customers.
     dealer_root_cause_id = fields.Many2one(
         "dealer.complaint.root.cause", string="Root Cause", tracking=True, groups="base.group_user"

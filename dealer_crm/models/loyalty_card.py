@@ -9,6 +9,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..tools.access import DEALER_GROUPS
+
 _logger = logging.getLogger(__name__)
 
 #: What only the scheme's own moves write on a dealer card (never a user, whatever the context).
@@ -86,7 +88,12 @@ class LoyaltyCard(models.Model):
         )
 
     dealer_tier_id = fields.Many2one(
-        "dealer.loyalty.tier", string="Tier", tracking=True, readonly=True, index=True
+        "dealer.loyalty.tier",
+        string="Tier",
+        tracking=True,
+        readonly=True,
+        index=True,
+        groups=DEALER_GROUPS,
     )
     dealer_points_12m = fields.Float(string="Points Earned in 12 Months", readonly=True)
     dealer_expiring_points = fields.Float(

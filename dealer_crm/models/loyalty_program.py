@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.access import DEALER_GROUPS
+
 
 class LoyaltyProgram(models.Model):
     _inherit = "loyalty.program"
@@ -10,8 +12,12 @@ class LoyaltyProgram(models.Model):
         help="Points are earned from confirmed sales and completed service visits by the "
         "dealer rules, expire oldest first, and set the customer's tier.",
     )
-    dealer_rule_ids = fields.One2many("dealer.loyalty.rule", "program_id", string="Earning Rules")
-    dealer_tier_ids = fields.One2many("dealer.loyalty.tier", "program_id", string="Tiers")
+    dealer_rule_ids = fields.One2many(
+        "dealer.loyalty.rule", "program_id", string="Earning Rules", groups=DEALER_GROUPS
+    )
+    dealer_tier_ids = fields.One2many(
+        "dealer.loyalty.tier", "program_id", string="Tiers", groups=DEALER_GROUPS
+    )
     dealer_expiry_months = fields.Integer(
         string="Points Expire After (Months)", default=24, help="0: points never expire."
     )

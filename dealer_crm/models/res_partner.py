@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.access import DEALER_GROUPS
 from ..tools.rfm import SEGMENTS, VALUE_TIERS
 from .dealer_followup_step import department_user
 from .dealer_interaction import CHANNELS
@@ -61,7 +62,9 @@ class ResPartner(models.Model):
         tracking=True,
         help="A private home address, kept apart from the contact address.",
     )
-    dealer_consent_ids = fields.One2many("dealer.consent", "partner_id", string="Consents")
+    dealer_consent_ids = fields.One2many(
+        "dealer.consent", "partner_id", string="Consents", groups=DEALER_GROUPS
+    )
     dealer_anonymized = fields.Boolean(string="Anonymised", readonly=True, copy=False)
     dealer_erasure_failed = fields.Boolean(
         string="Erasure Failed",
@@ -103,7 +106,10 @@ class ResPartner(models.Model):
     )
     dealer_special_requests = fields.Text(string="Special Requests", tracking=True)
     dealer_need_line_ids = fields.One2many(
-        "dealer.customer.need", "partner_id", string="Needs Recorded"
+        "dealer.customer.need",
+        "partner_id",
+        string="Needs Recorded",
+        groups=DEALER_GROUPS,
     )
     dealer_need_ids = fields.Many2many(
         "dealer.need.tag",
@@ -113,6 +119,7 @@ class ResPartner(models.Model):
         search="_search_dealer_need_ids",
         help="The customer's current needs. Each one is kept with the date and the staff "
         "member who recorded it; a need removed is archived, not forgotten.",
+        groups=DEALER_GROUPS,
     )
     dealer_last_verified_date = fields.Date(
         string="Details Verified On",
@@ -130,17 +137,26 @@ class ResPartner(models.Model):
         compute="_compute_dealer_consent_missing",
         search="_search_dealer_consent_missing",
         help="No consent was ever recorded, granted or withdrawn, for this customer.",
+        groups=DEALER_GROUPS,
     )
     dealer_interaction_ids = fields.One2many(
-        "dealer.interaction", "partner_id", string="Interactions"
+        "dealer.interaction",
+        "partner_id",
+        string="Interactions",
+        groups=DEALER_GROUPS,
     )
-    dealer_interaction_count = fields.Integer(compute="_compute_dealer_interaction_count")
-    dealer_promise_ids = fields.One2many("dealer.promise", "partner_id", string="Promises")
+    dealer_interaction_count = fields.Integer(
+        compute="_compute_dealer_interaction_count", groups=DEALER_GROUPS
+    )
+    dealer_promise_ids = fields.One2many(
+        "dealer.promise", "partner_id", string="Promises", groups=DEALER_GROUPS
+    )
     dealer_open_promise_ids = fields.One2many(
         "dealer.promise",
         "partner_id",
         string="Open Promises",
         domain=[("state", "=", "open")],
+        groups=DEALER_GROUPS,
     )
     dealer_loyalty_card_id = fields.Many2one(
         "loyalty.card", string="Loyalty Card", compute="_compute_dealer_loyalty"
@@ -174,7 +190,15 @@ class ResPartner(models.Model):
         string="Last Purchase or Visit", readonly=True, copy=False
     )
     dealer_recency_days = fields.Integer(
-        string="Days Since Last Purchase or Visit", compute="_compute_dealer_recency_days"
+        string="Days Since Last Purchase or Visit",
+        compute="_compute_dealer_recency_days",
+        help="Counted from the last purchase or visit to today, whenever it is read.",
+    )
+    dealer_evaluated_on = fields.Date(
+        string="Evaluated On",
+        readonly=True,
+        copy=False,
+        help="The day the segment, value tier and the figures of the window were measured.",
     )
     dealer_frequency = fields.Integer(
         string="Purchases and Visits in Window", readonly=True, copy=False
@@ -227,41 +251,66 @@ class ResPartner(models.Model):
         string="Points Expiring Soon", compute="_compute_dealer_loyalty"
     )
     dealer_loyalty_action_ids = fields.One2many(
-        "dealer.loyalty.action", "partner_id", string="Loyalty Actions"
+        "dealer.loyalty.action",
+        "partner_id",
+        string="Loyalty Actions",
+        groups=DEALER_GROUPS,
     )
     dealer_timeline_ids = fields.One2many(
-        "dealer.customer.timeline", "partner_id", string="Timeline"
+        "dealer.customer.timeline",
+        "partner_id",
+        string="Timeline",
+        groups=DEALER_GROUPS,
     )
     dealer_last_reminder_date = fields.Date(
         string="Last Service Reminder", readonly=True, copy=False
     )
     dealer_service_ids = fields.One2many(
-        "dealer.service.record", "partner_id", string="Service Visits"
+        "dealer.service.record",
+        "partner_id",
+        string="Service Visits",
+        groups=DEALER_GROUPS,
     )
     dealer_service_count = fields.Integer(
-        string="Service Visits Count", compute="_compute_dealer_history"
+        string="Service Visits Count",
+        compute="_compute_dealer_history",
+        groups=DEALER_GROUPS,
     )
     dealer_sales_spend = fields.Monetary(
         string="Lifetime Sales",
         compute="_compute_dealer_history",
         currency_field="dealer_currency_id",
+        groups=DEALER_GROUPS,
     )
     dealer_service_spend = fields.Monetary(
         string="Lifetime Service Spend",
         compute="_compute_dealer_history",
         currency_field="dealer_currency_id",
+        groups=DEALER_GROUPS,
     )
     dealer_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_dealer_history", string="History Currency"
+        "res.currency",
+        compute="_compute_dealer_history",
+        string="History Currency",
+        groups=DEALER_GROUPS,
     )
 
-    vehicle_ids = fields.One2many("dealer.vehicle", "owner_id", string="Vehicles")
-    vehicle_ownership_ids = fields.One2many(
-        "dealer.vehicle.ownership", "partner_id", string="Vehicle Ownerships"
+    vehicle_ids = fields.One2many(
+        "dealer.vehicle", "owner_id", string="Vehicles", groups=DEALER_GROUPS
     )
-    vehicle_count = fields.Integer(string="Vehicles Owned", compute="_compute_vehicle_counts")
+    vehicle_ownership_ids = fields.One2many(
+        "dealer.vehicle.ownership",
+        "partner_id",
+        string="Vehicle Ownerships",
+        groups=DEALER_GROUPS,
+    )
+    vehicle_count = fields.Integer(
+        string="Vehicles Owned", compute="_compute_vehicle_counts", groups=DEALER_GROUPS
+    )
     past_vehicle_count = fields.Integer(
-        string="Vehicles Owned Before", compute="_compute_vehicle_counts"
+        string="Vehicles Owned Before",
+        compute="_compute_vehicle_counts",
+        groups=DEALER_GROUPS,
     )
 
     @api.model

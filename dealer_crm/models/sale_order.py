@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.access import DEALER_GROUPS
 from ..tools.vin import normalize_vin
 
 
@@ -59,7 +60,10 @@ class SaleOrder(models.Model):
         string="Vehicle to Deliver", compute="_compute_dealer_to_deliver"
     )
     dealer_vehicle_ids = fields.One2many(
-        "dealer.vehicle", "sale_order_id", string="Vehicles Delivered"
+        "dealer.vehicle",
+        "sale_order_id",
+        string="Vehicles Delivered",
+        groups=DEALER_GROUPS,
     )
 
     @api.depends("state", "order_line.dealer_vehicle_id")

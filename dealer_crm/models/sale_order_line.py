@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
+from ..tools.access import DEALER_GROUPS
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
@@ -12,4 +14,5 @@ class SaleOrderLine(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        groups=DEALER_GROUPS,
     )

@@ -9,6 +9,7 @@ evaluation, and a low one opens a follow-up for customer relations.
 
 from odoo import _, api, fields, models
 
+from ..tools.access import DEALER_GROUPS
 from .dealer_followup_step import department_user
 
 LOW_SCORE_DEFAULT = 2
@@ -26,10 +27,18 @@ class SurveyUserInput(models.Model):
         readonly=True,
     )
     dealer_service_record_id = fields.Many2one(
-        "dealer.service.record", string="Service Visit", index="btree_not_null", readonly=True
+        "dealer.service.record",
+        string="Service Visit",
+        index="btree_not_null",
+        readonly=True,
+        groups=DEALER_GROUPS,
     )
     dealer_sale_order_id = fields.Many2one(
-        "sale.order", string="Sale Order", index="btree_not_null", readonly=True
+        "sale.order",
+        string="Sale Order",
+        index="btree_not_null",
+        readonly=True,
+        groups=DEALER_GROUPS,
     )
     dealer_staff_id = fields.Many2one(
         "res.users",

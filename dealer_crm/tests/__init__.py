@@ -10,3 +10,13 @@ from . import test_security_attacks
 from . import test_access_matrix
 from . import test_multi_company
 from . import test_erasure_scan
+from . import test_customer_evaluation
+from . import test_handover
+from . import test_install_scale
+from . import test_reporting
+from . import test_satisfaction_survey
+from . import test_strategy
+from . import test_ui_crawl
+from . import test_ui_screenshots
+from . import test_ui_tours
+from . import test_core_users

@@ -1,5 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import os
+
 from odoo.tests import TransactionCase, new_test_user
+
+# ``make test-dates`` runs the suite for users in a time zone that changes to summer time.
+TEST_TZ = os.environ.get("DEALER_TEST_TZ") or None
 
 
 class DealerCrmCase(TransactionCase):
@@ -15,6 +20,7 @@ class DealerCrmCase(TransactionCase):
                 mail_notrack=True,
                 no_reset_password=True,
                 tracking_disable=True,
+                **({"tz": TEST_TZ} if TEST_TZ else {}),
             )
         )
         cls.company = cls.env.company

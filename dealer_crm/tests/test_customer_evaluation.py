@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, freeze_time, tagged
 
 from ..models.dealer_customer_score import PROGRESS_KEY, SETTINGS
 from .common import DealerCrmCase
@@ -15,6 +15,10 @@ TODAY = date(2026, 11, 25)
 
 @tagged("post_install", "-at_install")
 class TestCustomerEvaluation(DealerCrmCase):
+    # The figures are measured "as of" TODAY, and the days since a visit are counted when
+    # read: the clock is TODAY for the whole class, whatever day the suite runs.
+    freeze_time = f"{TODAY} 12:00:00"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -212,6 +216,34 @@ class TestCustomerEvaluation(DealerCrmCase):
         self.assertFalse(snapshots[1].segment_moved)
         self.assertEqual(snapshots[2].segment, "needs_attention")
         self.assertFalse(snapshots[2].previous_segment, "April was not evaluated")
+
+    def test_snapshots_turn_over_at_year_end_and_on_a_leap_day(self):
+        customer = self._customer("calendar")
+        self._visit(self._vehicle(customer, date(2020, 1, 1)), date(2026, 12, 1), 100)
+        for day in (date(2026, 12, 31), date(2027, 1, 1), date(2028, 2, 29), date(2028, 3, 1)):
+            self._evaluate(customer, day)
+        snapshots = self.Score.search([("partner_id", "=", customer.id)], order="month")
+        self.assertEqual(
+            snapshots.mapped("month"),
+            [date(2026, 12, 1), date(2027, 1, 1), date(2028, 2, 1), date(2028, 3, 1)],
+        )
+        self.assertEqual(snapshots[1].previous_segment, snapshots[0].segment, "December to January")
+        self.assertEqual(
+            snapshots[3].previous_segment, snapshots[2].segment, "February 29 to March"
+        )
+        self.assertEqual(customer.dealer_evaluated_on, date(2028, 3, 1))
+
+    def test_days_since_a_visit_are_counted_when_read_and_figures_say_when_measured(self):
+        customer = self._customer("aging")
+        self._visit(self._vehicle(customer, date(2020, 1, 1)), TODAY - relativedelta(days=10), 100)
+        self._evaluate(customer)
+        self.assertEqual(customer.dealer_evaluated_on, TODAY)
+        self.assertEqual(customer.dealer_recency_days, 10)
+        with freeze_time(f"{TODAY + relativedelta(days=5)} 12:00:00"):
+            customer.invalidate_recordset()
+            self.assertEqual(customer.dealer_recency_days, 15, "the days go on counting")
+            self.assertEqual(customer.dealer_evaluated_on, TODAY, "the figures were measured then")
+            self.assertEqual(customer.dealer_frequency, 1)
 
     def test_nightly_job_works_in_batches_and_resumes(self):
         customers = self.env["res.partner"]

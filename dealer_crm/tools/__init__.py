@@ -1,3 +1,4 @@
 from . import vin
 from . import service_due
 from . import rfm
+from . import access

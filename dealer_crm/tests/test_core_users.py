@@ -1,0 +1,118 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Users of Odoo's own apps outside the dealer departments (a receptionist with Sales
+rights, an accountant, a helpdesk agent) open the records dealer_crm extends as in
+plain Odoo: no field that dealer_crm adds locks them out."""
+
+from datetime import datetime
+
+from odoo import Command
+from odoo.tests import Form, new_test_user, tagged
+
+from .common import DealerCrmCase
+
+CORE_APPS = (  # Odoo's own apps, managers of each, and no dealer department
+    "base.group_user,base.group_partner_manager,sales_team.group_sale_manager,"
+    "helpdesk_mgmt.group_helpdesk_manager,fleet.fleet_group_manager,"
+    "event.group_event_manager,survey.group_survey_manager"
+)
+
+
+@tagged("post_install", "-at_install")
+class TestCoreUsersOutsideDepartments(DealerCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_core = new_test_user(cls.env, login="t_core_apps", groups=CORE_APPS)
+        cls.user_salesman = new_test_user(
+            cls.env, login="t_salesman", groups="sales_team.group_sale_salesman"
+        )
+        cls.customer.dealer_licence_number = "HK-DL-7654321"
+        vehicle = cls._create_vehicle(owner_id=cls.customer.id)
+        demonstrator = cls._create_vehicle(vin="WVWZZZ1KZAW700009", license_plate="DEMO 9")
+        cls.lead = cls.env["crm.lead"].create(
+            {
+                "name": "Family SUV",
+                "partner_id": cls.customer.id,
+                "vehicle_model_id": cls.env.ref("fleet.model_corolla_ts").id,
+                "trade_in_vehicle_id": vehicle.id,
+                "user_id": cls.user_salesman.id,
+            }
+        )
+        cls.env["dealer.test.drive"].create(
+            {
+                "lead_id": cls.lead.id,
+                "partner_id": cls.customer.id,
+                "vehicle_id": demonstrator.id,
+                "start": datetime(2031, 5, 1, 10, 0),
+            }
+        )
+        product = cls.env["product.product"].create({"name": "Floor mats", "list_price": 80})
+        cls.order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "user_id": cls.user_salesman.id,
+                "order_line": [
+                    Command.create({"product_id": product.id, "dealer_vehicle_id": vehicle.id}),
+                ],
+            }
+        )
+        cls.ticket = cls.env["helpdesk.ticket"].create(
+            {
+                "name": "Rattle after service",
+                "description": "Rattle",
+                "partner_id": cls.customer.id,
+                "dealer_vehicle_id": vehicle.id,
+            }
+        )
+        cls.records = {
+            "crm.lead": cls.lead,
+            "sale.order": cls.order,
+            "helpdesk.ticket": cls.ticket,
+            "res.partner": cls.customer,
+            "fleet.vehicle.model": cls.env.ref("fleet.model_corolla_ts"),
+            "loyalty.program": cls.env["loyalty.program"].search([], limit=1),
+        }
+
+    def test_whole_records_read_without_a_department(self):
+        for model, record in self.records.items():
+            with self.subTest(model=model):
+                self.assertTrue(record, f"no {model} to read")
+                self.env.invalidate_all()
+                values = record.with_user(self.user_core).read()
+                self.assertEqual(values[0]["id"], record[:1].id)
+
+    def test_forms_open_and_save_without_a_department(self):
+        edits = {
+            "crm.lead": "name",
+            "sale.order": "client_order_ref",
+            "helpdesk.ticket": "name",
+            "res.partner": "name",
+        }
+        for model, field in edits.items():
+            with self.subTest(model=model):
+                record = self.records[model]
+                self.env.invalidate_all()
+                with Form(record.with_user(self.user_core)) as form:
+                    setattr(form, field, "Checked by the front desk")
+                self.assertEqual(record[field], "Checked by the front desk")
+
+    def test_a_plain_salesman_opens_his_lead_and_order(self):
+        # Odoo's own crm tests open the lead form as such a user
+        for record in (self.lead, self.order):
+            with self.subTest(model=record._name):
+                self.env.invalidate_all()
+                Form(record.with_user(self.user_salesman))
+
+    def test_dealer_fields_stay_off_core_forms_for_them_and_on_for_departments(self):
+        dealer_fields = {  # form: (model of the field, field)
+            "crm.lead": ("crm.lead", "test_drive_count"),
+            "sale.order": ("sale.order.line", "dealer_vehicle_id"),
+            "helpdesk.ticket": ("helpdesk.ticket", "dealer_vehicle_id"),
+            "res.partner": ("res.partner", "vehicle_count"),
+        }
+        for form, (model, field) in dealer_fields.items():
+            with self.subTest(form=form):
+                for user, shown in ((self.user_core, False), (self.user_sales, True)):
+                    views = self.env[form].with_user(user).get_views([(False, "form")])
+                    fields = views["models"].get(model, {}).get("fields", {})
+                    self.assertEqual(field in fields, shown, user.login)
