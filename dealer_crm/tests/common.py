@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import os
 
+from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
 
 # ``make test-dates`` runs the suite for users in a time zone that changes to summer time.
@@ -20,9 +21,15 @@ class DealerCrmCase(TransactionCase):
                 mail_notrack=True,
                 no_reset_password=True,
                 tracking_disable=True,
-                **({"tz": TEST_TZ} if TEST_TZ else {}),
+                # one time zone for the test env and every test user, so "today" is
+                # the same day for all of them at any hour (their own day, as in use)
+                tz=TEST_TZ or cls.env.user.tz or "UTC",
             )
         )
+        # The ORM dates new records with the transaction's timestamp, which a real cursor
+        # takes from PostgreSQL. Take it from Python's clock, as Odoo's own test cursor
+        # does, so a clock moved for the Python process (make test-dates) dates them too.
+        cls.cr._now = fields.Datetime.now()
         cls.company = cls.env.company
         cls.user_sales = new_test_user(cls.env, login="t_sales", groups="dealer_crm.group_sales")
         cls.user_service = new_test_user(
@@ -38,6 +45,11 @@ class DealerCrmCase(TransactionCase):
         cls.customer = cls.env["res.partner"].create(
             {"name": "Chan Tai Man", "email": "chan@example.com", "phone": "+852 9123 4567"}
         )
+
+    @classmethod
+    def _today(cls):
+        """Today in the users' time zone: the day the code under test takes as today."""
+        return fields.Date.context_today(cls.env.user)
 
     @classmethod
     def _create_vehicle(cls, vin="1M8GDM9AXKP042788", **vals):

@@ -82,7 +82,7 @@ class TestCustomer360(DealerCrmCase):
         )
 
     def test_followup_date_schedules_an_activity(self):
-        when = fields.Date.today() + timedelta(days=2)
+        when = self._today() + timedelta(days=2)
         interaction = self._log(self.customer, user=self.user_sales, followup_date=when)
         self.assertEqual(interaction.activity_ids.date_deadline, when)
         self.assertEqual(interaction.activity_ids.user_id, self.user_sales)
@@ -92,7 +92,7 @@ class TestCustomer360(DealerCrmCase):
         now = fields.Datetime.now()
         self._log(self.customer, date=now - timedelta(days=5))
         self.order.action_confirm()
-        self.visit.write({"state": "done", "date": fields.Date.today() - timedelta(days=3)})
+        self.visit.write({"state": "done", "date": self._today() - timedelta(days=3)})
         self.customer.message_post(body="Hello", message_type="email", subject="Re: service")
         program = self.env["loyalty.program"].create(
             {"name": "Club", "program_type": "loyalty", "trigger": "auto"}
@@ -123,7 +123,7 @@ class TestCustomer360(DealerCrmCase):
                 "name": "Call back",
                 "partner_id": self.customer.id,
                 "user_id": self.user_sales.id,
-                "date_due": fields.Date.today() + timedelta(days=due_days),
+                "date_due": self._today() + timedelta(days=due_days),
                 **vals,
             }
         )

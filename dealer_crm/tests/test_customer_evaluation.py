@@ -285,7 +285,7 @@ class TestCustomerEvaluation(DealerCrmCase):
 
     def test_evaluate_now_for_one_customer(self):
         customer = self._customer("on_demand")
-        self._visit(self._vehicle(customer, date(2020, 1, 1)), fields.Date.today(), 100)
+        self._visit(self._vehicle(customer, date(2020, 1, 1)), self._today(), 100)
         customer.with_user(self.user_service).action_dealer_evaluate()
         self.assertEqual(customer.dealer_rfm_segment, "new", "first seen today")
         self.assertEqual(self.Score.search_count([("partner_id", "=", customer.id)]), 1)
@@ -310,7 +310,7 @@ class TestCustomerEvaluation(DealerCrmCase):
                 },
             ]
         )
-        self._evaluate(customer, fields.Date.today())
+        self._evaluate(customer, self._today())
         self.assertEqual(customer.dealer_complaint_count, 1)
         self.assertAlmostEqual(customer.dealer_satisfaction_avg, 3.5)
 
@@ -419,7 +419,7 @@ class TestDataCurrency(DealerCrmCase):
             {
                 "dealer_customer_type": "regular",
                 "user_id": self.user_sales.id,
-                "dealer_last_verified_date": fields.Date.today() - relativedelta(months=13),
+                "dealer_last_verified_date": self._today() - relativedelta(months=13),
             }
         )
 
@@ -437,7 +437,7 @@ class TestDataCurrency(DealerCrmCase):
         self.assertIn(self.customer, Partner.search([("dealer_details_stale", "=", True)]))
         self.assertIn(
             self.customer,
-            Partner.search([("dealer_last_verified_date", "<", fields.Date.today())]),
+            Partner.search([("dealer_last_verified_date", "<", self._today())]),
         )
         self.customer.action_dealer_verified()
         self.assertNotIn(self.customer, Partner.search([("dealer_details_stale", "=", True)]))

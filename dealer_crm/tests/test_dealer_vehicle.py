@@ -3,7 +3,6 @@ from datetime import date, timedelta
 
 from psycopg2 import IntegrityError
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
@@ -122,7 +121,7 @@ class TestDealerVehicle(DealerCrmCase):
 
     def test_future_transfer_refused(self):
         with self.assertRaises(UserError):
-            self._transfer(self.vehicle, self.buyer, fields.Date.today() + timedelta(days=3))
+            self._transfer(self.vehicle, self.buyer, self._today() + timedelta(days=3))
 
     def test_overlapping_ownership_refused(self):
         self._transfer(self.vehicle, self.buyer, date(2024, 5, 1))
@@ -188,7 +187,7 @@ class TestDealerVehicle(DealerCrmCase):
 
     # Warranty ------------------------------------------------------------
     def test_warranty_state_by_date_and_mileage(self):
-        today = fields.Date.today()
+        today = self._today()
         self.assertEqual(self.vehicle.warranty_state, "none")
         self.vehicle.write(
             {"warranty_end_date": today + timedelta(days=30), "warranty_mileage_limit": 100000}

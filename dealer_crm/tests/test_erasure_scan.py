@@ -29,19 +29,19 @@ class TestErasureScan(DealerCrmCase):
             }
         )
         vehicle = self._create_vehicle(
-            owner_id=customer.id, purchase_date=fields.Date.today() - timedelta(days=30)
+            owner_id=customer.id, purchase_date=self._today() - timedelta(days=30)
         )
         buyer = self.env["res.partner"].create({"name": "Next Owner"})
         self.env["dealer.service.record"].create(
             {
                 "vehicle_id": vehicle.id,
-                "date": fields.Date.today() - timedelta(days=3),
+                "date": self._today() - timedelta(days=3),
                 "odometer": 100,
                 "work_done": f"<p>{name} asked for {street} pickup</p>",
                 "customer_remarks": phone,
             }
         )
-        vehicle._transfer_owner(buyer, fields.Date.today())
+        vehicle._transfer_owner(buyer, self._today())
         self.env["dealer.interaction"].create(
             {
                 "partner_id": customer.id,
@@ -54,7 +54,7 @@ class TestErasureScan(DealerCrmCase):
             {
                 "partner_id": customer.id,
                 "name": f"Call {name} back",
-                "date_due": fields.Date.today(),
+                "date_due": self._today(),
                 "note": email,
             }
         )

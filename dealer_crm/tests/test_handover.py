@@ -3,7 +3,7 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -58,7 +58,7 @@ class TestHandover(DealerCrmCase):
     def test_delivery_registers_a_vehicle_sold_by_us_with_warranty_and_followups(self):
         order = self._order()
         self.assertTrue(order.dealer_to_deliver)
-        today = fields.Date.today()
+        today = self._today()
         action = self._deliver(order)
         vehicle = self.env["dealer.vehicle"].browse(action["res_id"])
         self.assertEqual(vehicle.owner_id, self.customer)
@@ -85,20 +85,16 @@ class TestHandover(DealerCrmCase):
         with self.assertRaises(UserError):
             order.action_dealer_deliver_vehicle()
         with self.assertRaises(UserError):
-            order._dealer_deliver(
-                order.order_line[0], "WVWZZZ1KZAW700002", "X", fields.Date.today(), 0
-            )
+            order._dealer_deliver(order.order_line[0], "WVWZZZ1KZAW700002", "X", self._today(), 0)
         with self.assertRaises(UserError):
-            order._dealer_deliver(
-                order.order_line[1], "WVWZZZ1KZAW700003", "X", fields.Date.today(), 0
-            )
+            order._dealer_deliver(order.order_line[1], "WVWZZZ1KZAW700003", "X", self._today(), 0)
 
     def test_a_vin_in_the_register_is_transferred_not_duplicated(self):
         previous = self.env["res.partner"].create({"name": "Dealer stock"})
         existing = self._create_vehicle(
             vin="WVWZZZ1KZAW700009",
             owner_id=previous.id,
-            purchase_date=fields.Date.today() - relativedelta(months=3),
+            purchase_date=self._today() - relativedelta(months=3),
         )
         order = self._order()
         self._deliver(order, vin="wvwzzz1kzaw700009")
@@ -120,11 +116,11 @@ class TestHandover(DealerCrmCase):
         )
         with self.assertRaises(UserError):
             quotation._dealer_deliver(
-                quotation.order_line, "WVWZZZ1KZAW700004", "", fields.Date.today(), 0
+                quotation.order_line, "WVWZZZ1KZAW700004", "", self._today(), 0
             )
         order = self._order()
         with self.assertRaises(UserError):
-            self._deliver(order, date=fields.Date.today() + relativedelta(days=2))
+            self._deliver(order, date=self._today() + relativedelta(days=2))
         with self.assertRaises(ValidationError):
             self._deliver(order, vin="TOO-SHORT")
         with self.assertRaises(AccessError):
@@ -174,12 +170,12 @@ class TestHandover(DealerCrmCase):
         old = self._create_vehicle(
             vin="WVWZZZ1KZAW700006",
             owner_id=self.customer.id,
-            purchase_date=fields.Date.today() - relativedelta(years=5),
+            purchase_date=self._today() - relativedelta(years=5),
         )
         self.env["dealer.service.record"].create(
             {
                 "vehicle_id": old.id,
-                "date": fields.Date.today() - relativedelta(years=1),
+                "date": self._today() - relativedelta(years=1),
                 "state": "done",
             }
         )

@@ -87,7 +87,7 @@ class TestLoyalty(DealerCrmCase):
         earned = self._history("earn")
         self.assertEqual(earned.issued, 1000)
         self.assertEqual((earned.order_model, earned.order_id), ("sale.order", order.id))
-        self.assertEqual(earned.dealer_expiry_date, fields.Date.today() + relativedelta(months=12))
+        self.assertEqual(earned.dealer_expiry_date, self._today() + relativedelta(months=12))
 
     def test_earning_from_a_service_visit_by_type(self):
         vehicle = self._create_vehicle(owner_id=self.customer.id)
@@ -125,7 +125,7 @@ class TestLoyalty(DealerCrmCase):
     def test_expiry_oldest_first_with_history(self):
         old = self.card._dealer_move(100, "Old purchase", "earn")
         self.card._dealer_move(200, "New purchase", "earn")
-        old.dealer_expiry_date = fields.Date.today() - timedelta(days=1)
+        old.dealer_expiry_date = self._today() - timedelta(days=1)
         self.card._dealer_redeem(50, "Car wash")
         self.assertEqual(old.dealer_remaining, 50, "redemption takes the oldest points first")
         self.env["loyalty.card"]._cron_dealer_expire_points()
@@ -141,7 +141,7 @@ class TestLoyalty(DealerCrmCase):
         other_card = self.program._dealer_card(other)
         for card in (self.card, other_card):
             earning = card._dealer_move(100, "Purchase", "earn")
-            earning.dealer_expiry_date = fields.Date.today() + timedelta(days=10)
+            earning.dealer_expiry_date = self._today() + timedelta(days=10)
         self.env["dealer.consent"].create(
             {
                 "partner_id": self.customer.id,
@@ -173,16 +173,16 @@ class TestLoyalty(DealerCrmCase):
         )
         for _i in range(3):
             far = self.card._dealer_move(10, "Far", "earn")
-            far.dealer_expiry_date = fields.Date.today() + timedelta(days=300)
+            far.dealer_expiry_date = self._today() + timedelta(days=300)
         due = self.card._dealer_move(10, "Due", "earn")
-        due.dealer_expiry_date = fields.Date.today() + timedelta(days=5)
+        due.dealer_expiry_date = self._today() + timedelta(days=5)
         warned = self.env["loyalty.card"]._cron_dealer_expiry_warnings(batch_size=2)
         self.assertEqual(warned, self.card)
         self.assertTrue(due.dealer_warned)
 
     def test_points_expiring_within_the_warning_window(self):
         soon = self.card._dealer_move(100, "Old purchase", "earn")
-        soon.dealer_expiry_date = fields.Date.today() + timedelta(days=10)
+        soon.dealer_expiry_date = self._today() + timedelta(days=10)
         self.card._dealer_move(50, "New purchase", "earn")
         self.program.dealer_warning_days = 30
         self.card.invalidate_recordset(["dealer_expiring_points"])

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Two dealerships in one database: neither reads the other's customers or their history."""
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import new_test_user, tagged
 
 from .common import DealerCrmCase
@@ -41,7 +41,7 @@ class TestMultiCompany(DealerCrmCase):
         cls.visit_b = env_b["dealer.service.record"].create(
             {
                 "vehicle_id": cls.vehicle_b.id,
-                "date": fields.Date.today(),
+                "date": cls._today(),
                 "odometer": 1000,
                 "company_id": cls.company_b.id,
             }
@@ -67,7 +67,7 @@ class TestMultiCompany(DealerCrmCase):
             {
                 "name": "Zed Bee call back",
                 "partner_id": cls.customer_b.id,
-                "date_due": fields.Date.today(),
+                "date_due": cls._today(),
                 "company_id": cls.company_b.id,
             }
         )

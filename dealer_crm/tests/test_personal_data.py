@@ -194,7 +194,7 @@ class TestPersonalData(DealerCrmCase):
         )
         self.vehicle.message_post(body="Called Chan Tai Man on +852 9123 4567")
         self.customer.message_post(body="Prefers calls after 6pm")
-        self.vehicle._transfer_owner(self.other, fields.Date.today())
+        self.vehicle._transfer_owner(self.other, self._today())
         vehicles_before = self.env["dealer.vehicle"].search_count([])
 
         self._anonymize()

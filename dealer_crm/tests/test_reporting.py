@@ -5,7 +5,7 @@ from datetime import date, datetime
 import openpyxl
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -174,7 +174,7 @@ class TestReporting(ReportingCase):
                     [
                         date(2020, 1, 1),
                         date(2020, 1, 1),
-                        fields.Date.today() - relativedelta(months=2),
+                        self._today() - relativedelta(months=2),
                     ]
                 )
             ]
@@ -307,7 +307,7 @@ class TestTrendReport(ReportingCase):
     def test_the_monthly_job_makes_and_sends_last_months_report_once(self):
         self.user_manager.email = "m1@example.com"
         Trend = self.env["dealer.trend.report"]
-        last = fields.Date.today().replace(day=1) - relativedelta(days=1)
+        last = self._today().replace(day=1) - relativedelta(days=1)
         Trend.search([("date_to", "=", last)]).unlink()
         Trend._cron_monthly()
         Trend._cron_monthly()

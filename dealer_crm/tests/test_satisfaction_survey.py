@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -30,7 +30,7 @@ class TestSatisfactionSurvey(DealerCrmCase):
         return self.env["dealer.service.record"].create(
             {
                 "vehicle_id": self.vehicle.id,
-                "date": fields.Date.today(),
+                "date": self._today(),
                 "amount": 300,
                 "advisor_id": self.user_service.id,
                 "state": "done",

@@ -77,7 +77,7 @@ class TestScreens(DealerCrmCase):
 
     def test_open_promises_lists_only_open_ones(self):
         Promise = self.env["dealer.promise"]
-        today = fields.Date.today()
+        today = self._today()
         kept, broken, open_ = (
             Promise.create({"name": name, "partner_id": self.customer.id, "date_due": today})
             for name in ("kept", "broken", "open")

@@ -174,7 +174,7 @@ class TestSecurityAttacks(DealerCrmCase):
                         {
                             "vehicle_id": vehicle.id,
                             "partner_id": user.partner_id.id,
-                            "date_start": fields.Date.today(),
+                            "date_start": self._today(),
                         }
                     )
         buyer = self.env["res.partner"].create({"name": "Buyer"})
@@ -191,7 +191,7 @@ class TestSecurityAttacks(DealerCrmCase):
                 "name": "Call back",
                 "partner_id": self.customer.id,
                 "user_id": self.user_service.id,
-                "date_due": fields.Date.today(),
+                "date_due": self._today(),
             }
         )
         with self.assertRaises(AccessError):

@@ -5,7 +5,6 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from openpyxl import load_workbook
 
-from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
@@ -17,7 +16,7 @@ class TestService(DealerCrmCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.today()
+        cls.today = cls._today()
         cls.Plan = cls.env["dealer.maintenance.plan"]
         cls.Plan.search([]).action_archive()
         cls.default_plan = cls.Plan.create(

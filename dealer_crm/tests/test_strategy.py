@@ -63,15 +63,13 @@ class TestServiceStrategy(DealerCrmCase):
         self.assertFalse(self.env["dealer.service.kpi"]._fields["actual"].store, "never typed")
 
     def test_review_activity_on_its_date_once(self):
-        tomorrow = fields.Date.today() + relativedelta(days=1)
-        self.plan.write(
-            {"date_from": fields.Date.today(), "date_to": tomorrow + relativedelta(months=1)}
-        )
+        tomorrow = self._today() + relativedelta(days=1)
+        self.plan.write({"date_from": self._today(), "date_to": tomorrow + relativedelta(months=1)})
         kpi = self._kpi("satisfaction", 4, review_date=tomorrow, user=self.user_relations)
         self.plan.action_start()
         Kpi = self.env["dealer.service.kpi"]
         self.assertNotIn(kpi, Kpi._cron_review_due(), "not before its date")
-        kpi.review_date = fields.Date.today()
+        kpi.review_date = self._today()
         self.assertIn(kpi, Kpi._cron_review_due())
         self.assertNotIn(kpi, Kpi._cron_review_due(), "once")
         activity = kpi.activity_ids
@@ -100,7 +98,7 @@ class TestServiceStrategy(DealerCrmCase):
                 "name": "Daily complaint stand-up",
                 "review_id": review.id,
                 "user_id": self.user_relations.id,
-                "date_due": fields.Date.today() + relativedelta(days=7),
+                "date_due": self._today() + relativedelta(days=7),
             }
         )
         self.assertEqual(action.plan_id, self.plan)
@@ -111,7 +109,7 @@ class TestServiceStrategy(DealerCrmCase):
             action.action_effective()  # not done yet
         action.with_user(self.user_relations).action_done()
         self.assertEqual(action.state, "done")
-        self.assertEqual(action.date_done, fields.Date.today())
+        self.assertEqual(action.date_done, self._today())
         self.assertFalse(action.activity_ids, "the activity is done")
         self.plan.invalidate_recordset()
         self.assertEqual(self.plan.open_action_count, 0)
@@ -143,7 +141,7 @@ class TestServiceStrategy(DealerCrmCase):
                 "name": "Coach the reception team",
                 "kind": "preventive",
                 "deficiency_id": deficiency.id,
-                "date_due": fields.Date.today(),
+                "date_due": self._today(),
             }
         )
         self.assertEqual(deficiency.state, "acting")
@@ -236,7 +234,7 @@ class TestPoliciesAndInvitations(DealerCrmCase):
             {
                 "name": "Manufacturer's code of practice on test drives",
                 "issuer": "manufacturer",
-                "review_date": fields.Date.today() + relativedelta(years=1),
+                "review_date": self._today() + relativedelta(years=1),
                 "group_ids": [Command.set([self.env.ref("dealer_crm.group_sales").id])],
             }
         )
@@ -270,7 +268,7 @@ class TestPoliciesAndInvitations(DealerCrmCase):
         policy = self.env["dealer.policy"].create(
             {
                 "name": "Complaint handling code",
-                "review_date": fields.Date.today() + relativedelta(days=1),
+                "review_date": self._today() + relativedelta(days=1),
                 "reviewer_id": self.user_manager.id,
                 "group_ids": [
                     Command.set([self.env.ref("dealer_crm.group_customer_relations").id])
@@ -279,7 +277,7 @@ class TestPoliciesAndInvitations(DealerCrmCase):
         )
         Policy = self.env["dealer.policy"]
         self.assertNotIn(policy, Policy._cron_review_due(), "not before its date")
-        policy.review_date = fields.Date.today()
+        policy.review_date = self._today()
         self.assertIn(policy, Policy._cron_review_due())
         self.assertNotIn(policy, Policy._cron_review_due(), "once")
         self.assertEqual(policy.activity_ids.user_id, self.user_manager)
