@@ -1,3 +1,4 @@
+from . import dealer_department_fields_mixin
 from . import dealer_personal_data
 from . import dealer_followup_step
 from . import dealer_interaction

@@ -7,7 +7,7 @@ from .dealer_interaction import CHANNELS
 
 
 class CrmLead(models.Model):
-    _inherit = ["crm.lead", "dealer.interaction.mixin"]
+    _inherit = ["crm.lead", "dealer.interaction.mixin", "dealer.department.fields.mixin"]
     _name = "crm.lead"
     _dealer_partner_fields = ("partner_id",)
     _dealer_personal_fields = (

@@ -7,7 +7,8 @@ from ..tools.access import DEALER_GROUPS
 class FleetVehicleModel(models.Model):
     """Fleet's make/model catalog, counted in customers' vehicles rather than company cars."""
 
-    _inherit = "fleet.vehicle.model"
+    _name = "fleet.vehicle.model"
+    _inherit = ["fleet.vehicle.model", "dealer.department.fields.mixin"]
 
     dealer_vehicle_count = fields.Integer(
         string="Customer Vehicles",

@@ -7,7 +7,7 @@ from ..tools.access import DEALER_GROUPS
 
 
 class HelpdeskTicket(models.Model):
-    _inherit = ["helpdesk.ticket", "dealer.interaction.mixin"]
+    _inherit = ["helpdesk.ticket", "dealer.interaction.mixin", "dealer.department.fields.mixin"]
     _name = "helpdesk.ticket"
     _dealer_partner_fields = ("partner_id",)
     _dealer_personal_fields = (

@@ -72,7 +72,8 @@ class LoyaltyHistory(models.Model):
 
 
 class LoyaltyCard(models.Model):
-    _inherit = "loyalty.card"
+    _name = "loyalty.card"
+    _inherit = ["loyalty.card", "dealer.department.fields.mixin"]
     _dealer_partner_fields = ("partner_id",)
 
     dealer_scheme = fields.Boolean(related="program_id.dealer_scheme", store=True)

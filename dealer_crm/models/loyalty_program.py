@@ -6,7 +6,8 @@ from ..tools.access import DEALER_GROUPS
 
 
 class LoyaltyProgram(models.Model):
-    _inherit = "loyalty.program"
+    _name = "loyalty.program"
+    _inherit = ["loyalty.program", "dealer.department.fields.mixin"]
 
     dealer_scheme = fields.Boolean(
         help="Points are earned from confirmed sales and completed service visits by the "

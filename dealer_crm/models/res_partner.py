@@ -36,7 +36,8 @@ STAFF_RATINGS = [
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "dealer.department.fields.mixin"]
     # The partner is the customer itself: it declares no link, and its personal fields
     # are listed in dealer_personal_data.PARTNER_PERSONAL_FIELDS.
     _dealer_partner_fields = ()
@@ -49,16 +50,19 @@ class ResPartner(models.Model):
     street = fields.Char(tracking=True)
     city = fields.Char(tracking=True)
     # Sensitive personal data: only the departments that need it read it.
-    dealer_birthdate = fields.Date(string="Date of Birth", groups=SENSITIVE_GROUPS, tracking=True)
+    dealer_birthdate = fields.Date(
+        string="Date of Birth", groups=SENSITIVE_GROUPS, copy=False, tracking=True
+    )
     dealer_identity_number = fields.Char(
-        string="Identity Document No.", groups=SENSITIVE_GROUPS, tracking=True
+        string="Identity Document No.", groups=SENSITIVE_GROUPS, copy=False, tracking=True
     )
     dealer_licence_number = fields.Char(
-        string="Driving Licence No.", groups=SENSITIVE_GROUPS, tracking=True
+        string="Driving Licence No.", groups=SENSITIVE_GROUPS, copy=False, tracking=True
     )
     dealer_home_address = fields.Text(
         string="Home Address",
         groups=SENSITIVE_GROUPS,
+        copy=False,
         tracking=True,
         help="A private home address, kept apart from the contact address.",
     )
@@ -245,6 +249,7 @@ class ResPartner(models.Model):
         search="_search_dealer_email_marketing_ok",
         help="Granted marketing by email to the current company, has an email address and "
         "is not blacklisted: the consent gate, as a filter to build a mailing list.",
+        groups=DEALER_GROUPS,
     )
     dealer_loyalty_points = fields.Float(string="Points", compute="_compute_dealer_loyalty")
     dealer_expiring_points = fields.Float(

@@ -9,7 +9,7 @@ from ..tools.vin import normalize_vin
 
 
 class SaleOrder(models.Model):
-    _inherit = ["sale.order", "dealer.interaction.mixin"]
+    _inherit = ["sale.order", "dealer.interaction.mixin", "dealer.department.fields.mixin"]
     _name = "sale.order"
     _dealer_partner_fields = ("partner_id", "partner_invoice_id", "partner_shipping_id")
     _dealer_personal_fields = ("client_order_ref",)

@@ -5,7 +5,8 @@ from ..tools.access import DEALER_GROUPS
 
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+    _name = "sale.order.line"
+    _inherit = ["sale.order.line", "dealer.department.fields.mixin"]
 
     dealer_is_vehicle = fields.Boolean(related="product_id.product_tmpl_id.dealer_is_vehicle")
     dealer_vehicle_id = fields.Many2one(

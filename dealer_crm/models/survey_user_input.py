@@ -16,7 +16,8 @@ LOW_SCORE_DEFAULT = 2
 
 
 class SurveyUserInput(models.Model):
-    _inherit = "survey.user_input"
+    _name = "survey.user_input"
+    _inherit = ["survey.user_input", "dealer.department.fields.mixin"]
     _dealer_partner_fields = ("partner_id",)
     _dealer_personal_fields = ("email", "nickname")
 

@@ -6,6 +6,7 @@ plain Odoo: no field that dealer_crm adds locks them out."""
 from datetime import datetime
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
 
 from .common import DealerCrmCase
@@ -116,3 +117,62 @@ class TestCoreUsersOutsideDepartments(DealerCrmCase):
                     views = self.env[form].with_user(user).get_views([(False, "form")])
                     fields = views["models"].get(model, {}).get("fields", {})
                     self.assertEqual(field in fields, shown, user.login)
+
+    def test_they_duplicate_leads_and_tickets_and_the_copy_keeps_dealer_data(self):
+        lead = self.lead.with_user(self.user_core).copy()
+        ticket = self.ticket.with_user(self.user_core).copy()
+        self.assertEqual(lead.sudo().trade_in_vehicle_id, self.lead.trade_in_vehicle_id)
+        self.assertEqual(lead.sudo().vehicle_model_id, self.lead.vehicle_model_id)
+        self.assertEqual(ticket.sudo().dealer_vehicle_id, self.ticket.dealer_vehicle_id)
+        # a department user's duplicate is the plain one
+        copy = self.lead.with_user(self.user_sales).copy()
+        self.assertEqual(copy.trade_in_vehicle_id, self.lead.trade_in_vehicle_id)
+
+    def test_they_cannot_set_dealer_fields_on_a_new_record(self):
+        vehicle = self.lead.trade_in_vehicle_id
+        attempts = {
+            "crm.lead": {"name": "Forged", "trade_in_vehicle_id": vehicle.id},
+            "helpdesk.ticket": {
+                "name": "Forged",
+                "description": "x",
+                "dealer_vehicle_id": vehicle.id,
+            },
+            "sale.order.line": {
+                "order_id": self.order.id,
+                "product_id": self.order.order_line.product_id.id,
+                "dealer_vehicle_id": vehicle.id,
+            },
+        }
+        for model, values in attempts.items():
+            with self.subTest(model=model):
+                with self.assertRaises(AccessError):
+                    self.env[model].with_user(self.user_core).create(values)
+                # the same record without the dealer field, or with it empty, is fine
+                field = next(name for name in values if name.startswith(("dealer_", "trade_")))
+                record = self.env[model].with_user(self.user_core).create({**values, field: False})
+                self.assertTrue(record)
+
+    def test_a_duplicated_contact_never_carries_identity_data(self):
+        self.customer.write(
+            {"dealer_identity_number": "A123456(7)", "dealer_birthdate": "1980-02-29"}
+        )
+        for user in (self.user_sales, self.user_relations, self.user_core):
+            with self.subTest(user=user.login):
+                copy = self.customer.with_user(user).copy()
+                self.assertFalse(copy.sudo().dealer_identity_number)
+                self.assertFalse(copy.sudo().dealer_birthdate)
+                self.assertFalse(copy.sudo().dealer_licence_number)
+
+    def test_their_search_views_offer_no_dealer_filter(self):
+        dealer_filters = {
+            "res.partner": ("consent_missing", "marketing_email"),
+            "crm.lead": ("groupby_vehicle_model",),
+            "helpdesk.ticket": ("groupby_severity",),
+        }
+        for model, names in dealer_filters.items():
+            for user, shown in ((self.user_core, False), (self.user_sales, True)):
+                with self.subTest(model=model, user=user.login):
+                    arch = self.env[model].with_user(user).get_views([(False, "search")])
+                    arch = arch["views"]["search"]["arch"]
+                    for name in names:
+                        self.assertEqual(f'name="{name}"' in arch, shown, name)

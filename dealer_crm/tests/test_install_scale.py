@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import importlib.util
+from datetime import date
 from pathlib import Path
 from unittest.mock import patch
 
@@ -45,3 +46,23 @@ class TestInstallAtScale(TransactionCase):
         migration.migrate(self.env.cr, "18.0.1.0.0")
         partner.invalidate_recordset()
         self.assertEqual(partner.dealer_customer_type, "regular")
+
+    def test_the_upgrade_dates_figures_measured_before(self):
+        path = Path(__file__).parent.parent / "migrations/18.0.1.2.0/post-migration.py"
+        spec = importlib.util.spec_from_file_location("dealer_crm_post_migration_1_2", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        measured, never = self.env["res.partner"].create([{"name": "Measured"}, {"name": "Never"}])
+        self.env["dealer.customer.score"]._evaluate(measured.ids, date(2026, 10, 14))
+        self.env.flush_all()
+        self.env.cr.execute(
+            """UPDATE res_partner SET dealer_evaluated_on = NULL WHERE id = %s;
+               UPDATE dealer_customer_score SET write_date = '2026-10-14 22:00'
+                WHERE partner_id = %s
+            """,
+            [measured.id, measured.id],
+        )
+        migration.migrate(self.env.cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+        self.assertEqual(measured.dealer_evaluated_on, date(2026, 10, 14))
+        self.assertFalse(never.dealer_evaluated_on)
