@@ -19,6 +19,12 @@ class DealerErasureLog(models.Model):
         readonly=True,
     )
     record_count = fields.Integer(string="Records Cleared", readonly=True)
+    kept_note = fields.Text(
+        string="Kept by Law",
+        readonly=True,
+        help="What the erasure kept because the law requires it (accounting), and why; "
+        "the personal data in it was cleared.",
+    )
     state = fields.Selection(
         [("done", "Anonymised"), ("failed", "Failed")], default="done", required=True, readonly=True
     )

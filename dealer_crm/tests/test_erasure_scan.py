@@ -1,19 +1,25 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 from odoo.tools import SQL
 
 from .common import DealerCrmCase
 
-SECRETS = ("Siobhan Quirke", "siobhan.quirke@example.com", "+852 6123 9876", "17 Quarry Lane")
+SECRETS = (
+    "Siobhan Quirke",
+    "siobhan.quirke@example.com",
+    "+852 6123 9876",
+    "17 Quarry Lane",
+    "s.quirke@newmail.example",
+)
 
 
 @tagged("post_install", "-at_install")
 class TestErasureScan(DealerCrmCase):
     def _full_history(self):
-        name, email, phone, street = SECRETS
+        name, email, phone, street, new_email = SECRETS
         customer = self.env["res.partner"].create(
             {"name": name, "email": email, "phone": phone, "street": street, "city": "Kowloon"}
         )
@@ -66,7 +72,7 @@ class TestErasureScan(DealerCrmCase):
                 "phone": phone,
             }
         )
-        self.env["sale.order"].create({"partner_id": customer.id, "client_order_ref": name})
+        self._buy_and_pay(customer, name)
         self.env["helpdesk.ticket"].create(
             {
                 "name": f"{name} complains",
@@ -126,7 +132,42 @@ class TestErasureScan(DealerCrmCase):
                 "new_value_char": "Call back on Friday",
             }
         )
+        # A change of their details, tracked as Odoo's accounting audit trail keeps it
+        # for a customer (a customer rank and no company on the contact).
+        self.env.cr.precommit.run()
+        customer.with_context(tracking_disable=False, mail_notrack=False).write(
+            {"email": new_email}
+        )
+        self.env.cr.precommit.run()
+        tracked = customer.message_ids.sudo().tracking_value_ids
+        self.assertEqual(tracked.mapped("old_value_char"), [email], "the change is tracked")
         return customer | child | archived
+
+    def _buy_and_pay(self, customer, name):
+        """A confirmed sale, its posted invoice and the payment: a customer who bought."""
+        self.assertTrue(
+            self.env["account.journal"].search_count([("type", "=", "sale")]),
+            "the database has a chart of accounts to invoice with",
+        )
+        product = self.env["product.product"].create(
+            {"name": "Wiper blades", "type": "consu", "list_price": 100, "invoice_policy": "order"}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "client_order_ref": name,
+                "order_line": [Command.create({"product_id": product.id})],
+            }
+        )
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertGreater(customer.customer_rank, 0)
+        return order, invoice
 
     def _scan(self, secrets):
         self.env.flush_all()
@@ -167,7 +208,21 @@ class TestErasureScan(DealerCrmCase):
         return hits
 
     def test_anonymisation_leaves_nothing_behind(self):
+        self._erase_and_scan(audit_trail=False)
+
+    def test_anonymisation_with_the_accounting_audit_trail_on(self):
+        self._erase_and_scan(audit_trail=True)
+
+    def _erase_and_scan(self, audit_trail):
+        if audit_trail:
+            self.env.company.check_account_audit_trail = True
+        self.assertEqual(self.env.company.check_account_audit_trail, audit_trail)
         partners = self._full_history()
+        customer = partners[0]
+        invoice = self.env["account.move"].search([("partner_id", "=", customer.id)])
+        total = invoice.amount_total
+        audit_entries = customer.message_ids.filtered("account_audit_log_activated")
+        self.assertTrue(audit_entries, "Odoo's accounting keeps this customer's audit trail")
         self.assertTrue(self._scan(SECRETS[:1]), "the scan sees the customer before erasure")
         wizard = (
             self.env["dealer.partner.anonymize"]
@@ -178,3 +233,20 @@ class TestErasureScan(DealerCrmCase):
         self.env.cr.precommit.run()  # tracking values are written at commit
         hits = self._scan(SECRETS)
         self.assertFalse(hits, "\n".join(hits))
+        # What accounting law keeps is kept, without the personal data in it ...
+        self.assertTrue(audit_entries.exists() == audit_entries, "the audit trail is kept")
+        change = audit_entries.sudo().tracking_value_ids.filtered(
+            lambda tracking: tracking.field_id.name == "email"
+        )
+        self.assertEqual(change.old_value_char, "[anonymised]")
+        self.assertEqual(change.mail_message_id.author_id, self.env.user.partner_id)
+        self.assertEqual(invoice.amount_total, total)
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.invoice_partner_display_name, customer.name)
+        self.assertTrue(customer.dealer_anonymized)
+        # ... and the erasure log says what was kept and why.
+        log = self.env["dealer.erasure.log"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(log.state, "done")
+        self.assertIn("audit trail", log.kept_note)
+        self.assertIn("accounting law", log.kept_note)
+        self.assertIn("1 invoices", log.kept_note)
