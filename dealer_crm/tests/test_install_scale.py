@@ -56,11 +56,40 @@ class TestInstallAtScale(DealerCrmCase):
         partner.invalidate_recordset()
         self.assertEqual(partner.dealer_customer_type, "regular")
 
-    def test_the_upgrade_dates_figures_measured_before(self):
-        path = Path(__file__).parent.parent / "migrations/18.0.1.2.0/post-migration.py"
-        spec = importlib.util.spec_from_file_location("dealer_crm_post_migration_1_2", path)
+    def _migration(self, version, kind="post"):
+        path = Path(__file__).parent.parent / f"migrations/{version}/{kind}-migration.py"
+        spec = importlib.util.spec_from_file_location(f"dealer_crm_{kind}_{version}", path)
         migration = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(migration)
+        return migration
+
+    def test_the_upgrade_retries_customers_the_audit_trail_stopped(self):
+        stopped, other = self.env["res.partner"].create([{"name": "Bought"}, {"name": "Other"}])
+        self.env["dealer.erasure.log"].create(
+            [
+                {
+                    "partner_id": stopped.id,
+                    "reason": "retention",
+                    "state": "failed",
+                    "error": "You cannot remove parts of the audit trail.",
+                },
+                {
+                    "partner_id": other.id,
+                    "reason": "retention",
+                    "state": "failed",
+                    "error": "Other",
+                },
+            ]
+        )
+        (stopped | other).sudo().write({"dealer_erasure_failed": True})
+        self.env.flush_all()
+        self._migration("18.0.1.3.0").migrate(self.env.cr, "18.0.1.2.0")
+        self.env.invalidate_all()
+        self.assertFalse(stopped.dealer_erasure_failed, "retried by the next retention run")
+        self.assertTrue(other.dealer_erasure_failed, "a failure for another reason stays")
+
+    def test_the_upgrade_dates_figures_measured_before(self):
+        migration = self._migration("18.0.1.2.0")
         measured, never = self.env["res.partner"].create([{"name": "Measured"}, {"name": "Never"}])
         self.env["dealer.customer.score"]._evaluate(measured.ids, date(2026, 10, 14))
         self.env.flush_all()
