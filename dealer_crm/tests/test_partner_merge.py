@@ -94,6 +94,61 @@ class TestPartnerMerge(DealerCrmCase):
         self.assertEqual(card_a.points, 0)
         self.assertEqual(card_a.partner_id, self.destination)
 
+    def test_three_members_merged_add_up(self):
+        third = self.env["res.partner"].create(
+            {"name": "Lee K. H.", "email": "lee.kaho@example.com"}
+        )
+        points = {self.source: 300, third: 50, self.destination: 200}
+        cards = self.env["loyalty.card"]
+        for partner, amount in points.items():
+            cards |= self.program._dealer_card(partner)
+            cards[-1]._dealer_move(amount, "Service visit", "earn")
+        cards[0]._dealer_redeem(100, "Reward")
+        lines = cards.history_ids
+        wizard = self.env["base.partner.merge.automatic.wizard"].with_user(self.user_manager)
+        wizard._merge(
+            (self.source | third | self.destination).ids, self.destination.with_env(wizard.env)
+        )
+        card = self.program._dealer_card(self.destination)
+        self.assertEqual(card.points, 450)
+        self.assertEqual(card.history_ids, lines)
+        self.assertEqual(
+            sum(card.history_ids.mapped("issued")) - sum(card.history_ids.mapped("used")), 450
+        )
+        self.assertEqual(
+            self.env["loyalty.card"].search([("partner_id", "=", self.destination.id)]), card
+        )
+
+    def test_cards_of_other_programs_keep_their_history_too(self):
+        """Core's loyalty sums the points of a nominative card but leaves its lines on
+        the archived card; the lines go with the points."""
+        program = self.env["loyalty.program"].create(
+            {"name": "Plain loyalty", "program_type": "loyalty", "applies_on": "both"}
+        )
+        Card = self.env["loyalty.card"]
+        cards = Card.create(
+            [
+                {"program_id": program.id, "partner_id": p.id, "points": points}
+                for p, points in ((self.source, 30), (self.destination, 20))
+            ]
+        )
+        for card in cards:
+            self.env["loyalty.history"].create(
+                {"card_id": card.id, "description": "Order", "issued": card.points}
+            )
+        self._merge(self.source, self.destination)
+        card = Card.search(
+            [("partner_id", "=", self.destination.id), ("program_id", "=", program.id)]
+        )
+        self.assertEqual(card.points, 50)
+        self.assertEqual(sum(card.history_ids.mapped("issued")), 50)
+
+    def test_an_anonymised_contact_is_not_merged(self):
+        self.source.sudo().dealer_anonymized = True
+        with self.assertRaisesRegex(UserError, "anonymised"):
+            self._merge(self.source, self.destination)
+        self.assertTrue(self.source.exists())
+
     def test_a_member_merged_into_a_contact_without_card_keeps_the_card(self):
         card_a = self.program._dealer_card(self.source)
         card_a._dealer_move(300, "Service visit", "earn")

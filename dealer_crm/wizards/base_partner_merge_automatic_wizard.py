@@ -215,6 +215,15 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         # deletes the sources as the caller; the dealer records are then moved in sudo.
         (src_partners | dst_partner).check_access("write")
         src_partners.check_access("unlink")
+        anonymised = (src_partners | dst_partner).sudo().filtered("dealer_anonymized")
+        if anonymised:
+            raise UserError(
+                _(
+                    "%s has been anonymised: the records left of an erased customer are not "
+                    "tied to another contact. Nothing was merged.",
+                    ", ".join(anonymised.mapped("display_name")),
+                )
+            )
         self.env.flush_all()
         try:
             # all or nothing, even for a caller that catches the refusal
@@ -229,14 +238,22 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         return super()._update_foreign_keys(src_partners, dst_partner)
 
     def _merge_loyalty_cards(self, src_partners, dst_partner):
-        """One card per dealer scheme: the destination's (or the oldest source card)
-        receives the points and every history line of the others, which are archived
-        empty and follow the customer. Other programs: as core does."""
+        """One card per program for the cards core combines (and every dealer scheme):
+        the destination's card (or the oldest source card) receives the points and every
+        history line of the sources' cards, which are archived empty and follow the
+        customer. Core sums the points but leaves the lines on the archived cards."""
         Card = self.env["loyalty.card"].sudo()
         cards = Card.search(
             [
                 ("partner_id", "in", (src_partners | dst_partner).ids),
+                "|",
                 ("program_id.dealer_scheme", "=", True),
+                # the nominative cards core's loyalty merges (loyalty/wizard)
+                "|",
+                ("program_id.applies_on", "=", "both"),
+                "&",
+                ("program_id.program_type", "in", ("ewallet", "loyalty")),
+                ("program_id.applies_on", "=", "future"),
             ],
             order="id",
         )
@@ -247,13 +264,13 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             program_cards._dealer_lock()
             final = program_cards.filtered(lambda c: c.partner_id == dst_partner)[:1]
             final = final or program_cards[:1]
-            others = program_cards - final
+            others = program_cards.filtered(lambda c: c.partner_id in src_partners) - final
             if others:
                 moved = {other: other.points for other in others}
                 history = self.env["loyalty.history"].sudo().search([("card_id", "in", others.ids)])
                 history.write({"card_id": final.id})
                 final.write(
-                    {"partner_id": dst_partner.id, "points": sum(program_cards.mapped("points"))}
+                    {"partner_id": dst_partner.id, "points": sum((final | others).mapped("points"))}
                 )
                 # emptied and archived, the other cards follow the customer
                 others.write({"points": 0, "active": False})
