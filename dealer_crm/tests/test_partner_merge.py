@@ -324,10 +324,16 @@ class TestPartnerMerge(DealerCrmCase):
         )
         # no country on the contact: the company's country
         typed_local_company = Partner.create({"name": "W. Ho", "mobile": "9123 4567"})
+        # the same number as the phone of a contact whose mobile is another
+        with_mobile = Partner.create(
+            {"name": "H. Wing", "mobile": "+852 5123 4567", "phone": "(852) 9123-4567"}
+        )
         other = Partner.create({"name": "Other", "phone": "6123 4567"})
         self.assertEqual(typed_local.phone_sanitized, "+85291234567")
+        self.assertEqual(with_mobile.phone_sanitized, "+85251234567")
         groups = self._assert_grouped(
-            typed_international | typed_local | typed_local_company, group_by_dealer_phone=True
+            typed_international | typed_local | typed_local_company | with_mobile,
+            group_by_dealer_phone=True,
         )
         self.assertFalse(any(other.id in group for group in groups))
 
