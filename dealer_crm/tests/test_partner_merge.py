@@ -303,6 +303,14 @@ class TestPartnerMerge(DealerCrmCase):
         self.assertEqual(self.destination.dealer_loyalty_points, 300)
 
     # ------------------------------------------------------------------ finding duplicates
+    def test_the_wizard_offers_the_dealer_criteria(self):
+        Wizard = self.env["base.partner.merge.automatic.wizard"].with_user(self.user_service)
+        arch = Wizard.get_view(view_type="form")["arch"]
+        for criterion in ("group_by_dealer_vin", "group_by_dealer_phone", "group_by_dealer_name"):
+            self.assertIn(f'name="{criterion}"', arch)
+        with self.assertRaisesRegex(UserError, "filter"):
+            Wizard.create({}).action_start_manual_process()
+
     def test_duplicates_by_vin_of_a_vehicle_owned(self):
         second = self.env["res.company"].create({"name": "Second Dealer"})
         self._create_vehicle(vin="JTDKB20U793512345", owner_id=self.source.id)

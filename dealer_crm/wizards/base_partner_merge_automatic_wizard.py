@@ -9,15 +9,17 @@ and when that update breaks a unique constraint it *deletes* the source's rows (
 ``_update_foreign_keys_generic``). For a dealer that would lose loyalty cards with their
 ledger, consents and evaluation snapshots. So, before core moves anything:
 
-- the cards of one dealer scheme are combined into one (points summed, every history
-  line moved to it); the emptied card is archived and follows the customer;
+- the cards of one program (every dealer scheme, and the nominative cards core's loyalty
+  combines) become one: points summed, every history line moved to it; the emptied card
+  is archived and follows the customer;
 - consents for one purpose, channel and company keep the newest answer; the other
   answer's evidence (its details, its document, its tracking) moves to the kept one;
 - evaluation snapshots of a month both customers have keep the destination's, noted;
 - every table of a model dealer_crm defines or extends is then moved first, each in a
   savepoint: if a row still cannot move, the merge is refused with a message naming
   what would be lost, and core's ``DELETE`` fallback is never reached for those tables.
-After the move the destination's tiers and evaluation are computed again.
+After the move the destination's tiers and evaluation are computed again. An anonymised
+contact is never merged.
 """
 
 import unicodedata
