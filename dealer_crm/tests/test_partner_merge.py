@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
 from .common import DealerCrmCase
@@ -142,6 +142,19 @@ class TestPartnerMerge(DealerCrmCase):
         )
         self.assertEqual(card.points, 50)
         self.assertEqual(sum(card.history_ids.mapped("issued")), 50)
+
+    def test_a_contact_manager_outside_the_departments_merges_as_in_core(self):
+        """The wizard is core's: a user with Contact Creation and no dealer department
+        merges, and the dealer records still follow."""
+        manager = new_test_user(
+            self.env, login="t_contacts", groups="base.group_user,base.group_partner_manager"
+        )
+        self.program._dealer_card(self.source)._dealer_move(300, "Service visit", "earn")
+        self.program._dealer_card(self.destination)._dealer_move(200, "Service visit", "earn")
+        self._merge(self.source, self.destination, user=manager)
+        card = self.program._dealer_card(self.destination)
+        self.assertEqual(card.points, 500)
+        self.assertEqual(sum(card.history_ids.mapped("issued")), 500)
 
     def test_an_anonymised_contact_is_not_merged(self):
         self.source.sudo().dealer_anonymized = True
