@@ -44,6 +44,7 @@
         "views/dealer_vehicle_odometer_views.xml",
         "wizards/dealer_vehicle_transfer_views.xml",
         "wizards/dealer_personal_data_views.xml",
+        "wizards/base_partner_merge_automatic_wizard_views.xml",
         "views/dealer_consent_views.xml",
         "views/dealer_service_record_views.xml",
         "views/dealer_interaction_views.xml",

@@ -80,11 +80,14 @@ class LoyaltyCard(models.Model):
 
     def init(self):
         # One card per customer and dealer scheme: a database truth, so that two first
-        # awards at the same moment cannot open two cards.
+        # awards at the same moment cannot open two cards. Archived cards are left out:
+        # a contact merge archives the emptied card of the merged contact, which then
+        # follows the customer (wizards/base_partner_merge_automatic_wizard.py).
+        self.env.cr.execute(SQL("DROP INDEX IF EXISTS loyalty_card_dealer_one_per_partner_idx"))
         self.env.cr.execute(
             SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS loyalty_card_dealer_one_per_partner_idx "
-                "ON loyalty_card (program_id, partner_id) WHERE dealer_scheme"
+                "CREATE UNIQUE INDEX IF NOT EXISTS loyalty_card_dealer_one_active_per_partner_idx "
+                "ON loyalty_card (program_id, partner_id) WHERE dealer_scheme AND active"
             )
         )
 
