@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.access import DEALER_GROUPS
+from ..tools.distance import KILOMETERS, convert_distance
 from ..tools.vin import normalize_vin
 
 
@@ -111,6 +112,11 @@ class SaleOrder(models.Model):
                     line.product_id.display_name,
                 )
             )
+        Vehicle = self.env["dealer.vehicle"].with_context(dealer_ownership_origin="sale")
+        vehicle = Vehicle.with_context(active_test=False).search(
+            [("vin", "=", normalize_vin(vin))], limit=1
+        )
+        vehicle_unit = vehicle.odometer_unit or KILOMETERS
         terms = {
             "seller_id": self.user_id.id,
             "sale_order_id": self.id,
@@ -118,14 +124,14 @@ class SaleOrder(models.Model):
             "warranty_end_date": date + relativedelta(months=model.dealer_warranty_months)
             if model.dealer_warranty_months
             else False,
-            "warranty_mileage_limit": (odometer or 0.0) + model.dealer_warranty_distance
+            # the model's warranty distance in the unit the vehicle's odometer reads
+            "warranty_mileage_limit": (odometer or 0.0)
+            + convert_distance(
+                model.dealer_warranty_distance, model.dealer_warranty_distance_unit, vehicle_unit
+            )
             if model.dealer_warranty_distance
             else 0.0,
         }
-        Vehicle = self.env["dealer.vehicle"].with_context(dealer_ownership_origin="sale")
-        vehicle = Vehicle.with_context(active_test=False).search(
-            [("vin", "=", normalize_vin(vin))], limit=1
-        )
         if vehicle:
             # Already in the register (a demonstrator, a vehicle bought back...): it
             # passes to the customer by a transfer, its history kept; never a duplicate.

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, models
 
+from ..tools.distance import unit_label
 from ..tools.xlsx import write_cells
 
 
@@ -28,6 +29,7 @@ class DealerVehicleCallList(models.AbstractModel):
             _("Due At (Distance)"),
             _("Status"),
             _("May Call"),
+            _("Distance Unit"),
         ]
         write_cells(sheet, 0, headers, cell_format=bold)
         states = dict(vehicles._fields["service_due_state"]._description_selection(self.env))
@@ -54,6 +56,8 @@ class DealerVehicleCallList(models.AbstractModel):
                     vehicle.next_service_odometer or None,
                     states.get(vehicle.service_due_state),
                     _("Yes") if owner in may_call else _("No"),
+                    # the odometer and the due distance are in the vehicle's own unit
+                    unit_label(vehicle.odometer_unit),
                 ],
             )
         sheet.freeze_panes(1, 0)

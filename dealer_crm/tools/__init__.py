@@ -3,3 +3,4 @@ from . import service_due
 from . import rfm
 from . import access
 from . import xlsx
+from . import distance
