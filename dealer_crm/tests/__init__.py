@@ -22,3 +22,4 @@ from . import test_ui_tours
 from . import test_core_users
 from . import test_xlsx_text
 from . import test_distance
+from . import test_money
