@@ -43,7 +43,24 @@ class SaleOrder(models.Model):
         res = super()._action_cancel()
         for order in confirmed:
             self.env["loyalty.program"]._dealer_reverse(order, _("Order %s cancelled", order.name))
+        # rewards paid with points go, and give their points back (sale_loyalty removes
+        # its own reward lines the same way)
+        self.sudo().order_line.filtered("dealer_redemption_id").with_env(self.env).unlink()
         return res
+
+    def _get_copiable_order_lines(self):
+        """A copy carries no reward paid with the points of the original."""
+        return (
+            super()
+            ._get_copiable_order_lines()
+            .filtered(lambda line: not line.sudo().dealer_redemption_id)
+        )
+
+    def unlink(self):
+        # a deleted quotation gives back the points of its rewards (lines go by cascade)
+        deletable = self.filtered(lambda order: order.state in ("draft", "cancel"))
+        deletable.sudo().order_line.filtered("dealer_redemption_id").with_env(self.env).unlink()
+        return super().unlink()
 
     def action_dealer_confirm_with_customer(self):
         """Verification: log the call or visit in which the customer confirmed, and confirm."""

@@ -23,3 +23,4 @@ from . import test_core_users
 from . import test_xlsx_text
 from . import test_distance
 from . import test_money
+from . import test_quotation_rewards
