@@ -286,12 +286,15 @@ class ResPartner(models.Model):
         compute="_compute_dealer_history",
         currency_field="dealer_currency_id",
         groups=DEALER_GROUPS,
+        help="Confirmed orders of this company, untaxed, in the company currency at each "
+        "order's date.",
     )
     dealer_service_spend = fields.Monetary(
         string="Lifetime Service Spend",
         compute="_compute_dealer_history",
         currency_field="dealer_currency_id",
         groups=DEALER_GROUPS,
+        help="Completed visits of this company, in the company currency at each visit's date.",
     )
     dealer_currency_id = fields.Many2one(
         "res.currency",

@@ -48,6 +48,14 @@ class SaleOrder(models.Model):
         self.sudo().order_line.filtered("dealer_redemption_id").with_env(self.env).unlink()
         return res
 
+    def _get_update_prices_lines(self):
+        """Updating the prices keeps a reward paid with points as it was redeemed."""
+        return (
+            super()
+            ._get_update_prices_lines()
+            .filtered(lambda line: not line.sudo().dealer_redemption_id)
+        )
+
     def _get_copiable_order_lines(self):
         """A copy carries no reward paid with the points of the original."""
         return (

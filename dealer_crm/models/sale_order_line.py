@@ -4,6 +4,9 @@ from odoo.exceptions import AccessError
 
 from ..tools.access import DEALER_GROUPS
 
+#: what a reward line paid with points keeps as redeemed
+REWARD_TERMS = {"price_unit", "product_uom_qty", "discount", "product_id", "order_id"}
+
 
 class SaleOrderLine(models.Model):
     _name = "sale.order.line"
@@ -38,8 +41,16 @@ class SaleOrderLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "dealer_redemption_id" in vals and not self.env.su:
-            raise AccessError(_("A reward paid with points is put on a quotation by Redeem."))
+        if not self.env.su and (
+            "dealer_redemption_id" in vals
+            or (REWARD_TERMS & set(vals) and self.sudo().filtered("dealer_redemption_id"))
+        ):
+            raise AccessError(
+                _(
+                    "A reward paid with points stays as it was redeemed: remove the line to "
+                    "give the points back, then redeem again."
+                )
+            )
         return super().write(vals)
 
     def unlink(self):

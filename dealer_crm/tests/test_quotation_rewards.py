@@ -150,6 +150,12 @@ class TestQuotationRewards(DealerCrmCase):
             other.order_line.with_user(self.user_sales).write(
                 {"dealer_redemption_id": redemption.id}
             )
+        reward_line = order.order_line.filtered("dealer_redemption_id")
+        for vals in ({"price_unit": -2000}, {"product_uom_qty": 3}, {"order_id": other.id}):
+            with self.assertRaises(AccessError):
+                reward_line.with_user(self.user_sales).write(vals)
+        order.with_user(self.user_sales).action_update_prices()
+        self.assertEqual(reward_line.price_unit, -200, "updating prices keeps the reward")
         # a line of another order pointing at it (written in sudo) gives nothing back
         other.order_line.sudo().dealer_redemption_id = redemption
         other.order_line.unlink()
