@@ -155,3 +155,34 @@ class TestMoney(DealerCrmCase):
         self.assertEqual(
             (in_europe.dealer_sales_spend, in_europe.dealer_currency_id), (150, self.eur)
         )
+
+    def test_budget_counts_loyalty_actions_in_dollars_at_their_dates(self):
+        plan = self.env["dealer.service.plan"].create(
+            {
+                "name": "Plan 2026",
+                "date_from": date(2026, 1, 1),
+                "date_to": date(2026, 12, 31),
+                "budget_line_ids": [
+                    Command.create({"category": "promotional_items", "planned": 100})
+                ],
+            }
+        )
+        before = plan.budget_line_ids.actual  # what the database already holds
+        self.env["dealer.loyalty.action"].create(
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "kind": "promotional_item",
+                    "date": day,
+                    "value": 10,
+                    "currency_id": currency.id,
+                }
+                for day, currency in (
+                    (date(2026, 3, 3), self.eur),  # at 0.5: 20
+                    (date(2026, 8, 3), self.eur),  # at 0.25: 40
+                    (date(2026, 8, 4), self.usd),  # 10
+                )
+            ]
+        )
+        plan.budget_line_ids.invalidate_recordset(["actual"])
+        self.assertAlmostEqual(plan.budget_line_ids.actual - before, 70)
