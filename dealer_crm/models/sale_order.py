@@ -44,9 +44,28 @@ class SaleOrder(models.Model):
         for order in confirmed:
             self.env["loyalty.program"]._dealer_reverse(order, _("Order %s cancelled", order.name))
         # rewards paid with points go, and give their points back (sale_loyalty removes
-        # its own reward lines the same way)
+        # its own reward lines the same way); so does any other reward redeemed on it
         self.sudo().order_line.filtered("dealer_redemption_id").with_env(self.env).unlink()
+        self._dealer_give_back_redemptions()
         return res
+
+    def _dealer_give_back_redemptions(self):
+        """Give back every points redemption made on these orders, once."""
+        redemptions = (
+            self.env["loyalty.history"]
+            .sudo()
+            .search(
+                [
+                    ("order_model", "=", self._name),
+                    ("order_id", "in", self.ids),
+                    ("dealer_kind", "=", "redeem"),
+                ]
+            )
+        )
+        for order in self:
+            redemptions.filtered(lambda r, o=order: r.order_id == o.id)._dealer_give_back(
+                _("Points given back: %s cancelled", order.name)
+            )
 
     def _get_update_prices_lines(self):
         """Updating the prices keeps a reward paid with points as it was redeemed."""
@@ -68,6 +87,7 @@ class SaleOrder(models.Model):
         # a deleted quotation gives back the points of its rewards (lines go by cascade)
         deletable = self.filtered(lambda order: order.state in ("draft", "cancel"))
         deletable.sudo().order_line.filtered("dealer_redemption_id").with_env(self.env).unlink()
+        deletable._dealer_give_back_redemptions()
         return super().unlink()
 
     def action_dealer_confirm_with_customer(self):

@@ -127,6 +127,27 @@ class TestQuotationRewards(DealerCrmCase):
         self.assertEqual(self.card.points, 600)
         self._assert_balanced()
 
+    def test_any_reward_redeemed_on_a_cancelled_quotation_comes_back(self):
+        gift = self.env["loyalty.reward"].create(
+            {
+                "program_id": self.program.id,
+                "reward_type": "product",
+                "reward_product_id": self.product.id,
+                "required_points": 300,
+                "description": "Free service pack",
+            }
+        )
+        order = self._quotation()
+        self.env["dealer.loyalty.redeem"].with_user(self.user_sales).create(
+            {"card_id": self.card.id, "reward_id": gift.id, "sale_order_id": order.id}
+        ).action_confirm()
+        self.assertEqual(self.card.points, 300)
+        order.action_cancel()
+        order.action_cancel()
+        self.assertEqual(self.card.points, 600)
+        self.assertEqual(len(self._history("return")), 1)
+        self._assert_balanced()
+
     def test_deleting_the_quotation_gives_the_points_back(self):
         order = self._quotation()
         self._redeem(order)
