@@ -46,3 +46,4 @@ from . import event_event
 from . import product_template
 from . import sale_order_line
 from . import dealer_test_drive
+from . import res_currency

@@ -5,11 +5,10 @@ The nightly job and the "Evaluate Now" button share :meth:`DealerCustomerScore._
 It reads every figure with three grouped SQL statements (purchases and visits per
 customer and currency; satisfaction and complaints; current vehicles), classifies in
 Python with the pure functions of ``tools/rfm.py``, and writes the customers and their
-snapshot of the month with one statement each. Amounts are summed per currency in SQL
-and converted to the company currency before they are added.
+snapshot of the month with one statement each. Each amount is converted in SQL to the
+company currency at its document's date (res.currency._dealer_company_amount_sql, the
+one definition the customer form uses too) before it is added.
 """
-
-from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
@@ -149,27 +148,36 @@ class DealerCustomerScore(models.Model):
                 else SQL()
             )
 
+        Currency = self.env["res.currency"]
+        so_amount = Currency._dealer_company_amount_sql(
+            SQL("amount_untaxed"), SQL("currency_id"), SQL("date_order::date")
+        )
+        sr_amount = Currency._dealer_company_amount_sql(
+            SQL("amount"), SQL("currency_id"), SQL("date")
+        )
         transactions = SQL(
             """
             WITH tx AS (
-                SELECT partner_id, date_order::date AS day, amount_untaxed AS amount,
-                       currency_id, FALSE AS service
+                SELECT partner_id, date_order::date AS day, %(so_amount)s AS amount,
+                       FALSE AS service
                   FROM sale_order
                  WHERE state = 'sale' %(so)s
                 UNION ALL
-                SELECT partner_id, date AS day, amount, currency_id, TRUE AS service
+                SELECT partner_id, date AS day, %(sr_amount)s AS amount, TRUE AS service
                   FROM dealer_service_record
                  WHERE state = 'done' %(sr)s
             )
-            SELECT partner_id, currency_id, MIN(day), MAX(day),
+            SELECT partner_id, MIN(day), MAX(day),
                    MAX(day) FILTER (WHERE service),
                    COUNT(*) FILTER (WHERE day > %(window)s),
                    COALESCE(SUM(amount) FILTER (WHERE day > %(window)s), 0)::float8,
                    COALESCE(SUM(amount) FILTER (WHERE day > %(year)s), 0)::float8,
                    COALESCE(SUM(amount), 0)::float8
               FROM tx
-             GROUP BY partner_id, currency_id
+             GROUP BY partner_id
             """,
+            so_amount=so_amount,
+            sr_amount=sr_amount,
             so=only("partner_id"),
             sr=only("partner_id"),
             window=window_start,
@@ -206,14 +214,16 @@ class DealerCustomerScore(models.Model):
         )
         revenue = SQL(
             """
-            SELECT partner_id, currency_id, SUM(amount)::float8 FROM (
-                SELECT partner_id, amount_untaxed AS amount, currency_id
+            SELECT partner_id, SUM(amount)::float8 FROM (
+                SELECT partner_id, %(so_amount)s AS amount
                   FROM sale_order WHERE state = 'sale' AND date_order::date > %(year)s
                 UNION ALL
-                SELECT partner_id, amount, currency_id
+                SELECT partner_id, %(sr_amount)s AS amount
                   FROM dealer_service_record WHERE state = 'done' AND date > %(year)s
-            ) r GROUP BY partner_id, currency_id
+            ) r GROUP BY partner_id
             """,
+            so_amount=so_amount,
+            sr_amount=sr_amount,
             year=year_start,
         )
         return {
@@ -224,28 +234,10 @@ class DealerCustomerScore(models.Model):
         }
 
     @api.model
-    def _rates(self, currency_ids, today):
-        """Rate from each currency to the company currency, at ``today``."""
-        company = self.env.company
-        target = company.currency_id
-        Currency = self.env["res.currency"]
-        return {
-            cid: Currency.browse(cid)._get_conversion_rate(
-                Currency.browse(cid), target, company, today
-            )
-            if cid != target.id
-            else 1.0
-            for cid in currency_ids
-        }
-
-    @api.model
-    def _abc(self, revenue_rows, today):
-        """The A/B/C tier of every customer with revenue in the last 12 months."""
-        rates = self._rates({cid for _p, cid, _a in revenue_rows}, today)
-        revenue = defaultdict(float)
-        for partner_id, currency_id, amount in revenue_rows:
-            revenue[partner_id] += amount * rates[currency_id]
-        return abc_tiers(revenue)
+    def _abc(self, revenue_rows):
+        """The A/B/C tier of every customer with revenue in the last 12 months, from
+        [(partner id, revenue in the company currency)]."""
+        return abc_tiers(dict(revenue_rows))
 
     # ------------------------------------------------------------------ evaluation
     @api.model
@@ -289,28 +281,15 @@ class DealerCustomerScore(models.Model):
         cr.execute(queries["transactions"])
         tx_rows = cr.fetchall()
         if everyone:
-            tiers = self._abc([(row[0], row[1], row[7]) for row in tx_rows], today)
+            tiers = self._abc([(row[0], row[6]) for row in tx_rows])
         else:
             cr.execute(queries["revenue"])
-            tiers = self._abc(cr.fetchall(), today)
+            tiers = self._abc(cr.fetchall())
         cr.execute(queries["feedback"])
         feedback = {row[0]: row[1:] for row in cr.fetchall()}
         cr.execute(queries["vehicles"])
         owned_since = dict(cr.fetchall())
-        rates = self._rates({row[1] for row in tx_rows}, today)
-
-        figures = {}
-        for pid, cur, first, last, last_service, freq, window_sum, sum_12m, life in tx_rows:
-            rate = rates[cur]
-            fig = figures.setdefault(pid, [None, None, None, 0, 0.0, 0.0, 0.0])
-            fig[0] = first if fig[0] is None else min(fig[0], first)
-            fig[1] = last if fig[1] is None else max(fig[1], last)
-            if last_service:
-                fig[2] = last_service if fig[2] is None else max(fig[2], last_service)
-            fig[3] += freq
-            fig[4] += window_sum * rate
-            fig[5] += sum_12m * rate
-            fig[6] += life * rate
+        figures = {row[0]: row[1:] for row in tx_rows}
         churn_days = (today - (today - relativedelta(months=values["churn_months"]))).days
         currency = self.env.company.currency_id
         digits = currency.decimal_places

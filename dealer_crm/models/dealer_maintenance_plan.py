@@ -2,6 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.distance import KILOMETERS, UNITS
+
 
 class DealerMaintenancePlan(models.Model):
     _name = "dealer.maintenance.plan"
@@ -19,6 +21,14 @@ class DealerMaintenancePlan(models.Model):
     )
     interval_months = fields.Integer(string="Every (Months)")
     interval_distance = fields.Float(string="Every (Distance)")
+    distance_unit = fields.Selection(
+        UNITS,
+        string="Unit",
+        default=KILOMETERS,
+        required=True,
+        help="The unit of the distance interval. A vehicle that reads its odometer in "
+        "another unit is due at the same distance, converted to its own unit.",
+    )
     scope = fields.Selection(
         [("model", "Model"), ("brand", "Make"), ("default", "Default")],
         compute="_compute_scope",

@@ -51,15 +51,21 @@ class DealerServiceBudgetLine(models.Model):
             plan = line.plan_id
             period = [("company_id", "=", plan.company_id.id)]
             if line.category in LOYALTY_KINDS:
-                [[spent]] = self.env["dealer.loyalty.action"]._read_group(
-                    period
-                    + [
-                        ("kind", "in", LOYALTY_KINDS[line.category]),
-                        ("date", ">=", plan.date_from),
-                        ("date", "<=", plan.date_to),
-                    ],
-                    [],
-                    ["value:sum"],
+                # in the plan's company currency, each action at its own date
+                spent = (
+                    self.env["res.currency"]
+                    .with_company(plan.company_id)
+                    ._dealer_company_sums(
+                        "dealer.loyalty.action",
+                        period
+                        + [
+                            ("kind", "in", LOYALTY_KINDS[line.category]),
+                            ("date", ">=", plan.date_from),
+                            ("date", "<=", plan.date_to),
+                        ],
+                        "value",
+                        "date",
+                    )
                 )
                 line.from_records = True
             elif line.category == "events":

@@ -41,6 +41,7 @@ class DealerServiceRecord(models.Model):
     )
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True, index=True)
     odometer = fields.Float(tracking=True)
+    odometer_unit = fields.Selection(related="vehicle_id.odometer_unit", string="Unit")
     odometer_reading_id = fields.Many2one("dealer.vehicle.odometer", readonly=True, copy=False)
     service_type = fields.Selection(
         SERVICE_TYPES, required=True, default="maintenance", tracking=True

@@ -145,10 +145,15 @@ class DealerTrendReport(models.Model):
                 [("state", "=", "sale"), ("date_order", ">=", start), ("date_order", "<", end)],
                 "__count",
             ),
-            "sales_revenue": aggregate(
+            # untaxed, in the company currency at each order's date
+            "sales_revenue": env["res.currency"]
+            .with_company(company)
+            ._dealer_company_sums(
                 "sale.order",
-                [("state", "=", "sale"), ("date_order", ">=", start), ("date_order", "<", end)],
-                "amount_untaxed:sum",
+                co
+                + [("state", "=", "sale"), ("date_order", ">=", start), ("date_order", "<", end)],
+                "amount_untaxed",
+                "date_order",
             ),
             "interactions": aggregate(
                 "dealer.interaction.report",

@@ -7,6 +7,7 @@ from odoo.osv import expression
 
 from odoo.addons.fleet.models.fleet_vehicle_model import FUEL_TYPES
 
+from ..tools.distance import KILOMETERS, UNITS, convert_distance
 from ..tools.service_due import next_service
 from ..tools.vin import normalize_plate, normalize_vin, vin_problem
 
@@ -73,9 +74,7 @@ class DealerVehicle(models.Model):
         help="The latest odometer reading.",
     )
     odometer_date = fields.Date(compute="_compute_odometer", store=True)
-    odometer_unit = fields.Selection(
-        [("kilometers", "km"), ("miles", "mi")], default="kilometers", required=True
-    )
+    odometer_unit = fields.Selection(UNITS, default=KILOMETERS, required=True)
     purchase_date = fields.Date(tracking=True)
     seller_id = fields.Many2one("res.users", string="Sold By", tracking=True)
     sale_order_id = fields.Many2one("sale.order", tracking=True, check_company=True, copy=False)
@@ -240,6 +239,7 @@ class DealerVehicle(models.Model):
         "odometer_ids.date",
         "purchase_date",
         "model_id",
+        "odometer_unit",
     )
     def _compute_next_service(self):
         plans = self.env["dealer.maintenance.plan"]._plans_for(self)
@@ -259,12 +259,17 @@ class DealerVehicle(models.Model):
                 base_date = vehicle.purchase_date or first[0]
                 base_odo = first[1] if readings and first[0] <= (base_date or first[0]) else 0
             plan = plans[vehicle]
+            # the plan's distance in the unit this vehicle's odometer reads
+            distance = convert_distance(
+                plan.interval_distance, plan.distance_unit, vehicle.odometer_unit
+            )
             due_date, due_odo = next_service(
-                base_date, base_odo, plan.interval_months, plan.interval_distance, readings
+                base_date, base_odo, plan.interval_months, distance, readings
             )
             vehicle.last_service_date = done.date
             vehicle.next_service_date = due_date
-            vehicle.next_service_odometer = due_odo or 0
+            # a reading to look out for: a whole number of the vehicle's unit
+            vehicle.next_service_odometer = round(due_odo) if due_odo else 0
 
     def _recompute_next_service(self):
         """After a maintenance plan changed: recompute these vehicles' due dates."""

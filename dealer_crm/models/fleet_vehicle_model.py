@@ -2,6 +2,7 @@
 from odoo import fields, models
 
 from ..tools.access import DEALER_GROUPS
+from ..tools.distance import KILOMETERS, UNITS
 
 
 class FleetVehicleModel(models.Model):
@@ -19,7 +20,12 @@ class FleetVehicleModel(models.Model):
         string="Warranty (Months)", help="The manufacturer's warranty from delivery."
     )
     dealer_warranty_distance = fields.Float(
-        string="Warranty (Distance)", help="The warranty's mileage limit, in the vehicle's unit."
+        string="Warranty (Distance)",
+        help="The warranty's mileage limit, in its unit; a delivered vehicle gets it in "
+        "the unit its odometer reads.",
+    )
+    dealer_warranty_distance_unit = fields.Selection(
+        UNITS, string="Warranty Distance Unit", default=KILOMETERS, required=True
     )
 
     _sql_constraints = [

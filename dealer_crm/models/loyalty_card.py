@@ -27,6 +27,7 @@ class LoyaltyHistory(models.Model):
             ("expire", "Expired"),
             ("adjust", "Manual adjustment"),
             ("reverse", "Returned (origin cancelled)"),
+            ("return", "Given back (redemption undone)"),
         ],
         string="Movement",
         index=True,
@@ -36,6 +37,14 @@ class LoyaltyHistory(models.Model):
         string="Points Left", help="Points of this earning neither used nor expired yet."
     )
     dealer_warned = fields.Boolean(readonly=True)
+    dealer_return_of_id = fields.Many2one(
+        "loyalty.history",
+        string="Gives Back",
+        readonly=True,
+        index="btree_not_null",
+        help="The redemption whose points this line gave back (its quotation was "
+        "cancelled or its reward removed).",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -57,6 +66,29 @@ class LoyaltyHistory(models.Model):
         if ledger:
             _logger.info("dealer_crm: kept dealer scheme history lines %s", ledger.ids)
         return super(LoyaltyHistory, self - ledger).unlink()
+
+    def _dealer_give_back(self, description):
+        """Give back the points of these redemptions, once each, with a "return" line.
+
+        Called when what they paid for is undone (a quotation cancelled, a reward line
+        removed). A redemption already given back is skipped, so a second cancellation
+        or a retry never gives twice.
+        """
+        moves = self.env["loyalty.history"]
+        for redemption in self.sudo().filtered(lambda r: r.dealer_kind == "redeem"):
+            card = redemption.card_id
+            card._dealer_lock()
+            if self.sudo().search_count([("dealer_return_of_id", "=", redemption.id)]):
+                continue
+            origin = (
+                self.env[redemption.order_model].browse(redemption.order_id)
+                if redemption.order_model in self.env and redemption.order_id
+                else None
+            )
+            move = card._dealer_move(redemption.used, description, "return", origin)
+            move.dealer_return_of_id = redemption
+            moves |= move
+        return moves
 
     def _dealer_check_ledger(self, cards):
         """A dealer scheme's history is written by its own moves only (in sudo), never by

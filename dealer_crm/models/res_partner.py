@@ -286,12 +286,15 @@ class ResPartner(models.Model):
         compute="_compute_dealer_history",
         currency_field="dealer_currency_id",
         groups=DEALER_GROUPS,
+        help="Confirmed orders of this company, untaxed, in the company currency at each "
+        "order's date.",
     )
     dealer_service_spend = fields.Monetary(
         string="Lifetime Service Spend",
         compute="_compute_dealer_history",
         currency_field="dealer_currency_id",
         groups=DEALER_GROUPS,
+        help="Completed visits of this company, in the company currency at each visit's date.",
     )
     dealer_currency_id = fields.Many2one(
         "res.currency",
@@ -524,33 +527,38 @@ class ResPartner(models.Model):
             partner.vehicle_count = current.get(partner, 0)
             partner.past_vehicle_count = past.get(partner, 0)
 
+    @api.depends_context("company")
     def _compute_dealer_history(self):
-        """Counts and lifetime spend over the whole set in three grouped queries."""
+        """Counts and lifetime spend over the whole set in three grouped queries.
+
+        Spend as the evaluation counts it: confirmed sales and completed visits,
+        untaxed, each converted to the company currency at its own date
+        (res.currency._dealer_company_sums)."""
         partners = self.with_context(active_test=False)
-        services = {
-            partner: (count, amount)
-            for partner, count, amount in self.env["dealer.service.record"]._read_group(
-                [("partner_id", "in", partners.ids), ("state", "=", "done")],
-                ["partner_id"],
-                ["__count", "amount:sum"],
-            )
-        }
+        Currency = self.env["res.currency"]
+        services = Currency._dealer_company_sums(
+            "dealer.service.record",
+            [("partner_id", "in", partners.ids), ("state", "=", "done")],
+            "amount",
+            "date",
+            groupby="partner_id",
+        )
         all_services = dict(
             self.env["dealer.service.record"]._read_group(
                 [("partner_id", "in", partners.ids)], ["partner_id"], ["__count"]
             )
         )
-        sales = dict(
-            self.env["sale.order"]._read_group(
-                [("partner_id", "in", partners.ids), ("state", "=", "sale")],
-                ["partner_id"],
-                ["amount_total:sum"],
-            )
+        sales = Currency._dealer_company_sums(
+            "sale.order",
+            [("partner_id", "in", partners.ids), ("state", "=", "sale")],
+            "amount_untaxed",
+            "date_order",
+            groupby="partner_id",
         )
         for partner in self:
             partner.dealer_service_count = all_services.get(partner, 0)
-            partner.dealer_service_spend = services.get(partner, (0, 0.0))[1]
-            partner.dealer_sales_spend = sales.get(partner, 0.0)
+            partner.dealer_service_spend = services.get(partner.id, 0.0)
+            partner.dealer_sales_spend = sales.get(partner.id, 0.0)
             partner.dealer_currency_id = self.env.company.currency_id
 
     def action_view_dealer_services(self):

@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.access import DEALER_GROUPS
+from ..tools.distance import KILOMETERS, convert_distance
 from ..tools.vin import normalize_vin
 
 
@@ -42,7 +43,52 @@ class SaleOrder(models.Model):
         res = super()._action_cancel()
         for order in confirmed:
             self.env["loyalty.program"]._dealer_reverse(order, _("Order %s cancelled", order.name))
+        # rewards paid with points go, and give their points back (sale_loyalty removes
+        # its own reward lines the same way); so does any other reward redeemed on it
+        self.sudo().order_line.filtered("dealer_redemption_id").with_env(self.env).unlink()
+        self._dealer_give_back_redemptions()
         return res
+
+    def _dealer_give_back_redemptions(self):
+        """Give back every points redemption made on these orders, once."""
+        redemptions = (
+            self.env["loyalty.history"]
+            .sudo()
+            .search(
+                [
+                    ("order_model", "=", self._name),
+                    ("order_id", "in", self.ids),
+                    ("dealer_kind", "=", "redeem"),
+                ]
+            )
+        )
+        for order in self:
+            redemptions.filtered(lambda r, o=order: r.order_id == o.id)._dealer_give_back(
+                _("Points given back: %s cancelled", order.name)
+            )
+
+    def _get_update_prices_lines(self):
+        """Updating the prices keeps a reward paid with points as it was redeemed."""
+        return (
+            super()
+            ._get_update_prices_lines()
+            .filtered(lambda line: not line.sudo().dealer_redemption_id)
+        )
+
+    def _get_copiable_order_lines(self):
+        """A copy carries no reward paid with the points of the original."""
+        return (
+            super()
+            ._get_copiable_order_lines()
+            .filtered(lambda line: not line.sudo().dealer_redemption_id)
+        )
+
+    def unlink(self):
+        # a deleted quotation gives back the points of its rewards (lines go by cascade)
+        deletable = self.filtered(lambda order: order.state in ("draft", "cancel"))
+        deletable.sudo().order_line.filtered("dealer_redemption_id").with_env(self.env).unlink()
+        deletable._dealer_give_back_redemptions()
+        return super().unlink()
 
     def action_dealer_confirm_with_customer(self):
         """Verification: log the call or visit in which the customer confirmed, and confirm."""
@@ -111,6 +157,11 @@ class SaleOrder(models.Model):
                     line.product_id.display_name,
                 )
             )
+        Vehicle = self.env["dealer.vehicle"].with_context(dealer_ownership_origin="sale")
+        vehicle = Vehicle.with_context(active_test=False).search(
+            [("vin", "=", normalize_vin(vin))], limit=1
+        )
+        vehicle_unit = vehicle.odometer_unit or KILOMETERS
         terms = {
             "seller_id": self.user_id.id,
             "sale_order_id": self.id,
@@ -118,14 +169,14 @@ class SaleOrder(models.Model):
             "warranty_end_date": date + relativedelta(months=model.dealer_warranty_months)
             if model.dealer_warranty_months
             else False,
-            "warranty_mileage_limit": (odometer or 0.0) + model.dealer_warranty_distance
+            # the model's warranty distance in the unit the vehicle's odometer reads
+            "warranty_mileage_limit": (odometer or 0.0)
+            + convert_distance(
+                model.dealer_warranty_distance, model.dealer_warranty_distance_unit, vehicle_unit
+            )
             if model.dealer_warranty_distance
             else 0.0,
         }
-        Vehicle = self.env["dealer.vehicle"].with_context(dealer_ownership_origin="sale")
-        vehicle = Vehicle.with_context(active_test=False).search(
-            [("vin", "=", normalize_vin(vin))], limit=1
-        )
         if vehicle:
             # Already in the register (a demonstrator, a vehicle bought back...): it
             # passes to the customer by a transfer, its history kept; never a duplicate.

@@ -1,7 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from ..tools.access import DEALER_GROUPS
+
+#: what a reward line paid with points keeps as redeemed
+REWARD_TERMS = {"price_unit", "product_uom_qty", "discount", "product_id", "order_id"}
 
 
 class SaleOrderLine(models.Model):
@@ -17,3 +21,59 @@ class SaleOrderLine(models.Model):
         index="btree_not_null",
         groups=DEALER_GROUPS,
     )
+    dealer_redemption_id = fields.Many2one(
+        "loyalty.history",
+        string="Loyalty Redemption",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        index="btree_not_null",
+        groups=DEALER_GROUPS,
+        help="The points redemption this discount was paid with. Removing the line, or "
+        "cancelling the quotation, gives the points back; a copy of the quotation does "
+        "not carry it.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(vals.get("dealer_redemption_id") for vals in vals_list):
+            raise AccessError(_("A reward paid with points is put on a quotation by Redeem."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and (
+            "dealer_redemption_id" in vals
+            or (REWARD_TERMS & set(vals) and self.sudo().filtered("dealer_redemption_id"))
+        ):
+            raise AccessError(
+                _(
+                    "A reward paid with points stays as it was redeemed: remove the line to "
+                    "give the points back, then redeem again."
+                )
+            )
+        return super().write(vals)
+
+    def unlink(self):
+        """A reward line paid with points goes with its siblings (one line per set of
+        taxes), and gives its points back once it is gone."""
+        redeemed = self.sudo().filtered("dealer_redemption_id")
+        if not redeemed:
+            return super().unlink()
+        redemptions = redeemed.dealer_redemption_id.filtered(
+            lambda r: r.order_model == "sale.order" and r.order_id in redeemed.order_id.ids
+        )
+        siblings = (
+            self.sudo()
+            .search([("dealer_redemption_id", "in", redemptions.ids)])
+            .filtered(lambda line: line.order_id.id == line.dealer_redemption_id.order_id)
+        )
+        orders = redeemed.order_id
+        res = super(SaleOrderLine, self | siblings.with_env(self.env)).unlink()
+        for order in orders:
+            of_order = redemptions.filtered(lambda r, o=order: r.order_id == o.id)
+            of_order._dealer_give_back(
+                _("Points given back: %s cancelled", order.name)
+                if order.state == "cancel"
+                else _("Points given back: reward removed from %s", order.name)
+            )
+        return res

@@ -30,6 +30,7 @@ class DealerServiceReport(models.Model):
             "company_id",
         ],
         "dealer.vehicle": ["brand_id", "model_id"],
+        "res.currency.rate": ["rate", "name", "currency_id", "company_id"],
     }
 
     date = fields.Date(readonly=True)
@@ -41,7 +42,11 @@ class DealerServiceReport(models.Model):
     model_id = fields.Many2one("fleet.vehicle.model", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    amount = fields.Monetary(string="Revenue", readonly=True)
+    amount = fields.Monetary(
+        string="Revenue",
+        readonly=True,
+        help="In the company currency, converted at the visit's date.",
+    )
     visit_count = fields.Integer(string="Visits", readonly=True)
     comeback = fields.Integer(
         string="Comebacks",
@@ -53,13 +58,18 @@ class DealerServiceReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
 
     def _query(self):
+        # the visit's amount in its company's currency, at the visit's date
+        amount = self.env["res.currency"]._dealer_company_amount_sql(
+            SQL("r.amount"), SQL("r.currency_id"), SQL("r.date"), SQL("r.company_id")
+        )
         return SQL(
             """
             SELECT r.id, r.date, r.state, r.service_type, r.advisor_id, r.vehicle_id,
                    COALESCE(v.brand_id, m.brand_id) AS brand_id, v.model_id, r.partner_id,
-                   r.currency_id, r.amount, 1 AS visit_count, c.comeback,
+                   co.currency_id, %(amount)s AS amount, 1 AS visit_count, c.comeback,
                    c.comeback * 100.0 AS comeback_rate, r.company_id
               FROM dealer_service_record r
+              JOIN res_company co ON co.id = r.company_id
               JOIN dealer_vehicle v ON v.id = r.vehicle_id
               LEFT JOIN fleet_vehicle_model m ON m.id = v.model_id
               CROSS JOIN LATERAL (
@@ -71,5 +81,6 @@ class DealerServiceReport(models.Model):
                             WHERE key = 'dealer_crm.comeback_days'), 30)
                        AND (p.date < r.date OR p.id < r.id)))::int AS comeback
               ) c
-            """
+            """,
+            amount=amount,
         )

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import datetime
+from odoo import models
 
-from odoo import fields, models
+from ..tools.xlsx import WORKBOOK_OPTIONS, write_cells
 
 CHUNK = 1000
 
@@ -11,7 +11,8 @@ class DealerXlsxMixin(models.AbstractModel):
 
     - Text is text: a customer named ``=HYPERLINK(...)`` (or anything beginning with ``=``,
       ``+``, ``-`` or ``@``) is written as a string, never as a formula
-      (``strings_to_formulas`` off, and strings always go through ``write_string``).
+      (``tools/xlsx.py``: ``strings_to_formulas`` off, and strings always go through
+      ``write_string``; the personal-data access export writes with the same helper).
     - Constant memory: xlsxwriter flushes each row to disk as it goes, and the records
       are read in chunks whose cache is dropped once written.
     - The records are those the user may read: the export runs as the user, so record
@@ -23,19 +24,12 @@ class DealerXlsxMixin(models.AbstractModel):
     _description = "Dealer XLSX Export"
 
     def get_workbook_options(self):
-        return {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "remove_timezone": True,
-        }
+        return {"constant_memory": True, **WORKBOOK_OPTIONS}
 
     def _dealer_sheet(self, workbook, name, headers):
         sheet = workbook.add_worksheet(name)
         bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        for col, header in enumerate(headers):
-            sheet.write_string(0, col, header, bold)
+        write_cells(sheet, 0, headers, cell_format=bold)
         sheet.set_column(0, len(headers) - 1, 18)
         sheet.freeze_panes(1, 0)
         return sheet
@@ -46,17 +40,7 @@ class DealerXlsxMixin(models.AbstractModel):
             date_format = workbook._dealer_date_format = workbook.add_format(
                 {"num_format": "yyyy-mm-dd"}
             )
-        for col, value in enumerate(values):
-            if value is None or value is False:
-                sheet.write_blank(row, col, None)
-            elif isinstance(value, bool):
-                sheet.write_boolean(row, col, value)
-            elif isinstance(value, int | float):
-                sheet.write_number(row, col, value)
-            elif isinstance(value, datetime.date):
-                sheet.write_datetime(row, col, fields.Datetime.to_datetime(value), date_format)
-            else:
-                sheet.write_string(row, col, str(value))
+        write_cells(sheet, row, values, date_format=date_format)
 
     def _dealer_chunks(self, records):
         """``records`` a chunk at a time, dropping each chunk's cache once used."""

@@ -21,3 +21,7 @@ from . import test_ui_screenshots
 from . import test_ui_tours
 from . import test_core_users
 from . import test_partner_merge
+from . import test_xlsx_text
+from . import test_distance
+from . import test_money
+from . import test_quotation_rewards

@@ -122,7 +122,8 @@ class TestCustomerEvaluation(DealerCrmCase):
             {
                 "currency_id": other.id,
                 "rate": 0.5,
-                "name": date(2026, 11, 24),
+                # the rate of the visits' date (30 days before TODAY)
+                "name": date(2026, 10, 1),
                 "company_id": self.company.id,
             }
         )

@@ -2,3 +2,5 @@ from . import vin
 from . import service_due
 from . import rfm
 from . import access
+from . import xlsx
+from . import distance

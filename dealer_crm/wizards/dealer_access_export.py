@@ -8,6 +8,8 @@ import xlsxwriter
 from odoo import _, fields, models
 from odoo.exceptions import AccessError
 
+from ..tools.xlsx import WORKBOOK_OPTIONS, write_cells
+
 
 class DealerAccessExport(models.TransientModel):
     _name = "dealer.access.export"
@@ -115,13 +117,13 @@ class DealerAccessExport(models.TransientModel):
 
     def _to_xlsx(self, content):
         out = io.BytesIO()
-        book = xlsxwriter.Workbook(out, {"in_memory": True})
+        book = xlsxwriter.Workbook(out, {"in_memory": True, **WORKBOOK_OPTIONS})
         bold = book.add_format({"bold": True})
         for section, rows in content.items():
             sheet = book.add_worksheet(section[:31])
             headers = list(rows[0]) if rows else [_("No records")]
-            sheet.write_row(0, 0, headers, bold)
+            write_cells(sheet, 0, headers, cell_format=bold)
             for r, row in enumerate(rows, start=1):
-                sheet.write_row(r, 0, [row.get(h, "") for h in headers])
+                write_cells(sheet, r, [row.get(h, "") for h in headers])
         book.close()
         return out.getvalue()

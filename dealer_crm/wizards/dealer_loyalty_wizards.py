@@ -65,7 +65,7 @@ class DealerLoyaltyRedeem(models.TransientModel):
         label = self.reward_id.description or _("Reward")
         if not self.reward_id:
             raise UserError(_("Choose the reward the customer redeems."))
-        self.card_id._dealer_redeem(
+        redemption = self.card_id._dealer_redeem(
             self.reward_id.required_points,
             _(
                 "%(reward)s redeemed%(on)s",
@@ -75,7 +75,7 @@ class DealerLoyaltyRedeem(models.TransientModel):
             origin,
         )
         if self.reward_id.reward_type == "discount" and origin:
-            self._apply_discount(origin, label)
+            self._apply_discount(origin, label, redemption)
         return {"type": "ir.actions.act_window_close"}
 
     def _discount_amount(self, base):
@@ -90,7 +90,7 @@ class DealerLoyaltyRedeem(models.TransientModel):
             amount = min(amount, reward.discount_max_amount)
         return min(amount, base)
 
-    def _apply_discount(self, origin, label):
+    def _apply_discount(self, origin, label, redemption):
         """Put the redeemed discount on the order (a line) or the visit (its amount)."""
         if origin._name == "sale.order":
             if origin.state not in ("draft", "sent"):
@@ -108,7 +108,7 @@ class DealerLoyaltyRedeem(models.TransientModel):
             if not total:
                 raise UserError(_("%s has nothing to discount yet.", origin.display_name))
             amount = self._discount_amount(total)
-            self.env["sale.order.line"].create(
+            lines = self.env["sale.order.line"].create(
                 [
                     {
                         "order_id": origin.id,
@@ -121,6 +121,8 @@ class DealerLoyaltyRedeem(models.TransientModel):
                     for taxes, base in base_by_taxes.items()
                 ]
             )
+            # the lines are paid with this redemption: removed, they give its points back
+            lines.sudo().dealer_redemption_id = redemption
         else:
             amount = self._discount_amount(origin.amount)
             origin.write({"amount": origin.amount - amount})
