@@ -69,13 +69,14 @@ class DealerVehicleOdometer(models.Model):
                         today=fields.Date.to_string(today),
                     )
                 )
+        checked = set(self.ids)
         for vehicle in self.vehicle_id:
             highest = self.browse()
             for reading in vehicle.odometer_ids.sorted(lambda r: (r.date, r.id)):
                 if reading.lower_reason or not highest:
                     highest = reading
                     continue
-                if reading.value < highest.value and (reading in self or highest in self):
+                if reading.value < highest.value and {reading.id, highest.id} & checked:
                     raise ValidationError(self._dealer_order_problem(highest, reading))
                 if reading.value >= highest.value:
                     highest = reading

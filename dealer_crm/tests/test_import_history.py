@@ -381,6 +381,15 @@ old_veh_1,Chan Tai Man,2001-01-01,Transfer
                 result = self._import(model, content)
                 self.assertFalse(result["messages"], result["messages"])
                 self.assertEqual(len(result["ids"]), rows)
+        # managers find Import on the Ownership History list; departments may not create
+        view = self.env.ref("dealer_crm.dealer_vehicle_ownership_view_list")
+        for user, can_import in ((self.user_manager, True), (self.user_sales, False)):
+            arch = (
+                self.env["dealer.vehicle.ownership"]
+                .with_user(user)
+                .get_views([(view.id, "list")])["views"]["list"]["arch"]
+            )
+            self.assertEqual('create="False"' not in arch, can_import, user.login)
         self.assertIn(
             "/base/static/xls/res_partner.xlsx",
             [t["template"] for t in self.env["res.partner"].get_import_templates()],
