@@ -243,6 +243,23 @@ class TestImportHistory(DealerCrmCase):
         self.assertEqual(vehicle.owner_id.dealer_loyalty_points, 200)
         self.assertTrue(visit.activity_ids, "the follow-up after today's visit starts")
 
+    def test_visit_reimported_as_done_is_still_history(self):
+        self._import_history()
+        header = "External ID,Vehicle/External ID,Date,Amount,State\n"
+        visit = self._import_ok(
+            "dealer.service.record",
+            (header + "old_visit_2,old_veh_1,2017-03-02,500,In Progress\n").encode(),
+            self.user_service,
+        )
+        self._import_ok(
+            "dealer.service.record",
+            (header + "old_visit_2,old_veh_1,2017-03-02,500,Done\n").encode(),
+            self.user_service,
+        )
+        self.assertEqual(visit.state, "done")
+        self.assertFalse(visit.partner_id.dealer_loyalty_card_id)
+        self.assertFalse(visit.activity_ids)
+
     def test_an_imported_interaction_to_follow_up_later_is_scheduled(self):
         self._import_history()
         later = (self._today() + timedelta(days=10)).isoformat()
