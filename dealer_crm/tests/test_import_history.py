@@ -243,6 +243,28 @@ class TestImportHistory(DealerCrmCase):
         self.assertEqual(vehicle.owner_id.dealer_loyalty_points, 200)
         self.assertTrue(visit.activity_ids, "the follow-up after today's visit starts")
 
+    def test_vehicle_with_its_earlier_owners_in_one_file(self):
+        self._import_ok("res.partner", CUSTOMERS)
+        content = b"""External ID,VIN,Model,Owner/External ID,Purchase Date,\
+Ownership History/Owner/External ID,Ownership History/From,Ownership History/Until,\
+Ownership History/How It Began
+old_veh_9,WF0XXXGCDX1000009,Focus,old_cust_3,2020-05-05,old_cust_1,2011-01-01,2015-01-01,Sold by us
+,,,,,old_cust_2,2015-01-01,2020-05-05,Transfer
+"""
+        vehicle = self._import_ok("dealer.vehicle", content)
+        self.assertEqual(
+            [
+                (line.partner_id, line.date_start)
+                for line in vehicle.ownership_ids.sorted("date_start")
+            ],
+            [
+                (self._xmlid("old_cust_1"), date(2011, 1, 1)),
+                (self._xmlid("old_cust_2"), date(2015, 1, 1)),
+                (self._xmlid("old_cust_3"), date(2020, 5, 5)),
+            ],
+        )
+        self.assertFalse(vehicle.activity_ids, "no after-sale follow-up for the sale of 2011")
+
     def test_visit_reimported_as_done_is_still_history(self):
         self._import_history()
         header = "External ID,Vehicle/External ID,Date,Amount,State\n"
