@@ -388,6 +388,13 @@ old_veh_1,Chan Tai Man,2001-01-01,Transfer
                     "origin": "transfer",
                 }
             )
+        # nor is the points ledger written by an import
+        card = self.program._dealer_card(self.customer)
+        with self.assertRaises(AccessError):
+            self.env["loyalty.history"].with_user(self.user_manager).with_context(
+                import_file=True
+            ).create({"card_id": card.id, "description": "Old points", "issued": 5000})
+        self.assertEqual(card.points, 0)
         # a visit dated today earns its points whatever the context says
         visit = (
             self.env["dealer.service.record"]
