@@ -22,6 +22,7 @@
         "report_xlsx",
         "survey",
         "event",
+        "base_import",
     ],
     "data": [
         "security/dealer_crm_security.xml",

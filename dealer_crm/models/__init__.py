@@ -1,4 +1,5 @@
 from . import dealer_department_fields_mixin
+from . import dealer_import_mixin
 from . import dealer_personal_data
 from . import dealer_followup_step
 from . import dealer_interaction

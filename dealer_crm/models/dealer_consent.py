@@ -27,7 +27,7 @@ CHANNEL_CONTACT = {
 class DealerConsent(models.Model):
     _name = "dealer.consent"
     _description = "Customer Consent"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "dealer.import.mixin"]
     _order = "partner_id, purpose, channel"
     _dealer_partner_fields = ("partner_id",)
     _dealer_personal_fields = ("note", "evidence_document", "evidence_filename")
@@ -85,6 +85,20 @@ class DealerConsent(models.Model):
                 channel=channels.get(consent.channel),
                 state=states.get(consent.state),
             )
+
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": _("Import Template for Consents"),
+                "template": "/dealer_crm/static/xls/dealer_consent.csv",
+            }
+        ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # the staff member who recorded an imported consent is not notified of it
+        return super(DealerConsent, self._dealer_import_quiet()).create(vals_list)
 
     def action_grant(self):
         self.write({"state": "granted", "date": fields.Date.context_today(self)})

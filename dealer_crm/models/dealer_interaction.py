@@ -38,7 +38,7 @@ def user_department(user):
 class DealerInteraction(models.Model):
     _name = "dealer.interaction"
     _description = "Customer Interaction"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "dealer.import.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
     _dealer_partner_fields = ("partner_id",)
@@ -109,11 +109,24 @@ class DealerInteraction(models.Model):
             self.check_access("write")
         return res
 
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": _("Import Template for Interactions"),
+                "template": "/dealer_crm/static/xls/dealer_interaction.csv",
+            }
+        ]
+
     @api.model_create_multi
     def create(self, vals_list):
-        interactions = super().create(vals_list)
+        # the staff member of an imported interaction is not notified of it
+        interactions = super(DealerInteraction, self._dealer_import_quiet()).create(vals_list)
         activity_type = self.env.ref("mail.mail_activity_data_call")
-        for interaction in interactions.filtered("followup_date"):
+        # an imported interaction whose follow-up date is past starts no follow-up
+        to_follow = interactions.filtered("followup_date")
+        to_follow -= to_follow._dealer_imported_history("followup_date")
+        for interaction in to_follow:
             interaction.activity_schedule(
                 activity_type_id=activity_type.id,
                 summary=_("Follow up: %s", interaction.subject),

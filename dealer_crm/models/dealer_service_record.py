@@ -16,7 +16,12 @@ SERVICE_TYPES = [
 class DealerServiceRecord(models.Model):
     _name = "dealer.service.record"
     _description = "Service Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin", "dealer.interaction.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "dealer.interaction.mixin",
+        "dealer.import.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
     _dealer_partner_fields = ("partner_id",)
@@ -96,6 +101,15 @@ class DealerServiceRecord(models.Model):
                     record.vehicle_id._owner_at(record.date) or record.vehicle_id.owner_id
                 )
 
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": _("Import Template for Service Visits"),
+                "template": "/dealer_crm/static/xls/dealer_service_record.csv",
+            }
+        ]
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -105,7 +119,8 @@ class DealerServiceRecord(models.Model):
                 )
         records = super().create(vals_list)
         records._sync_odometer()
-        records.filtered(lambda r: r.state == "done")._on_done()
+        done = records.filtered(lambda r: r.state == "done")
+        (done - done._dealer_imported_history("date"))._on_done()
         return records
 
     def write(self, vals):
@@ -117,7 +132,7 @@ class DealerServiceRecord(models.Model):
         res = super().write(vals)
         if {"odometer", "date", "vehicle_id"} & set(vals):
             self._sync_odometer()
-        newly_done._on_done()
+        (newly_done - newly_done._dealer_imported_history("date"))._on_done()
         return res
 
     def _apply_tier_discount(self):
@@ -183,7 +198,8 @@ class DealerServiceRecord(models.Model):
                 record.odometer_reading_id = Reading.create(vals)
 
     def _on_done(self):
-        """Follow-up steps after a service visit."""
+        """Follow-up steps after a service visit (not for a past visit imported as done:
+        see dealer.import.mixin)."""
         self.env["dealer.followup.step"]._schedule("service_done", self)
         self.env["survey.user_input"]._dealer_send("service", self)
         self._apply_tier_discount()

@@ -22,7 +22,12 @@ OWNERSHIP_ORIGINS = [
 class DealerVehicle(models.Model):
     _name = "dealer.vehicle"
     _description = "Customer Vehicle"
-    _inherit = ["mail.thread", "mail.activity.mixin", "dealer.interaction.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "dealer.interaction.mixin",
+        "dealer.import.mixin",
+    ]
     _order = "brand_id, model_id, license_plate, id"
     _check_company_auto = True
     _dealer_partner_fields = ("owner_id",)
@@ -331,11 +336,24 @@ class DealerVehicle(models.Model):
             if problem:
                 raise ValidationError(problem)
 
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": _("Import Template for Customer Vehicles"),
+                "template": "/dealer_crm/static/xls/dealer_vehicle.csv",
+            }
+        ]
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("vin"):
                 vals["vin"] = normalize_vin(vals["vin"])
+            if self._dealer_importing():
+                # an imported vehicle's overdue history is not replayed as reminders on
+                # the import day: it counts as processed (see dealer.import.mixin)
+                vals.setdefault("service_reminder_date", fields.Date.context_today(self))
         vehicles = super().create(vals_list)
         origin = self.env.context.get("dealer_ownership_origin", "register")
         for vehicle in vehicles.filtered("owner_id"):
@@ -349,7 +367,8 @@ class DealerVehicle(models.Model):
             vals["vin"] = normalize_vin(vals["vin"])
         if "owner_id" in vals:
             # The owner follows the open ownership line: a new owner typed on the form is a
-            # transfer dated today (whatever the context says), which opens the line first.
+            # transfer (whatever the context says), which opens the line first. It is dated
+            # with the purchase date written with it (an import, a form), else today.
             new_owner = self.env["res.partner"].browse(vals["owner_id"])
             moved = self.filtered(
                 lambda v: (
@@ -359,8 +378,9 @@ class DealerVehicle(models.Model):
             if moved:
                 rest = {k: v for k, v in vals.items() if k != "owner_id"}
                 res = super().write(rest) if rest else True
+                when = vals.get("purchase_date") or fields.Date.context_today(self)
                 for vehicle in moved:
-                    vehicle._transfer_owner(new_owner, fields.Date.context_today(self), "transfer")
+                    vehicle._transfer_owner(new_owner, when, "transfer")
                 if self - moved:
                     super(DealerVehicle, self - moved).write(vals)
                 return res

@@ -37,24 +37,107 @@ class DealerVehicleOdometer(models.Model):
         ("value_check", "CHECK(value >= 0)", "An odometer reading cannot be negative."),
     ]
 
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": _("Import Template for Odometer Readings"),
+                "template": "/dealer_crm/static/xls/dealer_vehicle_odometer.csv",
+            }
+        ]
+
     @api.constrains("value", "date", "vehicle_id", "lower_reason")
-    def _check_no_rollback(self):
-        for reading in self.filtered(lambda r: not r.lower_reason):
-            earlier = reading.vehicle_id.odometer_ids.filtered(
-                lambda r, reading=reading: (
-                    r != reading
-                    and (r.date, r.id) < (reading.date, reading.id)
-                    and r.value > reading.value
-                )
-            )
-            if earlier:
-                highest = max(earlier, key=lambda r: r.value)
+    def _check_readings_in_order(self):
+        """A vehicle's readings never go down in date order, and none is dated after today.
+
+        This holds for every input (forms, visits, imports, RPC). A lower reading needs a
+        reason (meter replaced, correction); it starts the vehicle's readings afresh. The
+        values are in the vehicle's odometer unit. One read of every reading of the
+        vehicles concerned, walked once per vehicle.
+        """
+        today = fields.Date.context_today(self)
+        for reading in self:
+            if reading.date > today:
                 raise ValidationError(
                     _(
-                        "%(value)s is lower than the reading of %(earlier)s on %(date)s. "
-                        "Give the reason (meter replaced or correction) to record it.",
+                        "The odometer reading of %(value)s %(unit)s for %(vehicle)s is dated "
+                        "%(date)s, after today (%(today)s). A reading cannot be in the future.",
                         value=reading.value,
-                        earlier=highest.value,
-                        date=fields.Date.to_string(highest.date),
+                        unit=self._dealer_unit_label(reading.vehicle_id),
+                        vehicle=reading.vehicle_id.display_name,
+                        date=fields.Date.to_string(reading.date),
+                        today=fields.Date.to_string(today),
+                    )
+                )
+        checked = set(self.ids)
+        for vehicle in self.vehicle_id:
+            highest = self.browse()
+            for reading in vehicle.odometer_ids.sorted(lambda r: (r.date, r.id)):
+                if reading.lower_reason or not highest:
+                    highest = reading
+                    continue
+                if reading.value < highest.value and {reading.id, highest.id} & checked:
+                    raise ValidationError(self._dealer_order_problem(highest, reading))
+                if reading.value >= highest.value:
+                    highest = reading
+
+    @api.model
+    def _dealer_unit_label(self, vehicle):
+        """The vehicle's odometer unit as users read it (km, mi)."""
+        units = dict(vehicle._fields["odometer_unit"]._description_selection(self.env))
+        return units.get(vehicle.odometer_unit, "")
+
+    @api.model
+    def _dealer_order_problem(self, higher, lower):
+        """The message for ``lower``, dated after ``higher`` and lower than it."""
+        vehicle = lower.vehicle_id
+        values = {
+            "vehicle": vehicle.display_name,
+            "unit": self._dealer_unit_label(vehicle),
+            "value": lower.value,
+            "date": fields.Date.to_string(lower.date),
+            "earlier": higher.value,
+            "earlier_date": fields.Date.to_string(higher.date),
+        }
+        if lower in self:
+            return _(
+                "%(vehicle)s: %(value)s %(unit)s on %(date)s is lower than the reading of "
+                "%(earlier)s %(unit)s on %(earlier_date)s. Give the reason (meter replaced or "
+                "correction) to record it.",
+                **values,
+            )
+        return _(
+            "%(vehicle)s: %(earlier)s %(unit)s on %(earlier_date)s is higher than the later "
+            "reading of %(value)s %(unit)s on %(date)s. Readings cannot go down over time: "
+            "check the date and the value.",
+            **values,
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._dealer_check_unit(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._dealer_check_unit(vals)
+        return super().write(vals)
+
+    def _dealer_check_unit(self, vals):
+        """A reading is in its vehicle's unit: a unit sent with it (an import column, a
+        client) must be that unit, and never changes the vehicle's (which would change the
+        meaning of all its readings)."""
+        if "unit" not in vals:
+            return
+        unit = vals.pop("unit")
+        vehicles = self.env["dealer.vehicle"].browse(vals.get("vehicle_id")) or self.vehicle_id
+        for vehicle in vehicles:
+            if unit and unit != vehicle.odometer_unit:
+                raise ValidationError(
+                    _(
+                        "%(vehicle)s counts in %(unit)s: a reading in another unit cannot be "
+                        "recorded. Convert it, or change the vehicle's odometer unit first.",
+                        vehicle=vehicle.display_name,
+                        unit=self._dealer_unit_label(vehicle),
                     )
                 )

@@ -9,6 +9,7 @@ from .dealer_vehicle import OWNERSHIP_ORIGINS
 class DealerVehicleOwnership(models.Model):
     _name = "dealer.vehicle.ownership"
     _description = "Vehicle Ownership Period"
+    _inherit = ["dealer.import.mixin"]
     _order = "vehicle_id, date_start desc, id desc"
     _rec_name = "partner_id"
     _dealer_partner_fields = ("partner_id",)
@@ -42,13 +43,55 @@ class DealerVehicleOwnership(models.Model):
             )
         )
 
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": _("Import Template for Earlier Owners"),
+                "template": "/dealer_crm/static/xls/dealer_vehicle_ownership.csv",
+            }
+        ]
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._dealer_check_current_owner(vals_list)
         lines = super().create(vals_list)
-        sold = lines.filtered(lambda line: line.origin == "sale")
+        # A sale that is over (an earlier owner) or imported from the past is history:
+        # no after-sale follow-up, no survey.
+        sold = lines.filtered(lambda line: line.origin == "sale" and not line.date_end)
+        sold -= sold._dealer_imported_history("date_start")
+        # the vehicle's owner follows an open line opened here for a vehicle without one
+        # (the vehicle's own methods, in sudo, set it themselves)
+        for line in lines.filtered(lambda line: not line.date_end and not self.env.su):
+            if line.vehicle_id.owner_id != line.partner_id:
+                line.vehicle_id.write({"owner_id": line.partner_id.id})
         self.env["dealer.followup.step"]._schedule("vehicle_sale", sold)
         self.env["survey.user_input"]._dealer_send("sale", sold.vehicle_id.sale_order_id)
         return lines
+
+    def _dealer_check_current_owner(self, vals_list):
+        """The current owner is the vehicle's Owner, opened by the vehicle itself: a line
+        without an end typed or imported here for a vehicle that has one is refused with
+        a clear message (rather than the database's one-open-line index)."""
+        if self.env.su:
+            return
+        self.check_access("create")
+        open_for = [vals.get("vehicle_id") for vals in vals_list if not vals.get("date_end")]
+        current = self.search(
+            [("vehicle_id", "in", [v for v in open_for if v]), ("date_end", "=", False)]
+        )
+        if current:
+            line = current[0]
+            raise ValidationError(
+                _(
+                    "%(vehicle)s already has a current owner, %(owner)s, since %(start)s. "
+                    "Give earlier owners the date their ownership ended (Until); change the "
+                    "current owner with Transfer, or on the vehicle with its purchase date.",
+                    vehicle=line.vehicle_id.display_name,
+                    owner=line.partner_id.display_name,
+                    start=fields.Date.to_string(line.date_start),
+                )
+            )
 
     @api.depends("date_end")
     def _compute_is_current(self):

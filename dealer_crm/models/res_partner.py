@@ -469,6 +469,15 @@ class ResPartner(models.Model):
         return True
 
     @api.model
+    def get_import_templates(self):
+        return super().get_import_templates() + [
+            {
+                "label": _("Import Template for Dealer Customers"),
+                "template": "/dealer_crm/static/xls/res_partner_dealer.csv",
+            }
+        ]
+
+    @api.model
     def _cron_dealer_verify_details(self, batch_size=500):
         """Ask the responsible staff member to verify details not verified for the months
         set: one activity per customer, never a second while the first is open."""

@@ -25,3 +25,4 @@ from . import test_xlsx_text
 from . import test_distance
 from . import test_money
 from . import test_quotation_rewards
+from . import test_import_history

@@ -151,7 +151,10 @@ class TestCustomerEvaluation(DealerCrmCase):
                 ("partner_id", "not in", everyone.ids),
                 ("date", ">", TODAY - relativedelta(months=12)),
             ]
-        ).write({"date": TODAY - relativedelta(months=13)})
+        ).write(
+            # without their readings: moved back, they would be higher than later ones
+            {"date": TODAY - relativedelta(months=13), "odometer": 0}
+        )
         self.env["sale.order"].search([("state", "=", "sale")]).write(
             {"date_order": fields.Datetime.to_datetime(TODAY - relativedelta(months=13))}
         )
