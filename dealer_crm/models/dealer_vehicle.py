@@ -316,6 +316,7 @@ class DealerVehicle(models.Model):
                 [("owner_id.phone", "ilike", value)],
                 [("owner_id.mobile", "ilike", value)],
                 [("model_id.name", "ilike", value)],
+                self.env["res.partner"]._dealer_phone_domain(value, "owner_id."),
             ]
         )
 

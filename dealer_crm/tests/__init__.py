@@ -20,3 +20,4 @@ from . import test_ui_crawl
 from . import test_ui_screenshots
 from . import test_ui_tours
 from . import test_core_users
+from . import test_phone_search

@@ -2,3 +2,4 @@ from . import vin
 from . import service_due
 from . import rfm
 from . import access
+from . import phone
