@@ -10,6 +10,7 @@ from odoo.osv import expression
 from ..tools.access import DEALER_GROUPS
 from ..tools.phone import national_forms, normalize_phone
 from ..tools.rfm import SEGMENTS, VALUE_TIERS
+from .dealer_consent import CONTACTABLE_DOMAIN
 from .dealer_followup_step import department_user
 from .dealer_interaction import CHANNELS
 
@@ -429,8 +430,10 @@ class ResPartner(models.Model):
             ),
             ("email", "!=", False),
             ("is_blacklisted", "=", False),
+            *CONTACTABLE_DOMAIN,
         ]
-        return allowed if (operator == "=") == value else ["!", "&", "&", *allowed]
+        allowed = expression.AND([[leaf] for leaf in allowed])
+        return allowed if (operator == "=") == value else ["!", *allowed]
 
     @api.constrains("dealer_staff_rating", "dealer_staff_rating_reason")
     def _check_dealer_staff_rating(self):

@@ -21,3 +21,4 @@ from . import test_ui_screenshots
 from . import test_ui_tours
 from . import test_core_users
 from . import test_phone_search
+from . import test_outreach
