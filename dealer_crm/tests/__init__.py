@@ -22,3 +22,4 @@ from . import test_ui_tours
 from . import test_core_users
 from . import test_phone_search
 from . import test_outreach
+from . import test_ticket_email
