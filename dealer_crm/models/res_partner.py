@@ -708,3 +708,9 @@ class ResPartner(models.Model):
                 for digits in national_forms(value, region)
             ]
         )
+
+    @api.model
+    def _dealer_find_by_phone(self, number):
+        """The contacts whose phone or mobile is ``number``, however typed: the match of
+        an inbound call or message. Record rules apply: only contacts the user may see."""
+        return self.search(self._dealer_phone_domain(number))

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.tests import tagged
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
 
 from .common import DealerCrmCase
 
@@ -14,6 +15,9 @@ class TestPhoneSearch(DealerCrmCase):
         cls.company.country_id = cls.env.ref("base.hk")
         Partner = cls.env["res.partner"]
         cls.owner_phone = Partner.create({"name": "Owner By Phone", "phone": "+852 9123 4567"})
+        # the inbound tests need a number nobody else has (the demo's and the common
+        # customer's phone is the issue's +852 9123 4567)
+        cls.caller = Partner.create({"name": "Caller", "phone": "+852 (9876) 5432"})
         # a mobile typed without its country, on a contact without a country
         cls.owner_mobile = Partner.create({"name": "Owner By Mobile", "mobile": "6123 4567"})
         cls.vehicle_phone = cls._create_vehicle(
@@ -86,3 +90,63 @@ class TestPhoneSearch(DealerCrmCase):
             self.assertFalse(Partner.search(Partner._dealer_phone_domain(typed)), typed)
         # a partial number still finds by the typed digits, as before
         self.assertEqual(self._found("9123 45"), self.vehicle_phone)
+
+    # Inbound calls and messages -------------------------------------------------
+    def _log(self, number, user=None, **vals):
+        return (
+            self.env["dealer.interaction"]
+            .with_user(user or self.user_service)
+            .create(
+                {
+                    "phone_number": number,
+                    "channel": "phone",
+                    "direction": "inbound",
+                    "subject": "Called about the brakes",
+                    **vals,
+                }
+            )
+        )
+
+    def test_an_inbound_call_is_logged_on_the_customer_of_the_number(self):
+        for number, owner in (
+            ("00852 9876 5432", self.caller),
+            ("(852) 9876-5432", self.caller),
+            ("98765432", self.caller),
+            ("+852 6123 4567", self.owner_mobile),
+            ("61234567", self.owner_mobile),
+        ):
+            self.assertEqual(self._log(number).partner_id, owner, number)
+        sms = self._log("+85261234567", channel="sms")
+        self.assertEqual(sms.partner_id, self.owner_mobile)
+
+    def test_the_number_fills_the_customer_on_the_form(self):
+        form = Form(self.env["dealer.interaction"].with_user(self.user_relations))
+        form.phone_number = "(852) 9876-5432"
+        self.assertEqual(form.partner_id, self.caller)
+        form.subject = "Asked for a call back"
+        self.assertEqual(form.save().partner_id, self.caller)
+
+    def test_an_unknown_or_shared_number_asks_for_the_customer(self):
+        with self.assertRaisesRegex(UserError, "No customer has the number"):
+            self._log("+852 5555 0000")
+        self.env["res.partner"].create({"name": "Same Line", "mobile": "9876 5432"})
+        with self.assertRaisesRegex(UserError, "Several customers"):
+            self._log("98765432")
+        # a customer chosen by hand is kept, whatever the number
+        logged = self._log("98765432", partner_id=self.owner_mobile.id)
+        self.assertEqual(logged.partner_id, self.owner_mobile)
+
+    def test_a_number_finds_only_contacts_the_user_may_see(self):
+        other = self.env["res.company"].create({"name": "Other Dealer"})
+        self.env["res.partner"].create(
+            {"name": "Other Company Customer", "phone": "+852 2800 0000", "company_id": other.id}
+        )
+        with self.assertRaisesRegex(UserError, "No customer has the number"):
+            self._log("2800 0000")
+
+    def test_erasure_finds_sms_copies_by_every_number_form(self):
+        # Odoo sanitises the mobile only: an SMS sent to the phone carries its E.164
+        self.owner_mobile.phone = "2345 6789"
+        sms = self.env["sms.sms"].create({"number": "+85223456789", "body": "Your car is ready"})
+        self.env["dealer.personal.data"]._anonymize(self.owner_mobile)
+        self.assertFalse(sms.exists())
