@@ -288,3 +288,39 @@ class TestOutreachSkipsArchivedAndAnonymised(DealerCrmCase):
             ),
             self.active_owner,
         )
+
+    # Satisfaction call after a low score ---------------------------------------
+    def test_no_satisfaction_call_once_archived_or_anonymised(self):
+        survey = self.env.ref("dealer_crm.survey_after_service")
+        question = self.env.ref("dealer_crm.survey_after_service_q_score")
+        self.env["ir.config_parameter"].sudo().set_param("dealer_crm.survey_service_id", survey.id)
+        activity_type = self.env.ref("dealer_crm.mail_activity_type_satisfaction_check")
+        for partner in self.skipped:
+            partner.sudo().write({"active": True, "dealer_anonymized": False})
+            visit = self._visit(partner, days_ago=0)
+            answer = self.env["survey.user_input"].search([("partner_id", "=", partner.id)])
+            self.assertTrue(answer, "invited while still a customer")
+            # the customer leaves (or is anonymised) before answering
+            vals = {"active": False} if partner == self.archived else {"dealer_anonymized": True}
+            partner.sudo().write(vals)
+            answer.write(
+                {
+                    "user_input_line_ids": [
+                        Command.create(
+                            {
+                                "survey_id": survey.id,
+                                "question_id": question.id,
+                                "answer_type": "scale",
+                                "value_scale": 1,
+                            }
+                        )
+                    ]
+                }
+            )
+            answer._mark_done()
+            self.assertFalse(
+                partner.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+            )
+            self.assertEqual(len(self._notes(visit, "Satisfaction call skipped")), 1)
+            answer._dealer_low_score_followup()
+            self.assertEqual(len(self._notes(visit, "Satisfaction call skipped")), 1, "once")
