@@ -53,7 +53,22 @@ def test_without_region_only_international_numbers_are_known():
 
 
 @pytest.mark.parametrize(
-    "value", [None, "", "   ", "Chan Tai Man", "AB 1234", "1M8GDM9AXKP042788", "12", "+"]
+    "value",
+    [
+        None,
+        12345678,
+        "",
+        "   ",
+        "Chan Tai Man",
+        "AB 1234",
+        "1M8GDM9AXKP042788",
+        "12",
+        "+",
+        "00",
+        "9" * 40,
+        "9123'4567",
+        "+852 9123 4567; DROP TABLE res_partner",
+    ],
 )
 def test_what_is_no_phone_number_gives_none(value):
     assert phone.normalize_phone(value, "HK") is None
