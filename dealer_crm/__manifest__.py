@@ -85,7 +85,7 @@
         ],
     },
     "pre_init_hook": "pre_init_hook",
-    "external_dependencies": {"python": ["xlsxwriter"]},
+    "external_dependencies": {"python": ["xlsxwriter", "phonenumbers"]},
     "development_status": "Alpha",
     "application": True,
     "installable": True,

@@ -22,6 +22,14 @@ CHANNEL_CONTACT = {
     "messaging": ("mobile", "phone"),
     "post": ("street", "city"),
 }
+#: Who may be contacted at all, whatever their consents: a customer neither archived
+#: nor anonymised. Every outreach of the addon applies it (``_contactable_partners``).
+CONTACTABLE_DOMAIN = [("active", "=", True), ("dealer_anonymized", "=", False)]
+
+
+def contactable_domain(path=""):
+    """:data:`CONTACTABLE_DOMAIN` on the partner reached by ``path`` (``"owner_id."``)."""
+    return [(f"{path}{field}", operator, value) for field, operator, value in CONTACTABLE_DOMAIN]
 
 
 class DealerConsent(models.Model):
@@ -107,14 +115,31 @@ class DealerConsent(models.Model):
         self.write({"state": "withdrawn", "date": fields.Date.context_today(self)})
 
     @api.model
+    def _contactable_partners(self, partners):
+        """The partners among ``partners`` that may be contacted at all: neither archived
+        nor anonymised (:data:`CONTACTABLE_DOMAIN`). Whoever else is asked, a customer
+        outside this rule gets no message, no call, no invitation and no follow-up, and
+        is never marked as contacted. Set-based: one query."""
+        if not partners:
+            return partners
+        found = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("id", "in", partners.ids), *CONTACTABLE_DOMAIN])
+        )
+        return partners & partners.browse(found.ids)
+
+    @api.model
     def _allowed_partners(self, partners, purpose, channel, company=None):
         """The consent gate: the partners ``company`` may contact for ``purpose`` by ``channel``.
 
-        Every automated outreach asks this one function. A partner passes when a consent
-        given to that company (the current one by default) for that purpose and channel
-        is granted, the partner is not blacklisted for the channel, and holds the contact
-        detail the channel needs. A consent given to another company lets nothing through.
-        Set-based: one query.
+        Every automated outreach asks this one function. A partner passes when they may
+        be contacted at all (``_contactable_partners``: not archived, not anonymised), a
+        consent given to that company (the current one by default) for that purpose and
+        channel is granted, the partner is not blacklisted for the channel, and holds the
+        contact detail the channel needs. A consent given to another company lets nothing
+        through. Set-based: one query.
         """
         if not partners:
             return partners
@@ -122,6 +147,7 @@ class DealerConsent(models.Model):
         granted = self.sudo()._read_group(
             [
                 ("partner_id", "in", partners.ids),
+                *contactable_domain("partner_id."),
                 ("purpose", "=", purpose),
                 ("channel", "=", channel),
                 ("state", "=", "granted"),
@@ -147,18 +173,36 @@ class DealerConsent(models.Model):
         """
         allowed = self._allowed_partners(partners, purpose, channel, company)
         refused = partners - allowed
+        contactable = self._contactable_partners(refused)
         purpose_label = dict(PURPOSES)[purpose]
         channel_label = dict(CHANNELS)[channel]
         for partner in refused:
             target = (records or {}).get(partner) or partner
-            target.sudo().message_post(
-                body=_(
+            if partner in contactable:
+                body = _(
                     "%(purpose)s not sent to %(partner)s by %(channel)s: no consent on record "
                     "(or no usable contact detail).",
                     purpose=purpose_label,
                     partner=partner.display_name,
                     channel=channel_label,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
+                )
+            else:
+                body = self._not_contactable_note(partner, purpose_label)
+            target.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
         return allowed, refused
+
+    @api.model
+    def _not_contactable_note(self, partner, what):
+        """The note left where ``what`` (an outreach) skipped ``partner``, who is archived
+        or anonymised."""
+        if partner.dealer_anonymized:
+            return _(
+                "%(what)s skipped for %(partner)s: the customer is anonymised.",
+                what=what,
+                partner=partner.display_name,
+            )
+        return _(
+            "%(what)s skipped for %(partner)s: the customer is archived.",
+            what=what,
+            partner=partner.display_name,
+        )

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 DEPARTMENT_GROUPS = {
     "sales": "dealer_crm.group_sales",
@@ -78,6 +78,17 @@ class DealerFollowupStep(models.Model):
         steps = self.search([("trigger", "=", trigger)])
         if not steps or not records:
             return self.env["mail.activity"]
+        # no follow-up of a customer who may not be contacted: noted on the record
+        Consent = self.env["dealer.consent"]
+        contactable = Consent._contactable_partners(records.partner_id)
+        skipped = records.filtered(lambda r: r.partner_id and r.partner_id not in contactable)
+        for record in skipped:
+            target = record.vehicle_id if trigger == "vehicle_sale" else record
+            target.sudo().message_post(
+                body=Consent._not_contactable_note(record.partner_id, _("Follow-up")),
+                subtype_xmlid="mail.mt_note",
+            )
+        records -= skipped
         activities = self.env["mail.activity"]
         # One create per step: mail.activity subscribes the assignees per record, and a
         # record twice in one batch (two steps for the same person) would subscribe

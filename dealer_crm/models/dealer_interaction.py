@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from .dealer_followup_step import DEPARTMENT_GROUPS
 
@@ -42,7 +43,7 @@ class DealerInteraction(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
     _dealer_partner_fields = ("partner_id",)
-    _dealer_personal_fields = ("summary", "subject")
+    _dealer_personal_fields = ("summary", "subject", "phone_number")
     _dealer_date_field = "date"
 
     partner_id = fields.Many2one(
@@ -50,6 +51,11 @@ class DealerInteraction(models.Model):
     )
     vehicle_id = fields.Many2one("dealer.vehicle", index=True, check_company=True)
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
+    phone_number = fields.Char(
+        string="Number",
+        help="The number the customer called or wrote from (or was called on), however "
+        "typed: the customer with that phone or mobile is found by it.",
+    )
     direction = fields.Selection(
         [("inbound", "Inbound"), ("outbound", "Outbound")], required=True, default="inbound"
     )
@@ -118,8 +124,28 @@ class DealerInteraction(models.Model):
             }
         ]
 
+    @api.onchange("phone_number")
+    def _onchange_phone_number(self):
+        if not self.phone_number or self.partner_id:
+            return None
+        found = self.env["res.partner"]._dealer_find_by_phone(self.phone_number)
+        if len(found) == 1:
+            self.partner_id = found
+            return None
+        return {
+            "warning": {
+                "title": _("Customer not found"),
+                "message": _("Several customers have the number %s: choose one.", self.phone_number)
+                if found
+                else _("No customer has the number %s.", self.phone_number),
+            }
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("phone_number") and not vals.get("partner_id"):
+                vals["partner_id"] = self._customer_of_number(vals["phone_number"]).id
         # the staff member of an imported interaction is not notified of it
         interactions = super(DealerInteraction, self._dealer_import_quiet()).create(vals_list)
         activity_type = self.env.ref("mail.mail_activity_data_call")
@@ -139,6 +165,19 @@ class DealerInteraction(models.Model):
             )
             verified.sale_order_id.action_confirm()
         return interactions
+
+    @api.model
+    def _customer_of_number(self, number):
+        """The one customer whose phone or mobile is ``number``: an inbound call or
+        message is logged on them."""
+        found = self.env["res.partner"]._dealer_find_by_phone(number)
+        if len(found) != 1:
+            raise UserError(
+                _("Several customers have the number %s: choose the customer.", number)
+                if found
+                else _("No customer has the number %s: choose the customer.", number)
+            )
+        return found
 
     @api.model
     def _log_action(self, defaults):

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import UserError
 
 
 class DealerLoyaltyAction(models.Model):
@@ -53,4 +54,11 @@ class DealerLoyaltyAction(models.Model):
 
     def action_print_letter(self):
         self.ensure_one()
+        if not self.env["dealer.consent"]._contactable_partners(self.partner_id):
+            raise UserError(
+                _(
+                    "%s is archived or anonymised: no letter is sent to them.",
+                    self.partner_id.display_name,
+                )
+            )
         return self.env.ref("dealer_crm.dealer_loyalty_action_letter_report").report_action(self)

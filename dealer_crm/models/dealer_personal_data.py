@@ -23,6 +23,8 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL, email_normalize, is_html_empty
 
+from ..tools.phone import normalize_phone
+
 _logger = logging.getLogger(__name__)
 
 #: The partner's own personal fields, cleared on erasure.
@@ -244,6 +246,8 @@ class DealerPersonalData(models.AbstractModel):
         phones = [p.phone_sanitized for p in partners if p.phone_sanitized] + [
             value for p in partners for value in (p.phone, p.mobile) if value
         ]
+        region = self.env.company.country_id.code
+        phones += list(filter(None, (normalize_phone(value, region) for value in phones)))
         mail_domain = [("recipient_ids", "in", partners.ids)]
         if emails:
             mail_domain = expression.OR(

@@ -10,6 +10,7 @@ from odoo.addons.fleet.models.fleet_vehicle_model import FUEL_TYPES
 from ..tools.distance import KILOMETERS, UNITS, convert_distance
 from ..tools.service_due import next_service
 from ..tools.vin import normalize_plate, normalize_vin, vin_problem
+from .dealer_consent import contactable_domain
 
 OWNERSHIP_ORIGINS = [
     ("sale", "Sold by us"),
@@ -122,6 +123,13 @@ class DealerVehicle(models.Model):
     )
     service_reminder_date = fields.Date(
         readonly=True, copy=False, help="When the last service reminder was processed."
+    )
+    service_reminder_skip_date = fields.Date(
+        string="Reminder Skipped On",
+        readonly=True,
+        copy=False,
+        help="When the service reminder was skipped because the owner is archived or "
+        "anonymised. The skip is noted once, not every night.",
     )
     note = fields.Html()
     active = fields.Boolean(default=True, tracking=True)
@@ -326,6 +334,7 @@ class DealerVehicle(models.Model):
                 [("owner_id.phone", "ilike", value)],
                 [("owner_id.mobile", "ilike", value)],
                 [("model_id.name", "ilike", value)],
+                self.env["res.partner"]._dealer_phone_domain(value, "owner_id."),
             ]
         )
 
@@ -522,14 +531,25 @@ class DealerVehicle(models.Model):
         today = fields.Date.context_today(self)
         recent = int(params.get_param("dealer_crm.reminder_recent_days") or 60)
         recent_cutoff = today - timedelta(days=recent)
+        contactable = contactable_domain("owner_id.")
         return [
             ("owner_id", "!=", False),
             ("next_service_date", "!=", False),
             ("next_service_date", "<=", today + timedelta(days=self._service_window_days())),
-            "|",
-            ("service_reminder_date", "=", False),
-            ("service_reminder_date", "<", recent_cutoff),
-        ], recent_cutoff
+        ] + expression.OR(
+            [
+                # owners who may be contacted, not reminded recently
+                contactable
+                + [
+                    "|",
+                    ("service_reminder_date", "=", False),
+                    ("service_reminder_date", "<", recent_cutoff),
+                ],
+                # owners archived or anonymised: once, to note the skip
+                ["!", *expression.AND([[leaf] for leaf in contactable])]
+                + [("service_reminder_skip_date", "=", False)],
+            ]
+        ), recent_cutoff
 
     @api.model
     def _cron_service_reminders(self, batch_size=500):
@@ -547,11 +567,23 @@ class DealerVehicle(models.Model):
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return self
         owners = vehicles.owner_id
+        Consent = self.env["dealer.consent"]
+        # archived or anonymised owners are never contacted: the skip is noted once
+        contactable = Consent._contactable_partners(owners)
+        skipped = vehicles.filtered(lambda v: v.owner_id not in contactable)
+        for vehicle in skipped:
+            vehicle.message_post(
+                body=Consent._not_contactable_note(vehicle.owner_id, _("Service reminder")),
+                subtype_xmlid="mail.mt_note",
+            )
+        today = fields.Date.context_today(self)
+        skipped.write({"service_reminder_skip_date": today})
+        vehicles -= skipped
+        owners = vehicles.owner_id
         recently = owners.filtered(
             lambda p: p.dealer_last_reminder_date and p.dealer_last_reminder_date >= recent_cutoff
         )
         # Each vehicle's owner is asked with the consent given to the vehicle's company.
-        Consent = self.env["dealer.consent"]
         by_email, by_sms = set(), set()
         for company in vehicles.company_id:
             candidates = vehicles.filtered(lambda v, c=company: v.company_id == c).owner_id
@@ -603,9 +635,8 @@ class DealerVehicle(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
         self.env["mail.activity"].sudo().create(activities)
-        today = fields.Date.context_today(self)
-        vehicles.write({"service_reminder_date": today})
+        vehicles.write({"service_reminder_date": today, "service_reminder_skip_date": False})
         reminded.write({"dealer_last_reminder_date": today})
         remaining = self.search_count(domain)
-        self.env["ir.cron"]._notify_progress(done=len(vehicles), remaining=remaining)
+        self.env["ir.cron"]._notify_progress(done=len(vehicles) + len(skipped), remaining=remaining)
         return vehicles

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, email_normalize
 
 from ..tools.access import DEALER_GROUPS
 
@@ -247,10 +247,73 @@ class HelpdeskTicket(models.Model):
         )[:1]
 
     def _dealer_is_customer(self, author):
-        """Whether ``author`` is the ticket's customer (or a contact of the same customer)."""
+        """Whether ``author`` is the ticket's customer (or a contact of the same customer),
+        or writes from the customer's address, whatever its case."""
         self.ensure_one()
         customer = self.partner_id.commercial_partner_id
-        return bool(customer and author and author.commercial_partner_id == customer)
+        if not (customer and author):
+            return False
+        address = self.partner_id.email_normalized
+        return author.commercial_partner_id == customer or bool(
+            address and author.email_normalized == address
+        )
+
+    # Mail gateway ----------------------------------------------------------------
+    @api.model
+    def _dealer_sender_partner(self, msg, team):
+        """The contact of the sender of the incoming email ``msg``, created as Odoo's
+        mail gateway creates one (name and address parsed from the From header) when
+        no contact has that address, whatever its case, and ``team`` records unknown
+        senders. Empty for no usable address or an alias of this database."""
+        if msg.get("author_id"):
+            return self.env["res.partner"].browse(msg["author_id"])
+        email_from = msg.get("email_from")
+        if not (team.dealer_record_senders and email_normalize(email_from or "", strict=False)):
+            return self.env["res.partner"]
+        return self.env["mail.thread"]._mail_find_partner_from_emails(
+            [email_from], force_create=True
+        )[0]
+
+    @api.model
+    def message_new(self, msg, custom_values=None):
+        """A ticket by email from an unknown address records its sender as its contact
+        (when its team records unknown senders)."""
+        team_id = (custom_values or {}).get("team_id") or self.default_get(["team_id"]).get(
+            "team_id"
+        )
+        team = self.env["helpdesk.ticket.team"].browse(team_id)
+        partner = self._dealer_sender_partner(msg, team)
+        if partner:
+            msg["author_id"] = partner.id  # the gateway posts the email by its author
+            custom_values = {"partner_name": partner.name, **(custom_values or {})}
+        return super().message_new(msg, custom_values=custom_values)
+
+    def message_update(self, msg, update_vals=None):
+        """A reply from the address that opened a ticket without a contact (one made
+        before contacts were recorded) makes its sender the ticket's contact."""
+        sender = email_normalize(msg.get("email_from") or "", strict=False)
+        for ticket in self.filtered(lambda t: not t.partner_id and sender):
+            if ticket._dealer_original_sender() == sender:
+                partner = ticket._dealer_sender_partner(msg, ticket.team_id)
+                if partner:
+                    msg["author_id"] = partner.id
+                    ticket.write(
+                        {
+                            "partner_id": partner.id,
+                            "partner_name": ticket.partner_name or partner.name,
+                            "partner_email": ticket.partner_email or partner.email,
+                        }
+                    )
+        return super().message_update(msg, update_vals=update_vals)
+
+    def _dealer_original_sender(self):
+        """The normalised address the ticket came from: its email, else the sender of
+        its first incoming email."""
+        self.ensure_one()
+        if self.partner_email:
+            return email_normalize(self.partner_email, strict=False)
+        first = self.message_ids.filtered(lambda m: m.message_type == "email").sorted("id")[:1]
+        return email_normalize(first.email_from or "", strict=False)
 
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):

@@ -11,6 +11,13 @@ class HelpdeskTicketTeam(models.Model):
         default=lambda self: self.env.company.resource_calendar_id,
         help="Service-level deadlines of the team's tickets count these working hours.",
     )
+    dealer_record_senders = fields.Boolean(
+        string="Record Unknown Senders",
+        default=True,
+        help="A ticket that arrives by email from an address with no contact creates the "
+        "contact and records it as the ticket's customer, so that their replies reopen it. "
+        "Tickets without a team keep helpdesk's own behaviour (no contact).",
+    )
 
 
 class HelpdeskTicketStage(models.Model):

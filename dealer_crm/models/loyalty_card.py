@@ -304,6 +304,8 @@ class LoyaltyCard(models.Model):
                 ["issued:sum"],
             )
         )
+        # a tier change is told to the member only if they may be contacted
+        contactable = self.env["dealer.consent"]._contactable_partners(cards.partner_id)
         for card in cards:
             points = earned.get(card, 0.0)
             tier = card.program_id.dealer_tier_ids.filtered(
@@ -320,7 +322,7 @@ class LoyaltyCard(models.Model):
                         old=card.dealer_tier_id.name or _("none"),
                         new=tier.name or _("none"),
                     ),
-                    partner_ids=card.partner_id.ids if card.partner_id else [],
+                    partner_ids=(card.partner_id & contactable).ids,
                     subtype_xmlid="mail.mt_note",
                 )
             if vals:

@@ -5,9 +5,12 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 
 from ..tools.access import DEALER_GROUPS
+from ..tools.phone import national_forms, normalize_phone
 from ..tools.rfm import SEGMENTS, VALUE_TIERS
+from .dealer_consent import CONTACTABLE_DOMAIN
 from .dealer_followup_step import department_user
 from .dealer_interaction import CHANNELS
 
@@ -430,8 +433,10 @@ class ResPartner(models.Model):
             ),
             ("email", "!=", False),
             ("is_blacklisted", "=", False),
+            *CONTACTABLE_DOMAIN,
         ]
-        return allowed if (operator == "=") == value else ["!", "&", "&", *allowed]
+        allowed = expression.AND([[leaf] for leaf in allowed])
+        return allowed if (operator == "=") == value else ["!", *allowed]
 
     @api.constrains("dealer_staff_rating", "dealer_staff_rating_reason")
     def _check_dealer_staff_rating(self):
@@ -690,3 +695,39 @@ class ResPartner(models.Model):
             "target": "new",
             "context": {"default_partner_id": self.id},
         }
+
+    # Phone lookups ---------------------------------------------------------------
+    @api.model
+    def _dealer_phone_domain(self, value, prefix=""):
+        """A domain for the partners whose phone or mobile is the number ``value``,
+        however either was typed (``prefix`` is the path to the partner, such as
+        ``"owner_id."``). Every phone lookup of the addon asks this one method.
+
+        ``value`` is normalised to E.164 with the company's country for a number
+        without one (tools/phone.py). It then matches, set-based: Odoo's sanitised
+        number; a phone or mobile stored with its country in any format (+ or 00);
+        one stored without a country, as dialled in the company's country. A value
+        that is no phone number matches nobody.
+        """
+        region = self.env.company.country_id.code
+        e164 = normalize_phone(value, region)
+        if not e164:
+            return expression.FALSE_DOMAIN
+        # phone_mobile_search reads the columns in SQL: write pending changes first
+        self.flush_model(["phone", "mobile"])
+        return expression.OR(
+            [
+                [(f"{prefix}phone_sanitized", "=", e164)],
+                [(f"{prefix}phone_mobile_search", "=", e164)],
+            ]
+            + [
+                [(f"{prefix}phone_mobile_search", "=", digits)]
+                for digits in national_forms(value, region)
+            ]
+        )
+
+    @api.model
+    def _dealer_find_by_phone(self, number):
+        """The contacts whose phone or mobile is ``number``, however typed: the match of
+        an inbound call or message. Record rules apply: only contacts the user may see."""
+        return self.search(self._dealer_phone_domain(number))

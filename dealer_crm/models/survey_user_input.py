@@ -97,9 +97,18 @@ class SurveyUserInput(models.Model):
             )
         )
         activity_type = self.env.ref("dealer_crm.mail_activity_type_satisfaction_check")
+        Consent = self.env["dealer.consent"]
+        contactable = Consent._contactable_partners(unhappy.partner_id)
         for answer in unhappy.sudo():
             record = answer.dealer_service_record_id or answer.dealer_sale_order_id
             company = record.company_id or self.env.company
+            if answer.partner_id not in contactable:
+                # archived or anonymised since: no call, noted once on the visit or order
+                record.message_post(
+                    body=Consent._not_contactable_note(answer.partner_id, _("Satisfaction call")),
+                    subtype_xmlid="mail.mt_note",
+                )
+                continue
             answer.partner_id.activity_schedule(
                 activity_type_id=activity_type.id,
                 summary=_("Low satisfaction (%.1f/5): call the customer", answer.dealer_score),

@@ -26,3 +26,6 @@ from . import test_distance
 from . import test_money
 from . import test_quotation_rewards
 from . import test_import_history
+from . import test_phone_search
+from . import test_outreach
+from . import test_ticket_email

@@ -4,3 +4,4 @@ from . import rfm
 from . import access
 from . import xlsx
 from . import distance
+from . import phone
