@@ -31,6 +31,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, mute_logger
 
+from ..tools.phone import normalize_phone
+
 
 def _accent_map():
     """(accented letters, their base letters) for PostgreSQL's ``translate()``: Latin-1
@@ -90,19 +92,13 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 """
             )
         if criterion == "dealer_phone":
-            # phone_validation's own normalisation (E.164 with the partner's or the
-            # company's country), stored for one number (the mobile, else the phone);
-            # both numbers of the contacts who have two.
-            ids, numbers = zip(*self._dealer_both_phones(), strict=True) or ((), ())
+            # the addon's one phone normalisation (tools/phone.py): the phone and the
+            # mobile of every contact in E.164, the contact's country else the company's
+            rows = self._dealer_phones()
             return SQL(
-                """
-                SELECT id AS partner_id, phone_sanitized AS value FROM res_partner
-                 WHERE phone_sanitized IS NOT NULL AND phone_sanitized <> ''
-                 UNION
-                SELECT * FROM unnest(%s::int[], %s::varchar[])
-                """,
-                list(ids),
-                list(numbers),
+                "SELECT * FROM unnest(%s::int[], %s::varchar[]) AS p(partner_id, value)",
+                [row[0] for row in rows],
+                [row[1] for row in rows],
             )
         if criterion == "dealer_name":
             return SQL(
@@ -143,29 +139,25 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         )
 
     @api.model
-    def _dealer_both_phones(self):
-        """[(partner id, E.164)] for the phone and the mobile of the contacts who have
-        both, formatted as phone_validation formats ``phone_sanitized`` (the contact's
-        country, else the company's). One query; the numbers are formatted in Python,
-        as phone_validation does."""
+    def _dealer_phones(self):
+        """[(partner id, E.164)] for the phone and the mobile of every contact that has
+        one, normalised as every phone lookup of the addon is (``normalize_phone``,
+        the contact's country else the company's). One query, one pass in Python."""
         self.env.cr.execute(
             SQL(
-                "SELECT id, phone, mobile, country_id FROM res_partner "
-                "WHERE trim(phone) <> '' AND trim(mobile) <> ''"
+                """SELECT p.id, p.phone, p.mobile, c.code FROM res_partner p
+                     LEFT JOIN res_country c ON c.id = p.country_id
+                    WHERE trim(p.phone) <> '' OR trim(p.mobile) <> ''"""
             )
         )
-        rows = self.env.cr.fetchall()
-        Country = self.env["res.country"].with_prefetch([row[3] for row in rows if row[3]])
-        default = self.env.company.country_id
-        Partner = self.env["res.partner"]
-        result = []
-        for partner_id, phone, mobile, country_id in rows:
-            country = Country.browse(country_id) if country_id else default
+        default = self.env.company.country_id.code
+        result = set()
+        for partner_id, phone, mobile, country in self.env.cr.fetchall():
             for number in (phone, mobile):
-                formatted = Partner._phone_format_number(number, country)
-                if formatted:
-                    result.append((partner_id, formatted))
-        return result
+                e164 = normalize_phone(number, country or default)
+                if e164:
+                    result.add((partner_id, e164))
+        return sorted(result)
 
     @api.model
     def _generate_query(self, fields, maximum_group=100):
