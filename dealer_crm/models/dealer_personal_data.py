@@ -223,7 +223,7 @@ class DealerPersonalData(models.AbstractModel):
             ).unlink()
         # Tracked changes that named them, on any record.
         tracked_fields = ("old_value_char", "new_value_char", "old_value_text", "new_value_text")
-        Tracking = self.env["mail.tracking.value"].sudo().with_context(Message.env.context)
+        Tracking = Message.env["mail.tracking.value"]  # sudo, and the audit trail's token
         for tracking in Tracking.search(
             expression.OR(
                 [[(field, "ilike", secret)] for secret in secrets for field in tracked_fields]

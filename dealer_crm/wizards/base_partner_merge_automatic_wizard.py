@@ -493,8 +493,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
 
     @api.model
     def _update_values(self, src_partners, dst_partner):
-        super()._update_values(src_partners, dst_partner)
+        result = super()._update_values(src_partners, dst_partner)
         self._dealer_after_merge(src_partners, dst_partner)
+        return result
 
     @api.model
     def _dealer_after_merge(self, src_partners, dst_partner):
