@@ -73,7 +73,7 @@ class LoyaltyProgram(models.Model):
         )
         moves = self.env["loyalty.history"]
         for program in programs:
-            points = program._dealer_points_for(source, lines)
+            points = program._dealer_points_for(source, program._dealer_in_currency(origin, lines))
             if points > 0:
                 card = program._dealer_card(partner)
                 card._dealer_lock()
@@ -81,6 +81,21 @@ class LoyaltyProgram(models.Model):
                     continue  # earned once per origin, whatever its state did since
                 moves |= card._dealer_move(points, description, "earn", origin)
         return moves
+
+    def _dealer_in_currency(self, origin, lines):
+        """``lines`` ([(amount, ...)] in the currency of ``origin``) with their amounts in
+        this scheme's currency, converted at the origin's date: points are earned per
+        unit of the scheme's money, whatever currency the order was in."""
+        self.ensure_one()
+        source = origin.currency_id
+        target = self.currency_id or origin.company_id.currency_id
+        if not source or source == target:
+            return lines
+        date = fields.Date.to_date(origin[origin._dealer_date_field]) or fields.Date.today()
+        return [
+            (source._convert(amount, target, origin.company_id, date), *rest)
+            for amount, *rest in lines
+        ]
 
     @api.model
     def _dealer_reverse(self, origin, description):

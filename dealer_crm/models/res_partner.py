@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 
 from ..tools.access import DEALER_GROUPS
-from ..tools.phone import national_forms, normalize_phone
+from ..tools.phone import national_forms, normalize_phone, number_region, phone_digits
 from ..tools.rfm import SEGMENTS, VALUE_TIERS
 from .dealer_consent import CONTACTABLE_DOMAIN
 from .dealer_followup_step import department_user
@@ -706,25 +706,44 @@ class ResPartner(models.Model):
         ``value`` is normalised to E.164 with the company's country for a number
         without one (tools/phone.py). It then matches, set-based: Odoo's sanitised
         number; a phone or mobile stored with its country in any format (+ or 00);
-        one stored without a country, as dialled in the company's country. A value
-        that is no phone number matches nobody.
+        one stored without a country, as dialled in the company's country or in the
+        contact's own. A value that is no valid number where it is dialled from (a
+        local number of another country, ``(852) 9123-4567`` typed in a US company) is
+        matched on its digits, as Odoo's own contact search matches it. A value that
+        is no phone number matches nobody.
         """
         region = self.env.company.country_id.code
-        e164 = normalize_phone(value, region)
-        if not e164:
-            return expression.FALSE_DOMAIN
         # phone_mobile_search reads the columns in SQL: write pending changes first
         self.flush_model(["phone", "mobile"])
-        return expression.OR(
-            [
-                [(f"{prefix}phone_sanitized", "=", e164)],
-                [(f"{prefix}phone_mobile_search", "=", e164)],
+        own_region = number_region(value, region)
+        if not own_region:
+            # Not a valid number where it would be dialled from (a local number of
+            # another country, a number typed with its country in brackets): match as
+            # Odoo's own contact search does, on the digits, if there are enough of them.
+            digits = phone_digits(value)
+            if not digits:
+                return expression.FALSE_DOMAIN
+            return [(f"{prefix}phone_mobile_search", "ilike", digits)]
+        e164 = normalize_phone(value, region)
+        domains = [
+            [(f"{prefix}phone_sanitized", "=", e164)],
+            [(f"{prefix}phone_mobile_search", "=", e164)],
+        ]
+        # stored without their country, as dialled in the company's country ...
+        domains += [
+            [(f"{prefix}phone_mobile_search", "=", digits)]
+            for digits in national_forms(value, region)
+        ]
+        # ... or in the contact's own country
+        if own_region != (region or "").upper():
+            domains += [
+                [
+                    (f"{prefix}country_id.code", "=", own_region),
+                    (f"{prefix}phone_mobile_search", "=", digits),
+                ]
+                for digits in national_forms(value, own_region)
             ]
-            + [
-                [(f"{prefix}phone_mobile_search", "=", digits)]
-                for digits in national_forms(value, region)
-            ]
-        )
+        return expression.OR(domains)
 
     @api.model
     def _dealer_find_by_phone(self, number):

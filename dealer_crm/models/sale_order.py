@@ -44,9 +44,25 @@ class SaleOrder(models.Model):
         for order in confirmed:
             self.env["loyalty.program"]._dealer_reverse(order, _("Order %s cancelled", order.name))
         # rewards paid with points go, and give their points back (sale_loyalty removes
-        # its own reward lines the same way); so does any other reward redeemed on it
-        self.sudo().order_line.filtered("dealer_redemption_id").with_env(self.env).unlink()
-        self._dealer_give_back_redemptions()
+        # its own reward lines the same way); so does any other reward redeemed on it.
+        # Not once invoiced: the posted invoice keeps the discount, so the points stay
+        # spent until a credit note undoes it.
+        invoiced = self.filtered(
+            lambda order: order.sudo().invoice_ids.filtered(
+                lambda move: move.state == "posted" and move.move_type == "out_invoice"
+            )
+        )
+        for order in invoiced.filtered(lambda o: o.sudo().order_line.dealer_redemption_id):
+            order.message_post(
+                body=_(
+                    "Cancelled after invoicing: the reward paid with points stays on the "
+                    "posted invoice, so its points are not given back. Issue a credit note "
+                    "and give the points back from the loyalty card if the customer is owed."
+                )
+            )
+        returned = self - invoiced
+        returned.sudo().order_line.filtered("dealer_redemption_id").with_env(self.env).unlink()
+        returned._dealer_give_back_redemptions()
         return res
 
     def _dealer_give_back_redemptions(self):
@@ -82,6 +98,22 @@ class SaleOrder(models.Model):
             ._get_copiable_order_lines()
             .filtered(lambda line: not line.sudo().dealer_redemption_id)
         )
+
+    def write(self, vals):
+        if (
+            "partner_id" in vals
+            and not self.env.su
+            and self.sudo()
+            .order_line.filtered("dealer_redemption_id")
+            .order_id.filtered(lambda order: order.partner_id.id != vals["partner_id"])
+        ):
+            raise UserError(
+                _(
+                    "This quotation carries a reward paid with the customer's points: remove "
+                    "the reward line (its points go back) before changing the customer."
+                )
+            )
+        return super().write(vals)
 
     def unlink(self):
         # a deleted quotation gives back the points of its rewards (lines go by cascade)

@@ -5,7 +5,15 @@ from odoo.exceptions import AccessError
 from ..tools.access import DEALER_GROUPS
 
 #: what a reward line paid with points keeps as redeemed
-REWARD_TERMS = {"price_unit", "product_uom_qty", "discount", "product_id", "order_id"}
+REWARD_TERMS = {
+    "price_unit",
+    "product_uom_qty",
+    "discount",
+    "product_id",
+    "order_id",
+    "tax_id",
+    "currency_id",
+}
 
 
 class SaleOrderLine(models.Model):

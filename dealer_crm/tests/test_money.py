@@ -186,3 +186,58 @@ class TestMoney(DealerCrmCase):
         )
         plan.budget_line_ids.invalidate_recordset(["actual"])
         self.assertAlmostEqual(plan.budget_line_ids.actual - before, 70)
+
+    def test_points_and_rewards_count_in_the_company_currency(self):
+        """Points are earned per dollar of the scheme, and a fixed reward of 200 dollars
+        is 100 euros off a quotation in euros dated when 1 USD = 0.5 EUR."""
+        self.env["loyalty.program"].search([("dealer_scheme", "=", True)]).active = False
+        program = self.env["loyalty.program"].create(
+            {
+                "name": "Dollar Club",
+                "program_type": "loyalty",
+                "dealer_scheme": True,
+                "rule_ids": [Command.clear()],
+                "dealer_rule_ids": [
+                    Command.create({"source": "vehicle_sale", "points_per_unit": 0.1})
+                ],
+                "reward_ids": [
+                    Command.clear(),
+                    Command.create(
+                        {
+                            "reward_type": "discount",
+                            "discount_mode": "per_order",
+                            "discount": 200,
+                            "required_points": 100,
+                            "description": "200 dollars off",
+                        }
+                    ),
+                ],
+            }
+        )
+        self.assertEqual(program.currency_id, self.usd)
+        on_the_day = datetime(2026, 3, 10, 10, 0)
+
+        def quotation(amount):
+            return self.env["sale.order"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "pricelist_id": self.eur_pricelist.id,
+                    "date_order": on_the_day,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.product.id, "price_unit": amount, "tax_id": []}
+                        )
+                    ],
+                }
+            )
+
+        # confirmed today (Odoo dates an order on confirmation): 1 USD = 0.1 EUR
+        quotation(1000).action_confirm()
+        card = program._dealer_card(self.customer)
+        self.assertEqual(card.points, 1000, "0.1 point per dollar of 10,000 dollars")
+        order = quotation(1000)
+        self.env["dealer.loyalty.redeem"].with_user(self.user_sales).create(
+            {"card_id": card.id, "reward_id": program.reward_ids.id, "sale_order_id": order.id}
+        ).action_confirm()
+        self.assertEqual(order.amount_untaxed, 900, "200 dollars are 100 euros on that day")
+        self.assertEqual(card.points, 900)

@@ -50,6 +50,7 @@ class TestPartnerMerge(DealerCrmCase):
 
     def _groups(self, **criteria):
         """The groups of contacts the wizard proposes for these criteria."""
+        self.env.invalidate_all()  # as a new request starts: nothing cached
         wizard = self.env["base.partner.merge.automatic.wizard"].create(
             {"maximum_group": 0, **criteria}
         )
@@ -149,12 +150,25 @@ class TestPartnerMerge(DealerCrmCase):
         manager = new_test_user(
             self.env, login="t_contacts", groups="base.group_user,base.group_partner_manager"
         )
+        vehicle = self._create_vehicle(owner_id=self.source.id)
+        self._merge(self.source, self.destination, user=manager)
+        self.assertFalse(self.source.exists())
+        self.assertEqual(vehicle.owner_id, self.destination)
+
+    def test_only_a_manager_merges_loyalty_members(self):
+        """A merge adds points together: a department user (who may edit contacts) could
+        pool two members' points by making them look alike. Only managers merge them."""
         self.program._dealer_card(self.source)._dealer_move(300, "Service visit", "earn")
         self.program._dealer_card(self.destination)._dealer_move(200, "Service visit", "earn")
-        self._merge(self.source, self.destination, user=manager)
-        card = self.program._dealer_card(self.destination)
-        self.assertEqual(card.points, 500)
-        self.assertEqual(sum(card.history_ids.mapped("issued")), 500)
+        contacts = new_test_user(
+            self.env, login="t_contacts", groups="base.group_user,base.group_partner_manager"
+        )
+        for user in (contacts, self.user_sales, self.user_service, self.user_relations):
+            with self.assertRaisesRegex(AccessError, "only a manager"):
+                self._merge(self.source, self.destination, user=user)
+            self.assertTrue(self.source.exists())
+        self._merge(self.source, self.destination, user=self.user_manager)
+        self.assertEqual(self.program._dealer_card(self.destination).points, 500)
 
     def test_an_anonymised_contact_is_not_merged(self):
         self.source.sudo().dealer_anonymized = True
@@ -247,6 +261,27 @@ class TestPartnerMerge(DealerCrmCase):
             self.assertTrue(note.attachment_ids.datas)
             self.assertEqual(note.attachment_ids.res_id, winner.id)
 
+    def test_consents_without_evidence_files_merge(self):
+        """Consents typed in without a document (most of them) merge as well."""
+        Consent = self.env["dealer.consent"]
+        vals = {"purpose": "marketing", "channel": "email", "source": "phone"}
+        newer = Consent.create(
+            {**vals, "partner_id": self.source.id, "state": "granted", "date": self._today()}
+        )
+        older = Consent.create(
+            {
+                **vals,
+                "partner_id": self.destination.id,
+                "state": "withdrawn",
+                "date": self._today() - timedelta(days=300),
+            }
+        )
+        self._merge(self.source, self.destination)
+        self.assertFalse(older.exists())
+        self.assertEqual(newer.partner_id, self.destination)
+        self.assertEqual(newer.state, "granted")
+        self.assertTrue(newer.message_ids.filtered(lambda m: "withdrawn" in (m.body or "").lower()))
+
     # ------------------------------------------------------------------ evaluation snapshots
     def test_snapshots_of_a_month_both_have_keep_the_destinations_and_say_so(self):
         Score = self.env["dealer.customer.score"]
@@ -309,9 +344,9 @@ class TestPartnerMerge(DealerCrmCase):
         self.source.email = "someone.else@example.com"
         with self.assertRaisesRegex(UserError, "same email"):
             self._merge(self.source, self.destination, user=self.user_sales)
-        # an email typed in another case is the same email
+        # an email typed in another case is the same email (a manager: points are merged)
         self.source.email = "LEE.KAHO@EXAMPLE.COM"
-        self._merge(self.source, self.destination, user=self.user_sales)
+        self._merge(self.source, self.destination, user=self.user_manager)
         self.assertFalse(self.source.exists())
         self.assertEqual(self.destination.dealer_loyalty_points, 300)
 

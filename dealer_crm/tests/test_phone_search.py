@@ -84,6 +84,26 @@ class TestPhoneSearch(DealerCrmCase):
                 typed,
             )
 
+    def test_a_number_of_another_country_is_found_as_typed(self):
+        """In a US company (the demo's), a Hong Kong number is no valid US number: it is
+        matched on its digits, as Odoo's contact search matches it. In Hong Kong, a US
+        number typed without its country is found the same way."""
+        self.company.country_id = self.env.ref("base.us")
+        self.assertEqual(self._found("(852) 9123-4567"), self.vehicle_phone)
+        self.assertEqual(self._found("61234567"), self.vehicle_mobile)
+        self.assertEqual(self._found("00852 9123 4567"), self.vehicle_phone)
+        # a landline stored without its country, on a contact of that country
+        self.owner_mobile.write({"phone": "2345 6789", "country_id": self.env.ref("base.hk").id})
+        self.assertEqual(self._found("+852 2345 6789"), self.vehicle_mobile)
+        self.company.country_id = self.env.ref("base.hk")
+        american = self.env["res.partner"].create({"name": "Visitor", "phone": "(415) 555-0123"})
+        vehicle = self._create_vehicle(
+            vin="WVWZZZ1KZAW000003", license_plate="HK 4", owner_id=american.id
+        )
+        for typed in ("415-555-0123", "4155550123", "(415) 555 0123"):
+            found = self.env["dealer.vehicle"].name_search(typed)
+            self.assertIn(vehicle.id, [v for v, _n in found], typed)
+
     def test_what_is_no_number_matches_nobody(self):
         Partner = self.env["res.partner"]
         for typed in ("", "Chan", "12", "AB 1234"):

@@ -2,7 +2,7 @@
 """Issue 23, case 8: a reward paid with points on a quotation."""
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import DealerCrmCase
@@ -126,6 +126,43 @@ class TestQuotationRewards(DealerCrmCase):
         order._action_cancel()
         self.assertEqual(self.card.points, 600)
         self._assert_balanced()
+
+    def test_an_invoiced_order_cancelled_keeps_its_points_spent(self):
+        """The posted invoice keeps the discount: cancelling the order after invoicing
+        gives no points back (the customer would have both), and says so."""
+        order = self._quotation()
+        self._redeem(order)
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.assertEqual(invoice.amount_untaxed, 1800)
+        order.with_user(self.user_sales).with_context(disable_cancel_warning=True).action_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(self.card.points, 100, "the points stay spent")
+        self.assertFalse(self._history("return"))
+        self.assertIn("not given back", order.message_ids[:1].body)
+        self._assert_balanced()
+
+    def test_a_reward_stays_with_its_customer_and_its_taxes(self):
+        order = self._quotation()
+        self._redeem(order)
+        other = self.env["res.partner"].create({"name": "Someone Else"})
+        with self.assertRaises(UserError):
+            order.with_user(self.user_sales).write({"partner_id": other.id})
+        reward_line = order.order_line.filtered(lambda line: line.price_unit < 0)
+        tax = self.env["account.tax"].create({"name": "Reward test tax", "amount": 15})
+        with self.assertRaises(AccessError):
+            reward_line.with_user(self.user_sales).write({"tax_id": [Command.set(tax.ids)]})
+        with self.assertRaises(AccessError):
+            order.with_user(self.user_sales).write(
+                {"order_line": [Command.update(reward_line.id, {"tax_id": [Command.set(tax.ids)]})]}
+            )
+        self.assertEqual(order.partner_id, self.customer)
+        self.assertEqual(order.amount_untaxed, 1800)
+        # removed, the points go back; then the customer may change
+        order.with_user(self.user_sales).write({"order_line": [Command.unlink(reward_line.id)]})
+        order.with_user(self.user_sales).write({"partner_id": other.id})
+        self.assertEqual(self.card.points, 600)
 
     def test_any_reward_redeemed_on_a_cancelled_quotation_comes_back(self):
         gift = self.env["loyalty.reward"].create(

@@ -68,3 +68,32 @@ def national_forms(value, region=None):
     dialled = re.sub(r"\D", "", national)
     significant = phonenumbers.national_significant_number(number)
     return tuple(dict.fromkeys((dialled, significant)))
+
+
+def number_region(value, region=None):
+    """The country (ISO code) of ``value`` when it is a valid phone number, else ``None``.
+
+    >>> number_region("+852 2345 6789", "US")
+    'HK'
+    >>> number_region("6123 4567", "US") is None
+    True
+    """
+    number = parse_phone(value, region)
+    if number is None or not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.region_code_for_number(number)
+
+
+def phone_digits(value, min_digits=6):
+    """The digits of ``value`` typed as a phone number (digits, +, spaces, brackets,
+    dashes, dots, slashes), when there are at least ``min_digits``; else ``None``.
+
+    >>> phone_digits("(852) 9123-4567")
+    '85291234567'
+    >>> phone_digits("KX 1234") is None
+    True
+    """
+    if not isinstance(value, str) or not _PHONE_CHARS.match(value.strip() or "x"):
+        return None
+    digits = re.sub(r"\D", "", value)
+    return digits if len(digits) >= min_digits else None

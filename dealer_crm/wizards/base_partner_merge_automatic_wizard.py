@@ -28,7 +28,7 @@ from collections import defaultdict
 import psycopg2
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, mute_logger
 
 from ..tools.phone import normalize_phone
@@ -143,6 +143,9 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         """[(partner id, E.164)] for the phone and the mobile of every contact that has
         one, normalised as every phone lookup of the addon is (``normalize_phone``,
         the contact's country else the company's). One query, one pass in Python."""
+        # read before the query: a field read in between would run its own query and
+        # lose the rows still to fetch
+        default = self.env.company.country_id.code
         self.env.cr.execute(
             SQL(
                 """SELECT p.id, p.phone, p.mobile, c.code FROM res_partner p
@@ -150,7 +153,6 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                     WHERE trim(p.phone) <> '' OR trim(p.mobile) <> ''"""
             )
         )
-        default = self.env.company.country_id.code
         result = set()
         for partner_id, phone, mobile, country in self.env.cr.fetchall():
             for number in (phone, mobile):
@@ -242,6 +244,24 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         # deletes the sources as the caller; the dealer records are then moved in sudo.
         (src_partners | dst_partner).check_access("write")
         src_partners.check_access("unlink")
+        members = (
+            self.env["loyalty.card"]
+            .sudo()
+            .search_count(
+                [
+                    ("partner_id", "in", (src_partners | dst_partner).ids),
+                    ("program_id.dealer_scheme", "=", True),
+                    ("points", "!=", 0),
+                ]
+            )
+        )
+        if members and not (self.env.su or self.env.user.has_group("dealer_crm.group_manager")):
+            raise AccessError(
+                _(
+                    "These contacts hold loyalty points, which a merge adds together: only a "
+                    "manager may merge loyalty members."
+                )
+            )
         anonymised = (src_partners | dst_partner).sudo().filtered("dealer_anonymized")
         if anonymised:
             raise UserError(
@@ -376,7 +396,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                         winner=winner.id,
                         loser=loser.id,
                         evidence=tuple(evidence_ids) or (0,),
-                        filename=loser.evidence_filename,
+                        filename=loser.evidence_filename or None,
                     )
                 )
                 self.env.invalidate_all()

@@ -78,16 +78,24 @@ class DealerLoyaltyRedeem(models.TransientModel):
             self._apply_discount(origin, label, redemption)
         return {"type": "ir.actions.act_window_close"}
 
-    def _discount_amount(self, base):
+    def _discount_amount(self, base, origin):
+        """The discount on ``base`` (in the currency of ``origin``). A fixed amount and a
+        cap are in the scheme's currency: converted at the origin's date."""
         reward = self.reward_id
+        currency = reward.currency_id or origin.company_id.currency_id
+        date = fields.Date.to_date(origin[origin._dealer_date_field]) or fields.Date.today()
+
+        def in_origin_currency(amount):
+            return currency._convert(amount, origin.currency_id, origin.company_id, date)
+
         if reward.discount_mode == "percent":
             amount = base * reward.discount / 100
         elif reward.discount_mode == "per_point":
-            amount = reward.discount * reward.required_points
+            amount = in_origin_currency(reward.discount * reward.required_points)
         else:
-            amount = reward.discount
+            amount = in_origin_currency(reward.discount)
         if reward.discount_max_amount:
-            amount = min(amount, reward.discount_max_amount)
+            amount = min(amount, in_origin_currency(reward.discount_max_amount))
         return min(amount, base)
 
     def _apply_discount(self, origin, label, redemption):
@@ -107,7 +115,7 @@ class DealerLoyaltyRedeem(models.TransientModel):
             total = sum(base_by_taxes.values())
             if not total:
                 raise UserError(_("%s has nothing to discount yet.", origin.display_name))
-            amount = self._discount_amount(total)
+            amount = self._discount_amount(total, origin)
             lines = self.env["sale.order.line"].create(
                 [
                     {
@@ -124,7 +132,7 @@ class DealerLoyaltyRedeem(models.TransientModel):
             # the lines are paid with this redemption: removed, they give its points back
             lines.sudo().dealer_redemption_id = redemption
         else:
-            amount = self._discount_amount(origin.amount)
+            amount = self._discount_amount(origin.amount, origin)
             origin.write({"amount": origin.amount - amount})
             origin.message_post(
                 body=_("Loyalty reward %(reward)s: %(amount)s off.", reward=label, amount=amount)
