@@ -93,6 +93,9 @@ ACCESS = {
     "fleet.vehicle.model": ("r---", "r---", "r---", "rcw-", "----", "----"),
     "fleet.vehicle.model.brand": ("r---", "r---", "r---", "rcw-", "----", "----"),
     "res.config.settings": ("----", "----", "----", "----", "----", "----"),
+    # core's merge wizard (contact managers); merging loyalty members is for managers
+    "base.partner.merge.automatic.wizard": ("rcw-", "rcw-", "rcw-", "rcw-", "----", "----"),
+    "res.currency": ("r---", "r---", "r---", "r---", "r---", "r---"),
     "survey.user_input": ("----", "----", "----", "rcwu", "----", "----"),
     "survey.user_input.line": ("----", "----", "----", "r---", "----", "----"),
     "event.event": ("r---", "r---", "----", "rcw-", "----", "----"),
