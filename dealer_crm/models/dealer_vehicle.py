@@ -323,20 +323,21 @@ class DealerVehicle(models.Model):
         value = value.strip()
         if not value:
             return []
+        domains = [
+            [("license_plate", "ilike", value)],
+            [("owner_id.name", "ilike", value)],
+            [("model_id.name", "ilike", value)],
+            # the owner's phone or mobile, however either was typed (one normalisation)
+            self.env["res.partner"]._dealer_phone_domain(value, "owner_id."),
+        ]
+        # a VIN or a plate however typed; punctuation alone is neither (it would match all)
         compact = normalize_plate(value)
-        return expression.OR(
-            [
-                [("vin", "ilike", normalize_vin(value))],
-                [("plate_normalized", "ilike", compact)],
-                [("license_plate", "ilike", value)],
-                [("owner_id.name", "ilike", value)],
-                [("owner_id.phone_sanitized", "ilike", compact)],
-                [("owner_id.phone", "ilike", value)],
-                [("owner_id.mobile", "ilike", value)],
-                [("model_id.name", "ilike", value)],
-                self.env["res.partner"]._dealer_phone_domain(value, "owner_id."),
-            ]
-        )
+        if compact:
+            domains.append([("plate_normalized", "ilike", compact)])
+        vin = normalize_vin(value)
+        if vin:
+            domains.append([("vin", "ilike", vin)])
+        return expression.OR(domains)
 
     @api.constrains("vin")
     def _check_vin(self):

@@ -110,6 +110,9 @@ class TestPhoneSearch(DealerCrmCase):
             self.assertFalse(Partner.search(Partner._dealer_phone_domain(typed)), typed)
         # a partial number still finds by the typed digits, as before
         self.assertEqual(self._found("9123 45"), self.vehicle_phone)
+        # punctuation alone, or two digits, is no VIN, plate or number of anyone
+        for typed in ("--", ".", "+", "12", "(  )"):
+            self.assertFalse(self._found(typed), typed)
 
     # Inbound calls and messages -------------------------------------------------
     def _log(self, number, user=None, **vals):

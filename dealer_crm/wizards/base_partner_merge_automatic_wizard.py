@@ -453,12 +453,12 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 "Contacts merged: the monthly evaluations of the merged contact for months "
                 "this customer already had were replaced by this customer's: %s",
                 "; ".join(
-                    _(
+                    self.env._(
                         "%(month)s %(partner)s: %(segment)s, value tier %(tier)s",
                         month=score.month.strftime("%Y-%m"),
                         partner=score.partner_id.display_name,
-                        segment=segments.get(score.segment) or _("none"),
-                        tier=score.value_tier or _("none"),
+                        segment=segments.get(score.segment) or self.env._("none"),
+                        tier=score.value_tier or self.env._("none"),
                     )
                     for score in superseded
                 ),
