@@ -1,3 +1,4 @@
+from . import base
 from . import dealer_department_fields_mixin
 from . import dealer_import_mixin
 from . import dealer_personal_data

@@ -60,22 +60,6 @@ KEPT_DOCUMENT_TEXT = {
 }
 
 
-class Base(models.AbstractModel):
-    _inherit = "base"
-
-    #: None means "not declared"; a tuple (possibly empty) means declared.
-    _dealer_partner_fields = None
-    _dealer_personal_fields = ()
-
-    def _dealer_related_action(self, xmlid, field, **context):
-        """The window action ``xmlid`` on the records whose ``field`` is this record."""
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        action["domain"] = [(field, "=", self.id)]
-        action["context"] = context or {f"default_{field}": self.id}
-        return action
-
-
 class DealerPersonalData(models.AbstractModel):
     _name = "dealer.personal.data"
     _description = "Personal Data Registry"

@@ -128,10 +128,11 @@ class LoyaltyCard(models.Model):
         string="Tier",
         tracking=True,
         readonly=True,
+        copy=False,
         index=True,
         groups=DEALER_GROUPS,
     )
-    dealer_points_12m = fields.Float(string="Points Earned in 12 Months", readonly=True)
+    dealer_points_12m = fields.Float(string="Points Earned in 12 Months", readonly=True, copy=False)
     dealer_expiring_points = fields.Float(
         string="Points Expiring Soon", compute="_compute_dealer_expiring_points"
     )
@@ -156,34 +157,22 @@ class LoyaltyCard(models.Model):
         for card in self:
             card.dealer_expiring_points = expiring.get(card, 0.0)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            programs = (
-                self.env["loyalty.program"]
-                .sudo()
-                .browse({vals["program_id"] for vals in vals_list if vals.get("program_id")})
-            )
-            dealer = programs.filtered("dealer_scheme").ids
-            if any(
-                vals.get("program_id") in dealer
-                and (LEDGER_FIELDS & {k for k, v in vals.items() if v})
-                for vals in vals_list
-            ):
-                raise AccessError(
-                    _("A new member of a dealer scheme starts with no points and no tier.")
-                )
-        return super().create(vals_list)
+    #: points and tier move only by the scheme's own earning, redemption and expiry
+    _dealer_protected_fields = frozenset(LEDGER_FIELDS)
 
-    def write(self, vals):
-        if LEDGER_FIELDS & set(vals) and not self.env.su and self.sudo().filtered("dealer_scheme"):
-            raise AccessError(
-                _(
-                    "Points and tiers of a dealer scheme move only by earning, redemption or "
-                    "expiry; a manager adjusts points by hand, with a reason."
-                )
-            )
-        return super().write(vals)
+    def _dealer_protected_records(self):
+        # a gift card or coupon of core loyalty keeps core's behaviour
+        return self.filtered("program_id.dealer_scheme")
+
+    @api.model
+    def _dealer_protected_create_vals(self, vals_list):
+        programs = (
+            self.env["loyalty.program"]
+            .sudo()
+            .browse({vals["program_id"] for vals in vals_list if vals.get("program_id")})
+        )
+        dealer = set(programs.filtered("dealer_scheme").ids)
+        return [vals for vals in vals_list if vals.get("program_id") in dealer]
 
     # Movements -------------------------------------------------------------
     def _dealer_lock(self):

@@ -29,3 +29,4 @@ from . import test_import_history
 from . import test_phone_search
 from . import test_outreach
 from . import test_ticket_email
+from . import test_evidence

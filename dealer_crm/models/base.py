@@ -1,0 +1,124 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Records that are evidence: one mechanism for every model.
+
+A model lists in ``_dealer_protected_fields`` what only its workflow writes: states,
+approvals and approvers, segments, tiers, scores, recorded figures, "recorded by" and
+flags. ``create`` and ``write`` refuse those fields unless the environment is superuser,
+whatever the context: a workflow method checks its caller first
+(``_dealer_check_caller``), then writes them with ``sudo()``.
+
+What a client may still send, so that Odoo's own forms and imports keep working:
+- on ``create``, an empty value or the field's own default (never a ``default_*`` key of
+  the context nor a user default, which a client controls);
+- on ``write``, the value the record already has.
+"""
+
+from odoo import _, api, models
+from odoo.exceptions import AccessError
+
+
+class Base(models.AbstractModel):
+    _inherit = "base"
+
+    # Personal data (dealer.personal.data) ------------------------------------
+    #: None means "not declared"; a tuple (possibly empty) means declared.
+    _dealer_partner_fields = None
+    _dealer_personal_fields = ()
+
+    # Records that are evidence -------------------------------------------------
+    #: Fields only this model's workflow methods write (with ``sudo()``). Declared on the
+    #: model itself, next to the fields; ``tests/test_evidence.py`` walks every model's list.
+    _dealer_protected_fields = frozenset()
+    #: Public methods a reader of the record may call (they still check "read" first);
+    #: every other public method checks that its caller may write the record.
+    _dealer_read_actions = frozenset()
+
+    # Hooks ------------------------------------------------------------------
+    def _dealer_protected_records(self):
+        """The records of ``self`` whose protected fields are guarded (default: all).
+
+        A model whose protection depends on the record (a loyalty card of a dealer
+        scheme, not a gift card of core loyalty) narrows it here."""
+        return self
+
+    @api.model
+    def _dealer_protected_create_vals(self, vals_list):
+        """The values of ``vals_list`` whose protected fields are guarded (default: all)."""
+        return vals_list
+
+    # The guard ---------------------------------------------------------------
+    @api.model
+    def _dealer_protected_default(self, name):
+        field = self._fields[name]
+        if not field.default:
+            return field.convert_to_cache(False, self, validate=False)
+        return field.convert_to_cache(field.default(self), self, validate=False)
+
+    def _dealer_refuse_protected(self, names):
+        labels = ", ".join(
+            sorted(self._fields[name].get_description(self.env)["string"] for name in names)
+        )
+        raise AccessError(
+            _(
+                "%(fields)s of %(model)s are recorded by its workflow (its buttons and "
+                "scheduled jobs), and cannot be typed or sent directly.",
+                fields=labels,
+                model=self._description,
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self._dealer_protected_fields and not self.env.su:
+            refused = set()
+            for vals in self._dealer_protected_create_vals(vals_list):
+                for name in self._dealer_protected_fields.intersection(vals):
+                    value = self._fields[name].convert_to_cache(vals[name], self, validate=False)
+                    if value and value != self._dealer_protected_default(name):
+                        refused.add(name)
+            if refused:
+                self._dealer_refuse_protected(refused)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if self._dealer_protected_fields and not self.env.su:
+            names = self._dealer_protected_fields.intersection(vals)
+            if names:
+                guarded = self.sudo()._dealer_protected_records()
+                refused = set()
+                for name in names:
+                    field = self._fields[name]
+                    value = field.convert_to_record(
+                        field.convert_to_cache(vals[name], guarded, validate=False), guarded
+                    )
+                    if any(record[name] != value for record in guarded):
+                        refused.add(name)
+                if refused:
+                    self._dealer_refuse_protected(refused)
+        return super().write(vals)
+
+    # Callers of public methods ---------------------------------------------
+    def _dealer_check_caller(self, groups=None, operation="write"):
+        """The first line of a workflow method: who calls it may ``operation`` these
+        records (access rights and record rules) and, if ``groups`` is given, belongs to
+        one of them. Nothing has run as superuser yet."""
+        if self.env.su:
+            return
+        if groups and not self.env.user.has_groups(groups):
+            raise AccessError(
+                _(
+                    "You are not allowed to do this on %(model)s: it belongs to another "
+                    "department's part of the workflow.",
+                    model=self._description,
+                )
+            )
+        self.check_access(operation)
+
+    # Navigation --------------------------------------------------------------
+    def _dealer_related_action(self, xmlid, field, **context):
+        """The window action ``xmlid`` on the records whose ``field`` is this record."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [(field, "=", self.id)]
+        action["context"] = context or {f"default_{field}": self.id}
+        return action
