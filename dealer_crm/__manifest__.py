@@ -78,6 +78,7 @@
         "demo/dealer_trend_report_demo.xml",
         "demo/dealer_strategy_demo.xml",
         "demo/dealer_handover_demo.xml",
+        "demo/dealer_erasure_log_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

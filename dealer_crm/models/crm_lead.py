@@ -45,7 +45,9 @@ class CrmLead(models.Model):
         string="Trade-in Offer", currency_field="company_currency", tracking=True
     )
     trade_in_condition = fields.Text(string="Trade-in Condition", tracking=True)
-    trade_in_appraiser_id = fields.Many2one("res.users", string="Appraised By", tracking=True)
+    trade_in_appraiser_id = fields.Many2one(
+        "res.users", string="Appraised By", readonly=True, copy=False, tracking=True
+    )
     trade_in_state = fields.Selection(
         [
             ("none", "No trade-in"),
@@ -60,6 +62,10 @@ class CrmLead(models.Model):
         copy=False,
     )
     trade_in_approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    #: the appraisal and its approval are recorded by Record Appraisal and Approve Offer
+    _dealer_protected_fields = frozenset(
+        {"trade_in_state", "trade_in_appraiser_id", "trade_in_approved_by_id"}
+    )
     test_drive_ids = fields.One2many(
         "dealer.test.drive", "lead_id", string="Test Drives", groups=DEALER_GROUPS
     )
@@ -87,17 +93,24 @@ class CrmLead(models.Model):
         if {"trade_in_value", "trade_in_vehicle_id"} & set(vals):
             # a new value is appraised again, and approved again if above the limit
             self.filtered(lambda lead: lead.trade_in_state != "taken").sudo().write(
-                {"trade_in_state": "none", "trade_in_approved_by_id": False}
+                {
+                    "trade_in_state": "none",
+                    "trade_in_appraiser_id": False,
+                    "trade_in_approved_by_id": False,
+                }
             )
         return res
 
     def action_dealer_appraise(self):
         """Record the appraisal: the offer above the limit set waits for a manager."""
+        self._dealer_check_caller(groups="dealer_crm.group_sales")
         limit = self._dealer_trade_in_limit()
         for lead in self:
             if not lead.trade_in_vehicle_id or lead.trade_in_value <= 0:
                 raise UserError(_("Give the trade-in vehicle and the value offered first."))
             above = limit and lead.trade_in_value > limit
+            if lead.trade_in_state != "none":
+                raise UserError(_("This trade-in was already appraised."))
             lead.sudo().write(
                 {
                     "trade_in_appraiser_id": self.env.user.id,
@@ -106,8 +119,9 @@ class CrmLead(models.Model):
             )
 
     def action_dealer_approve_trade_in(self):
-        if not self.env.user.has_group("dealer_crm.group_manager"):
+        if not self.env.su and not self.env.user.has_group("dealer_crm.group_manager"):
             raise AccessError(_("Only a manager approves a trade-in above the limit."))
+        self._dealer_check_caller(groups="dealer_crm.group_manager")
         for lead in self:
             if lead.trade_in_state != "to_approve":
                 raise UserError(_("This trade-in is not waiting for approval."))
@@ -141,6 +155,7 @@ class CrmLead(models.Model):
             lead.sudo().trade_in_state = "taken"
 
     def action_dealer_test_drives(self):
+        self._dealer_check_caller(operation="read")
         return self._dealer_related_action(
             "dealer_crm.dealer_test_drive_action",
             "lead_id",

@@ -109,9 +109,11 @@ class DealerConsent(models.Model):
         return super(DealerConsent, self._dealer_import_quiet()).create(vals_list)
 
     def action_grant(self):
+        self._dealer_check_caller()
         self.write({"state": "granted", "date": fields.Date.context_today(self)})
 
     def action_withdraw(self):
+        self._dealer_check_caller()
         self.write({"state": "withdrawn", "date": fields.Date.context_today(self)})
 
     @api.model

@@ -24,15 +24,19 @@ class DealerCustomerNeed(models.Model):
     )
     note = fields.Char()
     active = fields.Boolean(default=True, help="Archived when the customer no longer has the need.")
-    date_closed = fields.Date(string="No Longer Needed Since", readonly=True)
+    date_closed = fields.Date(string="No Longer Needed Since", readonly=True, copy=False)
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
+    #: recorded by archiving the need
+    _dealer_protected_fields = frozenset({"date_closed"})
 
     def action_archive(self):
-        self.filtered("active").write({"date_closed": fields.Date.context_today(self)})
+        self._dealer_check_caller()
+        self.filtered("active").sudo().write({"date_closed": fields.Date.context_today(self)})
         return super().action_archive()
 
     def action_unarchive(self):
-        self.write({"date_closed": False})
+        self._dealer_check_caller()
+        self.sudo().write({"date_closed": False})
         return super().action_unarchive()

@@ -34,3 +34,34 @@ class DealerImportMixin(models.AbstractModel):
         if not self._dealer_importing():
             return self
         return self.with_context(mail_auto_subscribe_no_notify=True)
+
+    # States of imported history --------------------------------------------
+    #: {state: workflow method}: how an imported row's state is recorded
+    _dealer_import_state_methods = {}
+
+    @api.model
+    def _dealer_import_pop_states(self, vals_list):
+        """The states the imported rows of ``vals_list`` carry, taken out of them (a
+        row may create a record or, by its External ID, update one).
+
+        A state is evidence (``_dealer_protected_fields``): ``create`` never writes it.
+        An imported row's state (a visit done years ago) is recorded after the row is
+        created, by that state's own workflow method (``_dealer_import_apply_states``),
+        which checks the caller as it does for a button. Outside an import the state
+        stays in the values, and ``create`` refuses it; in sudo (the workflow method
+        itself, data files) it is written as given."""
+        states = [None] * len(vals_list)
+        if self.env.su or not self._dealer_importing() or not self._dealer_import_state_methods:
+            return states
+        default = self._dealer_protected_default("state")
+        for index, vals in enumerate(vals_list):
+            state = vals.get("state")
+            if state != default and state in self._dealer_import_state_methods:
+                states[index] = vals.pop("state")
+        return states
+
+    def _dealer_import_apply_states(self, states):
+        """Record ``states`` (from ``_dealer_import_pop_states``) on ``self``, in order."""
+        for record, state in zip(self, states, strict=True):
+            if state:
+                getattr(record, self._dealer_import_state_methods[state])()

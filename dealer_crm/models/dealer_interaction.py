@@ -221,10 +221,12 @@ class DealerInteractionMixin(models.AbstractModel):
 
     def action_dealer_log_interaction(self):
         self.ensure_one()
+        self._dealer_check_caller(operation="read")
         return self.env["dealer.interaction"]._log_action(self._dealer_interaction_defaults())
 
     def action_dealer_refer(self):
         self.ensure_one()
+        self._dealer_check_caller(operation="read")
         return self.env["dealer.interaction"]._refer_action(
             self, self._dealer_interaction_defaults().get("partner_id")
         )

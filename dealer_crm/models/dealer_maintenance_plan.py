@@ -37,6 +37,9 @@ class DealerMaintenancePlan(models.Model):
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
 
+    #: follows the plan's model and make
+    _dealer_protected_fields = frozenset({"scope"})
+
     _sql_constraints = [
         (
             "interval_check",

@@ -28,9 +28,11 @@ class DealerPromise(models.Model):
         [("open", "Open"), ("kept", "Kept"), ("broken", "Broken")],
         default="open",
         required=True,
+        readonly=True,
         tracking=True,
+        copy=False,
     )
-    date_kept = fields.Date(readonly=True, tracking=True)
+    date_kept = fields.Date(readonly=True, tracking=True, copy=False)
     kept_on_time = fields.Boolean(compute="_compute_kept_on_time", store=True)
     on_time_score = fields.Integer(
         string="Kept on Time (%)",
@@ -46,6 +48,10 @@ class DealerPromise(models.Model):
     note = fields.Text()
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    #: recorded by Kept, Broken and Reopen, and by the escalation job
+    _dealer_protected_fields = frozenset(
+        {"state", "date_kept", "kept_on_time", "on_time_score", "escalated"}
     )
 
     @api.depends("state", "date_kept", "date_due")
@@ -67,13 +73,20 @@ class DealerPromise(models.Model):
         return domain if (operator == "=") == value else ["!", "&", *domain]
 
     def action_kept(self):
-        self.write({"state": "kept", "date_kept": fields.Date.context_today(self)})
+        self._dealer_check_caller()
+        if any(promise.state != "open" for promise in self):
+            raise UserError(_("Only an open promise can be kept or broken."))
+        self.sudo().write({"state": "kept", "date_kept": fields.Date.context_today(self)})
 
     def action_broken(self):
-        self.write({"state": "broken"})
+        self._dealer_check_caller()
+        if any(promise.state != "open" for promise in self):
+            raise UserError(_("Only an open promise can be kept or broken."))
+        self.sudo().write({"state": "broken"})
 
     def action_reopen(self):
-        self.write({"state": "open", "date_kept": False})
+        self._dealer_check_caller()
+        self.sudo().write({"state": "open", "date_kept": False})
 
     @api.model
     def _kept_on_time_rate(self, domain=None):
@@ -107,7 +120,7 @@ class DealerPromise(models.Model):
                 ),
                 user_id=(manager or self.env.user).id,
             )
-        promises.write({"escalated": True})
+        promises.sudo().write({"escalated": True})
         remaining = self.search_count([("is_overdue", "=", True), ("escalated", "=", False)])
         self.env["ir.cron"]._notify_progress(done=len(promises), remaining=remaining)
         return promises

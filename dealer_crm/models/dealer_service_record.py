@@ -2,6 +2,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+#: who records a visit's progress (the manager implies it)
+SERVICE_GROUP = "dealer_crm.group_service"
+
 SERVICE_TYPES = [
     ("maintenance", "Maintenance"),
     ("repair", "Repair"),
@@ -82,11 +85,30 @@ class DealerServiceRecord(models.Model):
         default="scheduled",
         required=True,
         tracking=True,
+        copy=False,
         group_expand=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
+
+    #: recorded by the visit's buttons (state, tier discount) and its own numbering; the
+    #: state stays importable (not readonly): an imported row's state is recorded by its
+    #: button's method (dealer.import.mixin), and the screens show it read-only
+    _dealer_protected_fields = frozenset(
+        {
+            "name",
+            "odometer_reading_id",
+            "dealer_tier_discount",
+            "dealer_amount_before_discount",
+            "state",
+        }
+    )
+    _dealer_import_state_methods = {
+        "in_progress": "action_start",
+        "done": "action_done",
+        "cancelled": "action_cancel",
+    }
 
     _sql_constraints = [
         ("odometer_check", "CHECK(odometer >= 0)", "An odometer reading cannot be negative."),
@@ -112,18 +134,23 @@ class DealerServiceRecord(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("dealer.service.record") or _(
-                    "New"
-                )
+        new = _("New")
+        numbered = [vals.get("name", new) == new for vals in vals_list]
+        states = self._dealer_import_pop_states(vals_list)
         records = super().create(vals_list)
+        for record, to_number in zip(records, numbered, strict=True):
+            if to_number:
+                record.sudo().name = (
+                    self.env["ir.sequence"].next_by_code("dealer.service.record") or new
+                )
         records._sync_odometer()
         done = records.filtered(lambda r: r.state == "done")
         (done - done._dealer_imported_history("date"))._on_done()
+        records._dealer_import_apply_states(states)
         return records
 
     def write(self, vals):
+        [imported_state] = self._dealer_import_pop_states([vals])
         newly_done = (
             self.filtered(lambda r: r.state != "done")
             if vals.get("state") == "done"
@@ -133,6 +160,9 @@ class DealerServiceRecord(models.Model):
         if {"odometer", "date", "vehicle_id"} & set(vals):
             self._sync_odometer()
         (newly_done - newly_done._dealer_imported_history("date"))._on_done()
+        if imported_state:
+            moved = self.filtered(lambda r: r.state != imported_state)
+            moved._dealer_import_apply_states([imported_state] * len(moved))
         return res
 
     def _apply_tier_discount(self):
@@ -142,7 +172,7 @@ class DealerServiceRecord(models.Model):
             if not tier.service_discount:
                 continue
             before = record.amount
-            record.write(
+            record.sudo().write(
                 {
                     "dealer_amount_before_discount": before,
                     "dealer_tier_discount": tier.service_discount,
@@ -169,18 +199,23 @@ class DealerServiceRecord(models.Model):
         }
 
     def action_start(self):
-        self.write({"state": "in_progress"})
+        self._dealer_check_caller(groups=SERVICE_GROUP)
+        if any(r.state != "scheduled" for r in self):
+            raise UserError(_("Only a scheduled visit can be started."))
+        self.sudo().write({"state": "in_progress"})
 
     def action_done(self):
+        self._dealer_check_caller(groups=SERVICE_GROUP)
         for record in self:
             if record.state == "cancelled":
                 raise UserError(_("A cancelled visit cannot be completed; schedule a new one."))
-        self.write({"state": "done"})
+        self.filtered(lambda r: r.state != "done").sudo().write({"state": "done"})
 
     def action_cancel(self):
+        self._dealer_check_caller(groups=SERVICE_GROUP)
         if any(r.state == "done" for r in self):
             raise UserError(_("A completed visit cannot be cancelled: it is part of the history."))
-        self.write({"state": "cancelled"})
+        self.sudo().write({"state": "cancelled"})
 
     def _sync_odometer(self):
         """Record the visit's reading in the vehicle's odometer log."""
@@ -195,7 +230,7 @@ class DealerServiceRecord(models.Model):
             if record.odometer_reading_id:
                 record.odometer_reading_id.write(vals)
             else:
-                record.odometer_reading_id = Reading.create(vals)
+                record.sudo().odometer_reading_id = Reading.create(vals)
 
     def _on_done(self):
         """Follow-up steps after a service visit (not for a past visit imported as done:

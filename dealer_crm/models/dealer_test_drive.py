@@ -28,7 +28,9 @@ class DealerTestDrive(models.Model):
         [("booked", "Booked"), ("done", "Done"), ("cancelled", "Cancelled")],
         default="booked",
         required=True,
+        readonly=True,
         tracking=True,
+        copy=False,
     )
     licence_on_file = fields.Boolean(compute="_compute_licence_on_file", compute_sudo=True)
     calendar_event_id = fields.Many2one("calendar.event", readonly=True, copy=False)
@@ -36,6 +38,8 @@ class DealerTestDrive(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
+    #: recorded by booking (its calendar event), Done and Cancel
+    _dealer_protected_fields = frozenset({"state", "calendar_event_id", "interaction_id"})
 
     @api.depends("partner_id")
     def _compute_licence_on_file(self):
@@ -59,7 +63,7 @@ class DealerTestDrive(models.Model):
                         drive.partner_id.display_name,
                     )
                 )
-            drive.calendar_event_id = (
+            drive.sudo().calendar_event_id = (
                 self.env["calendar.event"]
                 .sudo()
                 .create(
@@ -82,10 +86,11 @@ class DealerTestDrive(models.Model):
 
     def action_done(self):
         """The drive took place: it is logged on the customer's record as a visit."""
+        self._dealer_check_caller(groups="dealer_crm.group_sales")
         for drive in self:
             if drive.state != "booked":
                 raise UserError(_("Only a booked test drive can be done."))
-            drive.interaction_id = self.env["dealer.interaction"].create(
+            interaction = self.env["dealer.interaction"].create(
                 {
                     "partner_id": drive.partner_id.id,
                     "vehicle_id": drive.vehicle_id.id,
@@ -96,13 +101,14 @@ class DealerTestDrive(models.Model):
                     "date": drive.start,
                 }
             )
-            drive.state = "done"
+            drive.sudo().write({"interaction_id": interaction.id, "state": "done"})
 
     def action_cancel(self):
+        self._dealer_check_caller(groups="dealer_crm.group_sales")
         if any(drive.state == "done" for drive in self):
             raise UserError(_("A test drive that took place cannot be cancelled."))
-        self.calendar_event_id.sudo().unlink()
-        self.write({"state": "cancelled"})
+        self.sudo().calendar_event_id.unlink()
+        self.sudo().write({"state": "cancelled"})
 
     @api.depends("partner_id", "vehicle_id", "start")
     def _compute_display_name(self):

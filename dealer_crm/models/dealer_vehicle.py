@@ -137,6 +137,20 @@ class DealerVehicle(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
 
+    #: recorded from the odometer log and the service visits (computed), and by the
+    #: service reminder job
+    _dealer_protected_fields = frozenset(
+        {
+            "odometer_date",
+            "odometer_over_limit",
+            "last_service_date",
+            "next_service_date",
+            "next_service_odometer",
+            "service_reminder_date",
+            "service_reminder_skip_date",
+        }
+    )
+
     _sql_constraints = [
         ("vin_company_uniq", "unique(company_id, vin)", "This VIN is already registered."),
         ("model_year_check", "CHECK(model_year = 0 OR model_year >= 1886)", "Invalid model year."),
@@ -360,11 +374,13 @@ class DealerVehicle(models.Model):
         for vals in vals_list:
             if vals.get("vin"):
                 vals["vin"] = normalize_vin(vals["vin"])
-            if self._dealer_importing():
-                # an imported vehicle's overdue history is not replayed as reminders on
-                # the import day: it counts as processed (see dealer.import.mixin)
-                vals.setdefault("service_reminder_date", fields.Date.context_today(self))
         vehicles = super().create(vals_list)
+        if self._dealer_importing():
+            # an imported vehicle's overdue history is not replayed as reminders on the
+            # import day: it counts as processed (see dealer.import.mixin)
+            vehicles.filtered(lambda v: not v.service_reminder_date).sudo().write(
+                {"service_reminder_date": fields.Date.context_today(self)}
+            )
         origin = self.env.context.get("dealer_ownership_origin", "register")
         for vehicle in vehicles.filtered("owner_id"):
             vehicle._open_ownership(
@@ -409,6 +425,7 @@ class DealerVehicle(models.Model):
 
     def action_open_transfer(self):
         self.ensure_one()
+        self._dealer_check_caller()
         return {
             "type": "ir.actions.act_window",
             "name": _("Transfer Ownership"),
@@ -419,6 +436,7 @@ class DealerVehicle(models.Model):
         }
 
     def action_view_ownerships(self):
+        self._dealer_check_caller(operation="read")
         return self._dealer_related_action(
             "dealer_crm.dealer_vehicle_ownership_action", "vehicle_id"
         )
@@ -427,6 +445,7 @@ class DealerVehicle(models.Model):
         return {"partner_id": self.owner_id.id, "vehicle_id": self.id}
 
     def action_view_tickets(self):
+        self._dealer_check_caller(operation="read")
         return self._dealer_related_action(
             "dealer_crm.helpdesk_ticket_action",
             "dealer_vehicle_id",
@@ -436,6 +455,7 @@ class DealerVehicle(models.Model):
         )
 
     def action_view_services(self):
+        self._dealer_check_caller(operation="read")
         return self._dealer_related_action("dealer_crm.dealer_service_record_action", "vehicle_id")
 
     def _with_history(self):
@@ -578,7 +598,7 @@ class DealerVehicle(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         today = fields.Date.context_today(self)
-        skipped.write({"service_reminder_skip_date": today})
+        skipped.sudo().write({"service_reminder_skip_date": today})
         vehicles -= skipped
         owners = vehicles.owner_id
         recently = owners.filtered(
@@ -636,8 +656,8 @@ class DealerVehicle(models.Model):
                     subtype_xmlid="mail.mt_note",
                 )
         self.env["mail.activity"].sudo().create(activities)
-        vehicles.write({"service_reminder_date": today, "service_reminder_skip_date": False})
-        reminded.write({"dealer_last_reminder_date": today})
+        vehicles.sudo().write({"service_reminder_date": today, "service_reminder_skip_date": False})
+        reminded.sudo().write({"dealer_last_reminder_date": today})
         remaining = self.search_count(domain)
         self.env["ir.cron"]._notify_progress(done=len(vehicles) + len(skipped), remaining=remaining)
         return vehicles

@@ -26,6 +26,9 @@ class DealerVehicleOwnership(models.Model):
     note = fields.Char()
     company_id = fields.Many2one(related="vehicle_id.company_id", store=True, index=True)
 
+    #: follows the end date: never typed
+    _dealer_protected_fields = frozenset({"is_current"})
+
     _sql_constraints = [
         (
             "dates_check",

@@ -33,12 +33,13 @@ class EventEvent(models.Model):
                 {
                     "event_id": self.id,
                     "partner_id": partner.id,
-                    "dealer_invited": True,
                     "state": "draft",
                 }
                 for partner in new
             ]
         )
+        # the caller created them: they are marked as invited by this invitation only
+        registrations.sudo().write({"dealer_invited": True})
         template = self.env.ref("dealer_crm.mail_template_dealer_event_invitation")
         for registration in registrations:
             template.send_mail(registration.id)
@@ -55,4 +56,6 @@ class EventRegistration(models.Model):
     _dealer_partner_fields = ("partner_id",)
     _dealer_personal_fields = ("name", "email", "phone")
 
-    dealer_invited = fields.Boolean(string="Invited by Us", readonly=True)
+    dealer_invited = fields.Boolean(string="Invited by Us", readonly=True, copy=False)
+    #: recorded by the invitation (the event's Invite)
+    _dealer_protected_fields = frozenset({"dealer_invited"})

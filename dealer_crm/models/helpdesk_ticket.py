@@ -111,6 +111,21 @@ class HelpdeskTicket(models.Model):
     dealer_escalated_response = fields.Boolean(readonly=True, copy=False)
     dealer_escalated_resolution = fields.Boolean(readonly=True, copy=False)
 
+    #: recorded by the service-level clocks and jobs and the satisfaction follow-up
+    _dealer_protected_fields = frozenset(
+        {
+            "dealer_low_satisfaction_followup",
+            "dealer_first_response_date",
+            "dealer_paused_hours",
+            "dealer_paused_since",
+            "dealer_response_deadline",
+            "dealer_resolution_deadline",
+            "dealer_sla_breached",
+            "dealer_escalated_response",
+            "dealer_escalated_resolution",
+        }
+    )
+
     dealer_can_write = fields.Boolean(
         compute="_compute_dealer_can_write",
         help="Whether the current user may edit the ticket: the form is read-only otherwise.",
@@ -179,15 +194,16 @@ class HelpdeskTicket(models.Model):
                 )
 
     def write(self, vals):
-        if "stage_id" in vals:
-            self._dealer_track_pause(self.env["helpdesk.ticket.stage"].browse(vals["stage_id"]))
         if vals.get("dealer_contact_date"):
             vals.setdefault("dealer_contact_user_id", self.env.user.id)
         res = super().write(vals)
+        # the clocks and flags follow, in sudo, what the caller was allowed to write
+        if "stage_id" in vals:
+            self._dealer_track_pause(self.env["helpdesk.ticket.stage"].browse(vals["stage_id"]))
         if {"stage_id", "dealer_satisfaction"} & set(vals):
             self._dealer_low_satisfaction_followup()
         if vals.get("dealer_contact_date"):
-            self.filtered(lambda t: not t.dealer_first_response_date).write(
+            self.filtered(lambda t: not t.dealer_first_response_date).sudo().write(
                 {"dealer_first_response_date": vals["dealer_contact_date"]}
             )
         return res
@@ -200,14 +216,14 @@ class HelpdeskTicket(models.Model):
                 paused = ticket._dealer_calendar().get_work_hours_count(
                     ticket.dealer_paused_since, now, compute_leaves=False
                 )
-                ticket.write(
+                ticket.sudo().write(
                     {
                         "dealer_paused_hours": ticket.dealer_paused_hours + paused,
                         "dealer_paused_since": False,
                     }
                 )
             elif new_stage.dealer_waiting_customer and not ticket.dealer_paused_since:
-                ticket.dealer_paused_since = now
+                ticket.sudo().dealer_paused_since = now
 
     def _dealer_low_satisfaction_followup(self):
         """A closed complaint scored 2 or lower opens a follow-up for a manager."""
@@ -225,7 +241,7 @@ class HelpdeskTicket(models.Model):
                 note=ticket.dealer_satisfaction_comment,
                 user_id=ticket._dealer_manager().id,
             )
-        unhappy.write({"dealer_low_satisfaction_followup": True})
+        unhappy.sudo().write({"dealer_low_satisfaction_followup": True})
 
     def _dealer_manager(self):
         managers = self.env.ref("dealer_crm.group_manager").users.filtered(
@@ -324,7 +340,7 @@ class HelpdeskTicket(models.Model):
         if message.message_type in ("email", "comment") and not message.is_internal:
             for ticket in self:
                 if is_staff and not ticket.dealer_first_response_date:
-                    ticket.dealer_first_response_date = message.date
+                    ticket.sudo().dealer_first_response_date = message.date
                 elif not is_staff and ticket.closed and ticket._dealer_is_customer(author):
                     # the customer replied to a closed ticket: it opens again (nobody else)
                     stage = ticket._dealer_reopen_stage()
@@ -363,7 +379,7 @@ class HelpdeskTicket(models.Model):
                     summary=_("SLA breached: %s overdue", labels[flag]),
                     user_id=ticket._dealer_manager().id,
                 )
-            tickets.write({flag: True, "dealer_sla_breached": True})
+            tickets.sudo().write({flag: True, "dealer_sla_breached": True})
             done |= tickets
         remaining = sum(self.search_count(domain) for domain in domains.values())
         self.env["ir.cron"]._notify_progress(done=len(done), remaining=remaining)

@@ -36,21 +36,34 @@ class LoyaltyHistory(models.Model):
     dealer_remaining = fields.Float(
         string="Points Left", help="Points of this earning neither used nor expired yet."
     )
-    dealer_warned = fields.Boolean(readonly=True)
+    dealer_warned = fields.Boolean(readonly=True, copy=False)
     dealer_return_of_id = fields.Many2one(
         "loyalty.history",
         string="Gives Back",
         readonly=True,
+        copy=False,
         index="btree_not_null",
         help="The redemption whose points this line gave back (its quotation was "
         "cancelled or its reward removed).",
     )
+    #: the expiry warning and the give-back are recorded by the scheme's own jobs
+    _dealer_protected_fields = frozenset({"dealer_warned", "dealer_return_of_id"})
 
     @api.model_create_multi
     def create(self, vals_list):
         cards = self.env["loyalty.card"].browse(
             {vals["card_id"] for vals in vals_list if vals.get("card_id")}
         )
+        if not self.env.su:
+            # what the scheme's jobs record is named as such, before the ledger's rule
+            forged = {
+                name
+                for vals in vals_list
+                for name in self._dealer_protected_fields
+                if vals.get(name)
+            }
+            if forged:
+                self._dealer_refuse_protected(forged)
         self._dealer_check_ledger(cards)
         return super().create(vals_list)
 

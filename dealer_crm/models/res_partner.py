@@ -309,6 +309,31 @@ class ResPartner(models.Model):
     vehicle_ids = fields.One2many(
         "dealer.vehicle", "owner_id", string="Vehicles", groups=DEALER_GROUPS
     )
+    #: recorded by their workflows only: the erasure (anonymised, failed), the loyalty
+    #: scheme (tier), the evaluation (segment, value tier and figures) and the service
+    #: reminders (last reminder)
+    _dealer_protected_fields = frozenset(
+        {
+            "dealer_anonymized",
+            "dealer_erasure_failed",
+            "dealer_tier_id",
+            "dealer_rfm_segment",
+            "dealer_value_tier",
+            "dealer_last_activity_date",
+            "dealer_evaluated_on",
+            "dealer_frequency",
+            "dealer_eval_currency_id",
+            "dealer_monetary",
+            "dealer_revenue_12m",
+            "dealer_lifetime_spend",
+            "dealer_satisfaction_avg",
+            "dealer_complaint_count",
+            "dealer_churn_risk",
+            "dealer_last_reminder_date",
+        }
+    )
+    #: a fresh evaluation measures the records the caller may read; it judges nothing
+    _dealer_read_actions = frozenset({"action_dealer_evaluate"})
     vehicle_ownership_ids = fields.One2many(
         "dealer.vehicle.ownership",
         "partner_id",
@@ -469,7 +494,7 @@ class ResPartner(models.Model):
 
     def action_dealer_evaluate(self):
         """Evaluate these customers now, as the nightly job would."""
-        self.check_access("read")
+        self._dealer_check_caller(groups=DEALER_GROUPS, operation="read")
         self.env["dealer.customer.score"].sudo()._evaluate(self.ids)
         return True
 
@@ -576,6 +601,7 @@ class ResPartner(models.Model):
             partner.dealer_currency_id = self.env.company.currency_id
 
     def action_view_dealer_services(self):
+        self._dealer_check_caller(operation="read")
         return self._dealer_related_action("dealer_crm.dealer_service_record_action", "partner_id")
 
     def _compute_dealer_loyalty(self):
@@ -603,14 +629,17 @@ class ResPartner(models.Model):
 
     def action_dealer_log_interaction(self):
         self.ensure_one()
+        self._dealer_check_caller(operation="read")
         return self.env["dealer.interaction"]._log_action({"partner_id": self.id})
 
     def action_dealer_refer(self):
         self.ensure_one()
+        self._dealer_check_caller(operation="read")
         return self.env["dealer.interaction"]._refer_action(self, self.id)
 
     def action_dealer_verified(self):
         """The customer confirmed their details: the verification activity is done."""
+        self._dealer_check_caller()
         self.write({"dealer_last_verified_date": fields.Date.context_today(self)})
         activity_type = self.env.ref("dealer_crm.mail_activity_type_verify_details")
         self.env["mail.activity"].sudo().search(
@@ -622,13 +651,16 @@ class ResPartner(models.Model):
         ).action_feedback(feedback=_("Details verified."))
 
     def action_dealer_view_interactions(self):
+        self._dealer_check_caller(operation="read")
         return self._dealer_related_action("dealer_crm.dealer_interaction_action", "partner_id")
 
     def action_view_vehicles(self):
+        self._dealer_check_caller(operation="read")
         return self._dealer_related_action("dealer_crm.dealer_vehicle_action", "owner_id")
 
     def action_view_past_vehicles(self):
         self.ensure_one()
+        self._dealer_check_caller(operation="read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dealer_crm.dealer_vehicle_ownership_action"
         )
@@ -640,6 +672,7 @@ class ResPartner(models.Model):
     def action_dealer_view_loyalty(self):
         """The customer's membership card, or the members list to enrol them."""
         self.ensure_one()
+        self._dealer_check_caller(operation="read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dealer_crm.loyalty_card_dealer_action"
         )
@@ -680,10 +713,12 @@ class ResPartner(models.Model):
 
     def action_dealer_access_export(self):
         self.ensure_one()
+        self._dealer_check_caller(groups=RATING_GROUP, operation="read")
         return self._dealer_open_wizard("dealer.access.export", _("Access Request"))
 
     def action_dealer_anonymize(self):
         self.ensure_one()
+        self._dealer_check_caller(groups="dealer_crm.group_manager")
         return self._dealer_open_wizard("dealer.partner.anonymize", _("Anonymise Customer"))
 
     def _dealer_open_wizard(self, model, name):

@@ -124,6 +124,7 @@ class SaleOrder(models.Model):
 
     def action_dealer_confirm_with_customer(self):
         """Verification: log the call or visit in which the customer confirmed, and confirm."""
+        self._dealer_check_caller()
         action = self.action_dealer_log_interaction()
         action["name"] = _("Confirm with the Customer")
         action["context"].update(
@@ -153,6 +154,7 @@ class SaleOrder(models.Model):
 
     def action_dealer_deliver_vehicle(self):
         self.ensure_one()
+        self._dealer_check_caller(groups="dealer_crm.group_sales")
         if not self.dealer_to_deliver:
             raise UserError(_("No vehicle of this order is waiting for delivery."))
         return {
@@ -167,7 +169,7 @@ class SaleOrder(models.Model):
     def _dealer_deliver(self, line, vin, plate, date, odometer):
         """Register the vehicle of ``line`` as sold by us, once."""
         self.ensure_one()
-        self.check_access("write")
+        self._dealer_check_caller(groups="dealer_crm.group_sales")
         if self.state != "sale":
             raise UserError(_("Confirm the order before delivering its vehicle."))
         if line.order_id != self or not line.dealer_is_vehicle:

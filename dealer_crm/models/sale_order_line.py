@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools.access import DEALER_GROUPS
@@ -42,16 +42,14 @@ class SaleOrderLine(models.Model):
         "not carry it.",
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su and any(vals.get("dealer_redemption_id") for vals in vals_list):
-            raise AccessError(_("A reward paid with points is put on a quotation by Redeem."))
-        return super().create(vals_list)
+    #: the vehicle delivered is recorded by Deliver Vehicle, the redemption by Redeem
+    _dealer_protected_fields = frozenset({"dealer_vehicle_id", "dealer_redemption_id"})
 
     def write(self, vals):
-        if not self.env.su and (
-            "dealer_redemption_id" in vals
-            or (REWARD_TERMS & set(vals) and self.sudo().filtered("dealer_redemption_id"))
+        if (
+            not self.env.su
+            and REWARD_TERMS & set(vals)
+            and self.sudo().filtered("dealer_redemption_id")
         ):
             raise AccessError(
                 _(

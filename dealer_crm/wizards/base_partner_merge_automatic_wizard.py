@@ -513,9 +513,35 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
 
     @api.model
     def _update_values(self, src_partners, dst_partner):
+        self._dealer_carry_protected_values(src_partners, dst_partner)
         result = super()._update_values(src_partners, dst_partner)
         self._dealer_after_merge(src_partners, dst_partner)
         return result
+
+    @api.model
+    def _dealer_carry_protected_values(self, src_partners, dst_partner):
+        """Core writes the destination with every stored field of the contacts, as the
+        caller: the last value set, the destination's first. The fields their workflows
+        record (evaluation, reminders, erasure) are carried over here beforehand, in
+        sudo and as core would, so that core's write sends the destination its own
+        values (the evaluation is run again after the merge)."""
+        dst_partner.check_access("write")
+        vals = {}
+        for name in dst_partner._dealer_protected_fields:
+            field = dst_partner._fields[name]
+            if field.compute or field.type in ("one2many", "many2many"):
+                continue
+            for partner in (*src_partners.sudo(), dst_partner.sudo()):
+                if partner[name]:
+                    vals[name] = field.convert_to_write(partner[name], partner)
+        changed = {
+            name: value
+            for name, value in vals.items()
+            if dst_partner._fields[name].convert_to_write(dst_partner.sudo()[name], dst_partner)
+            != value
+        }
+        if changed:
+            dst_partner.sudo().write(changed)
 
     @api.model
     def _dealer_after_merge(self, src_partners, dst_partner):
