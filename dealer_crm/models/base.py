@@ -67,6 +67,21 @@ class Base(models.AbstractModel):
             )
         )
 
+    @api.model
+    def default_get(self, fields_list):
+        """A client's defaults (``default_*`` keys of the context, the user's own
+        ir.default) never give a protected field a value: only the field's own default."""
+        defaults = super().default_get(fields_list)
+        if self._dealer_protected_fields and not self.env.su:
+            for name in self._dealer_protected_fields.intersection(defaults):
+                field = self._fields[name]
+                if field.default:
+                    value = field.convert_to_cache(field.default(self), self, validate=False)
+                    defaults[name] = field.convert_to_write(value, self)
+                else:
+                    del defaults[name]
+        return defaults
+
     @api.model_create_multi
     def create(self, vals_list):
         if self._dealer_protected_fields and not self.env.su:

@@ -78,31 +78,54 @@ class DealerCustomerScore(models.Model):
     _rec_name = "partner_id"
     # Derived figures about the customer, nothing they told us: kept after anonymisation.
     _dealer_partner_fields = ("partner_id",)
+    #: every figure is recorded by the evaluation (_evaluate, in SQL), never typed
+    _dealer_protected_fields = frozenset(
+        {
+            "segment",
+            "previous_segment",
+            "segment_moved",
+            "value_tier",
+            "loyalty_tier_id",
+            "last_activity_date",
+            "frequency",
+            "currency_id",
+            "monetary",
+            "revenue_12m",
+            "satisfaction_avg",
+            "complaint_count",
+            "churn_risk",
+            "staff_rating",
+        }
+    )
 
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
     )
     month = fields.Date(required=True, index=True, help="The first day of the month.")
     company_id = fields.Many2one("res.company", index=True)
-    segment = fields.Selection(SEGMENTS)
+    segment = fields.Selection(SEGMENTS, copy=False)
     previous_segment = fields.Selection(
-        SEGMENTS, string="Segment the Month Before", help="Empty for a first evaluation."
+        SEGMENTS,
+        string="Segment the Month Before",
+        copy=False,
+        help="Empty for a first evaluation.",
     )
     segment_moved = fields.Boolean(
-        string="Moved Segment", help="The segment differs from the month before."
+        string="Moved Segment", copy=False, help="The segment differs from the month before."
     )
-    value_tier = fields.Selection(VALUE_TIERS)
-    loyalty_tier_id = fields.Many2one("dealer.loyalty.tier")
-    last_activity_date = fields.Date(string="Last Purchase or Visit")
-    frequency = fields.Integer()
-    currency_id = fields.Many2one("res.currency")
-    monetary = fields.Monetary(string="Revenue in Window")
-    revenue_12m = fields.Monetary(string="Revenue, 12 Months")
-    satisfaction_avg = fields.Float(string="Average Satisfaction", aggregator="avg")
-    complaint_count = fields.Integer(string="Complaints")
-    churn_risk = fields.Boolean()
+    value_tier = fields.Selection(VALUE_TIERS, copy=False)
+    loyalty_tier_id = fields.Many2one("dealer.loyalty.tier", copy=False)
+    last_activity_date = fields.Date(string="Last Purchase or Visit", copy=False)
+    frequency = fields.Integer(copy=False)
+    currency_id = fields.Many2one("res.currency", copy=False)
+    monetary = fields.Monetary(string="Revenue in Window", copy=False)
+    revenue_12m = fields.Monetary(string="Revenue, 12 Months", copy=False)
+    satisfaction_avg = fields.Float(string="Average Satisfaction", aggregator="avg", copy=False)
+    complaint_count = fields.Integer(string="Complaints", copy=False)
+    churn_risk = fields.Boolean(copy=False)
     staff_rating = fields.Selection(
-        [("0", "Not Rated"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5")]
+        [("0", "Not Rated"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5")],
+        copy=False,
     )
 
     _sql_constraints = [

@@ -13,6 +13,9 @@ class DealerLoyaltyAction(models.Model):
     _dealer_partner_fields = ("partner_id",)
     _dealer_personal_fields = ("note", "letter_body")
     _dealer_date_field = "date"
+    #: who recorded the action: the user who creates it
+    _dealer_protected_fields = frozenset({"user_id"})
+    _dealer_read_actions = frozenset({"action_print_letter"})
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
     kind = fields.Selection(
@@ -37,7 +40,9 @@ class DealerLoyaltyAction(models.Model):
         default="purchase",
     )
     date = fields.Date(required=True, default=fields.Date.context_today)
-    user_id = fields.Many2one("res.users", string="By", default=lambda self: self.env.user)
+    user_id = fields.Many2one(
+        "res.users", string="By", readonly=True, copy=False, default=lambda self: self.env.user
+    )
     value = fields.Monetary(help="Cost or value to the customer, for reporting.")
     currency_id = fields.Many2one(
         "res.currency", default=lambda self: self.env.company.currency_id, required=True
@@ -54,6 +59,7 @@ class DealerLoyaltyAction(models.Model):
 
     def action_print_letter(self):
         self.ensure_one()
+        self._dealer_check_caller(operation="read")
         if not self.env["dealer.consent"]._contactable_partners(self.partner_id):
             raise UserError(
                 _(

@@ -2,6 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+MANAGER = "dealer_crm.group_manager"
+
 from .dealer_followup_step import company_staff
 
 DEPARTMENT_GROUPS = (
@@ -22,6 +24,9 @@ class DealerPolicy(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "name"
     _dealer_partner_fields = ()
+    _dealer_protected_fields = frozenset({"version", "review_requested"})
+    #: each member of staff acknowledges for themselves: reading the policy is enough
+    _dealer_read_actions = frozenset({"action_acknowledge"})
 
     name = fields.Char(required=True, tracking=True)
     issuer = fields.Selection(
@@ -29,7 +34,7 @@ class DealerPolicy(models.Model):
         required=True,
         default="company",
     )
-    version = fields.Integer(default=1, required=True, readonly=True, tracking=True)
+    version = fields.Integer(default=1, required=True, readonly=True, tracking=True, copy=False)
     effective_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     review_date = fields.Date(required=True, tracking=True)
     reviewer_id = fields.Many2one(
@@ -43,12 +48,16 @@ class DealerPolicy(models.Model):
         help="The departments whose staff must acknowledge it.",
     )
     body = fields.Html(string="Text")
-    ack_ids = fields.One2many("dealer.policy.ack", "policy_id", string="Acknowledgements")
-    ack_count = fields.Integer(compute="_compute_acks", string="Acknowledged")
-    missing_user_ids = fields.Many2many(
-        "res.users", compute="_compute_acks", string="Not Acknowledged Yet"
+    # Who has acknowledged and who has not is the managers' to follow up; each member of
+    # staff sees only their own acknowledgement (``acknowledged``).
+    ack_ids = fields.One2many(
+        "dealer.policy.ack", "policy_id", string="Acknowledgements", groups=MANAGER
     )
-    missing_count = fields.Integer(compute="_compute_acks")
+    ack_count = fields.Integer(compute="_compute_acks", string="Acknowledged", groups=MANAGER)
+    missing_user_ids = fields.Many2many(
+        "res.users", compute="_compute_acks", string="Not Acknowledged Yet", groups=MANAGER
+    )
+    missing_count = fields.Integer(compute="_compute_acks", groups=MANAGER)
     acknowledged = fields.Boolean(compute="_compute_acks", string="I Acknowledged This Version")
     review_requested = fields.Boolean(readonly=True, copy=False)
     active = fields.Boolean(default=True)
@@ -74,7 +83,11 @@ class DealerPolicy(models.Model):
             policy.acknowledged = self.env.user in done
 
     def action_acknowledge(self):
-        """The current user has read this version and will work by it."""
+        """The current user has read this version and will work by it.
+
+        The acknowledgement itself is the record (by whom, which version, when): no note
+        in the chatter, which every reader of the policy would see."""
+        self._dealer_check_caller(operation="read")
         for policy in self:
             if self.env.user not in policy._staff():
                 raise UserError(_("%s does not apply to your department.", policy.name))
@@ -83,18 +96,11 @@ class DealerPolicy(models.Model):
             self.env["dealer.policy.ack"].sudo().create(
                 {"policy_id": policy.id, "version": policy.version, "user_id": self.env.user.id}
             )
-            policy.sudo().message_post(
-                body=_(
-                    "%(user)s acknowledged version %(version)s.",
-                    user=self.env.user.name,
-                    version=policy.version,
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
 
     def action_new_version(self):
         """A new version: everyone acknowledges again (earlier acknowledgements stay)."""
-        for policy in self:
+        self._dealer_check_caller(groups=MANAGER)
+        for policy in self.sudo():
             policy.write(
                 {
                     "version": policy.version + 1,
@@ -115,7 +121,7 @@ class DealerPolicy(models.Model):
                 summary=_("Review %s", policy.name),
                 user_id=policy.reviewer_id.id,
             )
-        due.write({"review_requested": True})
+        due.sudo().write({"review_requested": True})
         return due
 
 
@@ -124,11 +130,15 @@ class DealerPolicyAck(models.Model):
     _description = "Policy Acknowledgement"
     _order = "date desc"
     _dealer_partner_fields = ()
+    #: written only by dealer.policy.action_acknowledge, as the user who acknowledges
+    _dealer_protected_fields = frozenset({"policy_id", "version", "user_id", "date"})
 
-    policy_id = fields.Many2one("dealer.policy", required=True, ondelete="cascade", index=True)
-    version = fields.Integer(required=True)
-    user_id = fields.Many2one("res.users", required=True, index=True)
-    date = fields.Datetime(required=True, default=fields.Datetime.now)
+    policy_id = fields.Many2one(
+        "dealer.policy", required=True, ondelete="cascade", index=True, copy=False
+    )
+    version = fields.Integer(required=True, copy=False)
+    user_id = fields.Many2one("res.users", required=True, index=True, copy=False)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, copy=False)
     company_id = fields.Many2one(related="policy_id.company_id", store=True, index=True)
 
     _sql_constraints = [

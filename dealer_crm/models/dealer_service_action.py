@@ -1,8 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .dealer_service_plan import owner_field
+
+MANAGER = "dealer_crm.group_manager"
+#: What the owner of an action, not a manager, may still write: their notes on it. What to
+#: do, by whom and by when is the manager's decision; its state and effectiveness are the
+#: workflow's (Done by the owner, effectiveness judged by a manager).
+OWNER_FIELDS = frozenset({"note"})
 
 
 class DealerServiceAction(models.Model):
@@ -14,6 +20,7 @@ class DealerServiceAction(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "state, date_due, id"
     _dealer_partner_fields = ()
+    _dealer_protected_fields = frozenset({"plan_id", "state", "date_done", "effectiveness"})
 
     name = fields.Char(string="Action", required=True, tracking=True)
     kind = fields.Selection(
@@ -24,7 +31,7 @@ class DealerServiceAction(models.Model):
     review_id = fields.Many2one("dealer.service.review", ondelete="cascade", index=True)
     deficiency_id = fields.Many2one("dealer.service.deficiency", ondelete="cascade", index=True)
     plan_id = fields.Many2one(
-        "dealer.service.plan", compute="_compute_plan_id", store=True, index=True
+        "dealer.service.plan", compute="_compute_plan_id", store=True, index=True, copy=False
     )
     user_id = owner_field()
     date_due = fields.Date(string="Due", required=True, tracking=True)
@@ -33,8 +40,9 @@ class DealerServiceAction(models.Model):
         default="open",
         required=True,
         tracking=True,
+        copy=False,
     )
-    date_done = fields.Date(readonly=True, tracking=True)
+    date_done = fields.Date(readonly=True, tracking=True, copy=False)
     is_late = fields.Boolean(compute="_compute_is_late")
     effectiveness = fields.Selection(
         [
@@ -43,9 +51,13 @@ class DealerServiceAction(models.Model):
             ("not_effective", "Not effective"),
         ],
         default="pending",
+        readonly=True,
         tracking=True,
-        help="Checked after closure: did the action remove the cause?",
+        copy=False,
+        help="Checked after closure by a manager: did the action remove the cause?",
     )
+    note = fields.Html(string="Progress Notes", help="The owner's notes on the work done.")
+    can_manage = fields.Boolean(compute="_compute_can_manage")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
@@ -61,6 +73,10 @@ class DealerServiceAction(models.Model):
         for action in self:
             action.is_late = action.state == "open" and action.date_due < today
 
+    @api.depends_context("uid")
+    def _compute_can_manage(self):
+        self.can_manage = self.env.su or self.env.user.has_group(MANAGER)
+
     @api.model_create_multi
     def create(self, vals_list):
         actions = super().create(vals_list)
@@ -74,26 +90,52 @@ class DealerServiceAction(models.Model):
             )
         return actions
 
+    def write(self, vals):
+        if not self.env.su and not self.env.user.has_group(MANAGER):
+            refused = set(vals) - OWNER_FIELDS - self._dealer_protected_fields
+            if refused:
+                raise AccessError(
+                    _(
+                        "Only a manager changes what a corrective action is, who owns it and "
+                        "when it is due (%(fields)s); its owner adds notes and closes it.",
+                        fields=", ".join(
+                            sorted(
+                                self._fields[name].string
+                                for name in refused
+                                if name in self._fields
+                            )
+                        ),
+                    )
+                )
+        return super().write(vals)
+
     def action_done(self):
+        """The owner (or a manager) closes the action."""
+        self._dealer_check_caller()
         if any(action.state != "open" for action in self):
             raise UserError(_("Only an open action can be closed."))
-        self.write({"state": "done", "date_done": fields.Date.context_today(self)})
+        self.sudo().write({"state": "done", "date_done": fields.Date.context_today(self)})
         self.activity_feedback(
             ["dealer_crm.mail_activity_type_corrective_action"], feedback=_("Done.")
         )
 
     def action_cancel(self):
-        self.write({"state": "cancelled"})
+        """Only a manager drops an action."""
+        self._dealer_check_caller(groups=MANAGER)
+        if any(action.state != "open" for action in self):
+            raise UserError(_("Only an open action can be cancelled."))
+        self.sudo().write({"state": "cancelled"})
         self.activity_unlink(["dealer_crm.mail_activity_type_corrective_action"])
 
     def action_effective(self):
-        self._check_closed()
-        self.effectiveness = "effective"
+        self._judge("effective")
 
     def action_not_effective(self):
-        self._check_closed()
-        self.effectiveness = "not_effective"
+        self._judge("not_effective")
 
-    def _check_closed(self):
+    def _judge(self, effectiveness):
+        """A manager, not the owner, judges whether a done action worked."""
+        self._dealer_check_caller(groups=MANAGER)
         if any(action.state != "done" for action in self):
             raise UserError(_("Check whether an action worked once it is done."))
+        self.sudo().write({"effectiveness": effectiveness})

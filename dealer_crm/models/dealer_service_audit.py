@@ -12,6 +12,7 @@ class DealerServiceAudit(models.Model):
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"
     _dealer_partner_fields = ()
+    _dealer_protected_fields = frozenset({"state"})
 
     name = fields.Char(required=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
@@ -29,7 +30,11 @@ class DealerServiceAudit(models.Model):
     findings = fields.Html()
     deficiency_ids = fields.One2many("dealer.service.deficiency", "audit_id", string="Deficiencies")
     state = fields.Selection(
-        [("draft", "Planned"), ("done", "Done")], default="draft", required=True, tracking=True
+        [("draft", "Planned"), ("done", "Done")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -37,12 +42,15 @@ class DealerServiceAudit(models.Model):
 
     def action_done(self):
         """Close the audit: every failed checklist item becomes a deficiency to act on."""
+        self._dealer_check_caller(groups="dealer_crm.group_manager")
+        if any(audit.state != "draft" for audit in self):
+            raise UserError(_("This audit is already closed."))
         for audit in self:
             if any(not item.result for item in audit.item_ids):
                 raise UserError(_("Answer every checklist item before closing the audit."))
             failed = audit.item_ids.filtered(lambda i: i.result == "fail" and not i.deficiency_id)
             for item in failed:
-                item.deficiency_id = self.env["dealer.service.deficiency"].create(
+                item.sudo().deficiency_id = self.env["dealer.service.deficiency"].create(
                     {
                         "name": item.name,
                         "source": "audit",
@@ -52,7 +60,7 @@ class DealerServiceAudit(models.Model):
                         "company_id": audit.company_id.id,
                     }
                 )
-        self.write({"state": "done"})
+        self.sudo().write({"state": "done"})
 
 
 class DealerServiceAuditItem(models.Model):
@@ -60,11 +68,12 @@ class DealerServiceAuditItem(models.Model):
     _description = "Audit Checklist Item"
     _order = "audit_id, sequence, id"
     _dealer_partner_fields = ()
+    _dealer_protected_fields = frozenset({"deficiency_id"})
 
     audit_id = fields.Many2one("dealer.service.audit", required=True, ondelete="cascade")
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Check", required=True)
     result = fields.Selection([("pass", "Pass"), ("fail", "Fail"), ("na", "Not applicable")])
     note = fields.Char()
-    deficiency_id = fields.Many2one("dealer.service.deficiency", readonly=True)
+    deficiency_id = fields.Many2one("dealer.service.deficiency", readonly=True, copy=False)
     company_id = fields.Many2one(related="audit_id.company_id", store=True, index=True)

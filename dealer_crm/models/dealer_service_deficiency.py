@@ -11,6 +11,8 @@ class DealerServiceDeficiency(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _dealer_partner_fields = ()
+    #: computed from its actions' states and effectiveness
+    _dealer_protected_fields = frozenset({"state", "effective"})
 
     name = fields.Char(string="Deficiency", required=True, tracking=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
@@ -36,9 +38,13 @@ class DealerServiceDeficiency(models.Model):
         [("open", "Open"), ("acting", "Actions under way"), ("closed", "Closed")],
         compute="_compute_state",
         store=True,
+        copy=False,
     )
     effective = fields.Boolean(
-        compute="_compute_state", store=True, help="Every action done and checked effective."
+        compute="_compute_state",
+        store=True,
+        copy=False,
+        help="Every action done and checked effective.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company

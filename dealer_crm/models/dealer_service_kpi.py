@@ -14,6 +14,8 @@ class DealerServiceKpi(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "plan_id, review_date, id"
     _dealer_partner_fields = ()
+    _dealer_protected_fields = frozenset({"review_requested"})
+    _dealer_read_actions = frozenset({"action_review"})
 
     plan_id = fields.Many2one("dealer.service.plan", required=True, ondelete="cascade", index=True)
     objective_id = fields.Many2one(
@@ -72,12 +74,13 @@ class DealerServiceKpi(models.Model):
                 date_deadline=kpi.review_date,
                 user_id=kpi.user_id.id,
             )
-        due.write({"review_requested": True})
+        due.sudo().write({"review_requested": True})
         return due
 
     def action_review(self):
         """Open a review of this KPI, with its actual figure recorded now."""
         self.ensure_one()
+        self._dealer_check_caller(operation="read")
         return {
             "type": "ir.actions.act_window",
             "res_model": "dealer.service.review",

@@ -23,6 +23,7 @@ class DealerServicePlan(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_from desc, id desc"
     _dealer_partner_fields = ()
+    _dealer_protected_fields = frozenset({"state"})
 
     name = fields.Char(required=True, tracking=True)
     date_from = fields.Date(string="From", required=True, tracking=True)
@@ -35,6 +36,7 @@ class DealerServicePlan(models.Model):
         default="draft",
         required=True,
         tracking=True,
+        copy=False,
     )
     strategy = fields.Html(
         help="The yardsticks of service quality, the scope of the audits, how sales and "
@@ -77,9 +79,15 @@ class DealerServicePlan(models.Model):
         return self.env["dealer.trend.report"]._figures(self.date_from, end, self.company_id)
 
     def action_start(self):
+        self._dealer_check_caller(groups="dealer_crm.group_manager")
+        if any(plan.state != "draft" for plan in self):
+            raise ValidationError(_("Only a draft plan can be run."))
         if any(not plan.kpi_ids for plan in self):
             raise ValidationError(_("Give the plan at least one KPI before running it."))
-        self.write({"state": "active"})
+        self.sudo().write({"state": "active"})
 
     def action_close(self):
-        self.write({"state": "closed"})
+        self._dealer_check_caller(groups="dealer_crm.group_manager")
+        if any(plan.state != "active" for plan in self):
+            raise ValidationError(_("Only a running plan can be closed."))
+        self.sudo().write({"state": "closed"})

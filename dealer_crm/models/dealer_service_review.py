@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class DealerServiceReview(models.Model):
@@ -11,16 +12,25 @@ class DealerServiceReview(models.Model):
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"
     _dealer_partner_fields = ()
+    #: the figures of the day, recorded from the data, and who reviewed: never rewritten
+    _dealer_protected_fields = frozenset({"user_id", "actual", "target", "met"})
 
     kpi_id = fields.Many2one("dealer.service.kpi", string="KPI", required=True, ondelete="cascade")
     plan_id = fields.Many2one(related="kpi_id.plan_id", store=True, index=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
     user_id = fields.Many2one(
-        "res.users", string="Reviewed By", required=True, default=lambda self: self.env.user
+        "res.users",
+        string="Reviewed By",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env.user,
     )
-    actual = fields.Float(readonly=True, digits=(16, 2), help="The KPI's figure when reviewed.")
-    target = fields.Float(readonly=True, digits=(16, 2))
-    met = fields.Boolean(string="On Target", readonly=True)
+    actual = fields.Float(
+        readonly=True, copy=False, digits=(16, 2), help="The KPI's figure when reviewed."
+    )
+    target = fields.Float(readonly=True, copy=False, digits=(16, 2))
+    met = fields.Boolean(string="On Target", readonly=True, copy=False)
     judgement = fields.Selection(
         [("on_track", "On track"), ("at_risk", "At risk"), ("off_track", "Off track")],
         required=True,
@@ -41,6 +51,13 @@ class DealerServiceReview(models.Model):
                 ["dealer_crm.mail_activity_type_kpi_review"], feedback=_("Reviewed.")
             )
         return reviews
+
+    def write(self, vals):
+        if "kpi_id" in vals and any(review.kpi_id.id != vals["kpi_id"] for review in self):
+            raise UserError(
+                _("A review records the figures of its KPI: review the other KPI instead.")
+            )
+        return super().write(vals)
 
     def _compute_display_name(self):
         for review in self:

@@ -44,8 +44,9 @@ class DealerTrendReport(models.Model):
     _inherit = ["mail.thread"]
     _order = "date_from desc, id desc"
     _dealer_partner_fields = ()
+    _dealer_protected_fields = frozenset({"name", "standards_met", "standards_count", "sent_date"})
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name", store=True, copy=False)
     date_from = fields.Date(string="From", required=True)
     date_to = fields.Date(string="To", required=True, help="The last day of the period.")
     company_id = fields.Many2one(
@@ -62,8 +63,8 @@ class DealerTrendReport(models.Model):
     movement_ids = fields.One2many(
         "dealer.trend.report.item", "report_id", domain=[("kind", "=", "movement")]
     )
-    standards_met = fields.Integer(compute="_compute_standards", store=True)
-    standards_count = fields.Integer(compute="_compute_standards", store=True)
+    standards_met = fields.Integer(compute="_compute_standards", store=True, copy=False)
+    standards_count = fields.Integer(compute="_compute_standards", store=True, copy=False)
     sent_date = fields.Datetime(string="Sent to Managers On", readonly=True, copy=False)
 
     _sql_constraints = [
@@ -272,6 +273,7 @@ class DealerTrendReport(models.Model):
 
     def action_refresh(self):
         """Recompute every figure, the top causes and needs, and the segment movements."""
+        self._dealer_check_caller(groups="dealer_crm.group_manager")
         Line = self.env["dealer.trend.report.line"].sudo()
         Item = self.env["dealer.trend.report.item"].sudo()
         targets = self._targets()
@@ -363,6 +365,7 @@ class DealerTrendReport(models.Model):
 
     def action_send(self):
         """Email the report, with its XLSX, to every manager (and no one else)."""
+        self._dealer_check_caller(groups="dealer_crm.group_manager")
         template = self.env.ref("dealer_crm.mail_template_dealer_trend_report")
         for report in self:
             managers = report._managers()
@@ -389,7 +392,7 @@ class DealerTrendReport(models.Model):
                     "attachment_ids": [(4, attachment.id)],
                 },
             )
-            report.sent_date = fields.Datetime.now()
+            report.sudo().sent_date = fields.Datetime.now()
             report.message_post(
                 body=_("Sent to %s.", ", ".join(managers.mapped("name"))),
                 attachment_ids=attachment.ids,

@@ -7,6 +7,8 @@ class DealerTrendReportItem(models.Model):
     _description = "Trend Report Item"
     _order = "report_id, sequence"
     _dealer_partner_fields = ()
+    #: recorded by dealer.trend.report.action_refresh
+    _dealer_protected_fields = frozenset({"kind", "name", "count"})
 
     report_id = fields.Many2one("dealer.trend.report", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="report_id.company_id", store=True)
@@ -14,6 +16,7 @@ class DealerTrendReportItem(models.Model):
     kind = fields.Selection(
         [("cause", "Complaint cause"), ("need", "Unmet need"), ("movement", "Segment movement")],
         required=True,
+        copy=False,
     )
-    name = fields.Char(required=True)
-    count = fields.Integer()
+    name = fields.Char(required=True, copy=False)
+    count = fields.Integer(copy=False)

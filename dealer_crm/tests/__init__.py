@@ -16,6 +16,7 @@ from . import test_install_scale
 from . import test_reporting
 from . import test_satisfaction_survey
 from . import test_strategy
+from . import test_evidence_strategy
 from . import test_ui_crawl
 from . import test_ui_screenshots
 from . import test_ui_tours

@@ -86,13 +86,16 @@ class TestEvidenceWalks(DealerCrmCase):
         )
 
     # Helpers ----------------------------------------------------------------
-    def _other_value(self, record, name):
-        """A value of ``name`` different from ``record``'s, in write() format."""
+    def _other_value(self, record, name, avoid=()):
+        """A value of ``name`` different from ``record``'s (a selection: not in ``avoid``
+        if given), in write() format."""
         field = record._fields[name]
         current = record[name]
         if field.type == "selection":
             values = [value for value, _label in field._description_selection(record.env)]
-            return next(value for value in values if value != current)
+            # on create, any value but the default (``avoid``); on write, any but the current
+            others = [value for value in values if value not in (avoid or (current,))]
+            return others[0] if others else None
         if field.type == "many2one":
             other = (
                 record.env[field.comodel_name]
@@ -207,7 +210,10 @@ class TestEvidenceWalks(DealerCrmCase):
             record = record.sudo()._dealer_protected_records()[:1] or record
             template = record.sudo().copy_data()[0]
             for name in sorted(model._dealer_protected_fields):
-                value = self._other_value(record, name)
+                # the field's own default is accepted on create: try another value
+                value = self._other_value(
+                    record, name, avoid=(model._dealer_protected_default(name),)
+                )
                 if value is None or not value:
                     continue
                 label = model._fields[name].get_description(self.env)["string"]

@@ -28,6 +28,8 @@ class DealerAccessExport(models.TransientModel):
             raise AccessError(
                 _("Only customer relations officers and managers answer access requests.")
             )
+        # the customer must be one the officer may read (their companies), before any sudo
+        self.partner_id._dealer_check_caller(operation="read")
         content = self._collect()
         stamp = fields.Date.to_string(fields.Date.context_today(self))
         if self.file_format == "json":

@@ -22,6 +22,9 @@ class DealerEventInvite(models.TransientModel):
 
     def action_invite(self):
         self.ensure_one()
+        # a manager invites to an event of their companies, customers they may read
+        self.event_id._dealer_check_caller(groups="dealer_crm.group_manager")
+        self.partner_ids._dealer_check_caller(operation="read")
         if not self.partner_ids:
             raise UserError(_("Select the customers to invite."))
         invited = self.event_id._dealer_invite(self.partner_ids)

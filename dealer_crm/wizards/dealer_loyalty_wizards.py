@@ -2,6 +2,16 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
+MANAGER = "dealer_crm.group_manager"
+COUNTER_STAFF = "dealer_crm.group_sales,dealer_crm.group_service,dealer_crm.group_manager"
+
+
+def check_scheme_card(card, groups):
+    """The caller is of ``groups``, and the card one of a dealer scheme they may read."""
+    card._dealer_check_caller(groups=groups, operation="read")
+    if not card.program_id.dealer_scheme:
+        raise UserError(_("%s is not a card of the dealer's loyalty scheme.", card.display_name))
+
 
 class DealerLoyaltyAdjust(models.TransientModel):
     _name = "dealer.loyalty.adjust"
@@ -13,6 +23,7 @@ class DealerLoyaltyAdjust(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        check_scheme_card(self.card_id, MANAGER)
         self.card_id._dealer_adjust(self.points, self.reason)
         return {"type": "ir.actions.act_window_close"}
 
@@ -52,7 +63,20 @@ class DealerLoyaltyRedeem(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        # sales and service redeem at the counter, on a card they may read, against a
+        # quotation or visit they may change, a reward of the card's own scheme
+        check_scheme_card(self.card_id, COUNTER_STAFF)
         origin = self.sale_order_id or self.service_record_id or None
+        if origin:
+            origin._dealer_check_caller()
+        if self.reward_id and self.reward_id.program_id != self.card_id.program_id:
+            raise UserError(
+                _(
+                    "%(reward)s is not a reward of %(scheme)s.",
+                    reward=self.reward_id.display_name,
+                    scheme=self.card_id.program_id.display_name,
+                )
+            )
         if origin and origin.partner_id != self.card_id.partner_id:
             raise UserError(
                 _(

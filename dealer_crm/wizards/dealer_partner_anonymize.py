@@ -16,6 +16,8 @@ class DealerPartnerAnonymize(models.TransientModel):
         self.ensure_one()
         if not self.env.user.has_group("dealer_crm.group_manager"):
             raise AccessError(_("Only managers may anonymise a customer."))
+        # a customer of the manager's companies, that they may change
+        self.partner_id._dealer_check_caller()
         if (self.confirmation or "").strip() != (self.partner_id.name or "").strip():
             raise UserError(
                 _(

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..models.dealer_followup_step import department_user
 from ..models.dealer_interaction import DEPARTMENTS
@@ -31,7 +32,19 @@ class DealerReferral(models.TransientModel):
         self.ensure_one()
         target = self.partner_id
         if self.res_model and self.res_id:
+            if (
+                self.res_model not in self.env
+                or "activity_ids" not in self.env[self.res_model]._fields
+            ):
+                raise UserError(_("A matter is referred on a customer's record or document."))
             target = self.env[self.res_model].browse(self.res_id).exists() or target
+        # the customer and the record referred on are ones the caller may read
+        self.partner_id._dealer_check_caller(
+            groups="dealer_crm.group_sales,dealer_crm.group_service,"
+            "dealer_crm.group_customer_relations",
+            operation="read",
+        )
+        target._dealer_check_caller(operation="read")
         company = getattr(target, "company_id", False) or self.env.company
         user = department_user(self.env, self.department, company, self.user_id)
         activity = target.activity_schedule(

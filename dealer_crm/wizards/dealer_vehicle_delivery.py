@@ -33,6 +33,9 @@ class DealerVehicleDelivery(models.TransientModel):
 
     def action_deliver(self):
         self.ensure_one()
+        self.sale_order_id._dealer_check_caller(
+            groups="dealer_crm.group_sales,dealer_crm.group_manager"
+        )
         return self.sale_order_id._dealer_deliver(
             self.line_id, self.vin, self.license_plate, self.delivery_date, self.odometer
         )

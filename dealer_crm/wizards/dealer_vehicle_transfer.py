@@ -22,5 +22,9 @@ class DealerVehicleTransfer(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
+        self.vehicle_id._dealer_check_caller(
+            groups="dealer_crm.group_sales,dealer_crm.group_service,dealer_crm.group_manager"
+        )
+        self.new_owner_id._dealer_check_caller(operation="read")
         self.vehicle_id._transfer_owner(self.new_owner_id, self.date, self.origin, self.note)
         return {"type": "ir.actions.act_window_close"}
