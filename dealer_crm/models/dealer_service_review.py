@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 
+from .dealer_trend_report import STATUSES
+
 
 class DealerServiceReview(models.Model):
     """A review of a KPI: the actual figure on the day (recorded from the data), the
@@ -21,6 +23,12 @@ class DealerServiceReview(models.Model):
     actual = fields.Float(readonly=True, digits=(16, 2), help="The KPI's figure when reviewed.")
     target = fields.Float(readonly=True, digits=(16, 2))
     met = fields.Boolean(string="On Target", readonly=True)
+    status = fields.Selection(
+        STATUSES,
+        readonly=True,
+        copy=False,
+        help="Against the target when reviewed. With no data the KPI was neither met nor missed.",
+    )
     judgement = fields.Selection(
         [("on_track", "On track"), ("at_risk", "At risk"), ("off_track", "Off track")],
         required=True,
@@ -36,7 +44,14 @@ class DealerServiceReview(models.Model):
         for review in reviews:
             kpi = review.kpi_id
             # the figures of the day, from the data: never typed
-            review.sudo().write({"actual": kpi.actual, "target": kpi.target, "met": kpi.met})
+            review.sudo().write(
+                {
+                    "actual": kpi.actual,
+                    "target": kpi.target,
+                    "met": kpi.met,
+                    "status": kpi.status,
+                }
+            )
             kpi.activity_feedback(
                 ["dealer_crm.mail_activity_type_kpi_review"], feedback=_("Reviewed.")
             )

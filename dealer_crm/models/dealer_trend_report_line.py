@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from .dealer_trend_report import FIGURES
+from .dealer_trend_report import FIGURES, STATUSES, standard_status
 
 
 class DealerTrendReportLine(models.Model):
@@ -22,6 +22,15 @@ class DealerTrendReportLine(models.Model):
     target = fields.Float(digits=(16, 2))
     target_set = fields.Boolean()
     no_data = fields.Boolean(help="Nothing happened in the period to measure this by.")
+    previous_no_data = fields.Boolean(
+        string="No Data the Period Before", help="Nothing to measure this by the period before."
+    )
+    status = fields.Selection(
+        STATUSES,
+        compute="_compute_met",
+        store=True,
+        help="Against the target. A figure with no data is neither met nor missed.",
+    )
     met = fields.Boolean(string="Target Met", compute="_compute_met", store=True)
 
     @api.depends("code")
@@ -30,18 +39,21 @@ class DealerTrendReportLine(models.Model):
         for line in self:
             line.name = labels.get(line.code)
 
-    @api.depends("value", "previous")
+    @api.depends("value", "previous", "no_data", "previous_no_data")
     def _compute_change(self):
         for line in self:
-            line.change = line.value - line.previous
-            line.change_pct = 100.0 * line.change / line.previous if line.previous else 0.0
+            # no change against a period with no data, nor from one
+            known = not (line.no_data or line.previous_no_data)
+            line.change = line.value - line.previous if known else 0.0
+            line.change_pct = (
+                100.0 * line.change / line.previous if known and line.previous else 0.0
+            )
 
     @api.depends("value", "target", "target_set", "code", "no_data")
     def _compute_met(self):
         for line in self:
             higher_is_better = FIGURES[line.code][2] if line.code else True
-            line.met = (
-                line.target_set
-                and not line.no_data
-                and (line.value >= line.target if higher_is_better else line.value <= line.target)
+            line.status = line.target_set and standard_status(
+                None if line.no_data else line.value, line.target, higher_is_better
             )
+            line.met = line.status == "met"
