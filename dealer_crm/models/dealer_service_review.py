@@ -13,6 +13,7 @@ class DealerServiceReview(models.Model):
     _inherit = ["mail.thread"]
     _order = "date desc, id desc"
     _dealer_partner_fields = ()
+    _dealer_protected_fields = frozenset({"actual", "target", "met", "status"})
 
     kpi_id = fields.Many2one("dealer.service.kpi", string="KPI", required=True, ondelete="cascade")
     plan_id = fields.Many2one(related="kpi_id.plan_id", store=True, index=True)
@@ -20,9 +21,11 @@ class DealerServiceReview(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Reviewed By", required=True, default=lambda self: self.env.user
     )
-    actual = fields.Float(readonly=True, digits=(16, 2), help="The KPI's figure when reviewed.")
-    target = fields.Float(readonly=True, digits=(16, 2))
-    met = fields.Boolean(string="On Target", readonly=True)
+    actual = fields.Float(
+        readonly=True, digits=(16, 2), copy=False, help="The KPI's figure when reviewed."
+    )
+    target = fields.Float(readonly=True, digits=(16, 2), copy=False)
+    met = fields.Boolean(string="On Target", readonly=True, copy=False)
     status = fields.Selection(
         STATUSES,
         readonly=True,

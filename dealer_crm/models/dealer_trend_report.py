@@ -54,6 +54,7 @@ class DealerTrendReport(models.Model):
     _inherit = ["mail.thread"]
     _order = "date_from desc, id desc"
     _dealer_partner_fields = ()
+    _dealer_protected_fields = frozenset({"standards_met", "standards_count", "standards_no_data"})
 
     name = fields.Char(compute="_compute_name", store=True)
     date_from = fields.Date(string="From", required=True)

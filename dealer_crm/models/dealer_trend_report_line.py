@@ -9,21 +9,36 @@ class DealerTrendReportLine(models.Model):
     _description = "Trend Report Figure"
     _order = "report_id, sequence"
     _dealer_partner_fields = ()
+    # the figures of the period, read from the data by the report's refresh
+    _dealer_protected_fields = frozenset(
+        {
+            "value",
+            "previous",
+            "no_data",
+            "previous_no_data",
+            "target",
+            "target_set",
+            "status",
+            "met",
+        }
+    )
 
     report_id = fields.Many2one("dealer.trend.report", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="report_id.company_id", store=True)
     sequence = fields.Integer()
     code = fields.Selection([(code, spec[0]) for code, spec in FIGURES.items()], required=True)
     name = fields.Char(compute="_compute_name")
-    value = fields.Float(digits=(16, 2))
-    previous = fields.Float(string="Period Before", digits=(16, 2))
+    value = fields.Float(digits=(16, 2), copy=False)
+    previous = fields.Float(string="Period Before", digits=(16, 2), copy=False)
     change = fields.Float(compute="_compute_change", digits=(16, 2))
     change_pct = fields.Float(string="Change (%)", compute="_compute_change", digits=(16, 1))
-    target = fields.Float(digits=(16, 2))
-    target_set = fields.Boolean()
-    no_data = fields.Boolean(help="Nothing happened in the period to measure this by.")
+    target = fields.Float(digits=(16, 2), copy=False)
+    target_set = fields.Boolean(copy=False)
+    no_data = fields.Boolean(help="Nothing happened in the period to measure this by.", copy=False)
     previous_no_data = fields.Boolean(
-        string="No Data the Period Before", help="Nothing to measure this by the period before."
+        string="No Data the Period Before",
+        help="Nothing to measure this by the period before.",
+        copy=False,
     )
     status = fields.Selection(
         STATUSES,

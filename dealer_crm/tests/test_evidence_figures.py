@@ -187,6 +187,33 @@ class TestEvidenceFigures(DealerCrmCase):
         scorecards = self.env["dealer.staff.scorecard"].with_user(self.user_manager).search([])
         self.assertFalse(scorecards.company_id - self.company)
 
+    def test_company_b_opens_no_figures_of_company_a(self):
+        """The dashboard, a trend report and its XLSX of company A, asked for by company
+        B's manager, are refused."""
+        report_a = self.env["dealer.trend.report"].create(
+            {"date_from": date(2026, 1, 1), "date_to": date(2026, 1, 31)}
+        )
+        manager_b = self.user_manager_b
+        with self.assertRaises(AccessError):
+            board = (
+                self.env["dealer.dashboard"]
+                .with_user(manager_b)
+                .create({"company_id": self.company.id})
+            )
+            board.standards_html  # noqa: B018
+        with self.assertRaises(AccessError):
+            self.env["dealer.trend.report"].with_user(manager_b).create(
+                {
+                    "date_from": date(2026, 2, 1),
+                    "date_to": date(2026, 2, 28),
+                    "company_id": self.company.id,
+                }
+            )
+        with self.assertRaises(AccessError):
+            self.env["ir.actions.report"].with_user(manager_b)._render(
+                "dealer_crm.trend_report_xlsx", report_a.ids
+            )
+
     # ------------------------------------------------------------------ no data
     def _empty_report(self):
         return (
