@@ -30,35 +30,38 @@ SETTINGS = {
 }
 
 PROGRESS_KEY = "dealer_crm.evaluation_progress"
-#: customer columns the evaluation writes (see res_partner.py)
-PARTNER_COLUMNS = (
-    ("dealer_rfm_segment", "varchar"),
-    ("dealer_value_tier", "varchar"),
-    ("dealer_last_activity_date", "date"),
-    ("dealer_frequency", "int4"),
-    ("dealer_monetary", "numeric"),
-    ("dealer_revenue_12m", "numeric"),
-    ("dealer_lifetime_spend", "numeric"),
-    ("dealer_satisfaction_avg", "numeric"),
-    ("dealer_complaint_count", "int4"),
-    ("dealer_churn_risk", "bool"),
+#: snapshot columns the evaluation measures, in the order of its rows
+MEASURED = (
+    "segment",
+    "value_tier",
+    "last_activity_date",
+    "frequency",
+    "monetary",
+    "revenue_12m",
+    "lifetime_spend",
+    "satisfaction_avg",
+    "complaint_count",
+    "churn_risk",
 )
-
-#: snapshot column: the customer field it copies
-SNAPSHOT_FIELDS = (
-    ("segment", "dealer_rfm_segment"),
-    ("value_tier", "dealer_value_tier"),
-    ("last_activity_date", "dealer_last_activity_date"),
-    ("frequency", "dealer_frequency"),
-    ("monetary", "dealer_monetary"),
-    ("revenue_12m", "dealer_revenue_12m"),
-    ("satisfaction_avg", "dealer_satisfaction_avg"),
-    ("complaint_count", "dealer_complaint_count"),
-    ("churn_risk", "dealer_churn_risk"),
-    ("currency_id", "dealer_eval_currency_id"),
-    ("loyalty_tier_id", "dealer_tier_id"),
-    ("staff_rating", "dealer_staff_rating"),
-)
+#: snapshot columns not measured from the transactions: the tier of the customer's card in
+#: the company's dealer scheme, and the customer's staff rating
+OTHER_COLUMNS = ("loyalty_tier_id", "staff_rating")
+#: customer field (res_partner.py, computed): the snapshot field it shows, of the latest
+#: month evaluated in the current company
+PARTNER_FIGURES = {
+    "dealer_rfm_segment": "segment",
+    "dealer_value_tier": "value_tier",
+    "dealer_last_activity_date": "last_activity_date",
+    "dealer_evaluated_on": "evaluated_on",
+    "dealer_frequency": "frequency",
+    "dealer_eval_currency_id": "currency_id",
+    "dealer_monetary": "monetary",
+    "dealer_revenue_12m": "revenue_12m",
+    "dealer_lifetime_spend": "lifetime_spend",
+    "dealer_satisfaction_avg": "satisfaction_avg",
+    "dealer_complaint_count": "complaint_count",
+    "dealer_churn_risk": "churn_risk",
+}
 
 
 def _thresholds(values):
@@ -81,6 +84,8 @@ class DealerCustomerScore(models.Model):
     #: every figure is recorded by the evaluation (_evaluate, in SQL), never typed
     _dealer_protected_fields = frozenset(
         {
+            "latest",
+            "evaluated_on",
             "segment",
             "previous_segment",
             "segment_moved",
@@ -91,6 +96,7 @@ class DealerCustomerScore(models.Model):
             "currency_id",
             "monetary",
             "revenue_12m",
+            "lifetime_spend",
             "satisfaction_avg",
             "complaint_count",
             "churn_risk",
@@ -102,7 +108,19 @@ class DealerCustomerScore(models.Model):
         "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
     )
     month = fields.Date(required=True, index=True, help="The first day of the month.")
-    company_id = fields.Many2one("res.company", index=True)
+    # Every figure is of this company's sales, visits and feedback only: a customer shared
+    # between companies has one snapshot a month in each company that evaluates them.
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    latest = fields.Boolean(
+        string="Latest Evaluation",
+        index=True,
+        help="The customer's latest month evaluated in this company: the figures shown "
+        "on the customer.",
+        copy=False,
+    )
+    evaluated_on = fields.Date(help="The day the figures were last measured.", copy=False)
     segment = fields.Selection(SEGMENTS, copy=False)
     previous_segment = fields.Selection(
         SEGMENTS,
@@ -120,6 +138,7 @@ class DealerCustomerScore(models.Model):
     currency_id = fields.Many2one("res.currency", copy=False)
     monetary = fields.Monetary(string="Revenue in Window", copy=False)
     revenue_12m = fields.Monetary(string="Revenue, 12 Months", copy=False)
+    lifetime_spend = fields.Monetary(copy=False)
     satisfaction_avg = fields.Float(string="Average Satisfaction", aggregator="avg", copy=False)
     complaint_count = fields.Integer(string="Complaints", copy=False)
     churn_risk = fields.Boolean(copy=False)
@@ -131,8 +150,8 @@ class DealerCustomerScore(models.Model):
     _sql_constraints = [
         (
             "partner_month_uniq",
-            "unique(partner_id, month)",
-            "A customer has one evaluation snapshot a month.",
+            "unique(partner_id, company_id, month)",
+            "A customer has one evaluation snapshot a month in each company.",
         )
     ]
 
@@ -159,36 +178,38 @@ class DealerCustomerScore(models.Model):
 
     # ------------------------------------------------------------------ figures
     @api.model
-    def _figure_queries(self, partner_ids, today, window_months):
-        """The SQL statements that read every figure, for ``partner_ids`` (None: all)."""
+    def _figure_queries(self, partner_ids, today, window_months, company):
+        """The SQL statements that read every figure, for ``partner_ids`` (None: all),
+        from the sales, visits, feedback and vehicles of ``company`` only."""
         window_start = today - relativedelta(months=window_months)
         year_start = today - relativedelta(months=12)
 
-        def only(column):
+        def only(*column):
             return (
-                SQL("AND %s = ANY(%s)", SQL.identifier(column), partner_ids)
+                SQL("AND %s = ANY(%s)", SQL.identifier(*column), partner_ids)
                 if partner_ids
                 else SQL()
             )
 
         Currency = self.env["res.currency"]
         so_amount = Currency._dealer_company_amount_sql(
-            SQL("amount_untaxed"), SQL("currency_id"), SQL("date_order::date")
+            SQL("amount_untaxed"), SQL("currency_id"), SQL("date_order::date"), company
         )
         sr_amount = Currency._dealer_company_amount_sql(
-            SQL("amount"), SQL("currency_id"), SQL("date")
+            SQL("amount"), SQL("currency_id"), SQL("date"), company
         )
+        co = company.id
         transactions = SQL(
             """
             WITH tx AS (
                 SELECT partner_id, date_order::date AS day, %(so_amount)s AS amount,
                        FALSE AS service
                   FROM sale_order
-                 WHERE state = 'sale' %(so)s
+                 WHERE state = 'sale' AND company_id = %(co)s %(so)s
                 UNION ALL
                 SELECT partner_id, date AS day, %(sr_amount)s AS amount, TRUE AS service
                   FROM dealer_service_record
-                 WHERE state = 'done' %(sr)s
+                 WHERE state = 'done' AND company_id = %(co)s %(sr)s
             )
             SELECT partner_id, MIN(day), MAX(day),
                    MAX(day) FILTER (WHERE service),
@@ -205,6 +226,7 @@ class DealerCustomerScore(models.Model):
             sr=only("partner_id"),
             window=window_start,
             year=year_start,
+            co=co,
         )
         feedback = SQL(
             """
@@ -213,41 +235,51 @@ class DealerCustomerScore(models.Model):
                 SELECT partner_id, NULLIF(dealer_satisfaction, '')::int AS score,
                        (dealer_feedback_kind = 'complaint')::int AS complaint
                   FROM helpdesk_ticket
-                 WHERE partner_id IS NOT NULL AND create_date > %(window)s %(tk)s
+                 WHERE partner_id IS NOT NULL AND company_id = %(co)s
+                   AND create_date > %(window)s %(tk)s
                 UNION ALL
-                SELECT partner_id, dealer_score, 0
-                  FROM survey_user_input
-                 WHERE state = 'done' AND dealer_score > 0 AND partner_id IS NOT NULL
-                   AND create_date > %(window)s %(si)s
+                -- an answer is of the company of its visit or its sale
+                SELECT si.partner_id, si.dealer_score, 0
+                  FROM survey_user_input si
+                  LEFT JOIN dealer_service_record sr ON sr.id = si.dealer_service_record_id
+                  LEFT JOIN sale_order so ON so.id = si.dealer_sale_order_id
+                 WHERE si.state = 'done' AND si.dealer_score > 0 AND si.partner_id IS NOT NULL
+                   AND COALESCE(sr.company_id, so.company_id) = %(co)s
+                   AND si.create_date > %(window)s %(si)s
               ) f
              GROUP BY partner_id
             """,
             tk=only("partner_id"),
-            si=only("partner_id"),
+            si=only("si", "partner_id"),
             window=window_start,
+            co=co,
         )
         vehicles = SQL(
             """
             SELECT partner_id, MAX(date_start)
               FROM dealer_vehicle_ownership
-             WHERE date_end IS NULL %(own)s
+             WHERE date_end IS NULL AND (company_id = %(co)s OR company_id IS NULL) %(own)s
              GROUP BY partner_id
             """,
             own=only("partner_id"),
+            co=co,
         )
         revenue = SQL(
             """
             SELECT partner_id, SUM(amount)::float8 FROM (
                 SELECT partner_id, %(so_amount)s AS amount
-                  FROM sale_order WHERE state = 'sale' AND date_order::date > %(year)s
+                  FROM sale_order
+                 WHERE state = 'sale' AND company_id = %(co)s AND date_order::date > %(year)s
                 UNION ALL
                 SELECT partner_id, %(sr_amount)s AS amount
-                  FROM dealer_service_record WHERE state = 'done' AND date > %(year)s
+                  FROM dealer_service_record
+                 WHERE state = 'done' AND company_id = %(co)s AND date > %(year)s
             ) r GROUP BY partner_id
             """,
             so_amount=so_amount,
             sr_amount=sr_amount,
             year=year_start,
+            co=co,
         )
         return {
             "transactions": transactions,
@@ -264,41 +296,65 @@ class DealerCustomerScore(models.Model):
 
     # ------------------------------------------------------------------ evaluation
     @api.model
-    def _candidate_ids(self, after_id=0):
-        """Customers with a history (purchases, visits, vehicles, tickets), by id."""
+    def _candidate_ids(self, after_id=0, company=None):
+        """Customers with a history in ``company`` (default: the current one): purchases,
+        visits, vehicles or tickets, by id."""
+        company = company or self.env.company
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT id FROM (
-                    SELECT partner_id AS id FROM sale_order WHERE state = 'sale'
-                    UNION SELECT partner_id FROM dealer_service_record WHERE state = 'done'
-                    UNION SELECT partner_id FROM dealer_vehicle_ownership WHERE date_end IS NULL
-                    UNION SELECT partner_id FROM helpdesk_ticket WHERE partner_id IS NOT NULL
+                    SELECT partner_id AS id FROM sale_order
+                     WHERE state = 'sale' AND company_id = %(co)s
+                    UNION SELECT partner_id FROM dealer_service_record
+                     WHERE state = 'done' AND company_id = %(co)s
+                    UNION SELECT partner_id FROM dealer_vehicle_ownership
+                     WHERE date_end IS NULL AND company_id = %(co)s
+                    UNION SELECT partner_id FROM helpdesk_ticket
+                     WHERE partner_id IS NOT NULL AND company_id = %(co)s
                 ) c
-                WHERE id > %s
+                WHERE id > %(after)s
                 ORDER BY id
                 """,
-                after_id,
+                co=company.id,
+                after=after_id,
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
-    def _evaluate(self, partner_ids, today=None, everyone=False):
-        """Evaluate ``partner_ids`` and write their figures and this month's snapshot.
+    def _evaluate(self, partner_ids, today=None, everyone=False, company=None):
+        """Evaluate ``partner_ids`` in ``company`` (default: the current company) and write
+        this month's snapshot of them in that company.
+
+        Every figure is of ``company``'s own sales, visits, feedback and vehicles: a customer
+        shared between companies (no company of their own) is evaluated in each company
+        apart, and a customer of another company is not evaluated here.
 
         ``everyone``: ``partner_ids`` are all the customers with a history, so the figures
         are read without a filter and the A/B/C split comes from them. Returns the number
         of customers evaluated.
         """
+        company = company or self.env.company
+        if not partner_ids:
+            return 0
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_partner WHERE id = ANY(%s)"
+                " AND (company_id IS NULL OR company_id = %s) ORDER BY id",
+                list(partner_ids),
+                company.id,
+            )
+        )
+        partner_ids = [row[0] for row in self.env.cr.fetchall()]
         if not partner_ids:
             return 0
         today = today or fields.Date.context_today(self)
-        self.env.flush_all()
         values, thresholds = self._settings()
         queries = self._figure_queries(
-            None if everyone else list(partner_ids), today, values["rfm_window_months"]
+            None if everyone else partner_ids, today, values["rfm_window_months"], company
         )
         cr = self.env.cr
         cr.execute(queries["transactions"])
@@ -314,8 +370,7 @@ class DealerCustomerScore(models.Model):
         owned_since = dict(cr.fetchall())
         figures = {row[0]: row[1:] for row in tx_rows}
         churn_days = (today - (today - relativedelta(months=values["churn_months"]))).days
-        currency = self.env.company.currency_id
-        digits = currency.decimal_places
+        digits = company.currency_id.decimal_places
         rows = []
         for pid in partner_ids:
             first, last, last_service, freq, window_sum, sum_12m, life = figures.get(
@@ -346,162 +401,167 @@ class DealerCustomerScore(models.Model):
                     ),
                 )
             )
-        self._write(rows, today, currency)
+        self._write(rows, today, company)
         return len(rows)
 
     @api.model
-    def _write(self, rows, today, currency):
-        """Write only what changed: the customers whose figures moved, this month's
-        snapshot where it differs, a snapshot for who has none this month. The current
-        values are read first (two plain selects), so a nightly run over a stable customer
-        base sends almost nothing back."""
+    def _write(self, rows, today, company):
+        """Write this month's snapshots in ``company``: only where a figure changed, and a
+        new one for who has none this month. A nightly run over a stable customer base
+        sends almost nothing back; the day of measure is one narrow column."""
         cr = self.env.cr
-        names = [name for name, _type in PARTNER_COLUMNS]
         ids = [row[0] for row in rows]
+        month = today.replace(day=1)
+        currency = company.currency_id.id
+        columns = list(zip(*rows, strict=True))
+        # the measured rows, with the customer's own loyalty tier and staff rating
+        measured = SQL(
+            "(SELECT %(arrays)s) v JOIN res_partner p ON p.id = v.partner_id",
+            arrays=SQL(", ").join(
+                SQL("unnest(%s::%s[]) AS %s", list(values), SQL(sqltype), SQL.identifier(name))
+                for values, name, sqltype in zip(
+                    columns,
+                    ["partner_id", *MEASURED],
+                    ["int4", *(self._fields[name].column_type[1] for name in MEASURED)],
+                    strict=True,
+                )
+            ),
+        )
+        names = [*MEASURED, *OTHER_COLUMNS, "currency_id"]
+        tier = SQL(
+            """(SELECT c.dealer_tier_id FROM loyalty_card c
+                  JOIN loyalty_program lp ON lp.id = c.program_id
+                 WHERE c.partner_id = v.partner_id AND lp.dealer_scheme
+                   AND (lp.company_id = %s OR lp.company_id IS NULL)
+                 ORDER BY c.points DESC, c.id LIMIT 1)""",
+            company.id,
+        )
+        new_values = SQL(", ").join(
+            [
+                *(SQL("v.%s", SQL.identifier(name)) for name in MEASURED),
+                tier,
+                SQL("p.dealer_staff_rating"),
+                SQL("%s", currency),
+            ]
+        )
+        columns_sql = SQL(", ").join(SQL.identifier(name) for name in names)
         cr.execute(
             SQL(
                 """
-                SELECT p.id, %(columns)s, p.dealer_eval_currency_id
-                  FROM res_partner p WHERE p.id BETWEEN %(low)s AND %(high)s
+                UPDATE dealer_customer_score s
+                   SET (%(columns)s, segment_moved, write_uid, write_date) = (
+                        %(values)s,
+                        s.previous_segment IS NOT NULL
+                            AND s.previous_segment IS DISTINCT FROM v.segment,
+                        %(uid)s, now() at time zone 'UTC')
+                  FROM %(measured)s
+                 WHERE s.partner_id = v.partner_id AND s.company_id = %(company)s
+                   AND s.month = %(month)s
+                   AND ROW(%(current)s) IS DISTINCT FROM ROW(%(values)s)
                 """,
-                columns=SQL(", ").join(
-                    SQL("p.%s::float8", SQL.identifier(n))
-                    if sqltype == "numeric"
-                    else SQL("p.%s", SQL.identifier(n))
-                    for n, sqltype in PARTNER_COLUMNS
-                ),
-                low=min(ids),
-                high=max(ids),
+                columns=columns_sql,
+                values=new_values,
+                current=SQL(", ").join(SQL("s.%s", SQL.identifier(name)) for name in names),
+                measured=measured,
+                company=company.id,
+                month=month,
+                uid=self.env.uid,
             )
         )
-        current = {row[0]: row[1:] for row in cr.fetchall()}
-        cid = currency.id
-        changed = [row for row in rows if current.get(row[0]) != (*row[1:], cid)]
-        if changed:
-            columns = list(zip(*changed, strict=True))
-            arrays = SQL(", ").join(
-                SQL("unnest(%s::%s[]) AS %s", list(values), SQL(sqltype), SQL.identifier(name))
-                for values, (name, sqltype) in zip(
-                    columns, [("id", "int4"), *PARTNER_COLUMNS], strict=True
-                )
-            )
-            cr.execute(
-                SQL(
-                    """
-                    UPDATE res_partner p
-                       SET (%(columns)s, dealer_eval_currency_id) = (%(values)s, %(currency)s)
-                      FROM (SELECT %(arrays)s) v
-                     WHERE p.id = v.id
-                    """,
-                    columns=SQL(", ").join(SQL.identifier(n) for n in names),
-                    values=SQL(", ").join(SQL("v.%s", SQL.identifier(n)) for n in names),
-                    currency=currency.id,
-                    arrays=arrays,
-                )
-            )
-        # The day the figures were measured, for everyone evaluated (one narrow column).
         cr.execute(
             SQL(
                 """
-                UPDATE res_partner SET dealer_evaluated_on = %(today)s
-                 WHERE id = ANY(%(ids)s) AND dealer_evaluated_on IS DISTINCT FROM %(today)s
+                INSERT INTO dealer_customer_score (
+                    partner_id, month, company_id, previous_segment, segment_moved,
+                    %(columns)s, create_uid, create_date, write_uid, write_date)
+                SELECT v.partner_id, %(month)s, %(company)s, prev.segment,
+                       prev.segment IS NOT NULL AND prev.segment IS DISTINCT FROM v.segment,
+                       %(values)s,
+                       %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
+                  FROM %(measured)s
+                  LEFT JOIN dealer_customer_score prev
+                         ON prev.partner_id = v.partner_id AND prev.company_id = %(company)s
+                        AND prev.month = %(previous)s
+                ON CONFLICT (partner_id, company_id, month) DO NOTHING
+                """,
+                columns=columns_sql,
+                values=new_values,
+                measured=measured,
+                company=company.id,
+                month=month,
+                previous=month - relativedelta(months=1),
+                uid=self.env.uid,
+            )
+        )
+        # The day the figures were measured, and which month is the latest in this company
+        # (narrow columns, no new write date).
+        cr.execute(
+            SQL(
+                """
+                UPDATE dealer_customer_score s
+                   SET evaluated_on = CASE WHEN s.month = %(month)s THEN %(today)s
+                                           ELSE s.evaluated_on END,
+                       latest = (s.month = m.month)
+                  FROM (SELECT partner_id, MAX(month) AS month FROM dealer_customer_score
+                         WHERE company_id = %(company)s AND partner_id = ANY(%(ids)s)
+                         GROUP BY partner_id) m
+                 WHERE s.partner_id = m.partner_id AND s.company_id = %(company)s
+                   AND (s.latest IS DISTINCT FROM (s.month = m.month)
+                        OR (s.month = %(month)s AND s.evaluated_on IS DISTINCT FROM %(today)s))
                 """,
                 today=today,
+                month=month,
+                company=company.id,
                 ids=ids,
             )
         )
-        month = today.replace(day=1)
-        compared = SQL(", ").join(SQL.identifier(col) for col, _field in SNAPSHOT_FIELDS)
-        from_partner = SQL(", ").join(
-            SQL("p.%s", SQL.identifier(field)) for _col, field in SNAPSHOT_FIELDS
-        )
-        cr.execute(
-            SQL(
-                """
-                SELECT s.partner_id, ROW(%(snapshot)s) IS NOT DISTINCT FROM ROW(%(partner)s)
-                  FROM dealer_customer_score s
-                  JOIN res_partner p ON p.id = s.partner_id
-                 WHERE s.month = %(month)s AND s.partner_id BETWEEN %(low)s AND %(high)s
-                """,
-                snapshot=SQL(", ").join(
-                    SQL("s.%s", SQL.identifier(col)) for col, _field in SNAPSHOT_FIELDS
-                ),
-                partner=from_partner,
-                low=min(ids),
-                high=max(ids),
-                month=month,
-            )
-        )
-        same = dict(cr.fetchall())
-        stale = [pid for pid, equal in same.items() if not equal]
-        missing = [pid for pid in ids if pid not in same]
-        if stale:
-            cr.execute(
-                SQL(
-                    """
-                    UPDATE dealer_customer_score s
-                       SET (%(columns)s, segment_moved, write_uid, write_date) = (
-                            %(values)s,
-                            s.previous_segment IS NOT NULL
-                                AND s.previous_segment IS DISTINCT FROM p.dealer_rfm_segment,
-                            %(uid)s, now() at time zone 'UTC')
-                      FROM res_partner p
-                     WHERE s.partner_id = p.id AND s.month = %(month)s AND p.id = ANY(%(ids)s)
-                    """,
-                    columns=compared,
-                    values=from_partner,
-                    uid=self.env.uid,
-                    ids=stale,
-                    month=month,
-                )
-            )
-        if missing:
-            cr.execute(
-                SQL(
-                    """
-                    INSERT INTO dealer_customer_score (
-                        partner_id, month, company_id, previous_segment, segment_moved,
-                        %(columns)s, create_uid, create_date, write_uid, write_date)
-                    SELECT p.id, %(month)s, p.company_id, prev.segment,
-                           prev.segment IS NOT NULL
-                               AND prev.segment IS DISTINCT FROM p.dealer_rfm_segment,
-                           %(values)s,
-                           %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
-                      FROM res_partner p
-                      JOIN unnest(%(ids)s::int[]) b(id) ON b.id = p.id
-                      LEFT JOIN dealer_customer_score prev
-                             ON prev.partner_id = p.id AND prev.month = %(previous)s
-                    ON CONFLICT (partner_id, month) DO NOTHING
-                    """,
-                    columns=compared,
-                    values=from_partner,
-                    month=month,
-                    previous=month - relativedelta(months=1),
-                    uid=self.env.uid,
-                    ids=missing,
-                )
-            )
-        self.env["res.partner"].invalidate_model(
-            [*names, "dealer_eval_currency_id", "dealer_evaluated_on"]
-        )
+        self.env["res.partner"].invalidate_model(list(PARTNER_FIGURES))
         self.invalidate_model()
 
     @api.model
-    def _cron_evaluate(self, batch_size=150000):
-        """Nightly: evaluate every customer with a history, ``batch_size`` at a time.
+    def _evaluate_where_evaluated(self, partner_ids, today=None):
+        """Evaluate ``partner_ids`` again in every company that has evaluated them (after
+        a merge, say), each company with its own figures."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT company_id FROM dealer_customer_score WHERE partner_id = ANY(%s)",
+                list(partner_ids),
+            )
+        )
+        companies = self.env["res.company"].browse(row[0] for row in self.env.cr.fetchall())
+        for company in companies | self.env.company:
+            self._evaluate(partner_ids, today, company=company)
 
-        The last customer id done today is kept in ``dealer_crm.evaluation_progress``, so
-        a run cut short resumes after it; the A/B/C split is computed over all customers
-        for each batch. Returns the number of customers evaluated by this call.
+    @api.model
+    def _cron_evaluate(self, batch_size=150000):
+        """Nightly: evaluate every customer with a history, in each company apart,
+        ``batch_size`` at a time.
+
+        The company and the last customer id done today are kept in
+        ``dealer_crm.evaluation_progress``, so a run cut short resumes after them; the
+        A/B/C split is computed over all the company's customers for each batch. Returns
+        the number of customers evaluated by this call.
         """
         today = fields.Date.context_today(self)
         params = self.env["ir.config_parameter"].sudo()
-        day, _sep, last_id = (params.get_param(PROGRESS_KEY) or "").partition(":")
-        after = int(last_id) if day == str(today) and last_id.isdigit() else 0
-        candidates = self._candidate_ids(after)
-        batch = candidates[:batch_size]
-        done = self._evaluate(batch, today, everyone=not after and len(batch) == len(candidates))
-        if batch:
-            params.set_param(PROGRESS_KEY, f"{today}:{batch[-1]}")
-        self.env["ir.cron"]._notify_progress(done=done, remaining=len(candidates) - done)
+        day, _sep, progress = (params.get_param(PROGRESS_KEY) or "").partition(":")
+        company_id, _sep, last_id = progress.rpartition("/") if "/" in progress else ("", "", "")
+        after_company = int(company_id) if day == str(today) and company_id.isdigit() else 0
+        after = int(last_id) if after_company and last_id.isdigit() else 0
+        done = remaining = 0
+        for company in self.env["res.company"].search([("id", ">=", after_company)], order="id"):
+            start = after if company.id == after_company else 0
+            candidates = self._candidate_ids(start, company)
+            batch = candidates[: batch_size - done]
+            if batch:
+                done += self._evaluate(
+                    batch,
+                    today,
+                    everyone=not start and len(batch) == len(candidates),
+                    company=company,
+                )
+                params.set_param(PROGRESS_KEY, f"{today}:{company.id}/{batch[-1]}")
+            remaining += len(candidates) - len(batch)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done

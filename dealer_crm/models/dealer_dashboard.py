@@ -3,7 +3,7 @@ from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 
-from .dealer_trend_report import FIGURES, STANDARDS
+from .dealer_trend_report import FIGURES, STANDARDS, standard_status
 
 
 class DealerDashboard(models.TransientModel):
@@ -24,6 +24,9 @@ class DealerDashboard(models.TransientModel):
     service_revenue = fields.Monetary(compute="_compute_figures")
     sales_orders = fields.Integer(compute="_compute_figures", string="Sales This Month")
     satisfaction = fields.Float(compute="_compute_figures", digits=(3, 1))
+    satisfaction_no_data = fields.Boolean(
+        compute="_compute_figures", help="No survey answer nor rated ticket in the period."
+    )
     open_complaints = fields.Integer(compute="_compute_now")
     breached_complaints = fields.Integer(compute="_compute_now", string="Past Service Level")
     overdue_promises = fields.Integer(compute="_compute_now")
@@ -48,17 +51,20 @@ class DealerDashboard(models.TransientModel):
             board.service_revenue = figures["service_revenue"]
             board.sales_orders = figures["sales_orders"]
             board.satisfaction = figures["satisfaction"] or 0.0
-            rows, met = [], 0
+            board.satisfaction_no_data = figures["satisfaction"] is None
+            rows, met, measured = [], 0, 0
             for code in STANDARDS:
                 _label, unit, higher, _key, _default = FIGURES[code]
                 value, target = figures[code], targets[code]
-                ok = value is not None and (value >= target if higher else value <= target)
-                met += ok
-                if value is None:
+                status = standard_status(value, target, higher)
+                # a standard with no data is neither met nor missed, nor counted
+                met += status == "met"
+                measured += status != "no_data"
+                if status == "no_data":
                     badge, text, shown = "text-bg-secondary", _("No data"), "-"
                 else:
-                    badge = "text-bg-success" if ok else "text-bg-danger"
-                    text = _("Met") if ok else _("Missed")
+                    badge = "text-bg-success" if status == "met" else "text-bg-danger"
+                    text = _("Met") if status == "met" else _("Missed")
                     shown = f"{value:,.1f}{unit if unit == '%' else ''}"
                 rows.append(
                     Markup(
@@ -73,7 +79,12 @@ class DealerDashboard(models.TransientModel):
                         text,
                     )
                 )
-            board.standards_met = _("%(met)s of %(count)s", met=met, count=len(STANDARDS))
+            board.standards_met = _(
+                "%(met)s of %(count)s measured (%(no_data)s with no data)",
+                met=met,
+                count=measured,
+                no_data=len(STANDARDS) - measured,
+            )
             board.standards_html = Markup(
                 "<table class='table table-sm o_dealer_standards'><thead><tr><th>%s</th>"
                 "<th class='text-end'>%s</th><th class='text-end'>%s</th><th></th></tr>"
@@ -82,7 +93,8 @@ class DealerDashboard(models.TransientModel):
 
     @api.depends("company_id")
     def _compute_now(self):
-        start = fields.Datetime.to_datetime(fields.Date.context_today(self).replace(day=1))
+        today = fields.Date.context_today(self)
+        start, _end = self.env["dealer.trend.report"]._period_bounds(today.replace(day=1), today)
         for board in self:
             co = [("company_id", "in", (board.company_id.id, False))]
             Report = self.env["dealer.complaint.report"]
@@ -154,7 +166,14 @@ class DealerDashboard(models.TransientModel):
     def action_open_low_scores(self):
         return self._open(
             "dealer_crm.dealer_satisfaction_report_action",
-            [("low_count", "=", 1), ("date", ">=", fields.Datetime.to_datetime(self.date_from))],
+            [
+                ("low_count", "=", 1),
+                (
+                    "date",
+                    ">=",
+                    self.env["dealer.trend.report"]._period_bounds(self.date_from, self.date_to)[0],
+                ),
+            ],
             {},
         )
 

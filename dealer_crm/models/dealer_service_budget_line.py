@@ -46,6 +46,7 @@ class DealerServiceBudgetLine(models.Model):
     ]
 
     @api.depends("category", "planned", "spent_entered", "plan_id.date_from", "plan_id.date_to")
+    @api.depends_context("tz")
     def _compute_actual(self):
         for line in self:
             plan = line.plan_id
@@ -69,12 +70,12 @@ class DealerServiceBudgetLine(models.Model):
                 )
                 line.from_records = True
             elif line.category == "events":
+                # whole days in the user's time zone, the last one included
+                start, end = self.env["dealer.trend.report"]._period_bounds(
+                    plan.date_from, plan.date_to
+                )
                 [[spent]] = self.env["event.event"]._read_group(
-                    period
-                    + [
-                        ("date_begin", ">=", fields.Datetime.to_datetime(plan.date_from)),
-                        ("date_begin", "<=", fields.Datetime.to_datetime(plan.date_to)),
-                    ],
+                    period + [("date_begin", ">=", start), ("date_begin", "<", end)],
                     [],
                     ["dealer_cost:sum"],
                 )

@@ -2,7 +2,7 @@
 from odoo import _, api, fields, models
 
 from .dealer_service_plan import owner_field
-from .dealer_trend_report import FIGURES, STANDARDS
+from .dealer_trend_report import FIGURES, STANDARDS, STATUSES, standard_status
 
 
 class DealerServiceKpi(models.Model):
@@ -30,6 +30,12 @@ class DealerServiceKpi(models.Model):
     review_date = fields.Date(required=True, tracking=True)
     actual = fields.Float(compute="_compute_actual", digits=(16, 2), help="From the data, so far.")
     met = fields.Boolean(string="On Target", compute="_compute_actual")
+    status = fields.Selection(
+        STATUSES,
+        compute="_compute_actual",
+        help="Against the target so far. With no data in the period the KPI is neither met "
+        "nor missed.",
+    )
     review_ids = fields.One2many("dealer.service.review", "kpi_id", string="Reviews")
     review_requested = fields.Boolean(readonly=True, copy=False)
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
@@ -40,14 +46,14 @@ class DealerServiceKpi(models.Model):
             kpi.higher_is_better = FIGURES[kpi.code][2] if kpi.code else True
 
     @api.depends("code", "target", "plan_id.date_from", "plan_id.date_to")
+    @api.depends_context("tz")
     def _compute_actual(self):
         figures = {plan: plan._actual_figures() for plan in self.plan_id if plan.date_from}
         for kpi in self:
             value = figures.get(kpi.plan_id, {}).get(kpi.code)
             kpi.actual = value or 0.0
-            kpi.met = value is not None and (
-                value >= kpi.target if kpi.higher_is_better else value <= kpi.target
-            )
+            kpi.status = standard_status(value, kpi.target, kpi.higher_is_better)
+            kpi.met = kpi.status == "met"
 
     @api.depends("code", "plan_id")
     def _compute_display_name(self):

@@ -2,6 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .dealer_trend_report import STATUSES
+
 
 class DealerServiceReview(models.Model):
     """A review of a KPI: the actual figure on the day (recorded from the data), the
@@ -13,7 +15,7 @@ class DealerServiceReview(models.Model):
     _order = "date desc, id desc"
     _dealer_partner_fields = ()
     #: the figures of the day, recorded from the data, and who reviewed: never rewritten
-    _dealer_protected_fields = frozenset({"user_id", "actual", "target", "met"})
+    _dealer_protected_fields = frozenset({"user_id", "actual", "target", "met", "status"})
 
     kpi_id = fields.Many2one("dealer.service.kpi", string="KPI", required=True, ondelete="cascade")
     plan_id = fields.Many2one(related="kpi_id.plan_id", store=True, index=True)
@@ -27,10 +29,16 @@ class DealerServiceReview(models.Model):
         default=lambda self: self.env.user,
     )
     actual = fields.Float(
-        readonly=True, copy=False, digits=(16, 2), help="The KPI's figure when reviewed."
+        readonly=True, digits=(16, 2), copy=False, help="The KPI's figure when reviewed."
     )
-    target = fields.Float(readonly=True, copy=False, digits=(16, 2))
+    target = fields.Float(readonly=True, digits=(16, 2), copy=False)
     met = fields.Boolean(string="On Target", readonly=True, copy=False)
+    status = fields.Selection(
+        STATUSES,
+        readonly=True,
+        copy=False,
+        help="Against the target when reviewed. With no data the KPI was neither met nor missed.",
+    )
     judgement = fields.Selection(
         [("on_track", "On track"), ("at_risk", "At risk"), ("off_track", "Off track")],
         required=True,
@@ -46,7 +54,14 @@ class DealerServiceReview(models.Model):
         for review in reviews:
             kpi = review.kpi_id
             # the figures of the day, from the data: never typed
-            review.sudo().write({"actual": kpi.actual, "target": kpi.target, "met": kpi.met})
+            review.sudo().write(
+                {
+                    "actual": kpi.actual,
+                    "target": kpi.target,
+                    "met": kpi.met,
+                    "status": kpi.status,
+                }
+            )
             kpi.activity_feedback(
                 ["dealer_crm.mail_activity_type_kpi_review"], feedback=_("Reviewed.")
             )

@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.period import period_bounds
 from .dealer_followup_step import company_staff
 
 #: code: (label, unit, higher is better, target setting or None, default target)
@@ -36,6 +37,15 @@ FIGURES = {
     "lost_enquiries": ("Enquiries lost", "", False, None, 0),
 }
 STANDARDS = [code for code, spec in FIGURES.items() if spec[3]]
+#: how a figure stands against its target: a figure with no data is neither met nor missed
+STATUSES = [("met", "Met"), ("missed", "Missed"), ("no_data", "No data")]
+
+
+def standard_status(value, target, higher_is_better):
+    """'met', 'missed', or 'no_data' when nothing was measured (``value`` None)."""
+    if value is None:
+        return "no_data"
+    return "met" if (value >= target if higher_is_better else value <= target) else "missed"
 
 
 class DealerTrendReport(models.Model):
@@ -44,7 +54,9 @@ class DealerTrendReport(models.Model):
     _inherit = ["mail.thread"]
     _order = "date_from desc, id desc"
     _dealer_partner_fields = ()
-    _dealer_protected_fields = frozenset({"name", "standards_met", "standards_count", "sent_date"})
+    _dealer_protected_fields = frozenset(
+        {"name", "standards_met", "standards_count", "standards_no_data", "sent_date"}
+    )
 
     name = fields.Char(compute="_compute_name", store=True, copy=False)
     date_from = fields.Date(string="From", required=True)
@@ -64,7 +76,18 @@ class DealerTrendReport(models.Model):
         "dealer.trend.report.item", "report_id", domain=[("kind", "=", "movement")]
     )
     standards_met = fields.Integer(compute="_compute_standards", store=True, copy=False)
-    standards_count = fields.Integer(compute="_compute_standards", store=True, copy=False)
+    standards_count = fields.Integer(
+        compute="_compute_standards",
+        store=True,
+        copy=False,
+        help="The standards measured in the period: those with no data are not counted.",
+    )
+    standards_no_data = fields.Integer(
+        string="Standards Without Data",
+        compute="_compute_standards",
+        store=True,
+        copy=False,
+    )
     sent_date = fields.Datetime(string="Sent to Managers On", readonly=True, copy=False)
 
     _sql_constraints = [
@@ -87,12 +110,13 @@ class DealerTrendReport(models.Model):
             else:
                 report.name = _("New trend report")
 
-    @api.depends("line_ids.met")
+    @api.depends("line_ids.status")
     def _compute_standards(self):
         for report in self:
-            standards = report.line_ids.filtered(lambda line: line.target_set)
-            report.standards_count = len(standards)
-            report.standards_met = len(standards.filtered("met"))
+            statuses = report.line_ids.filtered("target_set").mapped("status")
+            report.standards_count = statuses.count("met") + statuses.count("missed")
+            report.standards_met = statuses.count("met")
+            report.standards_no_data = statuses.count("no_data")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -114,11 +138,16 @@ class DealerTrendReport(models.Model):
         return targets
 
     @api.model
+    def _period_bounds(self, date_from, date_to):
+        """The UTC instants a datetime is compared with for whole days from ``date_from``
+        to ``date_to`` in the user's time zone: ``start <= value < end``."""
+        return period_bounds(date_from, date_to, self.env.context.get("tz") or self.env.user.tz)
+
+    @api.model
     def _figures(self, date_from, date_to, company):
         """{code: value} for the period [date_from, date_to], in ``company``."""
         env = self.env(context=dict(self.env.context, allowed_company_ids=[company.id]))
-        start = fields.Datetime.to_datetime(date_from)
-        end = fields.Datetime.to_datetime(date_to + relativedelta(days=1))
+        start, end = self._period_bounds(date_from, date_to)
         co = [("company_id", "in", (company.id, False))]
 
         def aggregate(model, domain, spec):
@@ -230,11 +259,12 @@ class DealerTrendReport(models.Model):
                 "count:sum",
             ),
         }
-        # a standard measured on nothing has no figure (None), not a perfect one
+        # A standard measured on nothing has no figure (None), not a perfect one: Odoo's
+        # _read_group gives False for the average of no rows, never a real 0.
         return {
-            code: round(float(value), 2)
-            if value is not None
-            else (None if code in STANDARDS else 0.0)
+            code: (None if code in STANDARDS else 0.0)
+            if value is None or value is False
+            else round(float(value), 2)
             for code, value in figures.items()
         }
 
@@ -292,6 +322,7 @@ class DealerTrendReport(models.Model):
                         "value": current[code] or 0.0,
                         "previous": previous[code] or 0.0,
                         "no_data": current[code] is None,
+                        "previous_no_data": previous[code] is None,
                         "target": targets.get(code, 0.0),
                         "target_set": code in targets,
                     }
@@ -304,8 +335,7 @@ class DealerTrendReport(models.Model):
 
     def _items(self):
         self.ensure_one()
-        start = fields.Datetime.to_datetime(self.date_from)
-        end = fields.Datetime.to_datetime(self.date_to + relativedelta(days=1))
+        start, end = self._period_bounds(self.date_from, self.date_to)
         co = [("company_id", "in", (self.company_id.id, False))]
         items = []
         causes = self.env["dealer.complaint.report"]._read_group(

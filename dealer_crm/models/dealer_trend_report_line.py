@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from .dealer_trend_report import FIGURES
+from .dealer_trend_report import FIGURES, STATUSES, standard_status
 
 
 class DealerTrendReportLine(models.Model):
@@ -11,7 +11,17 @@ class DealerTrendReportLine(models.Model):
     _dealer_partner_fields = ()
     #: the figures recorded by dealer.trend.report.action_refresh
     _dealer_protected_fields = frozenset(
-        {"code", "value", "previous", "target", "target_set", "no_data", "met"}
+        {
+            "code",
+            "value",
+            "previous",
+            "no_data",
+            "previous_no_data",
+            "target",
+            "target_set",
+            "status",
+            "met",
+        }
     )
 
     report_id = fields.Many2one("dealer.trend.report", required=True, ondelete="cascade")
@@ -27,7 +37,19 @@ class DealerTrendReportLine(models.Model):
     change_pct = fields.Float(string="Change (%)", compute="_compute_change", digits=(16, 1))
     target = fields.Float(digits=(16, 2), copy=False)
     target_set = fields.Boolean(copy=False)
-    no_data = fields.Boolean(copy=False, help="Nothing happened in the period to measure this by.")
+    no_data = fields.Boolean(help="Nothing happened in the period to measure this by.", copy=False)
+    previous_no_data = fields.Boolean(
+        string="No Data the Period Before",
+        help="Nothing to measure this by the period before.",
+        copy=False,
+    )
+    status = fields.Selection(
+        STATUSES,
+        compute="_compute_met",
+        store=True,
+        copy=False,
+        help="Against the target. A figure with no data is neither met nor missed.",
+    )
     met = fields.Boolean(string="Target Met", compute="_compute_met", store=True, copy=False)
 
     @api.depends("code")
@@ -36,18 +58,21 @@ class DealerTrendReportLine(models.Model):
         for line in self:
             line.name = labels.get(line.code)
 
-    @api.depends("value", "previous")
+    @api.depends("value", "previous", "no_data", "previous_no_data")
     def _compute_change(self):
         for line in self:
-            line.change = line.value - line.previous
-            line.change_pct = 100.0 * line.change / line.previous if line.previous else 0.0
+            # no change against a period with no data, nor from one
+            known = not (line.no_data or line.previous_no_data)
+            line.change = line.value - line.previous if known else 0.0
+            line.change_pct = (
+                100.0 * line.change / line.previous if known and line.previous else 0.0
+            )
 
     @api.depends("value", "target", "target_set", "code", "no_data")
     def _compute_met(self):
         for line in self:
             higher_is_better = FIGURES[line.code][2] if line.code else True
-            line.met = (
-                line.target_set
-                and not line.no_data
-                and (line.value >= line.target if higher_is_better else line.value <= line.target)
+            line.status = line.target_set and standard_status(
+                None if line.no_data else line.value, line.target, higher_is_better
             )
+            line.met = line.status == "met"

@@ -6,11 +6,13 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from ..tools.access import DEALER_GROUPS
 from ..tools.phone import national_forms, normalize_phone, number_region, phone_digits
 from ..tools.rfm import SEGMENTS, VALUE_TIERS
 from .dealer_consent import CONTACTABLE_DOMAIN
+from .dealer_customer_score import PARTNER_FIGURES
 from .dealer_followup_step import department_user
 from .dealer_interaction import CHANNELS
 
@@ -36,6 +38,21 @@ STAFF_RATINGS = [
     ("4", "Very Good"),
     ("5", "Excellent"),
 ]
+
+
+def _evaluation(figure):
+    """A customer field showing ``figure`` of the customer's latest evaluation snapshot
+    in the current company (read-only; searched, grouped and sorted through SQL)."""
+
+    def search(self, operator, value):
+        return self._dealer_search_figure(figure, operator, value)
+
+    return {
+        "compute": "_compute_dealer_evaluation",
+        "search": search,
+        "readonly": True,
+        "copy": False,
+    }
 
 
 class ResPartner(models.Model):
@@ -180,21 +197,19 @@ class ResPartner(models.Model):
         store=True,
         index="btree_not_null",
     )
-    # Evaluation: written by dealer.customer.score._evaluate, nightly and on demand.
-    dealer_rfm_segment = fields.Selection(
-        SEGMENTS, string="Segment", readonly=True, index=True, copy=False
-    )
+    # Evaluation: measured by dealer.customer.score._evaluate, nightly and on demand, in
+    # each company apart. The customer shows the latest snapshot of the current company:
+    # a customer shared between companies never shows another company's figures.
+    dealer_rfm_segment = fields.Selection(SEGMENTS, string="Segment", **_evaluation("segment"))
     dealer_value_tier = fields.Selection(
         VALUE_TIERS,
         string="Value Tier",
-        readonly=True,
-        index=True,
-        copy=False,
-        help="A: the customers who make the first 80% of the last 12 months' revenue; "
-        "B: the next 15%; C: the rest.",
+        help="A: the customers who make the first 80% of the last 12 months' revenue in "
+        "this company; B: the next 15%; C: the rest.",
+        **_evaluation("value_tier"),
     )
     dealer_last_activity_date = fields.Date(
-        string="Last Purchase or Visit", readonly=True, copy=False
+        string="Last Purchase or Visit", **_evaluation("last_activity_date")
     )
     dealer_recency_days = fields.Integer(
         string="Days Since Last Purchase or Visit",
@@ -203,43 +218,41 @@ class ResPartner(models.Model):
     )
     dealer_evaluated_on = fields.Date(
         string="Evaluated On",
-        readonly=True,
-        copy=False,
         help="The day the segment, value tier and the figures of the window were measured.",
+        **_evaluation("evaluated_on"),
     )
     dealer_frequency = fields.Integer(
-        string="Purchases and Visits in Window", readonly=True, copy=False
+        string="Purchases and Visits in Window", **_evaluation("frequency")
     )
-    dealer_eval_currency_id = fields.Many2one("res.currency", readonly=True, copy=False)
+    dealer_eval_currency_id = fields.Many2one("res.currency", **_evaluation("currency_id"))
     dealer_monetary = fields.Monetary(
         string="Revenue in Window",
         currency_field="dealer_eval_currency_id",
-        readonly=True,
-        copy=False,
+        **_evaluation("monetary"),
     )
     dealer_revenue_12m = fields.Monetary(
         string="Revenue, 12 Months",
         currency_field="dealer_eval_currency_id",
-        readonly=True,
-        copy=False,
+        **_evaluation("revenue_12m"),
     )
     dealer_lifetime_spend = fields.Monetary(
         string="Lifetime Spend",
         currency_field="dealer_eval_currency_id",
-        readonly=True,
-        copy=False,
-        help="Confirmed sales and completed visits, untaxed, in the company currency.",
+        help="Confirmed sales and completed visits of this company, untaxed, in the company "
+        "currency.",
+        **_evaluation("lifetime_spend"),
     )
     dealer_satisfaction_avg = fields.Float(
-        string="Average Satisfaction", readonly=True, copy=False, aggregator="avg", digits=(3, 1)
+        string="Average Satisfaction",
+        aggregator="avg",
+        digits=(3, 1),
+        **_evaluation("satisfaction_avg"),
     )
-    dealer_complaint_count = fields.Integer(string="Complaints", readonly=True, copy=False)
+    dealer_complaint_count = fields.Integer(string="Complaints", **_evaluation("complaint_count"))
     dealer_churn_risk = fields.Boolean(
         string="Churn Risk",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        help="Owns a vehicle and was not seen for service for the months set.",
+        help="Owns a vehicle and was not seen for service in this company for the months set.",
+        **_evaluation("churn_risk"),
     )
     dealer_staff_rating = fields.Selection(
         STAFF_RATINGS, string="Staff Rating", tracking=True, copy=False
@@ -431,6 +444,60 @@ class ResPartner(models.Model):
         for partner in self:
             last = partner.dealer_last_activity_date
             partner.dealer_recency_days = (today - last).days if last else 0
+
+    @api.depends_context("company")
+    def _compute_dealer_evaluation(self):
+        """The figures of each customer's latest snapshot in the current company."""
+        scores = (
+            self.env["dealer.customer.score"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self._origin.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("latest", "=", True),
+                ]
+            )
+        )
+        by_partner = {score.partner_id.id: score for score in scores}
+        for partner in self:
+            score = by_partner.get(partner._origin.id)
+            for name, figure in PARTNER_FIGURES.items():
+                partner[name] = score[figure] if score else False
+
+    def _dealer_search_figure(self, figure, operator, value):
+        """Search a figure of the customers' latest snapshot in the current company."""
+        negate = False
+        if operator in ("=", "!=") and value is False:
+            negate, operator = operator == "=", "!="
+        elif operator in ("!=", "not in"):
+            negate, operator = True, {"!=": "=", "not in": "in"}[operator]
+        query = (
+            self.env["dealer.customer.score"]
+            .sudo()
+            ._search(
+                [
+                    ("company_id", "=", self.env.company.id),
+                    ("latest", "=", True),
+                    (figure, operator, value),
+                ]
+            )
+        )
+        return [("id", "not in" if negate else "in", query.subselect("partner_id"))]
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        """The evaluation figures in SQL (to group and sort customers by them): the value
+        of the customer's latest snapshot in the current company."""
+        figure = PARTNER_FIGURES.get(fname)
+        if not figure:
+            return super()._field_to_sql(alias, fname, query, flush)
+        return SQL(
+            "(SELECT dealer_s.%s FROM dealer_customer_score dealer_s"
+            " WHERE dealer_s.partner_id = %s AND dealer_s.company_id = %s AND dealer_s.latest)",
+            SQL.identifier(figure),
+            SQL.identifier(alias, "id"),
+            self.env.company.id,
+        )
 
     @api.depends_context("uid")
     def _compute_dealer_can_rate(self):

@@ -53,7 +53,8 @@ class DealerCustomerRegister(models.AbstractModel):
                         partner.city,
                         selections["dealer_rfm_segment"].get(partner.dealer_rfm_segment),
                         partner.dealer_value_tier,
-                        partner.dealer_tier_id.name,
+                        # the tier of the card in this company's scheme
+                        partner.dealer_loyalty_card_id.dealer_tier_id.name,
                         partner.dealer_lifetime_spend,
                         partner.dealer_revenue_12m,
                         partner.dealer_satisfaction_avg or None,

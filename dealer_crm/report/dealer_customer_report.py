@@ -16,22 +16,27 @@ class DealerCustomerReport(models.Model):
     _depends = {
         "res.partner": [
             "dealer_customer_type",
-            "dealer_rfm_segment",
-            "dealer_value_tier",
             "dealer_tier_id",
             "country_id",
             "state_id",
             "city",
             "company_id",
-            "dealer_churn_risk",
-            "dealer_lifetime_spend",
-            "dealer_revenue_12m",
-            "dealer_satisfaction_avg",
-            "dealer_eval_currency_id",
             "active",
             "customer_rank",
             "dealer_anonymized",
             "create_date",
+        ],
+        "dealer.customer.score": [
+            "partner_id",
+            "company_id",
+            "latest",
+            "segment",
+            "value_tier",
+            "churn_risk",
+            "lifetime_spend",
+            "revenue_12m",
+            "satisfaction_avg",
+            "currency_id",
         ],
     }
 
@@ -56,19 +61,26 @@ class DealerCustomerReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
 
     def _query(self):
+        # One row per customer and company that evaluated them, with that company's
+        # figures only (a customer shared between companies is counted in each apart);
+        # a customer no company evaluated yet has one row, without figures.
         return SQL(
             """
-            SELECT p.id, p.id AS partner_id, p.create_date, p.dealer_customer_type AS customer_type,
-                   p.dealer_rfm_segment AS segment, p.dealer_value_tier AS value_tier,
+            SELECT COALESCE(s.id * 2, p.id * 2 + 1) AS id, p.id AS partner_id, p.create_date,
+                   p.dealer_customer_type AS customer_type,
+                   s.segment, s.value_tier,
                    p.dealer_tier_id AS tier_id, p.country_id, p.state_id, p.city,
-                   COALESCE(p.dealer_churn_risk, FALSE) AS churn_risk, 1 AS customer_count,
-                   p.dealer_eval_currency_id AS currency_id,
-                   p.dealer_lifetime_spend AS lifetime_spend, p.dealer_revenue_12m AS revenue_12m,
-                   p.dealer_satisfaction_avg AS satisfaction, p.company_id
+                   COALESCE(s.churn_risk, FALSE) AS churn_risk, 1 AS customer_count,
+                   s.currency_id, s.lifetime_spend, s.revenue_12m,
+                   s.satisfaction_avg AS satisfaction,
+                   COALESCE(s.company_id, p.company_id) AS company_id
               FROM res_partner p
+              LEFT JOIN dealer_customer_score s
+                     ON s.partner_id = p.id AND s.latest
+                    AND (p.company_id IS NULL OR s.company_id = p.company_id)
              WHERE p.active AND NOT COALESCE(p.dealer_anonymized, FALSE)
                AND p.parent_id IS NULL
                AND (p.customer_rank > 0 OR p.dealer_customer_type IS NOT NULL
-                    OR p.dealer_rfm_segment IS NOT NULL)
+                    OR s.segment IS NOT NULL)
             """
         )

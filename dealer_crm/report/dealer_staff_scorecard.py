@@ -25,7 +25,7 @@ class DealerStaffScorecard(models.Model):
         "helpdesk.ticket": ["user_id", "create_date", "dealer_first_response_date", "company_id"],
         "dealer.interaction": ["user_id", "partner_id", "date", "followup_date", "company_id"],
         "survey.user_input": ["dealer_staff_id", "dealer_score", "state", "create_date"],
-        "res.partner": ["user_id", "phone", "mobile", "email", "dealer_last_verified_date"],
+        "res.partner": ["user_id", "phone", "mobile", "email", "dealer_last_verified_date", "tz"],
     }
 
     user_id = fields.Many2one("res.users", string="Staff Member", readonly=True)
@@ -65,10 +65,16 @@ class DealerStaffScorecard(models.Model):
                    CASE WHEN EXISTS (
                        SELECT 1 FROM dealer_interaction n
                         WHERE n.partner_id = i.partner_id AND n.user_id = i.user_id
-                          AND n.date > i.date AND n.date::date <= i.followup_date
+                          AND n.date > i.date
+                          -- the whole follow-up day, in the staff member's time zone
+                          AND n.date < ((i.followup_date + 1)::timestamp
+                                        AT TIME ZONE COALESCE(NULLIF(up.tz, ''), 'UTC'))
+                                       AT TIME ZONE 'UTC'
                    ) THEN 100.0 ELSE 0.0 END,
                    NULL, NULL, NULL, 0, i.company_id
               FROM dealer_interaction i
+              JOIN res_users u ON u.id = i.user_id
+              JOIN res_partner up ON up.id = u.partner_id
              WHERE i.followup_date IS NOT NULL AND i.user_id IS NOT NULL
                AND i.followup_date < (now() at time zone 'UTC')::date
             UNION ALL

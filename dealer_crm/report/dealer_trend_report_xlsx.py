@@ -25,6 +25,13 @@ class DealerTrendReportXlsx(models.AbstractModel):
                 _("Target Met"),
             ],
         )
+        # a figure with no data reads "No data", never 0 nor met
+        no_data = _("No data")
+        statuses = dict(
+            reports.env["dealer.trend.report.line"]
+            ._fields["status"]
+            ._description_selection(reports.env)
+        )
         row = 0
         for report in reports:
             for line in report.line_ids:
@@ -36,12 +43,12 @@ class DealerTrendReportXlsx(models.AbstractModel):
                     [
                         report.name,
                         line.name,
-                        line.value,
-                        line.previous,
-                        line.change,
-                        line.change_pct,
+                        no_data if line.no_data else line.value,
+                        no_data if line.previous_no_data else line.previous,
+                        None if line.no_data or line.previous_no_data else line.change,
+                        None if line.no_data or line.previous_no_data else line.change_pct,
                         line.target if line.target_set else None,
-                        line.met if line.target_set else None,
+                        statuses.get(line.status) if line.target_set else None,
                     ],
                 )
         for kind, title in (

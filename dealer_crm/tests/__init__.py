@@ -32,3 +32,4 @@ from . import test_outreach
 from . import test_ticket_email
 from . import test_evidence
 from . import test_evidence_cases
+from . import test_evidence_figures

@@ -485,7 +485,17 @@ class TestDataCurrency(DealerCrmCase):
         self.assertEqual(issues, {"no_consent", "stale"})
 
     def test_segments_and_tiers_filter_and_group_customers(self):
-        self.customer.sudo().write({"dealer_rfm_segment": "champion", "dealer_value_tier": "A"})
+        # the figures the customer shows are their latest snapshot in the current company
+        self.env["dealer.customer.score"].sudo().create(
+            {
+                "partner_id": self.customer.id,
+                "month": self._today().replace(day=1),
+                "company_id": self.env.company.id,
+                "latest": True,
+                "segment": "champion",
+                "value_tier": "A",
+            }
+        )
         Partner = self.env["res.partner"].with_user(self.user_service)
         groups = dict(
             Partner._read_group(

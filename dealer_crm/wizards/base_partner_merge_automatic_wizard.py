@@ -428,7 +428,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 """
                 SELECT id FROM (
                     SELECT id, row_number() OVER (
-                               PARTITION BY month
+                               PARTITION BY company_id, month
                                ORDER BY partner_id = %(dst)s DESC, write_date DESC, id DESC
                            ) AS rank
                       FROM dealer_customer_score
@@ -551,5 +551,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         for field in dst_partner._fields.values():
             if field.store and field.compute and field._module == "dealer_crm":
                 self.env.add_to_compute(field, dst_partner)
-        if (src_partners | dst_partner).sudo().filtered("dealer_evaluated_on"):
-            self.env["dealer.customer.score"].sudo()._evaluate(dst_partner.ids)
+        Score = self.env["dealer.customer.score"].sudo()
+        if Score.search_count([("partner_id", "in", (src_partners | dst_partner).ids)], limit=1):
+            # in every company that evaluated either, with that company's figures
+            Score._evaluate_where_evaluated(dst_partner.ids)
