@@ -386,6 +386,25 @@ class TestEvidenceStrategy(DealerCrmCase):
         with self.assertRaises(AccessError):
             wizard.action_refer()
         self.assertFalse(self.plan.activity_ids)
+        # a colleague of another company, named by forged values
+        user_b = new_test_user(
+            self.env,
+            login="t_service_b",
+            groups="dealer_crm.group_service",
+            company_id=self.company_b.id,
+            company_ids=[Command.set(self.company_b.ids)],
+        )
+        wizard = Referral.create(
+            {
+                "partner_id": self.customer.id,
+                "department": "service",
+                "user_id": user_b.id,
+                "note": "x",
+            }
+        )
+        with self.assertRaises(UserError):
+            wizard.action_refer()
+        self.assertFalse(self.customer.activity_ids)
 
     def test_vehicle_delivery_only_by_sales_on_their_companies_orders(self):
         product = self.env["product.product"].create({"name": "New car B", "list_price": 1})

@@ -46,6 +46,14 @@ class DealerReferral(models.TransientModel):
         )
         target._dealer_check_caller(operation="read")
         company = getattr(target, "company_id", False) or self.env.company
+        if self.user_id and company not in self.user_id.company_ids:
+            raise UserError(
+                _(
+                    "%(colleague)s does not work for %(company)s: refer it to a colleague there.",
+                    colleague=self.user_id.name,
+                    company=company.name,
+                )
+            )
         user = department_user(self.env, self.department, company, self.user_id)
         activity = target.activity_schedule(
             act_type_xmlid="mail.mail_activity_data_todo",
