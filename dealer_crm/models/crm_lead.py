@@ -121,7 +121,7 @@ class CrmLead(models.Model):
     def action_dealer_approve_trade_in(self):
         if not self.env.su and not self.env.user.has_group("dealer_crm.group_manager"):
             raise AccessError(_("Only a manager approves a trade-in above the limit."))
-        self._dealer_check_caller(groups="dealer_crm.group_manager")
+        self._dealer_check_caller()
         for lead in self:
             if lead.trade_in_state != "to_approve":
                 raise UserError(_("This trade-in is not waiting for approval."))
