@@ -200,7 +200,7 @@ class TestEvidenceFigures(DealerCrmCase):
                 .with_user(manager_b)
                 .create({"company_id": self.company.id})
             )
-            board.standards_html  # noqa: B018
+            board.read(["standards_html"])
         with self.assertRaises(AccessError):
             self.env["dealer.trend.report"].with_user(manager_b).create(
                 {
