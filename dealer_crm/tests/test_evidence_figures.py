@@ -125,6 +125,16 @@ class TestEvidenceFigures(DealerCrmCase):
         values = [value for row in sheet.iter_rows(values_only=True) for value in row]
         self.assertNotIn(4321, values)
 
+    def test_evaluate_now_is_in_a_company_of_the_user_only(self):
+        self._visit_in_company_a(self.shared, 4321)
+        with self.assertRaises(AccessError):
+            self.shared.with_user(self.user_sales_b).with_context(
+                allowed_company_ids=self.company.ids
+            ).action_dealer_evaluate()
+        self.assertFalse(
+            self.env["dealer.customer.score"].sudo().search([("partner_id", "=", self.shared.id)])
+        )
+
     def test_the_nightly_job_evaluates_each_company_apart(self):
         self._visit_in_company_a(self.shared, 4321)
         Score = self.env["dealer.customer.score"]
