@@ -423,3 +423,37 @@ class TestEvidenceFigures(DealerCrmCase):
         january = Trend._figures(date(2026, 1, 1), date(2026, 1, 31), company)
         february = Trend._figures(date(2026, 2, 1), date(2026, 2, 28), company)
         self.assertEqual((january["sales_orders"], february["sales_orders"]), (1, 1))
+
+    def test_a_follow_up_in_the_evening_of_its_day_is_on_time(self):
+        """New York is UTC-5: 21:00 there on the follow-up day is 02:00 UTC the next day,
+        still on time for the staff member."""
+        staff = self.user_sales
+        staff.sudo().tz = "America/New_York"
+        Interaction = self.env["dealer.interaction"].sudo()
+        first = Interaction.create(
+            {
+                "partner_id": self.shared.id,
+                "user_id": staff.id,
+                "channel": "phone",
+                "subject": "Quote for tyres",
+                "date": datetime(2026, 1, 12, 15, 0),
+                "followup_date": date(2026, 1, 15),
+            }
+        )
+        Interaction.create(
+            {
+                "partner_id": self.shared.id,
+                "user_id": staff.id,
+                "channel": "phone",
+                "subject": "Called back about the tyres",
+                "date": datetime(2026, 1, 16, 2, 0),
+            }
+        )
+        self.env.flush_all()
+        row = (
+            self.env["dealer.staff.scorecard"]
+            .with_user(self.user_manager)
+            .search([("user_id", "=", staff.id), ("followups_on_time", "!=", False)])
+        )
+        self.assertEqual(len(row), 1, first.subject)
+        self.assertEqual(row.followups_on_time, 100.0)
