@@ -562,7 +562,8 @@ class ResPartner(models.Model):
     def action_dealer_evaluate(self):
         """Evaluate these customers now, as the nightly job would."""
         self._dealer_check_caller(groups=DEALER_GROUPS, operation="read")
-        self.env["dealer.customer.score"].sudo()._evaluate(self.ids)
+        # in the user's current company (checked against their companies before sudo)
+        self.env["dealer.customer.score"].sudo()._evaluate(self.ids, company=self.env.company)
         return True
 
     @api.model

@@ -125,6 +125,16 @@ class TestEvidenceFigures(DealerCrmCase):
         values = [value for row in sheet.iter_rows(values_only=True) for value in row]
         self.assertNotIn(4321, values)
 
+    def test_evaluate_now_is_in_a_company_of_the_user_only(self):
+        self._visit_in_company_a(self.shared, 4321)
+        with self.assertRaises(AccessError):
+            self.shared.with_user(self.user_sales_b).with_context(
+                allowed_company_ids=self.company.ids
+            ).action_dealer_evaluate()
+        self.assertFalse(
+            self.env["dealer.customer.score"].sudo().search([("partner_id", "=", self.shared.id)])
+        )
+
     def test_the_nightly_job_evaluates_each_company_apart(self):
         self._visit_in_company_a(self.shared, 4321)
         Score = self.env["dealer.customer.score"]
@@ -200,7 +210,7 @@ class TestEvidenceFigures(DealerCrmCase):
                 .with_user(manager_b)
                 .create({"company_id": self.company.id})
             )
-            board.standards_html  # noqa: B018
+            board.read(["standards_html"])
         with self.assertRaises(AccessError):
             self.env["dealer.trend.report"].with_user(manager_b).create(
                 {
@@ -413,3 +423,37 @@ class TestEvidenceFigures(DealerCrmCase):
         january = Trend._figures(date(2026, 1, 1), date(2026, 1, 31), company)
         february = Trend._figures(date(2026, 2, 1), date(2026, 2, 28), company)
         self.assertEqual((january["sales_orders"], february["sales_orders"]), (1, 1))
+
+    def test_a_follow_up_in_the_evening_of_its_day_is_on_time(self):
+        """New York is UTC-5: 21:00 there on the follow-up day is 02:00 UTC the next day,
+        still on time for the staff member."""
+        staff = self.user_sales
+        staff.sudo().tz = "America/New_York"
+        Interaction = self.env["dealer.interaction"].sudo()
+        first = Interaction.create(
+            {
+                "partner_id": self.shared.id,
+                "user_id": staff.id,
+                "channel": "phone",
+                "subject": "Quote for tyres",
+                "date": datetime(2026, 1, 12, 15, 0),
+                "followup_date": date(2026, 1, 15),
+            }
+        )
+        Interaction.create(
+            {
+                "partner_id": self.shared.id,
+                "user_id": staff.id,
+                "channel": "phone",
+                "subject": "Called back about the tyres",
+                "date": datetime(2026, 1, 16, 2, 0),
+            }
+        )
+        self.env.flush_all()
+        row = (
+            self.env["dealer.staff.scorecard"]
+            .with_user(self.user_manager)
+            .search([("user_id", "=", staff.id), ("followups_on_time", "!=", False)])
+        )
+        self.assertEqual(len(row), 1, first.subject)
+        self.assertEqual(row.followups_on_time, 100.0)
