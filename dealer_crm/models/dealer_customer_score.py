@@ -17,6 +17,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..tools.rfm import SEGMENTS, VALUE_TIERS, Thresholds, abc_tiers, churn_risk, rfm_segment
+from .res_partner import RATING_READERS
 
 #: evaluation setting (ir.config_parameter dealer_crm.<key>): its default
 SETTINGS = {
@@ -102,7 +103,8 @@ class DealerCustomerScore(models.Model):
     complaint_count = fields.Integer(string="Complaints")
     churn_risk = fields.Boolean()
     staff_rating = fields.Selection(
-        [("0", "Not Rated"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5")]
+        [("0", "Not Rated"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5")],
+        groups=RATING_READERS,
     )
 
     _sql_constraints = [

@@ -30,3 +30,4 @@ from . import test_phone_search
 from . import test_outreach
 from . import test_ticket_email
 from . import test_evidence
+from . import test_evidence_access
