@@ -69,17 +69,16 @@ class DealerTestDrive(models.Model):
             if drive.state != "booked":
                 raise UserError(_("The licence is taken for a test drive still booked."))
             partner = drive.partner_id.sudo()
-            on_file = (partner.dealer_licence_number or "").strip()
-            if on_file and on_file != number:
+            if (partner.dealer_licence_number or "").strip():
+                # never replaced, nor compared (the entry would tell whether a guess is right)
                 raise AccessError(
                     _(
                         "A driving licence is already on file for %s: customer relations "
-                        "correct it on the customer.",
+                        "update it on the customer.",
                         partner.display_name,
                     )
                 )
-            if not on_file:
-                partner.dealer_licence_number = number
+            partner.dealer_licence_number = number
 
     @api.constrains("duration")
     def _check_duration(self):

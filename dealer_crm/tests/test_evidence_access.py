@@ -7,9 +7,10 @@ from datetime import datetime
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import DealerCrmCase
+from .ui_common import DealerHttpCase
 
 
 @tagged("post_install", "-at_install")
@@ -295,15 +296,16 @@ class TestEvidenceAccess(DealerCrmCase):
         wizard.action_export()
         self.assertIn("HK-DL-7777777", base64.b64decode(wizard.data).decode())
 
-    def test_the_licence_entry_does_not_replace_one_on_file(self):
+    def test_the_licence_entry_neither_replaces_nor_checks_one_on_file(self):
         self.customer.sudo().dealer_licence_number = "HK-DL-1111111"
-        drive = (
-            self.env["dealer.test.drive"]
-            .with_user(self.user_sales)
-            .create(self._drive_vals(licence_number_entry="HK-DL-1111111"))
-        )
-        with self.assertRaises(AccessError):
-            drive.write({"licence_number_entry": "FORGED"})
+        Drive = self.env["dealer.test.drive"].with_user(self.user_sales)
+        drive = Drive.create(self._drive_vals())
+        # the same number or another: the answer tells nothing about the one on file
+        for number in ("HK-DL-1111111", "FORGED"):
+            with self.subTest(number=number), self.assertRaises(AccessError):
+                drive.write({"licence_number_entry": number})
+            with self.subTest(number=number), self.assertRaises(AccessError):
+                Drive.create(self._drive_vals(licence_number_entry=number))
         self.assertEqual(self.customer.sudo().dealer_licence_number, "HK-DL-1111111")
 
     def test_only_a_consultant_records_a_licence(self):
@@ -321,7 +323,7 @@ class TestEvidenceAccess(DealerCrmCase):
 
 
 @tagged("post_install", "-at_install")
-class TestEvidenceAccessRoute(HttpCase):
+class TestEvidenceAccessUi(DealerHttpCase):
     def test_the_public_survey_route_refuses_an_answer_off_the_scale(self):
         survey = self.env.ref("dealer_crm.survey_after_service")
         question = self.env.ref("dealer_crm.survey_after_service_q_score")
@@ -354,3 +356,23 @@ class TestEvidenceAccessRoute(HttpCase):
         lines = answer.user_input_line_ids.filtered(lambda line: line.question_id == question)
         self.assertEqual(lines.mapped("value_scale"), [4])
         self.assertEqual(answer.dealer_score, 4.0)
+
+    def test_a_manager_sets_the_trade_in_limit_on_the_dealer_settings_screen(self):
+        self.start_tour("/odoo", "dealer_crm_settings_tour", login="manager", timeout=300)
+        params = self.env["ir.config_parameter"].sudo()
+        self.assertEqual(float(params.get_param("dealer_crm.trade_in_limit")), 75000)
+        self.assertEqual(float(params.get_param("dealer_crm.target_satisfaction")), 4.2)
+
+    def test_a_consultant_books_a_test_drive_typing_the_licence(self):
+        customer = self.env["res.partner"].create({"name": "Licence Tour Customer"})
+        self.env["dealer.vehicle"].create(
+            {
+                "vin": "WVWZZZ1KZAW700024",
+                "license_plate": "TOUR 24",
+                "model_id": self.env.ref("fleet.model_corolla_ts").id,
+            }
+        )
+        self.start_tour("/odoo", "dealer_crm_test_drive_licence_tour", login="sales", timeout=300)
+        drive = self.env["dealer.test.drive"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(drive.state, "booked")
+        self.assertEqual(customer.dealer_licence_number, "HK-DL-2424242")
