@@ -63,6 +63,7 @@
         "views/dealer_strategy_views.xml",
         "views/dealer_360_views.xml",
         "views/dealer_handover_views.xml",
+        "views/dealer_settings_views.xml",
         "views/dealer_crm_menus.xml",
     ],
     "demo": [

@@ -25,11 +25,14 @@ from . import dealer_loyalty_tier
 from . import dealer_loyalty_action
 from . import loyalty_program
 from . import loyalty_card
+from . import dealer_settings_mixin
 from . import res_config_settings
+from . import dealer_settings
 from . import fleet_vehicle_model
 from . import dealer_customer_need
 from . import dealer_customer_score
 from . import dealer_data_quality
+from . import survey_question
 from . import survey_user_input
 from . import dealer_trend_report
 from . import dealer_trend_report_line

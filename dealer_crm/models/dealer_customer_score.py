@@ -17,6 +17,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..tools.rfm import SEGMENTS, VALUE_TIERS, Thresholds, abc_tiers, churn_risk, rfm_segment
+from .res_partner import RATING_READERS
 
 #: evaluation setting (ir.config_parameter dealer_crm.<key>): its default
 SETTINGS = {
@@ -145,6 +146,7 @@ class DealerCustomerScore(models.Model):
     staff_rating = fields.Selection(
         [("0", "Not Rated"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5")],
         copy=False,
+        groups=RATING_READERS,
     )
 
     _sql_constraints = [

@@ -2,7 +2,10 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+#: Who records a customer's driving licence at a test drive (without reading it back).
+LICENCE_TAKERS = "dealer_crm.group_sales,dealer_crm.group_manager"
 
 
 class DealerTestDrive(models.Model):
@@ -33,6 +36,13 @@ class DealerTestDrive(models.Model):
         copy=False,
     )
     licence_on_file = fields.Boolean(compute="_compute_licence_on_file", compute_sudo=True)
+    licence_number_entry = fields.Char(
+        string="Driving Licence No.",
+        compute="_compute_licence_number_entry",
+        inverse="_inverse_licence_number_entry",
+        help="Taken at the desk: recorded on the customer, and never shown again here. "
+        "Only customer relations and managers read it on the customer.",
+    )
     calendar_event_id = fields.Many2one("calendar.event", readonly=True, copy=False)
     interaction_id = fields.Many2one("dealer.interaction", readonly=True, copy=False)
     company_id = fields.Many2one(
@@ -41,10 +51,38 @@ class DealerTestDrive(models.Model):
     #: recorded by booking (its calendar event), Done and Cancel
     _dealer_protected_fields = frozenset({"state", "calendar_event_id", "interaction_id"})
 
-    @api.depends("partner_id")
+    @api.depends("partner_id.dealer_licence_number")
     def _compute_licence_on_file(self):
         for drive in self:
             drive.licence_on_file = bool((drive.partner_id.dealer_licence_number or "").strip())
+
+    def _compute_licence_number_entry(self):
+        # write-only: the number is kept on the customer, read there by who may
+        self.licence_number_entry = False
+
+    def _inverse_licence_number_entry(self):
+        """The consultant records the licence shown at the desk on the customer, which
+        they cannot read: checked first, then written as superuser."""
+        drives = self.filtered(lambda d: (d.licence_number_entry or "").strip())
+        if not drives:
+            return
+        drives._dealer_check_caller(groups=LICENCE_TAKERS, operation="write")
+        drives.partner_id.check_access("read")
+        for drive in drives:
+            number = drive.licence_number_entry.strip()
+            if drive.state != "booked":
+                raise UserError(_("The licence is taken for a test drive still booked."))
+            partner = drive.partner_id.sudo()
+            if (partner.dealer_licence_number or "").strip():
+                # never replaced, nor compared (the entry would tell whether a guess is right)
+                raise AccessError(
+                    _(
+                        "A driving licence is already on file for %s: customer relations "
+                        "update it on the customer.",
+                        partner.display_name,
+                    )
+                )
+            partner.dealer_licence_number = number
 
     @api.constrains("duration")
     def _check_duration(self):
@@ -58,8 +96,8 @@ class DealerTestDrive(models.Model):
             if not drive.licence_on_file:
                 raise ValidationError(
                     _(
-                        "Record %s's driving licence number (Privacy tab, customer relations) "
-                        "before booking a test drive.",
+                        "Enter %s's driving licence number on the test drive (or customer "
+                        "relations on the Privacy tab) before booking it.",
                         drive.partner_id.display_name,
                     )
                 )

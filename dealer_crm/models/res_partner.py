@@ -21,6 +21,9 @@ _logger = logging.getLogger(__name__)
 
 SENSITIVE_GROUPS = "dealer_crm.group_customer_relations,dealer_crm.group_manager"
 RATING_GROUP = "dealer_crm.group_customer_relations"
+#: Who reads the staff rating and its reason: who rates, and managers. Not the customer
+#: (portal), not an internal user of no department, not sales or service.
+RATING_READERS = f"{RATING_GROUP},dealer_crm.group_manager"
 CUSTOMER_TYPES = [
     ("new", "New customer"),
     ("regular", "Regular customer"),
@@ -255,9 +258,11 @@ class ResPartner(models.Model):
         **_evaluation("churn_risk"),
     )
     dealer_staff_rating = fields.Selection(
-        STAFF_RATINGS, string="Staff Rating", tracking=True, copy=False
+        STAFF_RATINGS, string="Staff Rating", tracking=True, copy=False, groups=RATING_READERS
     )
-    dealer_staff_rating_reason = fields.Text(string="Rating Reason", tracking=True, copy=False)
+    dealer_staff_rating_reason = fields.Text(
+        string="Rating Reason", tracking=True, copy=False, groups=RATING_READERS
+    )
     dealer_can_rate = fields.Boolean(compute="_compute_dealer_can_rate")
     dealer_email_marketing_ok = fields.Boolean(
         string="Email Marketing Allowed",

@@ -8,6 +8,7 @@ evaluation, and a low one opens a follow-up for customer relations.
 """
 
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..tools.access import DEALER_GROUPS
 from .dealer_followup_step import department_user
@@ -20,18 +21,32 @@ class SurveyUserInput(models.Model):
     _inherit = ["survey.user_input", "dealer.department.fields.mixin"]
     _dealer_partner_fields = ("partner_id",)
     _dealer_personal_fields = ("email", "nickname")
+    # What the invitation recorded and what the answer scored: set by ``_dealer_send``
+    # and the answer itself, never typed.
+    _dealer_protected_fields = frozenset(
+        {
+            "dealer_kind",
+            "dealer_service_record_id",
+            "dealer_sale_order_id",
+            "dealer_staff_id",
+            "dealer_score",
+            "dealer_followup_done",
+        }
+    )
 
     dealer_kind = fields.Selection(
         [("sale", "After a vehicle sale"), ("service", "After a service visit")],
         string="Satisfaction Survey",
         index="btree_not_null",
         readonly=True,
+        copy=False,
     )
     dealer_service_record_id = fields.Many2one(
         "dealer.service.record",
         string="Service Visit",
         index="btree_not_null",
         readonly=True,
+        copy=False,
         groups=DEALER_GROUPS,
     )
     dealer_sale_order_id = fields.Many2one(
@@ -39,12 +54,14 @@ class SurveyUserInput(models.Model):
         string="Sale Order",
         index="btree_not_null",
         readonly=True,
+        copy=False,
         groups=DEALER_GROUPS,
     )
     dealer_staff_id = fields.Many2one(
         "res.users",
         string="Served By",
         readonly=True,
+        copy=False,
         help="The service advisor of the visit, or the sales consultant of the sale.",
     )
     dealer_score = fields.Float(
@@ -68,7 +85,9 @@ class SurveyUserInput(models.Model):
             values = []
             for line in answer.user_input_line_ids:
                 question = line.question_id
-                if line.answer_type != "scale" or line.skipped:
+                if line.answer_type != "scale" or line.skipped or not line._dealer_in_scale():
+                    # an answer off the question's scale (stored before it was checked)
+                    # is no score at all
                     continue
                 span = (question.scale_max - question.scale_min) or 1
                 values.append(1 + 4 * (line.value_scale - question.scale_min) / span)
@@ -161,6 +180,7 @@ class SurveyUserInput(models.Model):
     def action_dealer_open_answer(self):
         """Staff taking the answer by phone fill in the customer's own survey."""
         self.ensure_one()
+        self._dealer_check_caller(operation="write")
         return {"type": "ir.actions.act_url", "url": self.get_start_url(), "target": "new"}
 
 
@@ -173,3 +193,24 @@ class SurveyUserInputLine(models.Model):
     dealer_partner_id = fields.Many2one(
         related="user_input_id.partner_id", store=True, index="btree_not_null", string="Customer"
     )
+
+    @api.constrains("answer_type", "value_scale", "value_numerical_box", "skipped", "question_id")
+    def _check_dealer_answer_in_scale(self):
+        """An answer stays within its question's scale, whoever sends it (the public
+        survey route, a client's ``create`` or ``write``)."""
+        for line in self:
+            if not line._dealer_in_scale():
+                raise ValidationError(line.question_id._dealer_out_of_scale_message())
+
+    def _dealer_in_scale(self):
+        """Whether this answer lies within its question's scale (a scale question's
+        minimum and maximum, a numerical question's validation range when it has one)."""
+        self.ensure_one()
+        question = self.question_id
+        if self.skipped or not question:
+            return True
+        if self.answer_type == "scale":
+            return question._dealer_scale_accepts(self.value_scale)
+        if self.answer_type == "numerical_box":
+            return question._dealer_scale_accepts(self.value_numerical_box)
+        return True

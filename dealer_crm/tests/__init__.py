@@ -33,3 +33,4 @@ from . import test_ticket_email
 from . import test_evidence
 from . import test_evidence_cases
 from . import test_evidence_figures
+from . import test_evidence_access

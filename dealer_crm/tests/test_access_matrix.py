@@ -54,6 +54,7 @@ ACCESS = {
     "dealer.complaint.report": ("----", "----", "r---", "r---", "----", "----"),
     "dealer.customer.report": ("----", "----", "----", "r---", "----", "----"),
     "dealer.dashboard": ("----", "----", "----", "rcw-", "----", "----"),
+    "dealer.settings": ("----", "----", "----", "rcw-", "----", "----"),
     "dealer.interaction.report": ("r---", "r---", "r---", "r---", "----", "----"),
     "dealer.loyalty.report": ("----", "----", "----", "r---", "----", "----"),
     "dealer.retention.report": ("r---", "----", "----", "r---", "----", "----"),
@@ -96,6 +97,7 @@ ACCESS = {
     # core's merge wizard (contact managers); merging loyalty members is for managers
     "base.partner.merge.automatic.wizard": ("rcw-", "rcw-", "rcw-", "rcw-", "----", "----"),
     "res.currency": ("r---", "r---", "r---", "r---", "r---", "r---"),
+    "survey.question": ("----", "----", "----", "rcwu", "----", "----"),
     "survey.user_input": ("----", "----", "----", "rcwu", "----", "----"),
     "survey.user_input.line": ("----", "----", "----", "r---", "----", "----"),
     "event.event": ("r---", "r---", "----", "rcw-", "----", "----"),

@@ -1,0 +1,172 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Dealer CRM's settings, defined once.
+
+Administrators set them in Settings (``res.config.settings``); a dealer's managers set
+them in Dealer CRM > Configuration > Settings (``dealer.settings``), which writes only
+these ``dealer_crm.*`` parameters. Both inherit the fields from here, each one stored in
+its ``ir.config_parameter`` (``config_parameter``).
+"""
+
+from odoo import _, fields, models
+from odoo.exceptions import ValidationError
+
+
+class DealerSettingsMixin(models.AbstractModel):
+    _name = "dealer.settings.mixin"
+    _description = "Dealer CRM Settings (Fields)"
+
+    dealer_retention_years = fields.Integer(
+        string="Anonymise Customers Inactive For (Years)",
+        config_parameter="dealer_crm.retention_years",
+        help="Used by the scheduled action 'Dealer CRM: personal data retention', which "
+        "is off by default. 0 keeps customers for ever.",
+    )
+
+    dealer_service_due_window_days = fields.Integer(
+        string="Due Soon Window (Days)",
+        config_parameter="dealer_crm.service_due_window_days",
+        default=30,
+    )
+    dealer_reminder_recent_days = fields.Integer(
+        string="Do Not Remind Again Within (Days)",
+        config_parameter="dealer_crm.reminder_recent_days",
+        default=60,
+    )
+
+    # Customer evaluation (dealer.customer.score)
+    dealer_rfm_window_months = fields.Integer(
+        string="Evaluation Window (Months)",
+        config_parameter="dealer_crm.rfm_window_months",
+        default=24,
+    )
+    dealer_rfm_new_days = fields.Integer(
+        string="New For (Days)", config_parameter="dealer_crm.rfm_new_days", default=90
+    )
+    dealer_rfm_active_days = fields.Integer(
+        string="Active Within (Days)", config_parameter="dealer_crm.rfm_active_days", default=180
+    )
+    dealer_rfm_at_risk_days = fields.Integer(
+        string="At Risk After (Days)", config_parameter="dealer_crm.rfm_at_risk_days", default=365
+    )
+    dealer_rfm_lost_days = fields.Integer(
+        string="Lost After (Days)", config_parameter="dealer_crm.rfm_lost_days", default=730
+    )
+    dealer_rfm_loyal_frequency = fields.Integer(
+        string="Loyal From (Purchases and Visits)",
+        config_parameter="dealer_crm.rfm_loyal_frequency",
+        default=3,
+    )
+    dealer_churn_months = fields.Integer(
+        string="Churn Risk After (Months Without Service)",
+        config_parameter="dealer_crm.churn_months",
+        default=12,
+    )
+    dealer_verify_months = fields.Integer(
+        string="Verify Details Every (Months)",
+        config_parameter="dealer_crm.verify_months",
+        default=12,
+    )
+    # Satisfaction surveys
+    dealer_survey_sale_id = fields.Many2one(
+        "survey.survey",
+        string="Survey After a Sale",
+        config_parameter="dealer_crm.survey_sale_id",
+    )
+    dealer_survey_service_id = fields.Many2one(
+        "survey.survey",
+        string="Survey After a Visit",
+        config_parameter="dealer_crm.survey_service_id",
+    )
+    dealer_low_satisfaction = fields.Float(
+        string="Follow Up Scores Up To",
+        config_parameter="dealer_crm.low_satisfaction",
+        default=2.0,
+    )
+
+    # Service standards: the targets every report compares its figures with
+    dealer_target_first_response_hours = fields.Float(
+        string="First Response Within (Hours)",
+        config_parameter="dealer_crm.target_first_response_hours",
+        default=8,
+    )
+    dealer_target_resolution_days = fields.Float(
+        string="Complaints Resolved Within (Days)",
+        config_parameter="dealer_crm.target_resolution_days",
+        default=5,
+    )
+    dealer_target_satisfaction = fields.Float(
+        string="Satisfaction At Least (1-5)",
+        config_parameter="dealer_crm.target_satisfaction",
+        default=4,
+    )
+    dealer_target_promises_kept = fields.Float(
+        string="Promises Kept On Time (%)",
+        config_parameter="dealer_crm.target_promises_kept",
+        default=90,
+    )
+    dealer_target_reminders_answered = fields.Float(
+        string="Service Reminders Answered (%)",
+        config_parameter="dealer_crm.target_reminders_answered",
+        default=50,
+    )
+    dealer_target_comebacks = fields.Float(
+        string="Service Comebacks At Most (%)",
+        config_parameter="dealer_crm.target_comebacks",
+        default=5,
+    )
+    dealer_target_retention = fields.Float(
+        string="Buyers Back Within 12 Months (%)",
+        config_parameter="dealer_crm.target_retention",
+        default=60,
+    )
+    dealer_comeback_days = fields.Integer(
+        string="Comeback Within (Days)",
+        config_parameter="dealer_crm.comeback_days",
+        default=30,
+        help="A second visit for the same vehicle within this many days is a comeback.",
+    )
+
+    dealer_trade_in_limit = fields.Float(
+        string="Trade-in Offers Above Need a Manager",
+        config_parameter="dealer_crm.trade_in_limit",
+        help="A trade-in appraised above this value waits for a manager's approval before "
+        "the sale is delivered. 0: no approval needed.",
+    )
+
+    def _valid_field_parameter(self, field, name):
+        return name == "config_parameter" or super()._valid_field_parameter(field, name)
+
+    def _dealer_check_settings(self):
+        """The settings make sense: evaluation boundaries in order, targets not negative."""
+        self.ensure_one()
+        self.env["dealer.customer.score"]._check_settings(
+            {
+                key: self[f"dealer_{key}"]
+                for key in (
+                    "rfm_window_months",
+                    "rfm_new_days",
+                    "rfm_active_days",
+                    "rfm_at_risk_days",
+                    "rfm_lost_days",
+                    "rfm_loyal_frequency",
+                    "churn_months",
+                )
+            }
+        )
+        if self.dealer_comeback_days < 1 or any(
+            self[f"dealer_target_{key}"] < 0
+            for key in (
+                "first_response_hours",
+                "resolution_days",
+                "satisfaction",
+                "promises_kept",
+                "reminders_answered",
+                "comebacks",
+                "retention",
+            )
+        ):
+            raise ValidationError(_("Service standard targets cannot be negative."))
+        if self.dealer_trade_in_limit < 0:
+            raise ValidationError(_("The trade-in approval limit cannot be negative."))
+        if self.dealer_verify_months < 1:
+            raise ValidationError(_("Customer details must be verified at least every month."))
