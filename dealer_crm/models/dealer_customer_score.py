@@ -16,8 +16,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..tools.access import RATING_READERS
 from ..tools.rfm import SEGMENTS, VALUE_TIERS, Thresholds, abc_tiers, churn_risk, rfm_segment
-from .res_partner import RATING_READERS
 
 #: evaluation setting (ir.config_parameter dealer_crm.<key>): its default
 SETTINGS = {

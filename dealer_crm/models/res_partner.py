@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..tools.access import DEALER_GROUPS
+from ..tools.access import DEALER_GROUPS, RATING_GROUP, RATING_READERS
 from ..tools.phone import national_forms, normalize_phone, number_region, phone_digits
 from ..tools.rfm import SEGMENTS, VALUE_TIERS
 from .dealer_consent import CONTACTABLE_DOMAIN
@@ -20,10 +20,6 @@ _logger = logging.getLogger(__name__)
 
 
 SENSITIVE_GROUPS = "dealer_crm.group_customer_relations,dealer_crm.group_manager"
-RATING_GROUP = "dealer_crm.group_customer_relations"
-#: Who reads the staff rating and its reason: who rates, and managers. Not the customer
-#: (portal), not an internal user of no department, not sales or service.
-RATING_READERS = f"{RATING_GROUP},dealer_crm.group_manager"
 CUSTOMER_TYPES = [
     ("new", "New customer"),
     ("regular", "Regular customer"),

@@ -7,3 +7,9 @@
 DEALER_GROUPS = (
     "dealer_crm.group_sales,dealer_crm.group_service,dealer_crm.group_customer_relations"
 )
+
+#: Who rates customers (the staff rating and its reason).
+RATING_GROUP = "dealer_crm.group_customer_relations"
+#: Who reads the staff rating and its reason: who rates, and managers. Not the customer
+#: (portal), not an internal user of no department, not sales or service.
+RATING_READERS = f"{RATING_GROUP},dealer_crm.group_manager"
