@@ -82,8 +82,12 @@ class DealerVehicle(models.Model):
     odometer_date = fields.Date(compute="_compute_odometer", store=True)
     odometer_unit = fields.Selection(UNITS, default=KILOMETERS, required=True)
     purchase_date = fields.Date(tracking=True)
-    seller_id = fields.Many2one("res.users", string="Sold By", tracking=True)
-    sale_order_id = fields.Many2one("sale.order", tracking=True, check_company=True, copy=False)
+    seller_id = fields.Many2one(
+        "res.users", string="Sold By", tracking=True, readonly=True, copy=False
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order", tracking=True, check_company=True, copy=False, readonly=True
+    )
     warranty_end_date = fields.Date(tracking=True)
     warranty_mileage_limit = fields.Float(
         tracking=True, help="Distance (in the odometer unit) after which the warranty ends."
@@ -148,6 +152,9 @@ class DealerVehicle(models.Model):
             "next_service_odometer",
             "service_reminder_date",
             "service_reminder_skip_date",
+            # "sold by us": recorded by the order's delivery (Deliver Vehicle) only
+            "seller_id",
+            "sale_order_id",
         }
     )
 

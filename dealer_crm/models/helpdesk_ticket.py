@@ -71,7 +71,14 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         help="When the complaint was clarified and confirmed with the customer.",
     )
-    dealer_contact_user_id = fields.Many2one("res.users", string="Contacted By", tracking=True)
+    dealer_contact_user_id = fields.Many2one(
+        "res.users",
+        string="Contacted By",
+        tracking=True,
+        readonly=True,
+        copy=False,
+        help="Who recorded the contact date: set when it is recorded, never typed.",
+    )
     dealer_customer_confirmed = fields.Boolean(
         string="Customer Confirms Resolution",
         tracking=True,
@@ -123,6 +130,7 @@ class HelpdeskTicket(models.Model):
             "dealer_sla_breached",
             "dealer_escalated_response",
             "dealer_escalated_resolution",
+            "dealer_contact_user_id",
         }
     )
 
@@ -193,10 +201,20 @@ class HelpdeskTicket(models.Model):
                     _("Complaint %s cannot be closed without a resolution.", ticket.display_name)
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        tickets.filtered("dealer_contact_date")._dealer_record_contact()
+        return tickets
+
+    def _dealer_record_contact(self):
+        """Who recorded the customer contact: the caller, who was allowed to write it."""
+        self.sudo().write({"dealer_contact_user_id": self.env.user.id})
+
     def write(self, vals):
-        if vals.get("dealer_contact_date"):
-            vals.setdefault("dealer_contact_user_id", self.env.user.id)
         res = super().write(vals)
+        if vals.get("dealer_contact_date"):
+            self._dealer_record_contact()
         # the clocks and flags follow, in sudo, what the caller was allowed to write
         if "stage_id" in vals:
             self._dealer_track_pause(self.env["helpdesk.ticket.stage"].browse(vals["stage_id"]))

@@ -196,9 +196,9 @@ class SaleOrder(models.Model):
             [("vin", "=", normalize_vin(vin))], limit=1
         )
         vehicle_unit = vehicle.odometer_unit or KILOMETERS
+        # "sold by us" is recorded by this delivery only (protected on the vehicle)
+        sold_by_us = {"seller_id": self.user_id.id, "sale_order_id": self.id}
         terms = {
-            "seller_id": self.user_id.id,
-            "sale_order_id": self.id,
             "purchase_date": date,
             "warranty_end_date": date + relativedelta(months=model.dealer_warranty_months)
             if model.dealer_warranty_months
@@ -219,16 +219,23 @@ class SaleOrder(models.Model):
             vehicle.write(
                 {**terms, "active": True, "license_plate": plate or vehicle.license_plate}
             )
+            vehicle.sudo().write(sold_by_us)
         else:
-            vehicle = Vehicle.create(
-                {
-                    **terms,
-                    "vin": vin,
-                    "license_plate": plate,
-                    "model_id": model.id,
-                    "owner_id": self.partner_id.id,
-                    "company_id": self.company_id.id,
-                }
+            # the after-sale follow-ups start at creation, addressed to the seller
+            vehicle = (
+                Vehicle.sudo()
+                .create(
+                    {
+                        **terms,
+                        **sold_by_us,
+                        "vin": vin,
+                        "license_plate": plate,
+                        "model_id": model.id,
+                        "owner_id": self.partner_id.id,
+                        "company_id": self.company_id.id,
+                    }
+                )
+                .sudo(False)
             )
         if odometer:
             self.env["dealer.vehicle.odometer"].create(

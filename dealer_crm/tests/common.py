@@ -53,11 +53,15 @@ class DealerCrmCase(TransactionCase):
 
     @classmethod
     def _create_vehicle(cls, vin="1M8GDM9AXKP042788", **vals):
-        return cls.env["dealer.vehicle"].create(
+        # "sold by us" (seller, order) is recorded by a delivery: arranged here in sudo
+        Vehicle = cls.env["dealer.vehicle"]
+        if {"seller_id", "sale_order_id"} & set(vals):
+            Vehicle = Vehicle.sudo()
+        return Vehicle.create(
             {
                 "vin": vin,
                 "license_plate": vals.pop("license_plate", "AB 1234"),
                 "model_id": cls.env.ref("fleet.model_corolla_ts").id,
                 **vals,
             }
-        )
+        ).sudo(False)

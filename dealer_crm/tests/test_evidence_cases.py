@@ -229,6 +229,76 @@ class TestEvidenceCasesSales(DealerCrmCase):
         with self.assertRaises(AccessError):
             order.with_user(self.user_service).action_dealer_deliver_vehicle()
 
+    def test_sold_by_contacted_by_and_recorded_by_are_the_callers_own(self):
+        """ "Sold by us" comes from a delivery, "Contacted By" and a consent's "Recorded
+        By" from who saved them: typed or sent by a client, they are refused."""
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "user_id": self.user_sales.id,
+                "order_line": [Command.create({"product_id": self.product.id})],
+            }
+        )
+        order.action_confirm()
+        order.with_user(self.user_sales)._dealer_deliver(
+            order.order_line, "WVWZZZ1KZAW700041", "NEW 41", self._today(), 5
+        )
+        vehicle = order.order_line.dealer_vehicle_id
+        self.assertEqual(vehicle.seller_id, self.user_sales)
+        self.assertEqual(vehicle.sale_order_id, order)
+        registered = self._create_vehicle(vin="WVWZZZ1KZAW700042", owner_id=self.customer.id)
+        for user in (self.user_sales, self.user_service, self.user_manager):
+            for vals in ({"seller_id": user.id}, {"sale_order_id": order.id}):
+                with self.subTest(user=user.login, vals=vals), self.assertRaises(AccessError):
+                    registered.with_user(user).write(vals)
+        self.assertFalse(registered.seller_id or registered.sale_order_id)
+
+        team = self.env["helpdesk.ticket.team"].create({"name": "Evidence Team"})
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.user_relations)
+            .create(
+                {
+                    "name": "Noise",
+                    "description": "Rattle",
+                    "partner_id": self.customer.id,
+                    "team_id": team.id,
+                }
+            )
+        )
+        with self.assertRaises(AccessError):
+            ticket.write({"dealer_contact_user_id": self.user_manager.id})
+        ticket.write({"dealer_contact_date": fields.Datetime.now()})
+        self.assertEqual(ticket.dealer_contact_user_id, self.user_relations)
+
+        consent = (
+            self.env["dealer.consent"]
+            .with_user(self.user_relations)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "purpose": "marketing",
+                    "channel": "email",
+                    "state": "granted",
+                }
+            )
+        )
+        self.assertEqual(consent.user_id, self.user_relations)
+        with self.assertRaises(AccessError):
+            consent.write({"user_id": self.user_manager.id})
+        with self.assertRaises(AccessError):
+            consent.create(
+                {
+                    "partner_id": self.customer.id,
+                    "purpose": "survey",
+                    "channel": "sms",
+                    "state": "granted",
+                    "user_id": self.user_manager.id,
+                }
+            )
+        consent.with_user(self.user_manager).action_withdraw()
+        self.assertEqual(consent.user_id, self.user_manager, "who changed the answer")
+
     # Service reminders ----------------------------------------------------------
     def test_the_reminder_dates_are_recorded_by_the_reminder_job_only(self):
         owner = self.env["res.partner"].create({"name": "Archived Owner"})
