@@ -23,10 +23,16 @@ registry.category("web_tour.tours").add("dealer_crm_settings_tour", {
             trigger: ".o_form_view .o_field_widget[name=dealer_target_satisfaction] input",
             run: "edit 4.2",
         },
+        {
+            content: "Mark the page, to know when saving has reloaded it",
+            trigger: ".o_form_view button[name=action_save]",
+            run: () => document.body.classList.add("o_dealer_before_save"),
+        },
         { trigger: ".o_form_view button[name=action_save]", run: "click" },
         {
-            content: "Saved: the form opens again with the new limit",
-            trigger: ".o_form_view .o_field_widget[name=dealer_trade_in_limit] input:value(75,000.00)",
+            content: "Saved and reloaded: the form opens again with the new limit",
+            trigger:
+                "body:not(.o_dealer_before_save) .o_form_view:not(:has(.o_form_dirty)) .o_field_widget[name=dealer_trade_in_limit] input:value(75,000.00)",
         },
     ],
 });
