@@ -39,8 +39,6 @@ class DealerConsent(models.Model):
     _order = "partner_id, purpose, channel"
     _dealer_partner_fields = ("partner_id",)
     _dealer_personal_fields = ("note", "evidence_document", "evidence_filename")
-    #: who recorded the answer is the staff member who saved it (see write)
-    _dealer_protected_fields = frozenset({"user_id"})
 
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, ondelete="restrict"
@@ -66,13 +64,7 @@ class DealerConsent(models.Model):
         tracking=True,
     )
     user_id = fields.Many2one(
-        "res.users",
-        string="Recorded By",
-        default=lambda self: self.env.user,
-        tracking=True,
-        readonly=True,
-        copy=False,
-        help="Who recorded the answer: the staff member who saved it, never typed.",
+        "res.users", string="Recorded By", default=lambda self: self.env.user, tracking=True
     )
     evidence_document = fields.Binary(attachment=True)
     evidence_filename = fields.Char()
@@ -115,13 +107,6 @@ class DealerConsent(models.Model):
     def create(self, vals_list):
         # the staff member who recorded an imported consent is not notified of it
         return super(DealerConsent, self._dealer_import_quiet()).create(vals_list)
-
-    def write(self, vals):
-        res = super().write(vals)
-        if {"state", "date", "evidence_document"} & set(vals) and not self.env.su:
-            # a changed answer is recorded by who changed it
-            self.sudo().write({"user_id": self.env.user.id})
-        return res
 
     def action_grant(self):
         self._dealer_check_caller()

@@ -229,7 +229,7 @@ class TestEvidenceCasesSales(DealerCrmCase):
         with self.assertRaises(AccessError):
             order.with_user(self.user_service).action_dealer_deliver_vehicle()
 
-    def test_sold_by_contacted_by_and_recorded_by_are_the_callers_own(self):
+    def test_sold_by_and_contacted_by_are_recorded_by_their_workflow(self):
         """ "Sold by us" comes from a delivery, "Contacted By" and a consent's "Recorded
         By" from who saved them: typed or sent by a client, they are refused."""
         order = self.env["sale.order"].create(
@@ -270,34 +270,6 @@ class TestEvidenceCasesSales(DealerCrmCase):
             ticket.write({"dealer_contact_user_id": self.user_manager.id})
         ticket.write({"dealer_contact_date": fields.Datetime.now()})
         self.assertEqual(ticket.dealer_contact_user_id, self.user_relations)
-
-        consent = (
-            self.env["dealer.consent"]
-            .with_user(self.user_relations)
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "purpose": "marketing",
-                    "channel": "email",
-                    "state": "granted",
-                }
-            )
-        )
-        self.assertEqual(consent.user_id, self.user_relations)
-        with self.assertRaises(AccessError):
-            consent.write({"user_id": self.user_manager.id})
-        with self.assertRaises(AccessError):
-            consent.create(
-                {
-                    "partner_id": self.customer.id,
-                    "purpose": "survey",
-                    "channel": "sms",
-                    "state": "granted",
-                    "user_id": self.user_manager.id,
-                }
-            )
-        consent.with_user(self.user_manager).action_withdraw()
-        self.assertEqual(consent.user_id, self.user_manager, "who changed the answer")
 
     # Service reminders ----------------------------------------------------------
     def test_the_reminder_dates_are_recorded_by_the_reminder_job_only(self):
