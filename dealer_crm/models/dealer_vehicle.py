@@ -141,6 +141,8 @@ class DealerVehicle(models.Model):
     #: service reminder job
     _dealer_protected_fields = frozenset(
         {
+            # the order that sold it: recorded by Deliver Vehicle only ("sold by us")
+            "sale_order_id",
             "odometer_date",
             "odometer_over_limit",
             "last_service_date",
