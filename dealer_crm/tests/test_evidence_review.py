@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -137,3 +139,34 @@ class TestEvidenceReview(DealerCrmCase):
                 self.assertEqual(january["lost_enquiries"] or 0, 1 if in_january else 0)
                 self.assertEqual(february["lost_enquiries"] or 0, 0 if in_january else 1)
             lead.sudo().unlink()
+
+    def test_promise_kept_late_is_not_made_on_time_by_moving_its_due_date(self):
+        Promise = self.env["dealer.promise"].with_user(self.user_sales)
+        promise = Promise.create(
+            {
+                "name": "Call back with the quote",
+                "partner_id": self.customer.id,
+                "date_due": self._today() - relativedelta(days=3),
+            }
+        )
+        # overdue: the date the customer was told stays
+        with self.assertRaises(UserError):
+            promise.write({"date_due": self._today() + relativedelta(days=1)})
+        promise.action_kept()
+        self.assertFalse(promise.kept_on_time)
+        for due in (self._today(), self._today() + relativedelta(days=7)):
+            with self.assertRaises(UserError):
+                promise.write({"date_due": due})
+        # nor by reopening it first
+        promise.action_reopen()
+        with self.assertRaises(UserError):
+            promise.write({"date_due": self._today()})
+        promise.action_kept()
+        self.assertFalse(promise.kept_on_time)
+        self.assertEqual(promise.on_time_score, 0)
+        # a promise still open and not yet due may be moved, as agreed with the customer
+        later = Promise.create(
+            {"name": "Deliver the mats", "partner_id": self.customer.id, "date_due": self._today()}
+        )
+        later.write({"date_due": self._today() + relativedelta(days=2)})
+        self.assertEqual(later.date_due, self._today() + relativedelta(days=2))
