@@ -72,6 +72,24 @@ class DealerPromise(models.Model):
         domain = [("state", "=", "open"), ("date_due", "<", fields.Date.context_today(self))]
         return domain if (operator == "=") == value else ["!", "&", *domain]
 
+    def write(self, vals):
+        if "date_due" in vals and not self.env.su:
+            # the date the customer was told is what "kept on time" is measured against:
+            # it moves while the promise is open and not yet overdue, never after
+            due = fields.Date.to_date(vals["date_due"])
+            today = fields.Date.context_today(self)
+            if any(
+                promise.date_due != due and (promise.state != "open" or promise.date_due < today)
+                for promise in self
+            ):
+                raise UserError(
+                    _(
+                        "The due date of a promise kept, broken or already overdue stays "
+                        "the date the customer was told."
+                    )
+                )
+        return super().write(vals)
+
     def action_kept(self):
         self._dealer_check_caller()
         if any(promise.state != "open" for promise in self):

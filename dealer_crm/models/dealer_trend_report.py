@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 
 from ..tools.period import period_bounds
 from .dealer_followup_step import company_staff
@@ -255,7 +256,11 @@ class DealerTrendReport(models.Model):
             ),
             "lost_enquiries": aggregate(
                 "dealer.unmet.need.report",
-                [("kind", "=", "lost_enquiry"), ("date", ">=", date_from), ("date", "<=", date_to)],
+                [
+                    ("kind", "=", "lost_enquiry"),
+                    ("closed_at", ">=", start),
+                    ("closed_at", "<", end),
+                ],
                 "count:sum",
             ),
         }
@@ -350,8 +355,17 @@ class DealerTrendReport(models.Model):
             {"kind": "cause", "name": cause.name or _("Cause not found yet"), "count": count}
             for cause, count in causes
         ]
+        # a lost enquiry by the instant it was lost, a need by its day
         needs = self.env["dealer.unmet.need.report"]._read_group(
-            co + [("date", ">=", self.date_from), ("date", "<=", self.date_to)],
+            co
+            + expression.OR(
+                [
+                    [("kind", "=", "lost_enquiry"), ("closed_at", ">=", start)]
+                    + [("closed_at", "<", end)],
+                    [("kind", "!=", "lost_enquiry"), ("date", ">=", self.date_from)]
+                    + [("date", "<=", self.date_to)],
+                ]
+            ),
             ["name"],
             ["count:sum"],
             order="count:sum desc",

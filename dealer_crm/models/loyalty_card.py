@@ -51,8 +51,10 @@ class LoyaltyHistory(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # a card given by the context (default_card_id) or a user default is a card too
+        default = self.default_get(["card_id"]).get("card_id") or False
         cards = self.env["loyalty.card"].browse(
-            {vals["card_id"] for vals in vals_list if vals.get("card_id")}
+            {vals.get("card_id", default) for vals in vals_list} - {False}
         )
         if not self.env.su:
             # what the scheme's jobs record is named as such, before the ledger's rule
@@ -179,13 +181,27 @@ class LoyaltyCard(models.Model):
 
     @api.model
     def _dealer_protected_create_vals(self, vals_list):
-        programs = (
-            self.env["loyalty.program"]
-            .sudo()
-            .browse({vals["program_id"] for vals in vals_list if vals.get("program_id")})
-        )
+        # the program may come from the context (default_program_id) or a user default
+        default = self.default_get(["program_id"]).get("program_id") or False
+        program_ids = [vals.get("program_id", default) for vals in vals_list]
+        programs = self.env["loyalty.program"].sudo().browse(set(program_ids) - {False})
         dealer = set(programs.filtered("dealer_scheme").ids)
-        return [vals for vals in vals_list if vals.get("program_id") in dealer]
+        return [vals for vals, pid in zip(vals_list, program_ids, strict=True) if pid in dealer]
+
+    def write(self, vals):
+        if "program_id" in vals and not self.env.su:
+            # a card moved into a dealer scheme would bring its points and tier past the
+            # guard, and one moved out (then back) would leave the ledger behind
+            program = self.env["loyalty.program"].sudo().browse(vals["program_id"])
+            moved = self.sudo().filtered(lambda card: card.program_id != program)
+            if moved and (program.dealer_scheme or moved.filtered("program_id.dealer_scheme")):
+                raise AccessError(
+                    _(
+                        "A card of a dealer scheme stays in its scheme, and a card of another "
+                        "program cannot join one: the scheme opens its members' cards itself."
+                    )
+                )
+        return super().write(vals)
 
     # Movements -------------------------------------------------------------
     def _dealer_lock(self):

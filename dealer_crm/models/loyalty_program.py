@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..tools.access import DEALER_GROUPS
@@ -23,6 +24,22 @@ class LoyaltyProgram(models.Model):
         string="Points Expire After (Months)", default=24, help="0: points never expire."
     )
     dealer_warning_days = fields.Integer(string="Warn Before Expiry (Days)", default=30)
+
+    def write(self, vals):
+        if "dealer_scheme" in vals and not self.env.su:
+            # turned off, its cards' points and tiers would be open to any edit, and
+            # turned back on with them; a scheme with members keeps what it is
+            changed = self.sudo().filtered(lambda p: p.dealer_scheme != bool(vals["dealer_scheme"]))
+            if changed and self.env["loyalty.card"].sudo().search_count(
+                [("program_id", "in", changed.ids)], limit=1
+            ):
+                raise AccessError(
+                    _(
+                        "%s has cards: whether it is a dealer scheme cannot change any more.",
+                        changed[:1].display_name,
+                    )
+                )
+        return super().write(vals)
 
     def _dealer_card(self, partner):
         """The partner's card of this program, created on first use."""

@@ -214,13 +214,16 @@ class SaleOrder(models.Model):
         if vehicle:
             # Already in the register (a demonstrator, a vehicle bought back...): it
             # passes to the customer by a transfer, its history kept; never a duplicate.
+            # the caller's rights on the vehicle, then the delivery records the sale
+            vehicle._dealer_check_caller()
             if vehicle.owner_id != self.partner_id:
                 vehicle._transfer_owner(self.partner_id, date, origin="sale")
-            vehicle.write(
+            vehicle.sudo().write(
                 {**terms, "active": True, "license_plate": plate or vehicle.license_plate}
             )
             vehicle.sudo().write(sold_by_us)
         else:
+            self.env["dealer.vehicle"].check_access("create")
             # the after-sale follow-ups start at creation, addressed to the seller
             vehicle = (
                 Vehicle.sudo()

@@ -29,6 +29,8 @@ class DealerUnmetNeedReport(models.Model):
     }
 
     date = fields.Date(readonly=True)
+    #: when an enquiry was lost (UTC), for a period in the user's time zone; empty for a need
+    closed_at = fields.Datetime(string="Lost At", readonly=True)
     kind = fields.Selection(
         [("lost_enquiry", "Lost enquiry"), ("unmet_need", "Need we do not offer")],
         readonly=True,
@@ -49,6 +51,7 @@ class DealerUnmetNeedReport(models.Model):
             """
             SELECT 1 * 10000000000::bigint + l.id AS id,
                    COALESCE(l.date_closed, l.write_date)::date AS date,
+                   COALESCE(l.date_closed, l.write_date) AS closed_at,
                    'lost_enquiry' AS kind,
                    COALESCE(r.name->>'en_US', 'No reason given') AS name,
                    l.lost_reason_id, NULL::int AS need_tag_id, l.vehicle_model_id,
@@ -57,7 +60,7 @@ class DealerUnmetNeedReport(models.Model):
               LEFT JOIN crm_lost_reason r ON r.id = l.lost_reason_id
              WHERE NOT l.active AND l.probability = 0
             UNION ALL
-            SELECT 2 * 10000000000::bigint + n.id, n.date, 'unmet_need',
+            SELECT 2 * 10000000000::bigint + n.id, n.date, NULL::timestamp, 'unmet_need',
                    t.name->>'en_US', NULL, n.tag_id, NULL, n.partner_id, n.user_id, 1,
                    n.company_id
               FROM dealer_customer_need n

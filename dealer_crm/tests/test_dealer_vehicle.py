@@ -97,7 +97,8 @@ class TestDealerVehicle(DealerCrmCase):
 
     def test_transfer_keeps_full_history_and_earlier_owner_records(self):
         order = self.env["sale.order"].create({"partner_id": self.customer.id})
-        self.vehicle.sale_order_id = order
+        # arranging history: the order that sold it (Deliver Vehicle records it)
+        self.vehicle.sudo().sale_order_id = order
         self._transfer(self.vehicle, self.buyer, date(2024, 5, 1))
         self.assertEqual(self.vehicle.owner_id, self.buyer)
         lines = self.vehicle.ownership_ids.sorted("date_start")
