@@ -59,10 +59,13 @@ class DealerSatisfactionReport(models.Model):
                    CASE a.dealer_kind WHEN 'sale' THEN 'sales' ELSE 'service' END AS department,
                    a.dealer_staff_id AS user_id, a.partner_id, a.dealer_score AS score,
                    1 AS answer_count, (a.dealer_score <= 2)::int AS low_count,
-                   COALESCE(r.company_id, o.company_id) AS company_id
+                   -- the visit's or order's company; an answer of neither is of the
+                   -- company of the staff member it judges (never of every company)
+                   COALESCE(r.company_id, o.company_id, u.company_id) AS company_id
               FROM survey_user_input a
               LEFT JOIN dealer_service_record r ON r.id = a.dealer_service_record_id
               LEFT JOIN sale_order o ON o.id = a.dealer_sale_order_id
+              LEFT JOIN res_users u ON u.id = a.dealer_staff_id
              WHERE a.dealer_kind IS NOT NULL AND a.state = 'done' AND a.dealer_score > 0
             UNION ALL
             SELECT 2 * 10000000000::bigint + t.id, COALESCE(t.closed_date, t.write_date),

@@ -34,3 +34,4 @@ from . import test_evidence
 from . import test_evidence_cases
 from . import test_evidence_figures
 from . import test_evidence_access
+from . import test_evidence_review

@@ -93,14 +93,21 @@ class TestInstallAtScale(DealerCrmCase):
         measured, never = self.env["res.partner"].create([{"name": "Measured"}, {"name": "Never"}])
         self.env["dealer.customer.score"]._evaluate(measured.ids, date(2026, 10, 14))
         self.env.flush_all()
+        # a database upgraded from 1.1 still has the partner's column (1.4 reads the
+        # snapshot instead, and a new database never had it): it is added here as 1.1 had it
         self.env.cr.execute(
-            """UPDATE res_partner SET dealer_evaluated_on = NULL WHERE id = %s;
+            """ALTER TABLE res_partner ADD COLUMN IF NOT EXISTS dealer_evaluated_on date;
+               UPDATE res_partner SET dealer_evaluated_on = NULL WHERE id = %s;
                UPDATE dealer_customer_score SET write_date = '2026-10-14 22:00'
                 WHERE partner_id = %s
             """,
             [measured.id, measured.id],
         )
         migration.migrate(self.env.cr, "18.0.1.1.0")
-        self.env.invalidate_all()
-        self.assertEqual(measured.dealer_evaluated_on, date(2026, 10, 14))
-        self.assertFalse(never.dealer_evaluated_on)
+        self.env.cr.execute(
+            "SELECT id, dealer_evaluated_on FROM res_partner WHERE id IN %s",
+            [(measured.id, never.id)],
+        )
+        evaluated_on = dict(self.env.cr.fetchall())
+        self.assertEqual(evaluated_on[measured.id], date(2026, 10, 14))
+        self.assertFalse(evaluated_on[never.id])
