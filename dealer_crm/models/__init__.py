@@ -4,10 +4,13 @@ from . import dealer_import_mixin
 from . import dealer_personal_data
 from . import dealer_followup_step
 from . import dealer_interaction
+from . import dealer_vehicle_service_mixin
 from . import dealer_vehicle
+from . import dealer_service_reminder
 from . import dealer_vehicle_ownership
 from . import dealer_vehicle_odometer
 from . import dealer_consent
+from . import dealer_consent_mixin
 from . import dealer_maintenance_plan
 from . import dealer_service_record
 from . import dealer_erasure_log
