@@ -6,3 +6,4 @@ from . import xlsx
 from . import distance
 from . import phone
 from . import channels
+from . import target
