@@ -2,9 +2,11 @@
 """Issue 25: one definition of a customer (its SQL twin agrees with it), of revenue, and
 of "at risk", read by every screen and job that needs them."""
 
+import ast
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
+from lxml import etree
 
 from odoo import Command, fields
 from odoo.tests import freeze_time, new_test_user, tagged
@@ -253,7 +255,10 @@ class TestCustomerDefinition(DealerCrmCase):
             ]
         )
         self.env.flush_all()
-        listed = self.env["res.partner"].search([("dealer_at_risk", "=", True)])
+        # the customer filter "At Risk", as the search view defines it
+        arch = etree.fromstring(self.env.ref("dealer_crm.res_partner_view_search_360").arch)
+        [node] = arch.xpath("//filter[@name='segment_at_risk']")
+        listed = self.env["res.partner"].search(ast.literal_eval(node.get("domain")))
         self.assertEqual(listed, customers[0] | customers[1] | customers[4])
         self.assertEqual(set(listed.mapped("dealer_rfm_segment")), set(AT_RISK_SEGMENTS))
         board = self.env["dealer.dashboard"].create({})
