@@ -18,6 +18,13 @@ from . import dealer_promise
 from . import dealer_need_tag
 from . import dealer_suggestion
 from . import dealer_customer_timeline
+from . import dealer_customer_score_sql_mixin
+from . import dealer_partner_customer_mixin
+from . import dealer_partner_evaluation_mixin
+from . import dealer_partner_revenue_mixin
+from . import dealer_partner_phone_mixin
+from . import dealer_partner_loyalty_mixin
+from . import dealer_partner_vehicle_mixin
 from . import res_partner
 from . import sale_order
 from . import crm_lead

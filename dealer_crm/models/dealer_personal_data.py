@@ -380,13 +380,10 @@ class DealerPersonalData(models.AbstractModel):
     def _retention_domain(self, cutoff):
         """Customers with no record of theirs dated on or after ``cutoff``."""
         domain = [
-            ("dealer_anonymized", "=", False),
+            *self.env["res.partner"]._dealer_customer_domain(),
             ("user_ids", "=", False),
             ("create_date", "<", cutoff),
             ("write_date", "<", cutoff),
-            "|",
-            ("vehicle_ownership_ids", "!=", False),
-            ("sale_order_ids", "!=", False),
         ]
         for name, (partner_fields, _personal) in self._covered_models().items():
             Model = self.env[name].sudo().with_context(active_test=False)

@@ -7,8 +7,12 @@ these ``dealer_crm.*`` parameters. Both inherit the fields from here, each one s
 its ``ir.config_parameter`` (``config_parameter``).
 """
 
-from odoo import _, fields, models
+import logging
+
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
+_logger = logging.getLogger(__name__)
 
 
 class DealerSettingsMixin(models.AbstractModel):
@@ -170,3 +174,23 @@ class DealerSettingsMixin(models.AbstractModel):
             raise ValidationError(_("The trade-in approval limit cannot be negative."))
         if self.dealer_verify_months < 1:
             raise ValidationError(_("Customer details must be verified at least every month."))
+
+    @api.model
+    def _dealer_get(self, name):
+        """The setting ``name`` (a field of this mixin), typed as its field; unset, empty
+        or unreadable gives the field's default (with a warning when unreadable).
+        Minimal reader: the settings helper's fuller one supersedes it."""
+        field = self._fields[name]
+        raw = self.env["ir.config_parameter"].sudo().get_param(field.config_parameter)
+        default = field.default(self) if field.default else False
+        if raw is None or raw is False or not str(raw).strip():
+            return default
+        try:
+            if field.type == "integer":
+                return int(raw)
+            if field.type == "float":
+                return float(raw)
+        except ValueError:
+            _logger.warning("Dealer CRM setting %s is unreadable: %r", field.config_parameter, raw)
+            return default
+        return raw
