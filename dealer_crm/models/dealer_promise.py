@@ -107,13 +107,6 @@ class DealerPromise(models.Model):
         self.sudo().write({"state": "open", "date_kept": False})
 
     @api.model
-    def _kept_on_time_rate(self, domain=None):
-        """Share (%) of closed promises kept on time, over ``domain``."""
-        closed = (domain or []) + [("state", "in", ("kept", "broken"))]
-        [(rate,)] = self._read_group(closed, [], ["on_time_score:avg"])
-        return rate or 0.0
-
-    @api.model
     def _cron_escalate_overdue(self, batch_size=500):
         """Flag overdue open promises and escalate each once to a manager."""
         promises = self.search(

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, email_normalize
+from odoo.tools import email_normalize
 
 from ..tools.access import DEALER_GROUPS
 
@@ -402,18 +402,6 @@ class HelpdeskTicket(models.Model):
         remaining = sum(self.search_count(domain) for domain in domains.values())
         self.env["ir.cron"]._notify_progress(done=len(done), remaining=remaining)
         return done
-
-    def _dealer_backdate(self, when):
-        """Date these tickets at ``when`` (historic complaints taken from an old system)."""
-        when = fields.Datetime.to_datetime(when)
-        self.flush_recordset()
-        self.env.cr.execute(
-            SQL("UPDATE helpdesk_ticket SET create_date = %s WHERE id IN %s", when, tuple(self.ids))
-        )
-        self.invalidate_recordset(["create_date"])
-        self.env.add_to_compute(self._fields["dealer_response_deadline"], self)
-        self.env.add_to_compute(self._fields["dealer_resolution_deadline"], self)
-        self.flush_recordset()
 
     def _dealer_interaction_defaults(self):
         return {

@@ -64,15 +64,9 @@ class TestOutreachSkipsArchivedAndAnonymised(DealerCrmCase):
         cls.anonymised.sudo().write({"dealer_anonymized": True})
 
     def _visit(self, partner, days_ago=400, **vals):
-        return self.env["dealer.service.record"].create(
-            {
-                "vehicle_id": self.vehicles[partner].id,
-                "date": self.today - timedelta(days=days_ago),
-                "advisor_id": self.user_service.id,
-                "state": "done",
-                **vals,
-            }
-        )
+        day = self.today - timedelta(days=days_ago)
+        vals.setdefault("state", "done")
+        return self._create_visit(self.vehicles[partner], day, self.user_service, **vals)
 
     def _notes(self, record, text):
         return record.message_ids.filtered(
@@ -202,15 +196,10 @@ class TestOutreachSkipsArchivedAndAnonymised(DealerCrmCase):
     # Loyalty: expiry notices, tier changes, letters of thanks ------------------
     def _cards(self):
         self.env["loyalty.program"].search([("dealer_scheme", "=", True)]).write({"active": False})
-        program = self.env["loyalty.program"].create(
-            {
-                "name": "Outreach Club",
-                "program_type": "loyalty",
-                "dealer_scheme": True,
-                "dealer_expiry_months": 12,
-                "rule_ids": [Command.clear()],
-                "dealer_tier_ids": [Command.create({"name": "Silver", "threshold_points": 50})],
-            }
+        program = self._create_loyalty_program(
+            "Outreach Club",
+            dealer_expiry_months=12,
+            dealer_tier_ids=[Command.create({"name": "Silver", "threshold_points": 50})],
         )
         return {p: program._dealer_card(p) for p in self.skipped | self.active_owner}
 

@@ -31,14 +31,8 @@ class TestService(DealerCrmCase):
         cls.env["dealer.followup.step"].search([]).action_archive()
 
     def _service(self, vehicle=None, days_ago=0, **vals):
-        return self.env["dealer.service.record"].create(
-            {
-                "vehicle_id": (vehicle or self.vehicle).id,
-                "date": self.today - timedelta(days=days_ago),
-                "advisor_id": self.user_service.id,
-                **vals,
-            }
-        )
+        day = self.today - timedelta(days=days_ago)
+        return self._create_visit(vehicle or self.vehicle, day, self.user_service, **vals)
 
     def _read(self, value, days_ago, vehicle=None):
         return self.env["dealer.vehicle.odometer"].create(
@@ -137,24 +131,7 @@ class TestService(DealerCrmCase):
         self._service(state="done", amount=300)
         self._service(state="done", amount=200)
         self._service(state="scheduled", amount=999)
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "order_line": [
-                    (
-                        0,
-                        0,
-                        {
-                            "product_id": self.env.ref("product.product_product_4").id,
-                            "product_uom_qty": 1,
-                            "price_unit": 1000,
-                            "tax_id": False,
-                        },
-                    )
-                ],
-            }
-        )
-        order.action_confirm()
+        self._create_order(self.customer, self.env.ref("product.product_product_4"), 1000)
         self.assertEqual(self.customer.dealer_service_spend, 500)
         self.assertEqual(self.customer.dealer_service_count, 3)
         self.assertEqual(self.customer.dealer_sales_spend, 1000)
