@@ -13,7 +13,6 @@ from ..tools.phone import national_forms, normalize_phone, number_region, phone_
 from ..tools.rfm import SEGMENTS, VALUE_TIERS
 from .dealer_consent import CONTACTABLE_DOMAIN
 from .dealer_customer_score import PARTNER_FIGURES
-from .dealer_followup_step import department_user
 from .dealer_interaction import CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -613,7 +612,9 @@ class ResPartner(models.Model):
         """The salesperson of the customer if they work here, else a sales consultant."""
         self.ensure_one()
         company = self.company_id or self.env.company
-        return department_user(self.env, "sales", company, self.user_id)
+        return self.env["dealer.department"]._dealer_leader(
+            "sales", company, preferred=self.user_id
+        )
 
     def _compute_vehicle_counts(self):
         Ownership = self.env["dealer.vehicle.ownership"]
