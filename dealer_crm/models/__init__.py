@@ -1,5 +1,6 @@
 from . import base
 from . import dealer_department_fields_mixin
+from . import dealer_department
 from . import dealer_import_mixin
 from . import dealer_personal_data
 from . import dealer_followup_step

@@ -3,26 +3,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.channels import INTERACTION_CHANNELS
-from .dealer_followup_step import DEPARTMENT_GROUPS
-
-DEPARTMENTS = [
-    ("sales", "Sales"),
-    ("service", "Service"),
-    ("customer_relations", "Customer Relations"),
-]
-
-
-def user_department(user):
-    """The department a staff member records for, by their group (None for others)."""
-    for department in ("customer_relations", "service", "sales"):
-        if user.has_group(DEPARTMENT_GROUPS[department]) and not user.has_group(
-            "dealer_crm.group_manager"
-        ):
-            return department
-    for department in ("sales", "service", "customer_relations"):
-        if user.has_group(DEPARTMENT_GROUPS[department]):
-            return department
-    return None
+from .dealer_department import DEPARTMENTS
 
 
 class DealerInteraction(models.Model):
@@ -91,7 +72,7 @@ class DealerInteraction(models.Model):
     def _compute_department(self):
         for interaction in self:
             interaction.department = (
-                user_department(interaction.user_id)
+                self.env["dealer.department"]._dealer_user_department(interaction.user_id)
                 or interaction.department
                 or "customer_relations"
             )

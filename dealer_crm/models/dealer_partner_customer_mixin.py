@@ -24,8 +24,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .dealer_followup_step import department_user
-
 #: customer history: model -> (domain of the records that make a customer, SQL condition
 #: on the same records with alias ``h``); the partner link is ``partner_id`` in each
 HISTORY = {
@@ -186,4 +184,6 @@ class DealerPartnerCustomerMixin(models.AbstractModel):
         """The salesperson of the customer if they work here, else a sales consultant."""
         self.ensure_one()
         company = self.company_id or self.env.company
-        return department_user(self.env, "sales", company, self.user_id)
+        return self.env["dealer.department"]._dealer_leader(
+            "sales", company, preferred=self.user_id
+        )

@@ -262,12 +262,10 @@ class HelpdeskTicket(models.Model):
         unhappy.sudo().write({"dealer_low_satisfaction_followup": True})
 
     def _dealer_manager(self):
-        managers = self.env.ref("dealer_crm.group_manager").users.filtered(
-            lambda u: u.active and not u.share and self.company_id in u.company_ids
+        """The manager of the ticket's company, its team leader first."""
+        return self.env["dealer.department"]._dealer_leader(
+            "manager", self.company_id, preferred=self.team_id.user_id
         )
-        return (
-            self.team_id.user_id if self.team_id.user_id in managers else managers.sorted("id")[:1]
-        ) or self.env.user
 
     def _dealer_reopen_stage(self):
         self.ensure_one()

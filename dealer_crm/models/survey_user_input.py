@@ -11,7 +11,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.access import DEALER_GROUPS
-from .dealer_followup_step import department_user
 
 LOW_SCORE_DEFAULT = 2
 
@@ -137,7 +136,9 @@ class SurveyUserInput(models.Model):
                     record=record.display_name,
                     staff=answer.dealer_staff_id.name or "-",
                 ),
-                user_id=department_user(self.env, "customer_relations", company).id,
+                user_id=self.env["dealer.department"]
+                ._dealer_leader("customer_relations", company)
+                .id,
             )
         unhappy.sudo().write({"dealer_followup_done": True})
 

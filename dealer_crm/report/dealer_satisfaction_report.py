@@ -2,11 +2,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-DEPARTMENTS = [
-    ("sales", "Sales"),
-    ("service", "Service"),
-    ("customer_relations", "Customer Relations"),
-]
+from ..models.dealer_department import DEPARTMENTS
 
 
 class DealerSatisfactionReport(models.Model):

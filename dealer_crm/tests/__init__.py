@@ -37,4 +37,5 @@ from . import test_evidence_figures
 from . import test_evidence_access
 from . import test_evidence_review
 from . import test_customer_definition
+from . import test_departments
 from . import test_figure_registry

@@ -26,7 +26,7 @@ class TestConsentGate(DealerCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.today = cls._today()
-        cls.company_b = cls.env["res.company"].create({"name": "Gate Dealer B"})
+        cls.company_b = cls._create_company("Gate Dealer B")
         Partner = cls.env["res.partner"]
 
         def partner(name, **vals):
@@ -291,14 +291,9 @@ class TestConsentGate(DealerCrmCase):
     # Tier notices go through the gate too ----------------------------------------------
     def test_tier_notice_is_sent_only_to_whom_the_gate_allows(self):
         self.env["loyalty.program"].search([("dealer_scheme", "=", True)]).write({"active": False})
-        program = self.env["loyalty.program"].create(
-            {
-                "name": "Gate Club",
-                "program_type": "loyalty",
-                "dealer_scheme": True,
-                "rule_ids": [Command.clear()],
-                "dealer_tier_ids": [Command.create({"name": "Silver", "threshold_points": 50})],
-            }
+        program = self._create_loyalty_program(
+            "Gate Club",
+            dealer_tier_ids=[Command.create({"name": "Silver", "threshold_points": 50})],
         )
         for member in (self.given, self.withdrawn, self.nothing):
             card = program._dealer_card(member)

@@ -25,7 +25,7 @@ class TestCustomerDefinition(DealerCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         Partner = cls.env["res.partner"]
-        cls.company_b = cls.env["res.company"].create({"name": "Customer Motors B"})
+        cls.company_b = cls._create_company("Customer Motors B")
         cls.product = cls.env["product.product"].create(
             {"name": "Polish", "list_price": 100, "taxes_id": [Command.clear()]}
         )
