@@ -198,7 +198,7 @@ class DealerCustomerScore(models.Model):
             SQL("amount_untaxed"), SQL("currency_id"), SQL("date_order::date"), company
         )
         sr_amount = Currency._dealer_company_amount_sql(
-            SQL("amount"), SQL("currency_id"), SQL("date"), company
+            SQL("dealer_amount_net"), SQL("currency_id"), SQL("date"), company
         )
         co = company.id
         transactions = SQL(

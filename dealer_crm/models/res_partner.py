@@ -647,7 +647,7 @@ class ResPartner(models.Model):
         services = Currency._dealer_company_sums(
             "dealer.service.record",
             [("partner_id", "in", partners.ids), ("state", "=", "done")],
-            "amount",
+            "dealer_amount_net",
             "date",
             groupby="partner_id",
         )
