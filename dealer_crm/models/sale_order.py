@@ -123,7 +123,9 @@ class SaleOrder(models.Model):
         return super().unlink()
 
     def action_dealer_confirm_with_customer(self):
-        """Verification: log the call or visit in which the customer confirmed, and confirm."""
+        """Verification, step one: the form of the call or visit in which the customer
+        confirmed. Its 'Log and Confirm' button saves it, then confirms the quotation
+        (_dealer_confirm_with_customer); the context key only shows that button."""
         self._dealer_check_caller()
         action = self.action_dealer_log_interaction()
         action["name"] = _("Confirm with the Customer")
@@ -134,6 +136,23 @@ class SaleOrder(models.Model):
             dealer_confirm_order=True,
         )
         return action
+
+    def _dealer_confirm_with_customer(self, interaction):
+        """Verification, step two: confirm this quotation on ``interaction``, the logged
+        contact in which the customer confirmed it, as the caller (their own rights)."""
+        self.ensure_one()
+        self._dealer_check_caller()
+        if interaction.sale_order_id != self or interaction.outcome != "verified":
+            raise UserError(
+                _(
+                    "Log the contact in which the customer confirmed %s, with the outcome "
+                    "Verified, before confirming it.",
+                    self.name,
+                )
+            )
+        if self.state not in ("draft", "sent"):
+            raise UserError(_("%s is no longer a quotation to confirm.", self.name))
+        return self.action_confirm()
 
     dealer_to_deliver = fields.Boolean(
         string="Vehicle to Deliver", compute="_compute_dealer_to_deliver"
