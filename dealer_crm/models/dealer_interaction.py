@@ -167,6 +167,10 @@ class DealerInteraction(models.Model):
         order's own step. Logging an interaction alone never confirms anything."""
         self.ensure_one()
         self._dealer_check_caller()
+        if not self.sale_order_id:
+            raise UserError(
+                _("%s is about no quotation: there is nothing to confirm.", self.subject)
+            )
         self.sale_order_id._dealer_confirm_with_customer(self)
         return {"type": "ir.actions.act_window_close"}
 

@@ -227,4 +227,7 @@ class TestOneWayFlow(DealerCrmCase):
         )
         with self.assertRaisesRegex(UserError, "Verified"):
             interaction.action_dealer_confirm_order()
+        interaction.write({"outcome": "verified", "sale_order_id": False})
+        with self.assertRaisesRegex(UserError, "no quotation"):
+            interaction.action_dealer_confirm_order()
         self.assertEqual(order.state, "draft")
