@@ -35,4 +35,5 @@ from . import test_evidence_cases
 from . import test_evidence_figures
 from . import test_evidence_access
 from . import test_evidence_review
+from . import test_figure_registry
 from . import test_one_way_flow
