@@ -3,6 +3,7 @@ from . import dealer_department_fields_mixin
 from . import dealer_department
 from . import dealer_import_mixin
 from . import dealer_personal_data
+from . import dealer_erasure
 from . import dealer_followup_step
 from . import dealer_interaction
 from . import dealer_vehicle_service_mixin

@@ -129,12 +129,20 @@ class DealerInteraction(models.Model):
                 date_deadline=interaction.followup_date,
                 user_id=interaction.user_id.id,
             )
-        if self.env.context.get("dealer_confirm_order"):
-            verified = interactions.filtered(
-                lambda i: i.outcome == "verified" and i.sale_order_id.state in ("draft", "sent")
-            )
-            verified.sale_order_id.action_confirm()
         return interactions
+
+    def action_dealer_confirm_order(self):
+        """'Log and Confirm' on the form that 'Confirm with Customer' opens: the
+        interaction is saved (logged) first, then its quotation is confirmed by the
+        order's own step. Logging an interaction alone never confirms anything."""
+        self.ensure_one()
+        self._dealer_check_caller()
+        if not self.sale_order_id:
+            raise UserError(
+                _("%s is about no quotation: there is nothing to confirm.", self.subject)
+            )
+        self.sale_order_id._dealer_confirm_with_customer(self)
+        return {"type": "ir.actions.act_window_close"}
 
     @api.model
     def _customer_of_number(self, number):

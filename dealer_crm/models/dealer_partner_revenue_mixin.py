@@ -72,7 +72,7 @@ class DealerPartnerRevenueMixin(models.AbstractModel):
                 SQL("so.amount_untaxed"), SQL("so.currency_id"), SQL("so.date_order::date"), company
             ),
             sr_amount=Currency._dealer_company_amount_sql(
-                SQL("sr.amount"), SQL("sr.currency_id"), SQL("sr.date"), company
+                SQL("sr.dealer_amount_net"), SQL("sr.currency_id"), SQL("sr.date"), company
             ),
             co=company.id,
             so=only("so"),

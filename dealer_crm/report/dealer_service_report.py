@@ -25,7 +25,7 @@ class DealerServiceReport(models.Model):
             "advisor_id",
             "vehicle_id",
             "partner_id",
-            "amount",
+            "dealer_amount_net",
             "currency_id",
             "company_id",
         ],
@@ -58,9 +58,10 @@ class DealerServiceReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
 
     def _query(self):
-        # the visit's amount in its company's currency, at the visit's date
+        # the visit's net amount (after any loyalty discount) in its company's currency,
+        # at the visit's date
         amount = self.env["res.currency"]._dealer_company_amount_sql(
-            SQL("r.amount"), SQL("r.currency_id"), SQL("r.date"), SQL("r.company_id")
+            SQL("r.dealer_amount_net"), SQL("r.currency_id"), SQL("r.date"), SQL("r.company_id")
         )
         return SQL(
             """

@@ -176,6 +176,8 @@ class TestCustomer360(DealerCrmCase):
         interaction = form.save()
         self.assertEqual(interaction.outcome, "verified")
         self.assertEqual(interaction.sale_order_id, self.order)
+        self.assertEqual(self.order.state, "draft", "logged: not yet confirmed")
+        interaction.action_dealer_confirm_order()  # its 'Log and Confirm' button
         self.assertEqual(self.order.state, "sale")
 
     # Referral, suggestions, access ------------------------------------

@@ -263,7 +263,8 @@ class TestLoyalty(DealerCrmCase):
                 "service_record_id": visit.id,
             }
         ).action_confirm()
-        self.assertEqual(visit.amount, 380)
+        self.assertEqual(visit.amount, 400, "the reward is a discount beside the amount")
+        self.assertEqual(visit.dealer_amount_net, 380)
         self.assertEqual(self.card.points, 200)
 
     def test_loyalty_actions_counted_and_shown_on_the_partner(self):
