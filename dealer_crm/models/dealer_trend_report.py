@@ -128,15 +128,8 @@ class DealerTrendReport(models.Model):
     # ------------------------------------------------------------------ figures
     @api.model
     def _targets(self):
-        get = self.env["ir.config_parameter"].sudo().get_param
-        targets = {}
-        for code in STANDARDS:
-            key, default = FIGURES[code][3], FIGURES[code][4]
-            try:
-                targets[code] = float(get(f"dealer_crm.target_{key}", default) or default)
-            except ValueError:
-                targets[code] = float(default)
-        return targets
+        get = self.env["dealer.settings.mixin"]._dealer_get
+        return {code: get(f"dealer_target_{FIGURES[code][3]}") for code in STANDARDS}
 
     @api.model
     def _period_bounds(self, date_from, date_to):

@@ -312,10 +312,7 @@ class DealerVehicle(models.Model):
 
     @api.model
     def _service_window_days(self):
-        param = (
-            self.env["ir.config_parameter"].sudo().get_param("dealer_crm.service_due_window_days")
-        )
-        return int(param or 30)
+        return self.env["dealer.settings.mixin"]._dealer_get("dealer_service_due_window_days")
 
     def _compute_service_due_state(self):
         today = fields.Date.context_today(self)
@@ -555,9 +552,8 @@ class DealerVehicle(models.Model):
     # Service reminders ---------------------------------------------------------
     @api.model
     def _reminder_domain(self):
-        params = self.env["ir.config_parameter"].sudo()
         today = fields.Date.context_today(self)
-        recent = int(params.get_param("dealer_crm.reminder_recent_days") or 60)
+        recent = self.env["dealer.settings.mixin"]._dealer_get("dealer_reminder_recent_days")
         recent_cutoff = today - timedelta(days=recent)
         contactable = contactable_domain("owner_id.")
         return [

@@ -366,11 +366,7 @@ class ResPartner(models.Model):
     @api.model
     def _dealer_verify_cutoff(self):
         """Details verified before this date are stale (setting: months, default 12)."""
-        months = self.env["ir.config_parameter"].sudo().get_param("dealer_crm.verify_months")
-        try:
-            months = max(int(months or 12), 1)
-        except ValueError:
-            months = 12
+        months = max(self.env["dealer.settings.mixin"]._dealer_get("dealer_verify_months"), 1)
         return fields.Date.context_today(self) - relativedelta(months=months)
 
     @api.depends("dealer_last_verified_date")
