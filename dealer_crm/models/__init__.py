@@ -4,10 +4,13 @@ from . import dealer_import_mixin
 from . import dealer_personal_data
 from . import dealer_followup_step
 from . import dealer_interaction
+from . import dealer_vehicle_service_mixin
 from . import dealer_vehicle
+from . import dealer_service_reminder
 from . import dealer_vehicle_ownership
 from . import dealer_vehicle_odometer
 from . import dealer_consent
+from . import dealer_consent_mixin
 from . import dealer_maintenance_plan
 from . import dealer_service_record
 from . import dealer_erasure_log
@@ -35,6 +38,7 @@ from . import dealer_customer_score
 from . import dealer_data_quality
 from . import survey_question
 from . import survey_user_input
+from . import dealer_figure
 from . import dealer_trend_report
 from . import dealer_trend_report_line
 from . import dealer_trend_report_item

@@ -3,7 +3,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools.access import DEALER_GROUPS
-from .dealer_interaction import CHANNELS
+from ..tools.channels import INTERACTION_CHANNELS
 
 
 class CrmLead(models.Model):
@@ -39,7 +39,7 @@ class CrmLead(models.Model):
         help="The customer's current vehicle offered in part-exchange.",
         groups=DEALER_GROUPS,
     )
-    enquiry_channel = fields.Selection(CHANNELS, tracking=True)
+    enquiry_channel = fields.Selection(INTERACTION_CHANNELS, tracking=True)
     # Trade-in appraisal
     trade_in_value = fields.Monetary(
         string="Trade-in Offer", currency_field="company_currency", tracking=True

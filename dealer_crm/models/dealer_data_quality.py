@@ -2,6 +2,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .dealer_consent import never_asked_sql
+
 ISSUES = [
     ("no_phone", "No phone"),
     ("no_email", "No email"),
@@ -11,10 +13,6 @@ ISSUES = [
 ]
 #: issue -> its code in the row id (code * 10**10 + id of the source row)
 CODES = {key: index + 1 for index, (key, _label) in enumerate(ISSUES)}
-NO_CONSENT = """
-    NOT EXISTS (SELECT 1 FROM dealer_consent k
-                 WHERE k.partner_id = c.id AND k.state != 'never_asked')
-"""
 # the same months as res.partner._dealer_verify_cutoff (setting, default 12)
 STALE = """
     c.dealer_last_verified_date IS NULL
@@ -101,7 +99,7 @@ class DealerDataQuality(models.Model):
                         row("no_email", SQL("COALESCE(c.email, '') = ''")),
                         row(
                             "no_consent",
-                            SQL(NO_CONSENT),
+                            never_asked_sql(SQL("c.id")),
                         ),
                         row(
                             "stale",

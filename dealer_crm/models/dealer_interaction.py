@@ -2,20 +2,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.channels import INTERACTION_CHANNELS
 from .dealer_followup_step import DEPARTMENT_GROUPS
 
-CHANNELS = [
-    ("visit", "Face-to-face visit"),
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("letter", "Letter"),
-    ("sms", "SMS"),
-    ("whatsapp", "WhatsApp"),
-    ("facebook", "Facebook"),
-    ("twitter", "X/Twitter"),
-    ("survey", "Survey"),
-    ("website", "Website"),
-]
 DEPARTMENTS = [
     ("sales", "Sales"),
     ("service", "Service"),
@@ -50,7 +39,7 @@ class DealerInteraction(models.Model):
         "res.partner", string="Customer", required=True, index=True, tracking=True
     )
     vehicle_id = fields.Many2one("dealer.vehicle", index=True, check_company=True)
-    channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
+    channel = fields.Selection(INTERACTION_CHANNELS, required=True, default="phone", tracking=True)
     phone_number = fields.Char(
         string="Number",
         help="The number the customer called or wrote from (or was called on), however "

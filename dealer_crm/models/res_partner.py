@@ -9,12 +9,11 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools.access import DEALER_GROUPS, RATING_GROUP, RATING_READERS
+from ..tools.channels import INTERACTION_CHANNELS
 from ..tools.phone import national_forms, normalize_phone, number_region, phone_digits
 from ..tools.rfm import SEGMENTS, VALUE_TIERS
-from .dealer_consent import CONTACTABLE_DOMAIN
 from .dealer_customer_score import PARTNER_FIGURES
 from .dealer_followup_step import department_user
-from .dealer_interaction import CHANNELS
 
 _logger = logging.getLogger(__name__)
 
@@ -56,7 +55,7 @@ def _evaluation(figure):
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "dealer.department.fields.mixin"]
+    _inherit = ["res.partner", "dealer.department.fields.mixin", "dealer.consent.mixin"]
     # The partner is the customer itself: it declares no link, and its personal fields
     # are listed in dealer_personal_data.PARTNER_PERSONAL_FIELDS.
     _dealer_partner_fields = ()
@@ -84,9 +83,6 @@ class ResPartner(models.Model):
         copy=False,
         tracking=True,
         help="A private home address, kept apart from the contact address.",
-    )
-    dealer_consent_ids = fields.One2many(
-        "dealer.consent", "partner_id", string="Consents", groups=DEALER_GROUPS
     )
     dealer_anonymized = fields.Boolean(string="Anonymised", readonly=True, copy=False)
     dealer_erasure_failed = fields.Boolean(
@@ -116,7 +112,9 @@ class ResPartner(models.Model):
         string="Group Kind",
         tracking=True,
     )
-    dealer_preferred_channel = fields.Selection(CHANNELS, string="Preferred Channel", tracking=True)
+    dealer_preferred_channel = fields.Selection(
+        INTERACTION_CHANNELS, string="Preferred Channel", tracking=True
+    )
     dealer_preferred_time = fields.Selection(
         [
             ("morning", "Morning"),
@@ -154,13 +152,6 @@ class ResPartner(models.Model):
         compute="_compute_dealer_details_stale",
         search="_search_dealer_details_stale",
         help="The details were never verified, or not within the months set in the settings.",
-    )
-    dealer_consent_missing = fields.Boolean(
-        string="Consent Never Asked",
-        compute="_compute_dealer_consent_missing",
-        search="_search_dealer_consent_missing",
-        help="No consent was ever recorded, granted or withdrawn, for this customer.",
-        groups=DEALER_GROUPS,
     )
     dealer_interaction_ids = fields.One2many(
         "dealer.interaction",
@@ -260,14 +251,6 @@ class ResPartner(models.Model):
         string="Rating Reason", tracking=True, copy=False, groups=RATING_READERS
     )
     dealer_can_rate = fields.Boolean(compute="_compute_dealer_can_rate")
-    dealer_email_marketing_ok = fields.Boolean(
-        string="Email Marketing Allowed",
-        compute="_compute_dealer_email_marketing_ok",
-        search="_search_dealer_email_marketing_ok",
-        help="Granted marketing by email to the current company, has an email address and "
-        "is not blacklisted: the consent gate, as a filter to build a mailing list.",
-        groups=DEALER_GROUPS,
-    )
     dealer_loyalty_points = fields.Float(string="Points", compute="_compute_dealer_loyalty")
     dealer_expiring_points = fields.Float(
         string="Points Expiring Soon", compute="_compute_dealer_loyalty"
@@ -386,23 +369,6 @@ class ResPartner(models.Model):
         ]
         return stale if (operator == "=") == value else ["!", *stale]
 
-    @api.depends("dealer_consent_ids.state")
-    def _compute_dealer_consent_missing(self):
-        asked = {
-            partner.id
-            for [partner] in self.env["dealer.consent"]._read_group(
-                [("partner_id", "in", self.ids), ("state", "!=", "never_asked")], ["partner_id"]
-            )
-        }
-        for partner in self:
-            partner.dealer_consent_missing = partner.id not in asked
-
-    def _search_dealer_consent_missing(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Search 'Consent Never Asked' with 'is set' or 'is not set'."))
-        asked = [("dealer_consent_ids", "any", [("state", "!=", "never_asked")])]
-        return ["!", *asked] if (operator == "=") == value else asked
-
     @api.depends("dealer_loyalty_card_ids.dealer_tier_id", "dealer_loyalty_card_ids.points")
     def _compute_dealer_tier_id(self):
         for partner in self:
@@ -499,33 +465,6 @@ class ResPartner(models.Model):
     @api.depends_context("uid")
     def _compute_dealer_can_rate(self):
         self.dealer_can_rate = self.env.su or self.env.user.has_group(RATING_GROUP)
-
-    @api.depends_context("company")
-    def _compute_dealer_email_marketing_ok(self):
-        allowed = self.env["dealer.consent"]._allowed_partners(self, "marketing", "email")
-        for partner in self:
-            partner.dealer_email_marketing_ok = partner in allowed
-
-    def _search_dealer_email_marketing_ok(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Search 'Email Marketing Allowed' with 'is set' or 'is not set'."))
-        allowed = [
-            (
-                "dealer_consent_ids",
-                "any",
-                [
-                    ("purpose", "=", "marketing"),
-                    ("channel", "=", "email"),
-                    ("state", "=", "granted"),
-                    ("company_id", "=", self.env.company.id),
-                ],
-            ),
-            ("email", "!=", False),
-            ("is_blacklisted", "=", False),
-            *CONTACTABLE_DOMAIN,
-        ]
-        allowed = expression.AND([[leaf] for leaf in allowed])
-        return allowed if (operator == "=") == value else ["!", *allowed]
 
     @api.constrains("dealer_staff_rating", "dealer_staff_rating_reason")
     def _check_dealer_staff_rating(self):

@@ -285,10 +285,10 @@ class TestEvidenceCasesSales(DealerCrmCase):
             owner.with_user(self.user_service).write({"dealer_last_reminder_date": self._today()})
         self.assertLessEqual(vehicle.next_service_date, self._today())
         owner.action_archive()
-        self.env["dealer.vehicle"]._cron_service_reminders()
+        self.env["dealer.service.reminder"]._cron_service_reminders()
         self.assertEqual(vehicle.service_reminder_skip_date, self._today(), "the skip is noted")
         owner.action_unarchive()
-        self.env["dealer.vehicle"]._cron_service_reminders()
+        self.env["dealer.service.reminder"]._cron_service_reminders()
         self.assertEqual(vehicle.service_reminder_date, self._today())
         self.assertFalse(vehicle.service_reminder_skip_date)
 

@@ -225,7 +225,7 @@ class TestImportHistory(DealerCrmCase):
         self.assertEqual(customers.dealer_interaction_ids.user_id, self.user_service)
         self.assertEqual(customers.dealer_consent_ids.user_id, self.user_relations)
         # the service reminder job does not replay the overdue history on the import day
-        domain, _cutoff = self.env["dealer.vehicle"]._reminder_domain()
+        domain, _cutoff = self.env["dealer.service.reminder"]._reminder_domain()
         self.assertLess(vehicle.next_service_date, self._today())
         self.assertNotIn(vehicle, self.env["dealer.vehicle"].search(domain))
 

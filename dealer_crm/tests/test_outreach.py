@@ -113,10 +113,11 @@ class TestOutreachSkipsArchivedAndAnonymised(DealerCrmCase):
         for partner in self.vehicles:
             self._visit(partner)
         Vehicle = self.env["dealer.vehicle"]
+        Reminder = self.env["dealer.service.reminder"]
         Vehicle.search([("id", "not in", [v.id for v in self.vehicles.values()])]).write(
             {"active": False}
         )
-        Vehicle._cron_service_reminders()
+        Reminder._cron_service_reminders()
         for partner, word in ((self.archived, "archived"), (self.anonymised, "anonymised")):
             vehicle = self.vehicles[partner]
             self.assertEqual(vehicle.service_due_state, "overdue")
@@ -138,19 +139,19 @@ class TestOutreachSkipsArchivedAndAnonymised(DealerCrmCase):
         # the next nights note nothing again
         for days in (1, 2, 90):
             with freeze_time(self.today + timedelta(days=days)):
-                Vehicle._cron_service_reminders()
+                Reminder._cron_service_reminders()
         for partner in self.skipped:
             self.assertEqual(len(self._notes(self.vehicles[partner], "skipped")), 1)
             self.assertFalse(partner.dealer_last_reminder_date)
 
     def test_service_reminder_resumes_when_the_owner_is_restored(self):
         self._visit(self.archived)
-        Vehicle = self.env["dealer.vehicle"]
-        Vehicle._cron_service_reminders()
+        Reminder = self.env["dealer.service.reminder"]
+        Reminder._cron_service_reminders()
         vehicle = self.vehicles[self.archived]
         self.assertEqual(vehicle.service_reminder_skip_date, self.today)
         self.archived.action_unarchive()
-        Vehicle._cron_service_reminders()
+        Reminder._cron_service_reminders()
         self.assertTrue(
             vehicle.message_ids.filtered(lambda m: "due for service" in (m.subject or ""))
         )
