@@ -32,6 +32,7 @@ from . import sale_order
 from . import crm_lead
 from . import dealer_complaint_severity
 from . import helpdesk_ticket_team
+from . import dealer_ticket_mail
 from . import helpdesk_ticket
 from . import dealer_loyalty_tier
 from . import dealer_loyalty_action

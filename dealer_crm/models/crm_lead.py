@@ -78,11 +78,7 @@ class CrmLead(models.Model):
 
     @api.model
     def _dealer_trade_in_limit(self):
-        value = self.env["ir.config_parameter"].sudo().get_param("dealer_crm.trade_in_limit")
-        try:
-            return float(value or 0.0)
-        except ValueError:
-            return 0.0
+        return self.env["dealer.settings.mixin"]._dealer_get("dealer_trade_in_limit")
 
     def write(self, vals):
         if {"trade_in_value", "trade_in_vehicle_id"} & set(vals) and any(

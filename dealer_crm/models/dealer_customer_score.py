@@ -21,7 +21,7 @@ from ..tools.access import RATING_READERS
 from ..tools.rfm import SEGMENTS, VALUE_TIERS, Thresholds, abc_tiers, churn_risk, rfm_segment
 from .dealer_customer_score_sql_mixin import MEASURED, OTHER_COLUMNS
 
-#: evaluation setting (ir.config_parameter dealer_crm.<key>): its default
+#: evaluation setting (mixin field dealer_<key>, read by _dealer_get): its default there
 SETTINGS = {
     "rfm_window_months": 24,
     "rfm_new_days": 90,
@@ -137,13 +137,8 @@ class DealerCustomerScore(models.Model):
     # ------------------------------------------------------------------ settings
     @api.model
     def _settings(self):
-        get = self.env["ir.config_parameter"].sudo().get_param
-        values = {}
-        for key, default in SETTINGS.items():
-            try:
-                values[key] = int(get(f"dealer_crm.{key}", default) or default)
-            except ValueError:
-                values[key] = default
+        get = self.env["dealer.settings.mixin"]._dealer_get
+        values = {key: get(f"dealer_{key}") for key in SETTINGS}
         return values, _thresholds(values)
 
     @api.model

@@ -183,9 +183,7 @@ class DealerPersonalData(models.AbstractModel):
     @api.model
     def _cron_retention(self, batch_size=200):
         """Anonymise customers inactive for the configured number of years, in batches."""
-        years = int(
-            self.env["ir.config_parameter"].sudo().get_param("dealer_crm.retention_years", 0)
-        )
+        years = self.env["dealer.settings.mixin"]._dealer_get("dealer_retention_years")
         if years <= 0:
             return
         cutoff = fields.Datetime.now() - relativedelta(years=years)

@@ -26,9 +26,8 @@ class DealerServiceReminder(models.AbstractModel):
     @api.model
     def _reminder_domain(self):
         """(domain of the vehicles to process, the recent-contact cutoff date)."""
-        params = self.env["ir.config_parameter"].sudo()
         today = fields.Date.context_today(self)
-        recent = int(params.get_param("dealer_crm.reminder_recent_days") or 60)
+        recent = self.env["dealer.settings.mixin"]._dealer_get("dealer_reminder_recent_days")
         recent_cutoff = today - timedelta(days=recent)
         window = self.env["dealer.vehicle"]._service_window_days()
         contactable = contactable_domain("owner_id.")

@@ -169,10 +169,7 @@ class DealerVehicleServiceMixin(models.AbstractModel):
 
     @api.model
     def _service_window_days(self):
-        param = (
-            self.env["ir.config_parameter"].sudo().get_param("dealer_crm.service_due_window_days")
-        )
-        return int(param or 30)
+        return self.env["dealer.settings.mixin"]._dealer_get("dealer_service_due_window_days")
 
     def _compute_service_due_state(self):
         today = fields.Date.context_today(self)

@@ -12,8 +12,6 @@ from odoo.exceptions import ValidationError
 
 from ..tools.access import DEALER_GROUPS
 
-LOW_SCORE_DEFAULT = 2
-
 
 class SurveyUserInput(models.Model):
     _name = "survey.user_input"
@@ -101,16 +99,12 @@ class SurveyUserInput(models.Model):
 
     def _dealer_low_score_followup(self):
         """A low satisfaction score gets customer relations to call the customer, once."""
-        param = self.env["ir.config_parameter"].sudo().get_param("dealer_crm.low_satisfaction")
-        try:
-            low = float(param or LOW_SCORE_DEFAULT)
-        except ValueError:
-            low = LOW_SCORE_DEFAULT
+        is_low = self.env["dealer.settings.mixin"]._dealer_is_low_satisfaction
         unhappy = self.filtered(
             lambda a: (
                 a.dealer_kind
                 and a.partner_id
-                and 0 < a.dealer_score <= low
+                and is_low(a.dealer_score)
                 and not a.dealer_followup_done
             )
         )
@@ -146,9 +140,7 @@ class SurveyUserInput(models.Model):
     def _dealer_send(self, kind, records):
         """Invite the customers of ``records`` (visits or sale orders) to the survey of
         ``kind``, set in the settings. Customers without consent get a note instead."""
-        param = f"dealer_crm.survey_{kind}_id"
-        survey_id = self.env["ir.config_parameter"].sudo().get_param(param)
-        survey = self.env["survey.survey"].sudo().browse(int(survey_id or 0)).exists()
+        survey = self.env["dealer.settings.mixin"]._dealer_get(f"dealer_survey_{kind}_id").sudo()
         records = records.filtered("partner_id")
         if not survey or not survey.active or not records:
             return self.browse()

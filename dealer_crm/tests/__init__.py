@@ -38,5 +38,6 @@ from . import test_evidence_access
 from . import test_evidence_review
 from . import test_customer_definition
 from . import test_departments
+from . import test_settings_reader
 from . import test_figure_registry
 from . import test_one_way_flow
