@@ -40,3 +40,4 @@ from . import test_customer_definition
 from . import test_departments
 from . import test_figure_registry
 from . import test_one_way_flow
+from . import test_tier_adjustment
