@@ -236,7 +236,7 @@ class TestTrendReport(ReportingCase):
             sum(
                 self.env["dealer.service.record"]
                 .search([("date", ">=", PERIOD[0]), ("date", "<=", PERIOD[1])])
-                .mapped("amount")
+                .mapped("dealer_amount_net")
             ),
         )
         # the visit on 12 March is a comeback (7 days after the 5th): 1 of 3
