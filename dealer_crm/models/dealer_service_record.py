@@ -61,8 +61,8 @@ class DealerServiceRecord(models.Model):
     customer_remarks = fields.Text()
     amount = fields.Monetary(
         tracking=True,
-        help="The visit's amount as recorded (less the tier discount once completed). A "
-        "loyalty reward redeemed on the visit never changes it: it is the Loyalty Discount.",
+        help="The visit's amount as recorded. Neither a loyalty reward redeemed on the visit "
+        "nor the tier discount changes it: they are the Loyalty and Tier Discounts.",
     )
     dealer_loyalty_discount = fields.Monetary(
         string="Loyalty Discount",
@@ -75,18 +75,29 @@ class DealerServiceRecord(models.Model):
         string="Net Amount",
         compute="_compute_dealer_amount_net",
         store=True,
-        help="What the customer pays: the amount less the loyalty discount. Service revenue, "
-        "lifetime spend and the points earned are counted on it.",
+        help="What the customer pays: the amount less the loyalty and tier discounts. "
+        "Service revenue, lifetime spend and the points earned are counted on it.",
     )
     dealer_tier_discount = fields.Float(
         string="Tier Discount (%)",
         readonly=True,
         copy=False,
-        help="The loyalty tier's service discount, applied to the amount when the visit "
-        "was completed.",
+        help="The loyalty tier's service discount, applied when the visit was completed.",
+    )
+    dealer_tier_discount_amount = fields.Monetary(
+        string="Tier Discount",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="What the loyalty tier's service discount takes off the visit when it is "
+        "completed: its share of what is left to pay after any loyalty reward.",
     )
     dealer_amount_before_discount = fields.Monetary(
-        string="Amount Before Tier Discount", readonly=True, copy=False
+        string="Amount Before Tier Discount (until 1.5)",
+        readonly=True,
+        copy=False,
+        help="History: until 1.5 the tier discount was taken off the amount, and the amount "
+        "as recorded was kept here. Since 1.5 the amount is never rewritten.",
     )
     currency_id = fields.Many2one(
         "res.currency", required=True, default=lambda self: self.env.company.currency_id
@@ -119,6 +130,7 @@ class DealerServiceRecord(models.Model):
             "name",
             "odometer_reading_id",
             "dealer_tier_discount",
+            "dealer_tier_discount_amount",
             "dealer_amount_before_discount",
             "dealer_loyalty_discount",
             "dealer_amount_net",
@@ -139,6 +151,11 @@ class DealerServiceRecord(models.Model):
             "CHECK(dealer_loyalty_discount >= 0)",
             "A loyalty discount cannot be negative.",
         ),
+        (
+            "tier_discount_amount_check",
+            "CHECK(dealer_tier_discount_amount >= 0)",
+            "A tier discount cannot be negative.",
+        ),
     ]
 
     @api.depends("vehicle_id", "date")
@@ -149,10 +166,12 @@ class DealerServiceRecord(models.Model):
                     record.vehicle_id._owner_at(record.date) or record.vehicle_id.owner_id
                 )
 
-    @api.depends("amount", "dealer_loyalty_discount")
+    @api.depends("amount", "dealer_loyalty_discount", "dealer_tier_discount_amount")
     def _compute_dealer_amount_net(self):
         for record in self:
-            record.dealer_amount_net = record.amount - record.dealer_loyalty_discount
+            record.dealer_amount_net = (
+                record.amount - record.dealer_loyalty_discount - record.dealer_tier_discount_amount
+            )
 
     @api.model
     def get_import_templates(self):
@@ -197,20 +216,19 @@ class DealerServiceRecord(models.Model):
         return res
 
     def _apply_tier_discount(self):
-        """The owner's loyalty tier takes its service discount off the amount, once: its
-        share of what is left to pay after any reward redeemed on the visit."""
+        """The owner's loyalty tier takes its service discount off the visit, once: its
+        share of what is left to pay after any reward redeemed on the visit, recorded as
+        the Tier Discount beside the amount (never taken off it)."""
         for record in self.filtered(lambda r: r.dealer_amount_net and not r.dealer_tier_discount):
             tier = record.partner_id.sudo().dealer_tier_id
             if not tier.service_discount:
                 continue
-            before = record.amount
             due = record.dealer_amount_net
             off = due - record.currency_id.round(due * (1 - tier.service_discount / 100))
             record.sudo().write(
                 {
-                    "dealer_amount_before_discount": before,
                     "dealer_tier_discount": tier.service_discount,
-                    "amount": before - off,
+                    "dealer_tier_discount_amount": off,
                 }
             )
             record.message_post(
@@ -218,8 +236,8 @@ class DealerServiceRecord(models.Model):
                     "%(tier)s tier: %(discount)s%% service discount, %(before)s to %(after)s.",
                     tier=tier.name,
                     discount=tier.service_discount,
-                    before=before,
-                    after=record.amount,
+                    before=due,
+                    after=record.dealer_amount_net,
                 ),
                 subtype_xmlid="mail.mt_note",
             )

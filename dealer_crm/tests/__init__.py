@@ -41,3 +41,4 @@ from . import test_departments
 from . import test_settings_reader
 from . import test_figure_registry
 from . import test_one_way_flow
+from . import test_tier_adjustment

@@ -163,6 +163,14 @@ class DealerFactories:
             }
         )
 
+    @classmethod
+    def _redeem_on_visit(cls, card, reward, visit, user):
+        """``card`` redeems ``reward`` on the service ``visit``, through the wizard as
+        ``user``."""
+        cls.env["dealer.loyalty.redeem"].with_user(user).create(
+            {"card_id": card.id, "reward_id": reward.id, "service_record_id": visit.id}
+        ).action_confirm()
+
 
 class DealerCrmCase(DealerFactories, BaseCommon):
     """One user per department and a quiet context, shared by every test."""

@@ -244,13 +244,13 @@ class TestLoyalty(DealerCrmCase):
         vehicle = self._create_vehicle(owner_id=self.customer.id)
         visit = self.env["dealer.service.record"].create({"vehicle_id": vehicle.id, "amount": 400})
         visit.with_user(self.user_service).action_done()
-        self.assertEqual(visit.amount, 360)
-        self.assertEqual(visit.dealer_amount_before_discount, 400)
+        self.assertEqual(visit.dealer_amount_net, 360)
+        self.assertEqual(visit.dealer_tier_discount_amount, 40)
         self.assertEqual(visit.dealer_tier_discount, 10)
         self.assertTrue(visit.message_ids.filtered(lambda m: "service discount" in str(m.body)))
         visit.write({"state": "in_progress"})
         visit.action_done()
-        self.assertEqual(visit.amount, 360, "applied once")
+        self.assertEqual(visit.dealer_amount_net, 360, "applied once")
 
     def test_redeem_against_a_service_visit(self):
         self.card._dealer_move(300, "Purchase", "earn")

@@ -43,13 +43,7 @@ class TestOneWayFlow(DealerCrmCase):
         )
 
     def _redeem(self, visit, user=None):
-        self.env["dealer.loyalty.redeem"].with_user(user or self.user_service).create(
-            {
-                "card_id": self.card.id,
-                "reward_id": self.program.reward_ids.id,
-                "service_record_id": visit.id,
-            }
-        ).action_confirm()
+        self._redeem_on_visit(self.card, self.program.reward_ids, visit, user or self.user_service)
 
     def _tier(self, discount):
         self.env["dealer.loyalty.tier"].create(
@@ -100,12 +94,13 @@ class TestOneWayFlow(DealerCrmCase):
         before.with_user(self.user_service).action_done()
         self.assertEqual(before.dealer_loyalty_discount, 20)
         self.assertEqual(before.dealer_amount_net, 342, "10% off the 380 left to pay")
-        self.assertEqual(before.dealer_amount_before_discount, 400)
+        self.assertEqual(before.amount, 400)
+        self.assertEqual(before.dealer_tier_discount_amount, 38)
         after = self._visit(400)
         after.with_user(self.user_service).action_done()
-        self.assertEqual(after.amount, 360)
+        self.assertEqual(after.dealer_amount_net, 360)
         self._redeem(after)
-        self.assertEqual(after.amount, 360)
+        self.assertEqual(after.amount, 400)
         self.assertEqual(after.dealer_loyalty_discount, 18)
         self.assertEqual(after.dealer_amount_net, 342)
 

@@ -75,7 +75,7 @@ class TestReporting(ReportingCase):
             ["visit_count:sum", "amount:sum", "comeback:sum"],
         )
         self.assertEqual((visits, comebacks), (2, 1))
-        self.assertEqual(revenue, sum((first | comeback).mapped("amount")))
+        self.assertEqual(revenue, sum((first | comeback).mapped("dealer_amount_net")))
         self.assertEqual(Report.browse(comeback.id).comeback, 1, "18 days after the first")
         self.assertEqual(Report.browse(first.id).brand_id, self.brand)
         groups = dict(
@@ -236,7 +236,7 @@ class TestTrendReport(ReportingCase):
             sum(
                 self.env["dealer.service.record"]
                 .search([("date", ">=", PERIOD[0]), ("date", "<=", PERIOD[1])])
-                .mapped("amount")
+                .mapped("dealer_amount_net")
             ),
         )
         # the visit on 12 March is a comeback (7 days after the 5th): 1 of 3

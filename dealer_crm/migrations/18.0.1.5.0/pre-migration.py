@@ -3,7 +3,7 @@ import logging
 import re
 from collections import defaultdict
 
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 from odoo.tools.sql import column_exists, create_column
 
 _logger = logging.getLogger(__name__)
@@ -49,18 +49,58 @@ def _redemptions(cr):
         yield visit_id, found[0] if len(found) == 1 else None
 
 
+def _restore_tier_discounts(cr):
+    """Until 1.4 completing a visit for a tier member rewrote its amount: the amount at
+    that moment (kept in dealer_amount_before_discount) less the tier's percentage, in
+    the currency's rounding. That discount is recomputed from the row's own figures, put
+    back on the amount and recorded as the Tier Discount beside it (a reward redeemed
+    later came off the rewritten amount: it is given back by the loyalty step). Once per
+    visit: a visit with a tier discount amount is left alone."""
+    cr.execute(
+        SQL(
+            """
+            SELECT s.id, s.dealer_amount_before_discount, s.dealer_tier_discount, c.rounding
+              FROM dealer_service_record s
+              JOIN res_currency c ON c.id = s.currency_id
+             WHERE s.dealer_tier_discount > 0 AND s.dealer_amount_before_discount IS NOT NULL
+               AND COALESCE(s.dealer_tier_discount_amount, 0) = 0
+             ORDER BY s.id
+            """
+        )
+    )
+    rows = cr.fetchall()
+    for visit_id, before, percent, rounding in rows:
+        before = float(before)
+        discounted = float_round(before * (1 - percent / 100), precision_rounding=rounding)
+        cr.execute(
+            SQL(
+                """
+                UPDATE dealer_service_record
+                   SET dealer_tier_discount_amount = %(off)s, amount = amount + %(off)s
+                 WHERE id = %(id)s
+                """,
+                off=float_round(before - discounted, precision_rounding=rounding),
+                id=visit_id,
+            )
+        )
+    _logger.info(
+        "dealer_crm 1.5: tier discount restored beside the amount of %s service visits", len(rows)
+    )
+
+
 def migrate(cr, version):
     """1.5: a reward redeemed on a service visit is its own figure, the Loyalty Discount,
-    beside the visit's amount; until 1.4 it was taken off the amount.
+    beside the visit's amount; until 1.4 it was taken off the amount. So is the tier's
+    service discount applied when a visit is completed: the Tier Discount.
 
-    The amount gets each redemption's discount back, and the net amount is the amount as
-    it stood: every figure (revenue, lifetime spend, points) reads the same number. A
-    visit with a redemption whose discount cannot be found keeps its amount as it stood,
-    with no loyalty discount (its net is the same), and is logged.
+    The amount gets each redemption's discount and its tier discount back, and the net
+    amount is the amount as it stood: every figure (revenue, lifetime spend, points)
+    reads the same number. A visit with a redemption whose discount cannot be found keeps
+    its amount as it stood, with no loyalty discount (its net is the same), and is logged.
     """
     if not version or not column_exists(cr, "dealer_service_record", "amount"):
         return
-    for column in ("dealer_loyalty_discount", "dealer_amount_net"):
+    for column in ("dealer_loyalty_discount", "dealer_tier_discount_amount", "dealer_amount_net"):
         if not column_exists(cr, "dealer_service_record", column):
             create_column(cr, "dealer_service_record", column, "numeric")
     cr.execute(
@@ -68,10 +108,16 @@ def migrate(cr, version):
             """
             UPDATE dealer_service_record
                SET dealer_loyalty_discount = COALESCE(dealer_loyalty_discount, 0),
+                   dealer_tier_discount_amount = COALESCE(dealer_tier_discount_amount, 0),
                    dealer_amount_net = amount - COALESCE(dealer_loyalty_discount, 0)
+                                      - COALESCE(dealer_tier_discount_amount, 0)
             """
         )
     )
+    if column_exists(cr, "dealer_service_record", "dealer_tier_discount") and column_exists(
+        cr, "dealer_service_record", "dealer_amount_before_discount"
+    ):
+        _restore_tier_discounts(cr)
     discounts = defaultdict(float)
     unknown = set()
     for visit_id, discount in _redemptions(cr):
