@@ -1,8 +1,8 @@
-"""docs/architecture.md cannot drift: every file, function and test its tables name exists.
+"""docs/architecture.md cannot drift: every file, function and test it names exists.
 
-A table cell names code in backticks as ``path``, ``path:name`` (a function, class,
-constant or field defined in that file) or ``path::test_name``. Paths are relative to
-the repository root or to ``dealer_crm/``.
+The document (its tables and its text) names code in backticks as ``path``,
+``path:name`` (a function, class, constant or field defined in that file) or
+``path::test_name``. Paths are relative to the repository root or to ``dealer_crm/``.
 """
 
 import re
@@ -20,13 +20,14 @@ REFERENCE = re.compile(
 DOTTED = re.compile(r"^(?P<module>(?:models|report|wizards|tools)\.\w+)\.(?P<name>\w+)$")
 
 
-def _table_references():
+def _references():
+    """(line number, token) of every backticked token; an absolute path (outside the
+    repository) is not checked."""
     refs = []
     for number, line in enumerate(DOC.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.startswith("|"):
-            continue
-        for token in re.findall(r"`([^`]+)`", line):
-            refs.append((number, token))
+        for token in re.findall(r"`([^`\n]+)`", line):
+            if not token.startswith("/"):
+                refs.append((number, token))
     return refs
 
 
@@ -57,16 +58,14 @@ def test_the_document_exists_and_the_readme_links_it():
     assert "docs/architecture.md" in readme.split("## Departments")[0], "linked near Layout"
 
 
-def test_the_tables_name_code():
-    checked = [
-        ref for ref in _table_references() if REFERENCE.match(ref[1]) or DOTTED.match(ref[1])
-    ]
+def test_the_document_names_code():
+    checked = [ref for ref in _references() if REFERENCE.match(ref[1]) or DOTTED.match(ref[1])]
     assert len(checked) > 50, "the tables name the code they describe"
 
 
-def test_every_path_and_name_in_the_tables_exists():
+def test_every_path_and_name_in_the_document_exists():
     missing = []
-    for number, token in _table_references():
+    for number, token in _references():
         match = REFERENCE.match(token)
         dotted = DOTTED.match(token)
         if dotted:
