@@ -15,7 +15,6 @@ from . import dealer_erasure_log
 from . import dealer_promise
 from . import dealer_need_tag
 from . import dealer_suggestion
-from . import dealer_customer_timeline
 from . import res_partner
 from . import sale_order
 from . import crm_lead
