@@ -40,6 +40,7 @@ from . import dealer_data_quality
 from . import survey_question
 from . import survey_user_input
 from . import survey_user_input_line
+from . import dealer_figure
 from . import dealer_trend_report
 from . import dealer_trend_report_line
 from . import dealer_trend_report_item

@@ -3,7 +3,7 @@ from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 
-from .dealer_trend_report import FIGURES, STANDARDS, standard_status
+from ..tools.target import sign
 
 
 class DealerDashboard(models.TransientModel):
@@ -40,23 +40,23 @@ class DealerDashboard(models.TransientModel):
 
     @api.depends("date_from", "date_to", "company_id")
     def _compute_figures(self):
-        Trend = self.env["dealer.trend.report"]
-        targets = Trend._targets()
+        Figure = self.env["dealer.figure"]
+        standards = Figure._dealer_standards()
+        targets = Figure._dealer_targets()
         labels = dict(
             self.env["dealer.trend.report.line"]._fields["code"]._description_selection(self.env)
         )
         for board in self:
-            figures = Trend._figures(board.date_from, board.date_to, board.company_id)
+            figures = Figure._dealer_compute(None, board.company_id, board.date_from, board.date_to)
             board.visits = figures["visits"]
             board.service_revenue = figures["service_revenue"]
             board.sales_orders = figures["sales_orders"]
             board.satisfaction = figures["satisfaction"] or 0.0
             board.satisfaction_no_data = figures["satisfaction"] is None
             rows, met, measured = [], 0, 0
-            for code in STANDARDS:
-                _label, unit, higher, _key, _default = FIGURES[code]
+            for code, figure in standards.items():
                 value, target = figures[code], targets[code]
-                status = standard_status(value, target, higher)
+                status = Figure._dealer_status(code, value, target)
                 # a standard with no data is neither met nor missed, nor counted
                 met += status == "met"
                 measured += status != "no_data"
@@ -65,7 +65,7 @@ class DealerDashboard(models.TransientModel):
                 else:
                     badge = "text-bg-success" if status == "met" else "text-bg-danger"
                     text = _("Met") if status == "met" else _("Missed")
-                    shown = f"{value:,.1f}{unit if unit == '%' else ''}"
+                    shown = f"{value:,.1f}{figure.unit if figure.unit == '%' else ''}"
                 rows.append(
                     Markup(
                         "<tr><td>%s</td><td class='text-end'>%s</td><td class='text-end'>%s</td>"
@@ -74,7 +74,7 @@ class DealerDashboard(models.TransientModel):
                     % (
                         escape(labels[code]),
                         shown,
-                        f"{'≥' if higher else '≤'} {target:,.1f}",
+                        f"{sign(figure.direction)} {target:,.1f}",
                         badge,
                         text,
                     )
@@ -83,7 +83,7 @@ class DealerDashboard(models.TransientModel):
                 "%(met)s of %(count)s measured (%(no_data)s with no data)",
                 met=met,
                 count=measured,
-                no_data=len(STANDARDS) - measured,
+                no_data=len(standards) - measured,
             )
             board.standards_html = Markup(
                 "<table class='table table-sm o_dealer_standards'><thead><tr><th>%s</th>"

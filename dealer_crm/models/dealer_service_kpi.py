@@ -1,8 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 
+from ..tools.target import STATUSES
 from .dealer_service_plan import owner_field
-from .dealer_trend_report import FIGURES, STANDARDS, STATUSES, standard_status
 
 
 class DealerServiceKpi(models.Model):
@@ -21,9 +21,7 @@ class DealerServiceKpi(models.Model):
     objective_id = fields.Many2one(
         "dealer.service.objective", domain="[('plan_id', '=', plan_id)]", ondelete="set null"
     )
-    code = fields.Selection(
-        [(code, FIGURES[code][0]) for code in STANDARDS], string="Measure", required=True
-    )
+    code = fields.Selection(selection="_selection_code", string="Measure", required=True)
     target = fields.Float(required=True, tracking=True)
     higher_is_better = fields.Boolean(compute="_compute_higher_is_better")
     user_id = owner_field()
@@ -40,19 +38,26 @@ class DealerServiceKpi(models.Model):
     review_requested = fields.Boolean(readonly=True, copy=False)
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
 
+    @api.model
+    def _selection_code(self):
+        """The service standards of the figure registry: the figures with a target."""
+        return self.env["dealer.figure"]._dealer_selection(standards_only=True)
+
     @api.depends("code")
     def _compute_higher_is_better(self):
+        figures = self.env["dealer.figure"]._dealer_figures()
         for kpi in self:
-            kpi.higher_is_better = FIGURES[kpi.code][2] if kpi.code else True
+            kpi.higher_is_better = not kpi.code or figures[kpi.code].direction == "higher"
 
     @api.depends("code", "target", "plan_id.date_from", "plan_id.date_to")
     @api.depends_context("tz")
     def _compute_actual(self):
         figures = {plan: plan._actual_figures() for plan in self.plan_id if plan.date_from}
+        Figure = self.env["dealer.figure"]
         for kpi in self:
             value = figures.get(kpi.plan_id, {}).get(kpi.code)
             kpi.actual = value or 0.0
-            kpi.status = standard_status(value, kpi.target, kpi.higher_is_better)
+            kpi.status = Figure._dealer_status(kpi.code, value, kpi.target)
             kpi.met = kpi.status == "met"
 
     @api.depends("code", "plan_id")

@@ -76,7 +76,7 @@ class DealerServicePlan(models.Model):
         self.ensure_one()
         today = fields.Date.context_today(self)
         end = min(self.date_to, today) if self.date_from <= today else self.date_to
-        return self.env["dealer.trend.report"]._figures(self.date_from, end, self.company_id)
+        return self.env["dealer.figure"]._dealer_compute(None, self.company_id, self.date_from, end)
 
     def action_start(self):
         self._dealer_check_caller(groups="dealer_crm.group_manager")

@@ -2,7 +2,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .dealer_trend_report import STATUSES
+from ..tools.target import STATUSES
 
 
 class DealerServiceReview(models.Model):

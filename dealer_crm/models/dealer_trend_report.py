@@ -1,9 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The monthly trend report: every figure against the period before and its target.
 
-Each figure is read from the analysis views (``report/``) or the records with one
-grouped query; nothing is typed. The same figures feed the manager dashboard and the
-service plan's KPIs.
+The figures and their targets come from the figure registry (``dealer.figure``, in
+``dealer_figure.py``), which also feeds the manager dashboard and the service plan's KPIs;
+whether a target is met is decided by ``tools/target.py`` alone.
 """
 
 from dateutil.relativedelta import relativedelta
@@ -12,41 +12,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
-from ..tools.period import period_bounds
 from .dealer_followup_step import company_staff
-
-#: code: (label, unit, higher is better, target setting or None, default target)
-FIGURES = {
-    "customers_new": ("New customers", "", True, None, 0),
-    "visits": ("Service visits completed", "", True, None, 0),
-    "service_revenue": ("Service revenue", "amount", True, None, 0),
-    "sales_orders": ("Sales confirmed", "", True, None, 0),
-    "sales_revenue": ("Sales revenue (untaxed)", "amount", True, None, 0),
-    "interactions": ("Interactions recorded", "", True, None, 0),
-    "complaints": ("Complaints received", "", False, None, 0),
-    "first_response_hours": ("First response (hours)", "h", False, "first_response_hours", 8),
-    "resolution_days": ("Complaint resolution (days)", "d", False, "resolution_days", 5),
-    "sla_met": ("Complaints within service level (%)", "%", True, None, 0),
-    "satisfaction": ("Satisfaction (1-5)", "", True, "satisfaction", 4),
-    "promises_kept": ("Promises kept on time (%)", "%", True, "promises_kept", 90),
-    "reminders_answered": ("Service reminders answered (%)", "%", True, "reminders_answered", 50),
-    "comebacks": ("Service comebacks (%)", "%", False, "comebacks", 5),
-    "retention": ("Buyers back for service within 12 months (%)", "%", True, "retention", 60),
-    "points_earned": ("Loyalty points earned", "", True, None, 0),
-    "points_redeemed": ("Loyalty points redeemed", "", True, None, 0),
-    "points_expired": ("Loyalty points expired", "", False, None, 0),
-    "lost_enquiries": ("Enquiries lost", "", False, None, 0),
-}
-STANDARDS = [code for code, spec in FIGURES.items() if spec[3]]
-#: how a figure stands against its target: a figure with no data is neither met nor missed
-STATUSES = [("met", "Met"), ("missed", "Missed"), ("no_data", "No data")]
-
-
-def standard_status(value, target, higher_is_better):
-    """'met', 'missed', or 'no_data' when nothing was measured (``value`` None)."""
-    if value is None:
-        return "no_data"
-    return "met" if (value >= target if higher_is_better else value <= target) else "missed"
 
 
 class DealerTrendReport(models.Model):
@@ -127,175 +93,15 @@ class DealerTrendReport(models.Model):
 
     # ------------------------------------------------------------------ figures
     @api.model
-    def _targets(self):
-        get = self.env["ir.config_parameter"].sudo().get_param
-        targets = {}
-        for code in STANDARDS:
-            key, default = FIGURES[code][3], FIGURES[code][4]
-            try:
-                targets[code] = float(get(f"dealer_crm.target_{key}", default) or default)
-            except ValueError:
-                targets[code] = float(default)
-        return targets
-
-    @api.model
     def _period_bounds(self, date_from, date_to):
         """The UTC instants a datetime is compared with for whole days from ``date_from``
         to ``date_to`` in the user's time zone: ``start <= value < end``."""
-        return period_bounds(date_from, date_to, self.env.context.get("tz") or self.env.user.tz)
+        return self.env["dealer.figure"]._dealer_period_bounds(date_from, date_to)
 
     @api.model
     def _figures(self, date_from, date_to, company):
-        """{code: value} for the period [date_from, date_to], in ``company``."""
-        env = self.env(context=dict(self.env.context, allowed_company_ids=[company.id]))
-        start, end = self._period_bounds(date_from, date_to)
-        co = [("company_id", "in", (company.id, False))]
-
-        def aggregate(model, domain, spec):
-            [[value]] = env[model]._read_group(co + domain, [], [spec])
-            return value
-
-        figures = {
-            "customers_new": aggregate(
-                "dealer.customer.report",
-                [("create_date", ">=", start), ("create_date", "<", end)],
-                "customer_count:sum",
-            ),
-            "visits": aggregate(
-                "dealer.service.report",
-                [("state", "=", "done"), ("date", ">=", date_from), ("date", "<=", date_to)],
-                "visit_count:sum",
-            ),
-            "service_revenue": aggregate(
-                "dealer.service.report",
-                [("state", "=", "done"), ("date", ">=", date_from), ("date", "<=", date_to)],
-                "amount:sum",
-            ),
-            "sales_orders": aggregate(
-                "sale.order",
-                [("state", "=", "sale"), ("date_order", ">=", start), ("date_order", "<", end)],
-                "__count",
-            ),
-            # untaxed, in the company currency at each order's date
-            "sales_revenue": env["res.currency"]
-            .with_company(company)
-            ._dealer_company_sums(
-                "sale.order",
-                co
-                + [("state", "=", "sale"), ("date_order", ">=", start), ("date_order", "<", end)],
-                "amount_untaxed",
-                "date_order",
-            ),
-            "interactions": aggregate(
-                "dealer.interaction.report",
-                [("date", ">=", start), ("date", "<", end)],
-                "interaction_count:sum",
-            ),
-            "complaints": aggregate(
-                "dealer.complaint.report",
-                [
-                    ("kind", "=", "complaint"),
-                    ("create_date", ">=", start),
-                    ("create_date", "<", end),
-                ],
-                "ticket_count:sum",
-            ),
-            "first_response_hours": aggregate(
-                "dealer.complaint.report",
-                [("create_date", ">=", start), ("create_date", "<", end)],
-                "response_hours:avg",
-            ),
-            "resolution_days": aggregate(
-                "dealer.complaint.report",
-                [("closed", "=", True), ("closed_date", ">=", start), ("closed_date", "<", end)],
-                "resolution_days:avg",
-            ),
-            "sla_met": aggregate(
-                "dealer.complaint.report",
-                [("closed", "=", True), ("closed_date", ">=", start), ("closed_date", "<", end)],
-                "sla_met:avg",
-            ),
-            "satisfaction": aggregate(
-                "dealer.satisfaction.report",
-                [("date", ">=", start), ("date", "<", end)],
-                "score:avg",
-            ),
-            "promises_kept": aggregate(
-                "dealer.promise",
-                [
-                    ("state", "in", ("kept", "broken")),
-                    ("date_due", ">=", date_from),
-                    ("date_due", "<=", date_to),
-                ],
-                "on_time_score:avg",
-            ),
-            "reminders_answered": self._reminders_answered(env, date_from, date_to, company),
-            "comebacks": aggregate(
-                "dealer.service.report",
-                [("state", "=", "done"), ("date", ">=", date_from), ("date", "<=", date_to)],
-                "comeback_rate:avg",
-            ),
-            "retention": aggregate(
-                "dealer.retention.report",
-                [
-                    ("sale_date", ">=", date_from - relativedelta(months=12)),
-                    ("sale_date", "<=", date_to - relativedelta(months=12)),
-                ],
-                "retention_rate:avg",
-            ),
-            "points_earned": aggregate(
-                "dealer.loyalty.report", [("date", ">=", start), ("date", "<", end)], "earned:sum"
-            ),
-            "points_redeemed": aggregate(
-                "dealer.loyalty.report",
-                [("date", ">=", start), ("date", "<", end)],
-                "redeemed:sum",
-            ),
-            "points_expired": aggregate(
-                "dealer.loyalty.report", [("date", ">=", start), ("date", "<", end)], "expired:sum"
-            ),
-            "lost_enquiries": aggregate(
-                "dealer.unmet.need.report",
-                [
-                    ("kind", "=", "lost_enquiry"),
-                    ("closed_at", ">=", start),
-                    ("closed_at", "<", end),
-                ],
-                "count:sum",
-            ),
-        }
-        # A standard measured on nothing has no figure (None), not a perfect one: Odoo's
-        # _read_group gives False for the average of no rows, never a real 0.
-        return {
-            code: (None if code in STANDARDS else 0.0)
-            if value is None or value is False
-            else round(float(value), 2)
-            for code, value in figures.items()
-        }
-
-    @api.model
-    def _reminders_answered(self, env, date_from, date_to, company):
-        """Of the vehicles reminded in the period, the share booked for service since."""
-        reminded = env["dealer.vehicle"].search(
-            [
-                ("company_id", "in", (company.id, False)),
-                ("service_reminder_date", ">=", date_from),
-                ("service_reminder_date", "<=", date_to),
-            ]
-        )
-        if not reminded:
-            return None
-        booked = env["dealer.service.record"]._read_group(
-            [("vehicle_id", "in", reminded.ids), ("state", "!=", "cancelled")],
-            ["vehicle_id"],
-            ["create_date:max"],
-        )
-        answered = sum(
-            1
-            for vehicle, created in booked
-            if created and created.date() >= vehicle.service_reminder_date
-        )
-        return 100.0 * answered / len(reminded)
+        """{code: value} of every registered figure for the period, in ``company``."""
+        return self.env["dealer.figure"]._dealer_compute(None, company, date_from, date_to)
 
     @api.model
     def _previous_period(self, date_from, date_to):
@@ -311,7 +117,7 @@ class DealerTrendReport(models.Model):
         self._dealer_check_caller(groups="dealer_crm.group_manager")
         Line = self.env["dealer.trend.report.line"].sudo()
         Item = self.env["dealer.trend.report.item"].sudo()
-        targets = self._targets()
+        targets = self.env["dealer.figure"]._dealer_targets()
         for report in self:
             current = self._figures(report.date_from, report.date_to, report.company_id)
             previous = self._figures(
@@ -331,7 +137,7 @@ class DealerTrendReport(models.Model):
                         "target": targets.get(code, 0.0),
                         "target_set": code in targets,
                     }
-                    for index, code in enumerate(FIGURES)
+                    for index, code in enumerate(current)
                 ]
             )
             (report.cause_ids | report.need_ids | report.movement_ids).sudo().unlink()
@@ -339,10 +145,17 @@ class DealerTrendReport(models.Model):
         return True
 
     def _items(self):
+        """The report's items: top complaint causes, top unmet needs, segment movements."""
         self.ensure_one()
-        start, end = self._period_bounds(self.date_from, self.date_to)
         co = [("company_id", "in", (self.company_id.id, False))]
-        items = []
+        items = self._items_causes(co) + self._items_needs(co) + self._items_movements(co)
+        for index, item in enumerate(items):
+            item.update(report_id=self.id, sequence=index)
+        return items
+
+    def _items_causes(self, co):
+        """The five root causes of most complaints received in the period."""
+        start, end = self._period_bounds(self.date_from, self.date_to)
         causes = self.env["dealer.complaint.report"]._read_group(
             co
             + [("kind", "=", "complaint"), ("create_date", ">=", start), ("create_date", "<", end)],
@@ -351,11 +164,15 @@ class DealerTrendReport(models.Model):
             order="ticket_count:sum desc",
             limit=5,
         )
-        items += [
+        return [
             {"kind": "cause", "name": cause.name or _("Cause not found yet"), "count": count}
             for cause, count in causes
         ]
-        # a lost enquiry by the instant it was lost, a need by its day
+
+    def _items_needs(self, co):
+        """The five unmet needs seen most often: a lost enquiry by the instant it was
+        lost, a need by its day."""
+        start, end = self._period_bounds(self.date_from, self.date_to)
         needs = self.env["dealer.unmet.need.report"]._read_group(
             co
             + expression.OR(
@@ -371,7 +188,10 @@ class DealerTrendReport(models.Model):
             order="count:sum desc",
             limit=5,
         )
-        items += [{"kind": "need", "name": name, "count": count} for name, count in needs]
+        return [{"kind": "need", "name": name, "count": count} for name, count in needs]
+
+    def _items_movements(self, co):
+        """How many customers moved from one segment to another in the period."""
         segments = dict(self.env["dealer.customer.score"]._fields["segment"].selection)
         moves = self.env["dealer.customer.score"]._read_group(
             co
@@ -384,7 +204,7 @@ class DealerTrendReport(models.Model):
             ["__count"],
             order="__count desc",
         )
-        items += [
+        return [
             {
                 "kind": "movement",
                 "name": _(
@@ -396,9 +216,6 @@ class DealerTrendReport(models.Model):
             }
             for before, after, count in moves
         ]
-        for index, item in enumerate(items):
-            item.update(report_id=self.id, sequence=index)
-        return items
 
     # ------------------------------------------------------------------ digest
     def _managers(self):

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from .dealer_trend_report import FIGURES, STATUSES, standard_status
+from ..tools.target import STATUSES
 
 
 class DealerTrendReportLine(models.Model):
@@ -27,9 +27,7 @@ class DealerTrendReportLine(models.Model):
     report_id = fields.Many2one("dealer.trend.report", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="report_id.company_id", store=True)
     sequence = fields.Integer()
-    code = fields.Selection(
-        [(code, spec[0]) for code, spec in FIGURES.items()], required=True, copy=False
-    )
+    code = fields.Selection(selection="_selection_code", required=True, copy=False)
     name = fields.Char(compute="_compute_name")
     value = fields.Float(digits=(16, 2), copy=False)
     previous = fields.Float(string="Period Before", digits=(16, 2), copy=False)
@@ -52,6 +50,11 @@ class DealerTrendReportLine(models.Model):
     )
     met = fields.Boolean(string="Target Met", compute="_compute_met", store=True, copy=False)
 
+    @api.model
+    def _selection_code(self):
+        """Every figure of the registry."""
+        return self.env["dealer.figure"]._dealer_selection()
+
     @api.depends("code")
     def _compute_name(self):
         labels = dict(self._fields["code"]._description_selection(self.env))
@@ -70,9 +73,9 @@ class DealerTrendReportLine(models.Model):
 
     @api.depends("value", "target", "target_set", "code", "no_data")
     def _compute_met(self):
+        Figure = self.env["dealer.figure"]
         for line in self:
-            higher_is_better = FIGURES[line.code][2] if line.code else True
-            line.status = line.target_set and standard_status(
-                None if line.no_data else line.value, line.target, higher_is_better
+            line.status = line.target_set and Figure._dealer_status(
+                line.code, None if line.no_data else line.value, line.target
             )
             line.met = line.status == "met"

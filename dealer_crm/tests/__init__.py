@@ -35,3 +35,4 @@ from . import test_evidence_cases
 from . import test_evidence_figures
 from . import test_evidence_access
 from . import test_evidence_review
+from . import test_figure_registry

@@ -10,8 +10,10 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, new_test_user, tagged
 
-from ..models.dealer_trend_report import STANDARDS
+from ..models.dealer_figure import FIGURES
 from .common import DealerCrmCase
+
+STANDARDS = [figure.code for figure in FIGURES if figure.target_setting]
 
 HONG_KONG = "Asia/Hong_Kong"  # UTC+8, no summer time
 

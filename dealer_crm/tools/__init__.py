@@ -5,3 +5,4 @@ from . import access
 from . import xlsx
 from . import distance
 from . import phone
+from . import target
