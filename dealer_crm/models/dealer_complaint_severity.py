@@ -31,14 +31,3 @@ class DealerComplaintSeverity(models.Model):
             "Targets must be positive, and resolution no sooner than the first response.",
         ),
     ]
-
-
-class DealerComplaintRootCause(models.Model):
-    _name = "dealer.complaint.root.cause"
-    _description = "Complaint Root Cause"
-    _order = "name"
-    _dealer_partner_fields = ()
-
-    name = fields.Char(required=True, translate=True)
-    description = fields.Text(translate=True)
-    active = fields.Boolean(default=True)

@@ -21,7 +21,7 @@ class DealerDataQuality(models.Model):
     A query over the active customers (the one definition,
     ``res.partner._dealer_customer_domain``) and the vehicle register, built when it is
     read (``_table_query``) so that the months of the verification setting and today are
-    parameters, not a view reading ``ir_config_parameter``. Row ids are stable: the
+    parameters, not a view reading the parameter table. Row ids are stable: the
     issue's code times 10^10 plus the id of the customer or vehicle.
     """
 

@@ -185,26 +185,3 @@ class DealerInteraction(models.Model):
                 "default_res_id": record.id,
             },
         }
-
-
-class DealerInteractionMixin(models.AbstractModel):
-    """Adds 'Log Interaction' to a record: two clicks, pre-filled from the record."""
-
-    _name = "dealer.interaction.mixin"
-    _description = "Log Interaction From a Record"
-
-    def _dealer_interaction_defaults(self):
-        """{field: value} that a new interaction takes from this record."""
-        return {}
-
-    def action_dealer_log_interaction(self):
-        self.ensure_one()
-        self._dealer_check_caller(operation="read")
-        return self.env["dealer.interaction"]._log_action(self._dealer_interaction_defaults())
-
-    def action_dealer_refer(self):
-        self.ensure_one()
-        self._dealer_check_caller(operation="read")
-        return self.env["dealer.interaction"]._refer_action(
-            self, self._dealer_interaction_defaults().get("partner_id")
-        )

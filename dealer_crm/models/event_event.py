@@ -49,13 +49,3 @@ class EventEvent(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return registrations
-
-
-class EventRegistration(models.Model):
-    _inherit = "event.registration"
-    _dealer_partner_fields = ("partner_id",)
-    _dealer_personal_fields = ("name", "email", "phone")
-
-    dealer_invited = fields.Boolean(string="Invited by Us", readonly=True, copy=False)
-    #: recorded by the invitation (the event's Invite)
-    _dealer_protected_fields = frozenset({"dealer_invited"})

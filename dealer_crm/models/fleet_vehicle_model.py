@@ -47,10 +47,3 @@ class FleetVehicleModel(models.Model):
 
     def action_view_dealer_vehicles(self):
         return self._dealer_related_action("dealer_crm.dealer_vehicle_action", "model_id")
-
-
-class FleetVehicleModelBrand(models.Model):
-    _inherit = "fleet.vehicle.model.brand"
-
-    def action_view_dealer_models(self):
-        return self._dealer_related_action("dealer_crm.fleet_vehicle_model_action", "brand_id")

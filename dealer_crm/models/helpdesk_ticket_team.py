@@ -18,12 +18,3 @@ class HelpdeskTicketTeam(models.Model):
         "contact and records it as the ticket's customer, so that their replies reopen it. "
         "Tickets without a team keep helpdesk's own behaviour (no contact).",
     )
-
-
-class HelpdeskTicketStage(models.Model):
-    _inherit = "helpdesk.ticket.stage"
-
-    dealer_waiting_customer = fields.Boolean(
-        string="Waiting on the Customer",
-        help="Service-level clocks stop while a ticket is in this stage.",
-    )

@@ -4,6 +4,7 @@ from . import dealer_customer_register
 from . import dealer_complaint_register
 from . import dealer_trend_report_xlsx
 from . import dealer_analysis_mixin
+from . import dealer_customer_timeline
 from . import dealer_service_report
 from . import dealer_complaint_report
 from . import dealer_customer_report

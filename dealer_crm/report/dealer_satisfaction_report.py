@@ -53,14 +53,14 @@ class DealerSatisfactionReport(models.Model):
 
     @property
     def _table_query(self):
-        """The view's rows and their low flag, from the setting when read: the setting
-        moves, the analysis follows (no module upgrade)."""
+        """Every score and its low flag, from the setting when read: the setting moves,
+        the analysis follows (no module upgrade)."""
         low = self.env["dealer.settings.mixin"]._dealer_low_satisfaction_sql(SQL("s.score"))
-        return SQL("SELECT s.*, %s AS low_count FROM %s s", low, SQL.identifier(self._table))
+        return SQL("SELECT s.*, %s AS low_count FROM (%s) s", low, self._query())
 
     def _query(self):
-        """The view (read by the staff scorecard too): every score, without the low flag
-        that depends on a setting."""
+        """Every score, without the low flag that depends on a setting (the staff
+        scorecard reads these rows too)."""
         return SQL(
             """
             SELECT 1 * 10000000000::bigint + a.id AS id, a.create_date AS date,

@@ -59,13 +59,13 @@ class DealerServiceReport(models.Model):
 
     @property
     def _table_query(self):
-        """The view's visits and their comebacks, by the comeback days setting when read:
+        """Every visit and its comeback flag, by the comeback days setting when read:
         the setting moves, the analysis follows (no module upgrade)."""
         days = self.env["dealer.settings.mixin"]._dealer_get("dealer_comeback_days")
         return SQL(
             """
             SELECT v.*, c.comeback, c.comeback * 100.0 AS comeback_rate
-              FROM %(view)s v
+              FROM (%(visits)s) v
               CROSS JOIN LATERAL (
                 SELECT (v.state = 'done' AND EXISTS (
                     SELECT 1 FROM dealer_service_record p
@@ -74,12 +74,12 @@ class DealerServiceReport(models.Model):
                        AND (p.date < v.date OR p.id < v.id)))::int AS comeback
               ) c
             """,
-            view=SQL.identifier(self._table),
+            visits=self._query(),
             days=days,
         )
 
     def _query(self):
-        """The view: every visit, without the comebacks that depend on a setting."""
+        """Every visit, without the comebacks that depend on a setting."""
         # the visit's net amount (after any loyalty discount) in its company's currency,
         # at the visit's date
         amount = self.env["res.currency"]._dealer_company_amount_sql(

@@ -59,7 +59,7 @@ class DealerStaffScorecard(models.Model):
             UNION ALL
             SELECT %(base)s * 3 + s.id, s.user_id, date_trunc('month', s.date)::date,
                    NULL, NULL, s.score, NULL, 0, s.company_id
-              FROM dealer_satisfaction_report s WHERE s.user_id IS NOT NULL
+              FROM (%(satisfaction)s) s WHERE s.user_id IS NOT NULL
             UNION ALL
             SELECT %(base)s * 4 + i.id, i.user_id, date_trunc('month', i.followup_date)::date,
                    CASE WHEN EXISTS (
@@ -85,6 +85,7 @@ class DealerStaffScorecard(models.Model):
             """,
             base=BASE,
             quality=self.env["dealer.data.quality"]._query(),
+            satisfaction=self.env["dealer.satisfaction.report"]._query(),
         )
 
     @property

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 
@@ -11,11 +11,10 @@ class DealerCustomerTimeline(models.Model):
     """
 
     _name = "dealer.customer.timeline"
+    _inherit = "dealer.analysis.mixin"
     _description = "Customer Timeline"
     _auto = False
     _order = "date desc, id desc"
-    _dealer_partner_fields = ()  # a view over records already covered
-    _dealer_not_personal_links = ("partner_id",)
     # What the view reads: the ORM flushes these before searching it.
     _depends = {
         "dealer.interaction": ["partner_id", "date", "subject", "user_id", "company_id"],
@@ -95,15 +94,8 @@ class DealerCustomerTimeline(models.Model):
             WHERE r.partner_id IS NOT NULL""",
     )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                SQL(" UNION ALL ").join(SQL(query) for query in self.SOURCES),
-            )
-        )
+    def _query(self):
+        return SQL(" UNION ALL ").join(SQL(query) for query in self.SOURCES)
 
     @api.depends_context("uid")
     def _compute_name(self):
