@@ -73,7 +73,7 @@
         "views/res_partner_views.xml",
         "views/dealer_customer_need_views.xml",
         "views/dealer_customer_score_views.xml",
-        "views/dealer_data_quality_views.xml",
+        "report/dealer_data_quality_views.xml",
         "views/survey_user_input_views.xml",
         "report/dealer_service_report_views.xml",
         "report/dealer_complaint_report_views.xml",

@@ -49,7 +49,6 @@ from . import fleet_vehicle_model
 from . import fleet_vehicle_model_brand
 from . import dealer_customer_need
 from . import dealer_customer_score
-from . import dealer_data_quality
 from . import survey_question
 from . import survey_user_input
 from . import survey_user_input_line

@@ -14,3 +14,4 @@ from . import dealer_interaction_report
 from . import dealer_satisfaction_report
 from . import dealer_unmet_need_report
 from . import dealer_staff_scorecard
+from . import dealer_data_quality

@@ -1,8 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
-from .dealer_consent import never_asked_sql
+from ..models.dealer_consent import never_asked_sql
 
 ISSUES = [
     ("no_phone", "No phone"),
@@ -27,10 +27,8 @@ class DealerDataQuality(models.Model):
 
     _name = "dealer.data.quality"
     _description = "Customer Data Quality"
-    _auto = False
+    _inherit = ["dealer.analysis.mixin"]
     _order = "issue, partner_id, id"
-    _dealer_partner_fields = ()  # a query over records already covered
-    _dealer_not_personal_links = ("partner_id",)
     _depends = {
         "res.partner": [
             "phone",
@@ -59,10 +57,6 @@ class DealerDataQuality(models.Model):
     user_id = fields.Many2one("res.users", string="Responsible", readonly=True)
     last_verified_date = fields.Date(string="Details Verified On", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-
-    def init(self):
-        # the view of earlier versions: the query is now built when read
-        tools.drop_view_if_exists(self.env.cr, self._table)
 
     @property
     def _table_query(self):
