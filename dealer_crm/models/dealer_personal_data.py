@@ -385,7 +385,7 @@ class DealerPersonalData(models.AbstractModel):
             ("create_date", "<", cutoff),
             ("write_date", "<", cutoff),
             "|",
-            ("vehicle_ownership_ids", "!=", False),
+            ("dealer_vehicle_ownership_ids", "!=", False),
             ("sale_order_ids", "!=", False),
         ]
         for name, (partner_fields, _personal) in self._covered_models().items():

@@ -45,12 +45,14 @@ class FleetVehicleModel(models.Model):
         for model in self:
             model.dealer_vehicle_count = counts.get(model, 0)
 
-    def action_view_dealer_vehicles(self):
+    def action_dealer_view_vehicles(self):
+        self.ensure_one()
         return self._dealer_related_action("dealer_crm.dealer_vehicle_action", "model_id")
 
 
 class FleetVehicleModelBrand(models.Model):
     _inherit = "fleet.vehicle.model.brand"
 
-    def action_view_dealer_models(self):
+    def action_dealer_view_models(self):
+        self.ensure_one()
         return self._dealer_related_action("dealer_crm.fleet_vehicle_model_action", "brand_id")

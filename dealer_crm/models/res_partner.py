@@ -320,7 +320,7 @@ class ResPartner(models.Model):
         groups=DEALER_GROUPS,
     )
 
-    vehicle_ids = fields.One2many(
+    dealer_vehicle_ids = fields.One2many(
         "dealer.vehicle", "owner_id", string="Vehicles", groups=DEALER_GROUPS
     )
     #: recorded by their workflows only: the erasure (anonymised, failed), the loyalty
@@ -348,16 +348,16 @@ class ResPartner(models.Model):
     )
     #: a fresh evaluation measures the records the caller may read; it judges nothing
     _dealer_read_actions = frozenset({"action_dealer_evaluate"})
-    vehicle_ownership_ids = fields.One2many(
+    dealer_vehicle_ownership_ids = fields.One2many(
         "dealer.vehicle.ownership",
         "partner_id",
         string="Vehicle Ownerships",
         groups=DEALER_GROUPS,
     )
-    vehicle_count = fields.Integer(
+    dealer_vehicle_count = fields.Integer(
         string="Vehicles Owned", compute="_compute_vehicle_counts", groups=DEALER_GROUPS
     )
-    past_vehicle_count = fields.Integer(
+    dealer_past_vehicle_count = fields.Integer(
         string="Vehicles Owned Before",
         compute="_compute_vehicle_counts",
         groups=DEALER_GROUPS,
@@ -632,8 +632,8 @@ class ResPartner(models.Model):
             )
         )
         for partner in self:
-            partner.vehicle_count = current.get(partner, 0)
-            partner.past_vehicle_count = past.get(partner, 0)
+            partner.dealer_vehicle_count = current.get(partner, 0)
+            partner.dealer_past_vehicle_count = past.get(partner, 0)
 
     @api.depends_context("company")
     def _compute_dealer_history(self):
@@ -669,7 +669,8 @@ class ResPartner(models.Model):
             partner.dealer_sales_spend = sales.get(partner.id, 0.0)
             partner.dealer_currency_id = self.env.company.currency_id
 
-    def action_view_dealer_services(self):
+    def action_dealer_view_services(self):
+        self.ensure_one()
         self._dealer_check_caller(operation="read")
         return self._dealer_related_action("dealer_crm.dealer_service_record_action", "partner_id")
 
@@ -720,38 +721,35 @@ class ResPartner(models.Model):
         ).action_feedback(feedback=_("Details verified."))
 
     def action_dealer_view_interactions(self):
+        self.ensure_one()
         self._dealer_check_caller(operation="read")
         return self._dealer_related_action("dealer_crm.dealer_interaction_action", "partner_id")
 
-    def action_view_vehicles(self):
+    def action_dealer_view_vehicles(self):
+        self.ensure_one()
         self._dealer_check_caller(operation="read")
         return self._dealer_related_action("dealer_crm.dealer_vehicle_action", "owner_id")
 
-    def action_view_past_vehicles(self):
+    def action_dealer_view_past_vehicles(self):
         self.ensure_one()
         self._dealer_check_caller(operation="read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dealer_crm.dealer_vehicle_ownership_action"
+        return self._dealer_related_action(
+            "dealer_crm.dealer_vehicle_ownership_action",
+            "partner_id",
+            name=_("Vehicles Owned Before"),
+            domain=[("date_end", "!=", False)],
+            create=False,
         )
-        action["name"] = _("Vehicles Owned Before")
-        action["domain"] = [("partner_id", "=", self.id), ("date_end", "!=", False)]
-        action["context"] = {"create": False}
-        return action
 
     def action_dealer_view_loyalty(self):
         """The customer's membership card, or the members list to enrol them."""
         self.ensure_one()
         self._dealer_check_caller(operation="read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dealer_crm.loyalty_card_dealer_action"
-        )
+        action = self._dealer_related_action("dealer_crm.loyalty_card_dealer_action", "partner_id")
         card = self.dealer_loyalty_card_id
         if card:
             form = self.env.ref("dealer_crm.loyalty_card_view_form_dealer")
             action.update(res_id=card.id, view_mode="form", views=[(form.id, "form")])
-        else:
-            action["domain"] = [("partner_id", "=", self.id)]
-            action["context"] = {"default_partner_id": self.id}
         return action
 
     def unlink(self):

@@ -36,3 +36,4 @@ from . import test_evidence_figures
 from . import test_evidence_access
 from . import test_evidence_review
 from . import test_figure_registry
+from . import test_names_migration
