@@ -112,7 +112,20 @@ class TestNamesMigration(DealerCrmCase):
                 "context": "{'group_by': ['dealer_vehicle_model_id']}",
             }
         )
+        loyalty_filter = self.env["ir.filters"].create(
+            {
+                "name": "Earned",
+                "model_id": "loyalty.history",
+                "domain": "[('dealer_kind', '=', 'earn')]",
+            }
+        )
+        rule = self.env.ref("dealer_crm.helpdesk_ticket_rule_sales_service")
         self._back_to_1_5()
+        # a rule of a noupdate block keeps what 1.5 wrote until the migration renames it
+        self.env.cr.execute(
+            "UPDATE ir_rule SET domain_force = replace(domain_force, %s, %s) WHERE id = %s",
+            ["partner_id.dealer_vehicle_ids.", "partner_id.vehicle_ids.", rule.id],
+        )
         filter_id = self._sql("SELECT id FROM ir_filters WHERE name = 'Appraised trade-ins'")[0][0]
         self.env.cr.execute(
             "UPDATE ir_filters SET domain = %s, context = %s WHERE id = %s",
@@ -163,6 +176,11 @@ class TestNamesMigration(DealerCrmCase):
                 )
             ],
         )
+        rule.invalidate_recordset()
+        self.assertIn("partner_id.dealer_vehicle_ids.seller_id", rule.domain_force)
+        self.assertNotIn("partner_id.vehicle_ids", rule.domain_force)
+        loyalty_filter.invalidate_recordset()
+        self.assertEqual(loyalty_filter.domain, "[('dealer_kind', '=', 'earn')]")
         self.assertTrue(
             self._sql(
                 "SELECT 1 FROM pg_class WHERE relname = 'event_event__dealer_promotion_index'"

@@ -28,6 +28,9 @@ RENAMED = {
     "event.event": {"dealer_kind": "dealer_promotion"},
     "survey.user_input": {"dealer_kind": "dealer_survey_occasion"},
 }
+#: names other models have fields of too: renamed only at the root of their own model's
+#: domains (loyalty.history keeps its dealer_kind, res.company its resource_calendar_id)
+AMBIGUOUS = {"dealer_kind", "resource_calendar_id"}
 #: models that carry another model's fields by delegation (``_inherits``)
 DELEGATED = {"res.partner": ("res.users",)}
 #: the smart-button methods, one pattern (``action_dealer_view_<things>`` on core models)
@@ -70,7 +73,7 @@ def _rename_column(cr, table, old, new):
 
 def _rename_field(cr, model, old, new):
     """The field's row (tracking values and selection options keep pointing at it), its
-    xml ids and those of its options, and the saved filters of the model that name it."""
+    xml ids and those of its options."""
     cr.execute(
         SQL(
             """
@@ -104,22 +107,42 @@ def _rename_field(cr, model, old, new):
                 pattern=old_xmlid.replace("_", r"\_") + anything,
             )
         )
-    word = rf"\m{old}\M"
-    cr.execute(
-        SQL(
-            """
-            UPDATE ir_filters
-               SET domain = regexp_replace(domain, %(word)s, %(new)s, 'g'),
-                   context = regexp_replace(context, %(word)s, %(new)s, 'g'),
-                   sort = regexp_replace(sort, %(word)s, %(new)s, 'g')
-             WHERE model_id = %(model)s
-               AND (domain ~ %(word)s OR context ~ %(word)s OR sort ~ %(word)s)
-            """,
-            word=word,
-            new=new,
-            model=model,
-        )
-    )
+
+
+def _rename_in_domains(cr, model, old, new):
+    """Saved filters and record rules (those in ``noupdate`` blocks are not reloaded):
+    the field at the root of a path on its own model, and inside a path on any model when
+    no other model has a field of that name."""
+    models = [model, *DELEGATED.get(model, ())]
+    changes = [(rf"(['\"]){old}\M", rf"\1{new}", models)]
+    if old not in AMBIGUOUS:
+        changes.append((rf"\.{old}\M", f".{new}", None))
+    for pattern, replace, of_models in changes:
+        for table, columns in (
+            ("ir_filters", ("domain", "context", "sort")),
+            ("ir_rule", ("domain_force",)),
+        ):
+            where = SQL("TRUE")
+            if of_models and table == "ir_filters":
+                where = SQL("model_id IN %s", tuple(of_models))
+            elif of_models:
+                where = SQL(
+                    "model_id IN (SELECT id FROM ir_model WHERE model IN %s)", tuple(of_models)
+                )
+            sets = [
+                SQL("%s = regexp_replace(%s, %s, %s, 'g')", column, column, pattern, replace)
+                for column in map(SQL.identifier, columns)
+            ]
+            found = [SQL("%s ~ %s", SQL.identifier(column), pattern) for column in columns]
+            cr.execute(
+                SQL(
+                    "UPDATE %s SET %s WHERE %s AND (%s)",
+                    SQL.identifier(table),
+                    SQL(", ").join(sets),
+                    where,
+                    SQL(" OR ").join(found),
+                )
+            )
 
 
 def _rename_in_views(cr, model, old, new):
@@ -148,6 +171,7 @@ def migrate(cr, version):
             _rename_column(cr, table, old, new)
             for each in (model, *DELEGATED.get(model, ())):
                 _rename_field(cr, each, old, new)
+            _rename_in_domains(cr, model, old, new)
             _rename_in_views(cr, model, old, new)
     for model, names in METHODS.items():
         for old, new in names.items():
