@@ -84,7 +84,7 @@ timed(
 env.cr.rollback()
 timed(
     "one service reminder batch (500 vehicles)",
-    lambda: Vehicle._cron_service_reminders(batch_size=500),
+    lambda: env["dealer.service.reminder"]._cron_service_reminders(batch_size=500),
 )
 env.cr.rollback()
 

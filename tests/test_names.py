@@ -112,8 +112,10 @@ def test_dealer_kind_is_the_loyalty_movement_only():
 
 def _smart_buttons():
     """Every method that opens a record's related records (uses ``_dealer_related_action``)
-    or is named like one."""
+    or is named like one; a dealer mixin of a core model counts as that core model."""
+    core_mixins = {m for _p, _m, inherit, _n in _extensions() for m in inherit}
     for path, model, _inherit, node, core in _classes():
+        core = core or model in core_mixins
         for method in node.body:
             if not isinstance(method, ast.FunctionDef):
                 continue

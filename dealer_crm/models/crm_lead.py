@@ -3,7 +3,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools.access import DEALER_GROUPS
-from .dealer_interaction import CHANNELS
+from ..tools.channels import INTERACTION_CHANNELS
 
 
 class CrmLead(models.Model):
@@ -39,7 +39,9 @@ class CrmLead(models.Model):
         help="The customer's current vehicle offered in part-exchange.",
         groups=DEALER_GROUPS,
     )
-    dealer_enquiry_channel = fields.Selection(CHANNELS, string="Enquiry Channel", tracking=True)
+    dealer_enquiry_channel = fields.Selection(
+        INTERACTION_CHANNELS, string="Enquiry Channel", tracking=True
+    )
     # Trade-in appraisal
     dealer_trade_in_value = fields.Monetary(
         string="Trade-in Offer", currency_field="company_currency", tracking=True
@@ -83,11 +85,7 @@ class CrmLead(models.Model):
 
     @api.model
     def _dealer_trade_in_limit(self):
-        value = self.env["ir.config_parameter"].sudo().get_param("dealer_crm.trade_in_limit")
-        try:
-            return float(value or 0.0)
-        except ValueError:
-            return 0.0
+        return self.env["dealer.settings.mixin"]._dealer_get("dealer_trade_in_limit")
 
     def write(self, vals):
         if {"dealer_trade_in_value", "dealer_trade_in_vehicle_id"} & set(vals) and any(

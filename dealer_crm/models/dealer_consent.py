@@ -1,5 +1,23 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The consent gate, and the one home of its rule in every form.
+
+- Python: ``dealer.consent._allowed_partners`` (who may be contacted for a purpose on a
+  consent channel) and ``_gate`` / ``_gate_by_channel`` (the same, noting each refusal
+  on the record concerned). Every outreach of the addon asks these.
+- Search domain: ``dealer.consent._gate_domain``, the gate as a ``res.partner`` domain
+  (the *Email Marketing Allowed* filter); the Python gate evaluates it, so the two are
+  one definition.
+- "Consent never asked": ``_never_asked_partners`` (Python), ``_never_asked_domain``
+  (search domain) and :func:`never_asked_sql` (the SQL twin, for SQL views).
+
+Tested to agree in ``tests/test_consent_gate.py``.
+"""
+
 from odoo import _, api, fields, models
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from ..tools.channels import CONSENT_CHANNELS, CONTACT_FIELDS, PHONE_CHANNELS, consent_channel
 
 PURPOSES = [
     ("service_reminder", "Service reminders"),
@@ -7,21 +25,6 @@ PURPOSES = [
     ("survey", "Surveys"),
     ("loyalty", "Loyalty communications"),
 ]
-CHANNELS = [
-    ("email", "Email"),
-    ("sms", "SMS"),
-    ("phone", "Phone"),
-    ("post", "Post"),
-    ("messaging", "Messaging app"),
-]
-#: The partner field that must hold a contact detail for each channel.
-CHANNEL_CONTACT = {
-    "email": ("email",),
-    "sms": ("mobile", "phone"),
-    "phone": ("phone", "mobile"),
-    "messaging": ("mobile", "phone"),
-    "post": ("street", "city"),
-}
 #: Who may be contacted at all, whatever their consents: a customer neither archived
 #: nor anonymised. Every outreach of the addon applies it (``_contactable_partners``).
 CONTACTABLE_DOMAIN = [("active", "=", True), ("dealer_anonymized", "=", False)]
@@ -30,6 +33,18 @@ CONTACTABLE_DOMAIN = [("active", "=", True), ("dealer_anonymized", "=", False)]
 def contactable_domain(path=""):
     """:data:`CONTACTABLE_DOMAIN` on the partner reached by ``path`` (``"owner_id."``)."""
     return [(f"{path}{field}", operator, value) for field, operator, value in CONTACTABLE_DOMAIN]
+
+
+def never_asked_sql(partner_id):
+    """SQL twin of "consent never asked": true where the partner whose id is the SQL
+    expression ``partner_id`` has no consent answered (granted or withdrawn), in any
+    company. Same rule as ``dealer.consent._never_asked_partners``."""
+    return SQL(
+        """NOT EXISTS (SELECT 1 FROM dealer_consent never_asked
+                        WHERE never_asked.partner_id = %s
+                          AND never_asked.state != 'never_asked')""",
+        partner_id,
+    )
 
 
 class DealerConsent(models.Model):
@@ -44,7 +59,7 @@ class DealerConsent(models.Model):
         "res.partner", string="Customer", required=True, index=True, ondelete="restrict"
     )
     purpose = fields.Selection(PURPOSES, required=True, tracking=True)
-    channel = fields.Selection(CHANNELS, required=True, tracking=True)
+    channel = fields.Selection(CONSENT_CHANNELS, required=True, tracking=True)
     state = fields.Selection(
         [("granted", "Granted"), ("withdrawn", "Withdrawn"), ("never_asked", "Never asked")],
         required=True,
@@ -83,7 +98,7 @@ class DealerConsent(models.Model):
 
     @api.depends("partner_id", "purpose", "channel", "state")
     def _compute_display_name(self):
-        purposes, channels = dict(PURPOSES), dict(CHANNELS)
+        purposes, channels = dict(PURPOSES), dict(CONSENT_CHANNELS)
         states = dict(self._fields["state"].selection)
         for consent in self:
             consent.display_name = _(
@@ -116,6 +131,7 @@ class DealerConsent(models.Model):
         self._dealer_check_caller()
         self.write({"state": "withdrawn", "date": fields.Date.context_today(self)})
 
+    # The gate ---------------------------------------------------------------------
     @api.model
     def _contactable_partners(self, partners):
         """The partners among ``partners`` that may be contacted at all: neither archived
@@ -133,53 +149,133 @@ class DealerConsent(models.Model):
         return partners & partners.browse(found.ids)
 
     @api.model
-    def _allowed_partners(self, partners, purpose, channel, company=None):
-        """The consent gate: the partners ``company`` may contact for ``purpose`` by ``channel``.
+    def _gate_domain(self, purpose, channel, company=None):
+        """The consent gate, as a ``res.partner`` domain: whom ``company`` (the current
+        one by default) may contact for ``purpose`` by the consent ``channel``.
 
-        Every automated outreach asks this one function. A partner passes when they may
-        be contacted at all (``_contactable_partners``: not archived, not anonymised), a
-        consent given to that company (the current one by default) for that purpose and
-        channel is granted, the partner is not blacklisted for the channel, and holds the
-        contact detail the channel needs. A consent given to another company lets nothing
-        through. Set-based: one query.
+        A partner passes when they may be contacted at all (:data:`CONTACTABLE_DOMAIN`:
+        not archived, not anonymised), a consent given to that company for that purpose
+        and channel is granted, they hold the contact detail the channel needs
+        (``CONTACT_FIELDS``) and their address or number is not blacklisted. A consent
+        given to another company lets nothing through; consents are read whoever asks.
         """
-        if not partners:
-            return partners
+        if channel not in CONTACT_FIELDS:
+            raise ValueError(f"not a consent channel: {channel!r}")
         company = company or self.env.company
-        granted = self.sudo()._read_group(
-            [
-                ("partner_id", "in", partners.ids),
-                *contactable_domain("partner_id."),
-                ("purpose", "=", purpose),
-                ("channel", "=", channel),
-                ("state", "=", "granted"),
-                ("company_id", "=", company.id),
-            ],
-            ["partner_id"],
+        granted = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            ._search(
+                [
+                    (
+                        "dealer_consent_ids",
+                        "any",
+                        [
+                            ("purpose", "=", purpose),
+                            ("channel", "=", channel),
+                            ("state", "=", "granted"),
+                            ("company_id", "=", company.id),
+                        ],
+                    )
+                ]
+            )
         )
-        allowed = self.env["res.partner"].browse([p.id for (p,) in granted])
-        contact_fields = CHANNEL_CONTACT[channel]
-        allowed = allowed.filtered(lambda p: any(p[f] for f in contact_fields))
+        return expression.AND(
+            [
+                [("id", "in", granted)],
+                CONTACTABLE_DOMAIN,
+                expression.OR([[(name, "!=", False)] for name in CONTACT_FIELDS[channel]]),
+                self._not_blacklisted_domain(channel),
+            ]
+        )
+
+    @api.model
+    def _not_blacklisted_domain(self, channel):
+        """Partners whose address (email) or number (SMS, phone, messaging) for the
+        consent ``channel`` is not on Odoo's blacklist, as ``is_blacklisted`` and
+        ``phone_sanitized_blacklisted`` compute it."""
         if channel == "email":
-            allowed = allowed.filtered(lambda p: not p.is_blacklisted)
-        elif channel in ("sms", "phone", "messaging") and "phone_sanitized_blacklisted" in partners:
-            allowed = allowed.filtered(lambda p: not p.phone_sanitized_blacklisted)
-        return partners & allowed
+            field, blacklist, column = "email_normalized", "mail.blacklist", "email"
+        elif channel in PHONE_CHANNELS:
+            field, blacklist, column = "phone_sanitized", "phone.blacklist", "number"
+        else:
+            return []
+        Blacklist = self.env[blacklist].sudo()
+        listed = Blacklist._search([("active", "=", True)])
+        numbers = listed.subselect(
+            SQL.identifier(listed.table, column, to_flush=Blacklist._fields[column])
+        )
+        return ["|", (field, "=", False), (field, "not in", numbers)]
+
+    @api.model
+    def _allowed_partners(self, partners, purpose, channel, company=None):
+        """The consent gate: the partners among ``partners`` that ``company`` (the current
+        one by default) may contact for ``purpose`` by the consent ``channel``.
+
+        Every automated outreach of the addon asks this one function (or ``_gate``). It
+        evaluates :meth:`_gate_domain` on ``partners``: one query.
+        """
+        ids = [pid for pid in partners.ids if isinstance(pid, int)]
+        if not ids:
+            return partners.browse()
+        found = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("id", "in", ids), *self._gate_domain(purpose, channel, company)])
+        )
+        return partners & partners.browse(found.ids)
+
+    @api.model
+    def _reachable_partners(self, partners, purpose, interaction_channel, company=None):
+        """The consent gate asked about an interaction channel (a call, a letter...):
+        the consent channel it needs (``tools.channels.CONSENT_CHANNEL_OF``), or only
+        "may be contacted at all" when it needs none (a visit)."""
+        channel = consent_channel(interaction_channel)
+        if channel is None:
+            return self._contactable_partners(partners)
+        return self._allowed_partners(partners, purpose, channel, company)
 
     @api.model
     def _gate(self, partners, purpose, channel, records=None, company=None):
-        """Split ``partners`` into (allowed, refused), noting each refusal on its record.
+        """Split ``partners`` into (allowed, refused) by the consent ``channel``, noting
+        each refusal on its record (see :meth:`_gate_by_channel`)."""
+        by_channel, refused = self._gate_by_channel(
+            partners, purpose, (channel,), records=records, company=company
+        )
+        return by_channel[channel], refused
 
-        ``records`` maps a partner to the record the outreach was about (a vehicle, a
-        loyalty card...); the refusal is posted there, or on the partner.
+    @api.model
+    def _gate_by_channel(self, partners, purpose, channels, records=None, company=None):
+        """Split ``partners`` by the first of the consent ``channels`` (in order of
+        preference) on which ``company`` may contact them for ``purpose``.
+
+        Returns ``({channel: partners}, refused)``. Each refusal is noted once on the
+        record(s) the outreach was about: ``records`` maps a partner to a record or a
+        recordset (vehicles, a loyalty card...); without one, on the partner.
         """
-        allowed = self._allowed_partners(partners, purpose, channel, company)
-        refused = partners - allowed
+        by_channel, refused = {}, partners
+        for channel in channels:
+            by_channel[channel] = self._allowed_partners(refused, purpose, channel, company)
+            refused -= by_channel[channel]
+        self._note_refusals(refused, purpose, channels, records or {})
+        return by_channel, refused
+
+    @api.model
+    def _note_refusals(self, refused, purpose, channels, records):
+        """The gate's note, wherever an outreach did not reach a partner."""
+        if not refused:
+            return
         contactable = self._contactable_partners(refused)
         purpose_label = dict(PURPOSES)[purpose]
-        channel_label = dict(CHANNELS)[channel]
+        labels = [dict(CONSENT_CHANNELS)[channel] for channel in channels]
+        channel_label = labels[0]
+        if len(labels) > 1:
+            channel_label = _(
+                "%(channels)s or %(last)s", channels=", ".join(labels[:-1]), last=labels[-1]
+            )
         for partner in refused:
-            target = (records or {}).get(partner) or partner
             if partner in contactable:
                 body = _(
                     "%(purpose)s not sent to %(partner)s by %(channel)s: no consent on record "
@@ -190,8 +286,8 @@ class DealerConsent(models.Model):
                 )
             else:
                 body = self._not_contactable_note(partner, purpose_label)
-            target.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
-        return allowed, refused
+            for target in records.get(partner) or partner:
+                target.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
 
     @api.model
     def _not_contactable_note(self, partner, what):
@@ -208,3 +304,31 @@ class DealerConsent(models.Model):
             what=what,
             partner=partner.display_name,
         )
+
+    # "Consent never asked" --------------------------------------------------------
+    @api.model
+    def _never_asked_partners(self, partners):
+        """The partners among ``partners`` who never answered a consent, granted or
+        withdrawn, in any company (a line still "never asked" is no answer). The Python
+        form of :meth:`_never_asked_domain` and :func:`never_asked_sql`."""
+        asked = self.sudo()._read_group(
+            [
+                ("partner_id", "in", [pid for pid in partners.ids if isinstance(pid, int)]),
+                ("state", "!=", "never_asked"),
+            ],
+            ["partner_id"],
+        )
+        asked_ids = {partner.id for (partner,) in asked}
+        return partners.filtered(lambda p: p.id not in asked_ids)
+
+    @api.model
+    def _never_asked_domain(self):
+        """ "Consent never asked" as a ``res.partner`` domain (see
+        :meth:`_never_asked_partners`); consents are read whoever asks."""
+        asked = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            ._search([("dealer_consent_ids", "any", [("state", "!=", "never_asked")])])
+        )
+        return [("id", "not in", asked)]

@@ -2,12 +2,13 @@
 """Customer evaluation: the figures on the customer, and one snapshot a month.
 
 The nightly job and the "Evaluate Now" button share :meth:`DealerCustomerScore._evaluate`.
-It reads every figure with three grouped SQL statements (purchases and visits per
-customer and currency; satisfaction and complaints; current vehicles), classifies in
-Python with the pure functions of ``tools/rfm.py``, and writes the customers and their
-snapshot of the month with one statement each. Each amount is converted in SQL to the
-company currency at its document's date (res.currency._dealer_company_amount_sql, the
-one definition the customer form uses too) before it is added.
+It reads every figure with a few grouped SQL statements (purchases and visits per
+customer; satisfaction and complaints; current vehicles), classifies in Python with the
+pure functions of ``tools/rfm.py``, and writes the snapshots of the month (its own table:
+derived figures, shown on the customer through computed fields) with a few statements.
+Revenue is the one definition, ``res.partner._dealer_revenue_sql``: confirmed sales and
+completed visits, untaxed, each converted to the company currency at its date, which
+the customer form's Lifetime Sales and Service Spend sum too.
 """
 
 from dateutil.relativedelta import relativedelta
@@ -18,8 +19,9 @@ from odoo.tools import SQL
 
 from ..tools.access import RATING_READERS
 from ..tools.rfm import SEGMENTS, VALUE_TIERS, Thresholds, abc_tiers, churn_risk, rfm_segment
+from .dealer_customer_score_sql_mixin import MEASURED, OTHER_COLUMNS
 
-#: evaluation setting (ir.config_parameter dealer_crm.<key>): its default
+#: evaluation setting (mixin field dealer_<key>, read by _dealer_get): its default there
 SETTINGS = {
     "rfm_window_months": 24,
     "rfm_new_days": 90,
@@ -31,24 +33,8 @@ SETTINGS = {
 }
 
 PROGRESS_KEY = "dealer_crm.evaluation_progress"
-#: snapshot columns the evaluation measures, in the order of its rows
-MEASURED = (
-    "segment",
-    "value_tier",
-    "last_activity_date",
-    "frequency",
-    "monetary",
-    "revenue_12m",
-    "lifetime_spend",
-    "satisfaction_avg",
-    "complaint_count",
-    "churn_risk",
-)
-#: snapshot columns not measured from the transactions: the tier of the customer's card in
-#: the company's dealer scheme, and the customer's staff rating
-OTHER_COLUMNS = ("loyalty_tier_id", "staff_rating")
-#: customer field (res_partner.py, computed): the snapshot field it shows, of the latest
-#: month evaluated in the current company
+#: customer field (dealer_partner_evaluation_mixin.py, computed): the snapshot field it
+#: shows, of the latest month evaluated in the current company
 PARTNER_FIGURES = {
     "dealer_rfm_segment": "segment",
     "dealer_value_tier": "value_tier",
@@ -77,6 +63,7 @@ def _thresholds(values):
 
 class DealerCustomerScore(models.Model):
     _name = "dealer.customer.score"
+    _inherit = ["dealer.customer.score.sql.mixin"]
     _description = "Customer Evaluation Snapshot"
     _order = "month desc, partner_id"
     _rec_name = "partner_id"
@@ -87,21 +74,11 @@ class DealerCustomerScore(models.Model):
         {
             "latest",
             "evaluated_on",
-            "segment",
             "previous_segment",
             "segment_moved",
-            "value_tier",
-            "loyalty_tier_id",
-            "last_activity_date",
-            "frequency",
             "currency_id",
-            "monetary",
-            "revenue_12m",
-            "lifetime_spend",
-            "satisfaction_avg",
-            "complaint_count",
-            "churn_risk",
-            "staff_rating",
+            *MEASURED,
+            *OTHER_COLUMNS,
         }
     )
 
@@ -160,13 +137,8 @@ class DealerCustomerScore(models.Model):
     # ------------------------------------------------------------------ settings
     @api.model
     def _settings(self):
-        get = self.env["ir.config_parameter"].sudo().get_param
-        values = {}
-        for key, default in SETTINGS.items():
-            try:
-                values[key] = int(get(f"dealer_crm.{key}", default) or default)
-            except ValueError:
-                values[key] = default
+        get = self.env["dealer.settings.mixin"]._dealer_get
+        values = {key: get(f"dealer_{key}") for key in SETTINGS}
         return values, _thresholds(values)
 
     @api.model
@@ -178,118 +150,6 @@ class DealerCustomerScore(models.Model):
                 _("Customer evaluation: %s", message or _("windows must be at least 1 month."))
             )
 
-    # ------------------------------------------------------------------ figures
-    @api.model
-    def _figure_queries(self, partner_ids, today, window_months, company):
-        """The SQL statements that read every figure, for ``partner_ids`` (None: all),
-        from the sales, visits, feedback and vehicles of ``company`` only."""
-        window_start = today - relativedelta(months=window_months)
-        year_start = today - relativedelta(months=12)
-
-        def only(*column):
-            return (
-                SQL("AND %s = ANY(%s)", SQL.identifier(*column), partner_ids)
-                if partner_ids
-                else SQL()
-            )
-
-        Currency = self.env["res.currency"]
-        so_amount = Currency._dealer_company_amount_sql(
-            SQL("amount_untaxed"), SQL("currency_id"), SQL("date_order::date"), company
-        )
-        sr_amount = Currency._dealer_company_amount_sql(
-            SQL("amount"), SQL("currency_id"), SQL("date"), company
-        )
-        co = company.id
-        transactions = SQL(
-            """
-            WITH tx AS (
-                SELECT partner_id, date_order::date AS day, %(so_amount)s AS amount,
-                       FALSE AS service
-                  FROM sale_order
-                 WHERE state = 'sale' AND company_id = %(co)s %(so)s
-                UNION ALL
-                SELECT partner_id, date AS day, %(sr_amount)s AS amount, TRUE AS service
-                  FROM dealer_service_record
-                 WHERE state = 'done' AND company_id = %(co)s %(sr)s
-            )
-            SELECT partner_id, MIN(day), MAX(day),
-                   MAX(day) FILTER (WHERE service),
-                   COUNT(*) FILTER (WHERE day > %(window)s),
-                   COALESCE(SUM(amount) FILTER (WHERE day > %(window)s), 0)::float8,
-                   COALESCE(SUM(amount) FILTER (WHERE day > %(year)s), 0)::float8,
-                   COALESCE(SUM(amount), 0)::float8
-              FROM tx
-             GROUP BY partner_id
-            """,
-            so_amount=so_amount,
-            sr_amount=sr_amount,
-            so=only("partner_id"),
-            sr=only("partner_id"),
-            window=window_start,
-            year=year_start,
-            co=co,
-        )
-        feedback = SQL(
-            """
-            SELECT partner_id, AVG(score)::float8, SUM(complaint)
-              FROM (
-                SELECT partner_id, NULLIF(dealer_satisfaction, '')::int AS score,
-                       (dealer_feedback_kind = 'complaint')::int AS complaint
-                  FROM helpdesk_ticket
-                 WHERE partner_id IS NOT NULL AND company_id = %(co)s
-                   AND create_date > %(window)s %(tk)s
-                UNION ALL
-                -- an answer is of the company of its visit or its sale
-                SELECT si.partner_id, si.dealer_score, 0
-                  FROM survey_user_input si
-                  LEFT JOIN dealer_service_record sr ON sr.id = si.dealer_service_record_id
-                  LEFT JOIN sale_order so ON so.id = si.dealer_sale_order_id
-                 WHERE si.state = 'done' AND si.dealer_score > 0 AND si.partner_id IS NOT NULL
-                   AND COALESCE(sr.company_id, so.company_id) = %(co)s
-                   AND si.create_date > %(window)s %(si)s
-              ) f
-             GROUP BY partner_id
-            """,
-            tk=only("partner_id"),
-            si=only("si", "partner_id"),
-            window=window_start,
-            co=co,
-        )
-        vehicles = SQL(
-            """
-            SELECT partner_id, MAX(date_start)
-              FROM dealer_vehicle_ownership
-             WHERE date_end IS NULL AND (company_id = %(co)s OR company_id IS NULL) %(own)s
-             GROUP BY partner_id
-            """,
-            own=only("partner_id"),
-            co=co,
-        )
-        revenue = SQL(
-            """
-            SELECT partner_id, SUM(amount)::float8 FROM (
-                SELECT partner_id, %(so_amount)s AS amount
-                  FROM sale_order
-                 WHERE state = 'sale' AND company_id = %(co)s AND date_order::date > %(year)s
-                UNION ALL
-                SELECT partner_id, %(sr_amount)s AS amount
-                  FROM dealer_service_record
-                 WHERE state = 'done' AND company_id = %(co)s AND date > %(year)s
-            ) r GROUP BY partner_id
-            """,
-            so_amount=so_amount,
-            sr_amount=sr_amount,
-            year=year_start,
-            co=co,
-        )
-        return {
-            "transactions": transactions,
-            "feedback": feedback,
-            "vehicles": vehicles,
-            "revenue": revenue,
-        }
-
     @api.model
     def _abc(self, revenue_rows):
         """The A/B/C tier of every customer with revenue in the last 12 months, from
@@ -299,14 +159,15 @@ class DealerCustomerScore(models.Model):
     # ------------------------------------------------------------------ evaluation
     @api.model
     def _candidate_ids(self, after_id=0, company=None):
-        """Customers with a history in ``company`` (default: the current one): purchases,
+        """The customers of ``company`` (default: the current one; the one definition,
+        res.partner._dealer_customer_sql) with something to measure there: purchases,
         visits, vehicles or tickets, by id."""
         company = company or self.env.company
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
-                SELECT id FROM (
+                SELECT c.id FROM (
                     SELECT partner_id AS id FROM sale_order
                      WHERE state = 'sale' AND company_id = %(co)s
                     UNION SELECT partner_id FROM dealer_service_record
@@ -316,11 +177,13 @@ class DealerCustomerScore(models.Model):
                     UNION SELECT partner_id FROM helpdesk_ticket
                      WHERE partner_id IS NOT NULL AND company_id = %(co)s
                 ) c
-                WHERE id > %(after)s
-                ORDER BY id
+                JOIN res_partner p ON p.id = c.id
+                WHERE c.id > %(after)s AND %(customer)s
+                ORDER BY c.id
                 """,
                 co=company.id,
                 after=after_id,
+                customer=self.env["res.partner"]._dealer_customer_sql("p", company),
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]
@@ -371,154 +234,42 @@ class DealerCustomerScore(models.Model):
         cr.execute(queries["vehicles"])
         owned_since = dict(cr.fetchall())
         figures = {row[0]: row[1:] for row in tx_rows}
-        churn_days = (today - (today - relativedelta(months=values["churn_months"]))).days
-        digits = company.currency_id.decimal_places
-        rows = []
-        for pid in partner_ids:
-            first, last, last_service, freq, window_sum, sum_12m, life = figures.get(
-                pid, (None, None, None, 0, 0.0, 0.0, 0.0)
-            )
-            satisfaction, complaints = feedback.get(pid, (None, 0))
-            recency = (today - last).days if last else None
-            tier = tiers.get(pid, False)
-            since = owned_since.get(pid)
-            seen = max(filter(None, (last_service, since)), default=None)
-            rows.append(
-                (
-                    pid,
-                    rfm_segment(
-                        recency, (today - first).days if first else None, freq, tier, thresholds
-                    )
-                    or None,
-                    tier or None,
-                    last,
-                    freq,
-                    round(window_sum, digits),
-                    round(sum_12m, digits),
-                    round(life, digits),
-                    round(satisfaction, 2) if satisfaction is not None else None,
-                    int(complaints or 0),
-                    churn_risk(
-                        pid in owned_since, (today - seen).days if seen else None, churn_days
-                    ),
-                )
-            )
+        context = (today, values, thresholds, company.currency_id.decimal_places)
+        rows = [
+            self._row(pid, figures, tiers, feedback, owned_since, context) for pid in partner_ids
+        ]
         self._write(rows, today, company)
+        self.env["res.partner"].invalidate_model(list(PARTNER_FIGURES))
         return len(rows)
 
     @api.model
-    def _write(self, rows, today, company):
-        """Write this month's snapshots in ``company``: only where a figure changed, and a
-        new one for who has none this month. A nightly run over a stable customer base
-        sends almost nothing back; the day of measure is one narrow column."""
-        cr = self.env.cr
-        ids = [row[0] for row in rows]
-        month = today.replace(day=1)
-        currency = company.currency_id.id
-        columns = list(zip(*rows, strict=True))
-        # the measured rows, with the customer's own loyalty tier and staff rating
-        measured = SQL(
-            "(SELECT %(arrays)s) v JOIN res_partner p ON p.id = v.partner_id",
-            arrays=SQL(", ").join(
-                SQL("unnest(%s::%s[]) AS %s", list(values), SQL(sqltype), SQL.identifier(name))
-                for values, name, sqltype in zip(
-                    columns,
-                    ["partner_id", *MEASURED],
-                    ["int4", *(self._fields[name].column_type[1] for name in MEASURED)],
-                    strict=True,
-                )
-            ),
+    def _row(self, pid, figures, tiers, feedback, owned_since, context):
+        """The measured row of customer ``pid`` (in the order of the MEASURED snapshot
+        columns), classified with the pure functions of tools/rfm.py."""
+        today, values, thresholds, digits = context
+        churn_days = (today - (today - relativedelta(months=values["churn_months"]))).days
+        first, last, last_service, freq, window_sum, sum_12m, life = figures.get(
+            pid, (None, None, None, 0, 0.0, 0.0, 0.0)
         )
-        names = [*MEASURED, *OTHER_COLUMNS, "currency_id"]
-        tier = SQL(
-            """(SELECT c.dealer_tier_id FROM loyalty_card c
-                  JOIN loyalty_program lp ON lp.id = c.program_id
-                 WHERE c.partner_id = v.partner_id AND lp.dealer_scheme
-                   AND (lp.company_id = %s OR lp.company_id IS NULL)
-                 ORDER BY c.points DESC, c.id LIMIT 1)""",
-            company.id,
+        satisfaction, complaints = feedback.get(pid, (None, 0))
+        recency = (today - last).days if last else None
+        tier = tiers.get(pid, False)
+        since = owned_since.get(pid)
+        seen = max(filter(None, (last_service, since)), default=None)
+        return (
+            pid,
+            rfm_segment(recency, (today - first).days if first else None, freq, tier, thresholds)
+            or None,
+            tier or None,
+            last,
+            freq,
+            round(window_sum, digits),
+            round(sum_12m, digits),
+            round(life, digits),
+            round(satisfaction, 2) if satisfaction is not None else None,
+            int(complaints or 0),
+            churn_risk(pid in owned_since, (today - seen).days if seen else None, churn_days),
         )
-        new_values = SQL(", ").join(
-            [
-                *(SQL("v.%s", SQL.identifier(name)) for name in MEASURED),
-                tier,
-                SQL("p.dealer_staff_rating"),
-                SQL("%s", currency),
-            ]
-        )
-        columns_sql = SQL(", ").join(SQL.identifier(name) for name in names)
-        cr.execute(
-            SQL(
-                """
-                UPDATE dealer_customer_score s
-                   SET (%(columns)s, segment_moved, write_uid, write_date) = (
-                        %(values)s,
-                        s.previous_segment IS NOT NULL
-                            AND s.previous_segment IS DISTINCT FROM v.segment,
-                        %(uid)s, now() at time zone 'UTC')
-                  FROM %(measured)s
-                 WHERE s.partner_id = v.partner_id AND s.company_id = %(company)s
-                   AND s.month = %(month)s
-                   AND ROW(%(current)s) IS DISTINCT FROM ROW(%(values)s)
-                """,
-                columns=columns_sql,
-                values=new_values,
-                current=SQL(", ").join(SQL("s.%s", SQL.identifier(name)) for name in names),
-                measured=measured,
-                company=company.id,
-                month=month,
-                uid=self.env.uid,
-            )
-        )
-        cr.execute(
-            SQL(
-                """
-                INSERT INTO dealer_customer_score (
-                    partner_id, month, company_id, previous_segment, segment_moved,
-                    %(columns)s, create_uid, create_date, write_uid, write_date)
-                SELECT v.partner_id, %(month)s, %(company)s, prev.segment,
-                       prev.segment IS NOT NULL AND prev.segment IS DISTINCT FROM v.segment,
-                       %(values)s,
-                       %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
-                  FROM %(measured)s
-                  LEFT JOIN dealer_customer_score prev
-                         ON prev.partner_id = v.partner_id AND prev.company_id = %(company)s
-                        AND prev.month = %(previous)s
-                ON CONFLICT (partner_id, company_id, month) DO NOTHING
-                """,
-                columns=columns_sql,
-                values=new_values,
-                measured=measured,
-                company=company.id,
-                month=month,
-                previous=month - relativedelta(months=1),
-                uid=self.env.uid,
-            )
-        )
-        # The day the figures were measured, and which month is the latest in this company
-        # (narrow columns, no new write date).
-        cr.execute(
-            SQL(
-                """
-                UPDATE dealer_customer_score s
-                   SET evaluated_on = CASE WHEN s.month = %(month)s THEN %(today)s
-                                           ELSE s.evaluated_on END,
-                       latest = (s.month = m.month)
-                  FROM (SELECT partner_id, MAX(month) AS month FROM dealer_customer_score
-                         WHERE company_id = %(company)s AND partner_id = ANY(%(ids)s)
-                         GROUP BY partner_id) m
-                 WHERE s.partner_id = m.partner_id AND s.company_id = %(company)s
-                   AND (s.latest IS DISTINCT FROM (s.month = m.month)
-                        OR (s.month = %(month)s AND s.evaluated_on IS DISTINCT FROM %(today)s))
-                """,
-                today=today,
-                month=month,
-                company=company.id,
-                ids=ids,
-            )
-        )
-        self.env["res.partner"].invalidate_model(list(PARTNER_FIGURES))
-        self.invalidate_model()
 
     @api.model
     def _evaluate_where_evaluated(self, partner_ids, today=None):

@@ -3,6 +3,7 @@ from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 
+from ..tools.rfm import AT_RISK_SEGMENTS
 from ..tools.target import sign
 
 
@@ -31,7 +32,7 @@ class DealerDashboard(models.TransientModel):
     breached_complaints = fields.Integer(compute="_compute_now", string="Past Service Level")
     overdue_promises = fields.Integer(compute="_compute_now")
     churn_risk_customers = fields.Integer(compute="_compute_now", string="Customers at Churn Risk")
-    at_risk_customers = fields.Integer(compute="_compute_now", string="Customers at Risk or Lost")
+    at_risk_customers = fields.Integer(compute="_compute_now", string="Customers at Risk")
     low_scores = fields.Integer(compute="_compute_now", string="Low Scores This Month")
     last_report_id = fields.Many2one("dealer.trend.report", compute="_compute_now")
 
@@ -108,7 +109,7 @@ class DealerDashboard(models.TransientModel):
             Customers = self.env["dealer.customer.report"]
             board.churn_risk_customers = Customers.search_count(co + [("churn_risk", "=", True)])
             board.at_risk_customers = Customers.search_count(
-                co + [("segment", "in", ("at_risk", "lost"))]
+                co + [("segment", "in", AT_RISK_SEGMENTS)]
             )
             board.low_scores = self.env["dealer.satisfaction.report"].search_count(
                 co + [("low_count", "=", 1), ("date", ">=", start)]
@@ -159,7 +160,7 @@ class DealerDashboard(models.TransientModel):
     def action_open_at_risk(self):
         return self._open(
             "dealer_crm.dealer_customer_report_action",
-            [("segment", "in", ("at_risk", "lost"))],
+            [("segment", "in", AT_RISK_SEGMENTS)],
             {},
         )
 

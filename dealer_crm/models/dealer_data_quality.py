@@ -2,6 +2,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .dealer_consent import never_asked_sql
+
 ISSUES = [
     ("no_phone", "No phone"),
     ("no_email", "No email"),
@@ -11,32 +13,23 @@ ISSUES = [
 ]
 #: issue -> its code in the row id (code * 10**10 + id of the source row)
 CODES = {key: index + 1 for index, (key, _label) in enumerate(ISSUES)}
-NO_CONSENT = """
-    NOT EXISTS (SELECT 1 FROM dealer_consent k
-                 WHERE k.partner_id = c.id AND k.state != 'never_asked')
-"""
-# the same months as res.partner._dealer_verify_cutoff (setting, default 12)
-STALE = """
-    c.dealer_last_verified_date IS NULL
-    OR c.dealer_last_verified_date < (now() at time zone 'UTC')::date - make_interval(
-        months => COALESCE((SELECT NULLIF(value, '')::int FROM ir_config_parameter
-                             WHERE key = 'dealer_crm.verify_months'), 12))
-"""
 
 
 class DealerDataQuality(models.Model):
     """What is missing from the customer database, one row per gap, to be fixed.
 
-    A SQL view over the customers (people with a history or a customer type) and the
-    vehicle register. Row ids are stable: the issue's code times 10^10 plus the id of the
-    customer or vehicle.
+    A query over the active customers (the one definition,
+    ``res.partner._dealer_customer_domain``) and the vehicle register, built when it is
+    read (``_table_query``) so that the months of the verification setting and today are
+    parameters, not a view reading ``ir_config_parameter``. Row ids are stable: the
+    issue's code times 10^10 plus the id of the customer or vehicle.
     """
 
     _name = "dealer.data.quality"
     _description = "Customer Data Quality"
     _auto = False
     _order = "issue, partner_id, id"
-    _dealer_partner_fields = ()  # a view over records already covered
+    _dealer_partner_fields = ()  # a query over records already covered
     _dealer_not_personal_links = ("partner_id",)
     _depends = {
         "res.partner": [
@@ -47,12 +40,17 @@ class DealerDataQuality(models.Model):
             "dealer_customer_type",
             "customer_rank",
             "dealer_anonymized",
+            "type",
             "active",
             "company_id",
             "user_id",
         ],
         "dealer.consent": ["partner_id", "state"],
         "dealer.vehicle": ["owner_id", "company_id", "active"],
+        "sale.order": ["partner_id", "state"],
+        "dealer.service.record": ["partner_id", "state"],
+        "dealer.vehicle.ownership": ["partner_id"],
+        "helpdesk.ticket": ["partner_id"],
     }
 
     issue = fields.Selection(ISSUES, readonly=True)
@@ -63,15 +61,22 @@ class DealerDataQuality(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
 
     def init(self):
+        # the view of earlier versions: the query is now built when read
         tools.drop_view_if_exists(self.env.cr, self._table)
+
+    @property
+    def _table_query(self):
+        return self._query()
+
+    def _query(self):
         customers = SQL(
-            """
-            SELECT p.* FROM res_partner p
-             WHERE p.active AND NOT COALESCE(p.dealer_anonymized, FALSE) AND NOT p.is_company
-               AND p.type = 'contact' AND p.parent_id IS NULL
-               AND (p.customer_rank > 0 OR p.dealer_customer_type IS NOT NULL
-                    OR EXISTS (SELECT 1 FROM dealer_vehicle v WHERE v.owner_id = p.id))
-            """
+            "SELECT p.* FROM res_partner p WHERE p.active AND %s",
+            self.env["res.partner"]._dealer_customer_sql("p"),
+        )
+        # the same cutoff as res.partner's Details Stale (the verification setting)
+        stale = SQL(
+            "c.dealer_last_verified_date IS NULL OR c.dealer_last_verified_date < %s",
+            self.env["res.partner"]._dealer_verify_cutoff(),
         )
 
         def row(issue, condition):
@@ -87,38 +92,22 @@ class DealerDataQuality(models.Model):
                 condition=condition,
             )
 
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (WITH customers AS (%s) %s)",
-                SQL.identifier(self._table),
-                customers,
-                SQL(" UNION ALL ").join(
-                    [
-                        row(
-                            "no_phone",
-                            SQL("COALESCE(c.phone, '') = '' AND COALESCE(c.mobile, '') = ''"),
-                        ),
-                        row("no_email", SQL("COALESCE(c.email, '') = ''")),
-                        row(
-                            "no_consent",
-                            SQL(NO_CONSENT),
-                        ),
-                        row(
-                            "stale",
-                            SQL(STALE),
-                        ),
-                        SQL(
-                            """
-                            SELECT %s * 10000000000::bigint + v.id, 'vehicle_no_owner', NULL,
-                                   v.id, NULL, NULL, v.company_id
-                              FROM dealer_vehicle v WHERE v.active AND v.owner_id IS NULL
-                            """,
-                            CODES["vehicle_no_owner"],
-                        ),
-                    ]
-                ),
-            )
+        vehicles = SQL(
+            """
+            SELECT %s * 10000000000::bigint + v.id, 'vehicle_no_owner', NULL,
+                   v.id, NULL, NULL, v.company_id
+              FROM dealer_vehicle v WHERE v.active AND v.owner_id IS NULL
+            """,
+            CODES["vehicle_no_owner"],
         )
+        rows = [
+            row("no_phone", SQL("COALESCE(c.phone, '') = '' AND COALESCE(c.mobile, '') = ''")),
+            row("no_email", SQL("COALESCE(c.email, '') = ''")),
+            row("no_consent", never_asked_sql(SQL("c.id"))),
+            row("stale", stale),
+            vehicles,
+        ]
+        return SQL("WITH customers AS (%s) %s", customers, SQL(" UNION ALL ").join(rows))
 
     def action_open(self):
         self.ensure_one()

@@ -243,17 +243,10 @@ class DealerFigure(models.AbstractModel):
     def _dealer_targets(self):
         """{code: target} of every standard, from the settings (their default when unset
         or unreadable)."""
-        Settings = self.env["dealer.settings.mixin"]
-        get = self.env["ir.config_parameter"].sudo().get_param
-        targets = {}
-        for code, figure in self._dealer_standards().items():
-            field = Settings._fields[figure.target_setting]
-            default = field.default(Settings) if field.default else 0.0
-            try:
-                targets[code] = float(get(field.config_parameter, default) or default)
-            except ValueError:
-                targets[code] = float(default)
-        return targets
+        get = self.env["dealer.settings.mixin"]._dealer_get
+        return {
+            code: get(figure.target_setting) for code, figure in self._dealer_standards().items()
+        }
 
     @api.model
     def _dealer_status(self, code, value, target):

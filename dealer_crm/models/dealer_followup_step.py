@@ -3,32 +3,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
-DEPARTMENT_GROUPS = {
-    "sales": "dealer_crm.group_sales",
-    "service": "dealer_crm.group_service",
-    "customer_relations": "dealer_crm.group_customer_relations",
-}
-
-
-def company_staff(users, company):
-    """The active internal users among ``users`` who work in ``company`` (never the
-    superuser, who is no person)."""
-    return users.filtered(
-        lambda u: u.active and not u.share and not u._is_superuser() and company in u.company_ids
-    )
-
-
-def department_user(env, department, company, preferred=None):
-    """``preferred`` if they work in ``department``, else its first member in ``company``."""
-    group_xmlid = DEPARTMENT_GROUPS[department]
-    if preferred and preferred.has_group(group_xmlid):
-        return preferred
-    members = env.ref(group_xmlid).users.filtered(
-        lambda u: u.active and not u.share and company in u.company_ids
-    )
-    # a department member before a manager, who belongs to every department
-    members = members.sorted(lambda u: (u.has_group("dealer_crm.group_manager"), u.id))
-    return members[:1] or preferred or env.user
+from .dealer_department import DEPARTMENTS
 
 
 class DealerFollowupStep(models.Model):
@@ -49,16 +24,13 @@ class DealerFollowupStep(models.Model):
         default=3,
         help="Deadline of the activity, counted from the delivery or visit date.",
     )
-    department = fields.Selection(
-        [("sales", "Sales"), ("service", "Service"), ("customer_relations", "Customer Relations")],
-        required=True,
-    )
+    department = fields.Selection(DEPARTMENTS, required=True)
     activity_type_id = fields.Many2one("mail.activity.type", required=True)
     user_id = fields.Many2one(
         "res.users",
         string="Always Assign To",
-        help="Leave empty to assign the seller (sales), the service advisor (service) or a "
-        "customer relations officer.",
+        help="Leave empty to assign the seller (sales), the service advisor (service), else "
+        "the department's leader.",
     )
     note = fields.Html(string="Instructions", translate=True)
     active = fields.Boolean(default=True)
@@ -128,12 +100,6 @@ class DealerFollowupStep(models.Model):
             )
         elif self.department == "service" and record._name == "dealer.service.record":
             user = record.advisor_id
-        if not user or not user.has_group(DEPARTMENT_GROUPS[self.department]):
-            group = self.env.ref(DEPARTMENT_GROUPS[self.department])
-            user = (
-                group.users.filtered(
-                    lambda u: u.active and not u.share and record.company_id in u.company_ids
-                ).sorted("id")[:1]
-                or user
-            )
-        return user or self.env.user
+        return self.env["dealer.department"]._dealer_leader(
+            self.department, record.company_id, preferred=user
+        )

@@ -2,38 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .dealer_followup_step import DEPARTMENT_GROUPS
-
-CHANNELS = [
-    ("visit", "Face-to-face visit"),
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("letter", "Letter"),
-    ("sms", "SMS"),
-    ("whatsapp", "WhatsApp"),
-    ("facebook", "Facebook"),
-    ("twitter", "X/Twitter"),
-    ("survey", "Survey"),
-    ("website", "Website"),
-]
-DEPARTMENTS = [
-    ("sales", "Sales"),
-    ("service", "Service"),
-    ("customer_relations", "Customer Relations"),
-]
-
-
-def user_department(user):
-    """The department a staff member records for, by their group (None for others)."""
-    for department in ("customer_relations", "service", "sales"):
-        if user.has_group(DEPARTMENT_GROUPS[department]) and not user.has_group(
-            "dealer_crm.group_manager"
-        ):
-            return department
-    for department in ("sales", "service", "customer_relations"):
-        if user.has_group(DEPARTMENT_GROUPS[department]):
-            return department
-    return None
+from ..tools.channels import INTERACTION_CHANNELS
+from .dealer_department import DEPARTMENTS
 
 
 class DealerInteraction(models.Model):
@@ -50,7 +20,7 @@ class DealerInteraction(models.Model):
         "res.partner", string="Customer", required=True, index=True, tracking=True
     )
     vehicle_id = fields.Many2one("dealer.vehicle", index=True, check_company=True)
-    channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
+    channel = fields.Selection(INTERACTION_CHANNELS, required=True, default="phone", tracking=True)
     phone_number = fields.Char(
         string="Number",
         help="The number the customer called or wrote from (or was called on), however "
@@ -102,7 +72,7 @@ class DealerInteraction(models.Model):
     def _compute_department(self):
         for interaction in self:
             interaction.department = (
-                user_department(interaction.user_id)
+                self.env["dealer.department"]._dealer_user_department(interaction.user_id)
                 or interaction.department
                 or "customer_relations"
             )
@@ -159,12 +129,20 @@ class DealerInteraction(models.Model):
                 date_deadline=interaction.followup_date,
                 user_id=interaction.user_id.id,
             )
-        if self.env.context.get("dealer_confirm_order"):
-            verified = interactions.filtered(
-                lambda i: i.outcome == "verified" and i.sale_order_id.state in ("draft", "sent")
-            )
-            verified.sale_order_id.action_confirm()
         return interactions
+
+    def action_dealer_confirm_order(self):
+        """'Log and Confirm' on the form that 'Confirm with Customer' opens: the
+        interaction is saved (logged) first, then its quotation is confirmed by the
+        order's own step. Logging an interaction alone never confirms anything."""
+        self.ensure_one()
+        self._dealer_check_caller()
+        if not self.sale_order_id:
+            raise UserError(
+                _("%s is about no quotation: there is nothing to confirm.", self.subject)
+            )
+        self.sale_order_id._dealer_confirm_with_customer(self)
+        return {"type": "ir.actions.act_window_close"}
 
     @api.model
     def _customer_of_number(self, number):

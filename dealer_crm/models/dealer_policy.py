@@ -2,16 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-MANAGER = "dealer_crm.group_manager"
-
-from .dealer_followup_step import company_staff
-
-DEPARTMENT_GROUPS = (
-    "dealer_crm.group_sales",
-    "dealer_crm.group_service",
-    "dealer_crm.group_customer_relations",
-    "dealer_crm.group_manager",
-)
+from ..tools.access import DEPARTMENT_GROUPS
+from ..tools.access import MANAGER_GROUP as MANAGER
 
 
 class DealerPolicy(models.Model):
@@ -44,7 +36,9 @@ class DealerPolicy(models.Model):
         "res.groups",
         string="Applies To",
         required=True,
-        domain=lambda self: [("id", "in", [self.env.ref(x).id for x in DEPARTMENT_GROUPS])],
+        domain=lambda self: [
+            ("id", "in", [self.env.ref(x).id for x in DEPARTMENT_GROUPS.values()])
+        ],
         help="The departments whose staff must acknowledge it.",
     )
     body = fields.Html(string="Text")
@@ -68,7 +62,13 @@ class DealerPolicy(models.Model):
     def _staff(self):
         """The users who must acknowledge the policy: members of its departments."""
         self.ensure_one()
-        return company_staff(self.group_ids.sudo().users, self.company_id)
+        Department = self.env["dealer.department"]
+        groups = self.group_ids.sudo()
+        staff = self.env["res.users"]
+        for code, group in DEPARTMENT_GROUPS.items():
+            if self.env.ref(group) in groups:
+                staff |= Department._dealer_staff(code, self.company_id)
+        return staff
 
     @api.depends("version", "ack_ids.version", "ack_ids.user_id", "group_ids")
     @api.depends_context("uid")

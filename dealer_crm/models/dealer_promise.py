@@ -107,26 +107,15 @@ class DealerPromise(models.Model):
         self.sudo().write({"state": "open", "date_kept": False})
 
     @api.model
-    def _kept_on_time_rate(self, domain=None):
-        """Share (%) of closed promises kept on time, over ``domain``."""
-        closed = (domain or []) + [("state", "in", ("kept", "broken"))]
-        [(rate,)] = self._read_group(closed, [], ["on_time_score:avg"])
-        return rate or 0.0
-
-    @api.model
     def _cron_escalate_overdue(self, batch_size=500):
         """Flag overdue open promises and escalate each once to a manager."""
         promises = self.search(
             [("is_overdue", "=", True), ("escalated", "=", False)], limit=batch_size
         )
         activity_type = self.env.ref("mail.mail_activity_data_todo")
-        managers = self.env.ref("dealer_crm.group_manager").users.filtered(
-            lambda u: u.active and not u.share
-        )
+        Department = self.env["dealer.department"]
         for promise in promises:
-            manager = managers.filtered(lambda u, p=promise: p.company_id in u.company_ids).sorted(
-                "id"
-            )[:1]
+            manager = Department._dealer_leader("manager", promise.company_id)
             promise.activity_schedule(
                 activity_type_id=activity_type.id,
                 summary=_("Overdue promise to %s", promise.partner_id.display_name),
@@ -136,7 +125,7 @@ class DealerPromise(models.Model):
                     what=promise.name,
                     due=fields.Date.to_string(promise.date_due),
                 ),
-                user_id=(manager or self.env.user).id,
+                user_id=manager.id,
             )
         promises.sudo().write({"escalated": True})
         remaining = self.search_count([("is_overdue", "=", True), ("escalated", "=", False)])

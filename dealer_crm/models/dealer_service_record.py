@@ -59,7 +59,25 @@ class DealerServiceRecord(models.Model):
     )
     work_done = fields.Html()
     customer_remarks = fields.Text()
-    amount = fields.Monetary(tracking=True)
+    amount = fields.Monetary(
+        tracking=True,
+        help="The visit's amount as recorded (less the tier discount once completed). A "
+        "loyalty reward redeemed on the visit never changes it: it is the Loyalty Discount.",
+    )
+    dealer_loyalty_discount = fields.Monetary(
+        string="Loyalty Discount",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="What the rewards redeemed with loyalty points on this visit take off its amount.",
+    )
+    dealer_amount_net = fields.Monetary(
+        string="Net Amount",
+        compute="_compute_dealer_amount_net",
+        store=True,
+        help="What the customer pays: the amount less the loyalty discount. Service revenue, "
+        "lifetime spend and the points earned are counted on it.",
+    )
     dealer_tier_discount = fields.Float(
         string="Tier Discount (%)",
         readonly=True,
@@ -92,7 +110,8 @@ class DealerServiceRecord(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
 
-    #: recorded by the visit's buttons (state, tier discount) and its own numbering; the
+    #: recorded by the visit's buttons (state, tier discount), a redemption (loyalty
+    #: discount) and its own numbering; the
     #: state stays importable (not readonly): an imported row's state is recorded by its
     #: button's method (dealer.import.mixin), and the screens show it read-only
     _dealer_protected_fields = frozenset(
@@ -101,6 +120,8 @@ class DealerServiceRecord(models.Model):
             "odometer_reading_id",
             "dealer_tier_discount",
             "dealer_amount_before_discount",
+            "dealer_loyalty_discount",
+            "dealer_amount_net",
             "state",
         }
     )
@@ -113,6 +134,11 @@ class DealerServiceRecord(models.Model):
     _sql_constraints = [
         ("odometer_check", "CHECK(odometer >= 0)", "An odometer reading cannot be negative."),
         ("amount_check", "CHECK(amount >= 0)", "A service amount cannot be negative."),
+        (
+            "loyalty_discount_check",
+            "CHECK(dealer_loyalty_discount >= 0)",
+            "A loyalty discount cannot be negative.",
+        ),
     ]
 
     @api.depends("vehicle_id", "date")
@@ -122,6 +148,11 @@ class DealerServiceRecord(models.Model):
                 record.partner_id = (
                     record.vehicle_id._owner_at(record.date) or record.vehicle_id.owner_id
                 )
+
+    @api.depends("amount", "dealer_loyalty_discount")
+    def _compute_dealer_amount_net(self):
+        for record in self:
+            record.dealer_amount_net = record.amount - record.dealer_loyalty_discount
 
     @api.model
     def get_import_templates(self):
@@ -166,17 +197,20 @@ class DealerServiceRecord(models.Model):
         return res
 
     def _apply_tier_discount(self):
-        """The owner's loyalty tier takes its service discount off the amount, once."""
-        for record in self.filtered(lambda r: r.amount and not r.dealer_tier_discount):
+        """The owner's loyalty tier takes its service discount off the amount, once: its
+        share of what is left to pay after any reward redeemed on the visit."""
+        for record in self.filtered(lambda r: r.dealer_amount_net and not r.dealer_tier_discount):
             tier = record.partner_id.sudo().dealer_tier_id
             if not tier.service_discount:
                 continue
             before = record.amount
+            due = record.dealer_amount_net
+            off = due - record.currency_id.round(due * (1 - tier.service_discount / 100))
             record.sudo().write(
                 {
                     "dealer_amount_before_discount": before,
                     "dealer_tier_discount": tier.service_discount,
-                    "amount": record.currency_id.round(before * (1 - tier.service_discount / 100)),
+                    "amount": before - off,
                 }
             )
             record.message_post(
@@ -217,6 +251,15 @@ class DealerServiceRecord(models.Model):
             raise UserError(_("A completed visit cannot be cancelled: it is part of the history."))
         self.sudo().write({"state": "cancelled"})
 
+    def _dealer_add_loyalty_discount(self, amount, label):
+        """Record a reward redeemed on this visit: its discount, beside the amount (never
+        taken off it). The redemption wizard has checked the caller."""
+        self.ensure_one()
+        self.sudo().dealer_loyalty_discount += amount
+        self.message_post(
+            body=_("Loyalty reward %(reward)s: %(amount)s off.", reward=label, amount=amount)
+        )
+
     def _sync_odometer(self):
         """Record the visit's reading in the vehicle's odometer log."""
         Reading = self.env["dealer.vehicle.odometer"]
@@ -243,6 +286,6 @@ class DealerServiceRecord(models.Model):
                 record.partner_id,
                 record,
                 "service",
-                [(record.amount, None, record.service_type)],
+                [(record.dealer_amount_net, None, record.service_type)],
                 _("Service %s", record.name),
             )

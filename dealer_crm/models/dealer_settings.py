@@ -7,12 +7,8 @@ surveys, the trade-in limit, evaluation and reminder windows): the same fields, 
 the same way, written to their ``dealer_crm.*`` parameters and to nothing else.
 """
 
-import logging
-
 from odoo import _, api, models
 from odoo.exceptions import AccessError
-
-_logger = logging.getLogger(__name__)
 
 PARAMETER_PREFIX = "dealer_crm."
 
@@ -38,28 +34,18 @@ class DealerSettings(models.TransientModel):
         self._dealer_check_manager()
         params = self.env["ir.config_parameter"].sudo()
         for name, key in self._dealer_parameters().items():
-            if name not in fields_list:
-                continue
-            field = self._fields[name]
-            raw = params.get_param(key, field.default(self) if field.default else False)
-            values[name] = self._dealer_from_parameter(field, raw)
+            if name in fields_list:
+                values[name] = self._dealer_from_parameter(
+                    self._fields[name], params.get_param(key)
+                )
         return values
 
     @api.model
     def _dealer_from_parameter(self, field, raw):
-        if raw is False or raw is None:
-            return False
-        try:
-            if field.type == "many2one":
-                return self.env[field.comodel_name].browse(int(raw)).exists().id
-            if field.type == "integer":
-                return int(raw)
-            if field.type == "float":
-                return float(raw)
-        except (TypeError, ValueError):
-            _logger.warning("Dealer CRM setting %s has an unreadable value %r", field.name, raw)
-            return False
-        return raw
+        """The form's value of setting ``field`` stored as ``raw``: the reader's cast
+        (``_dealer_cast``), a record given by its id."""
+        value = self._dealer_cast(field, raw)
+        return value.id if field.type == "many2one" else value
 
     @api.model
     def _dealer_check_manager(self):

@@ -5,10 +5,19 @@ Administrators set them in Settings (``res.config.settings``); a dealer's manage
 them in Dealer CRM > Configuration > Settings (``dealer.settings``), which writes only
 these ``dealer_crm.*`` parameters. Both inherit the fields from here, each one stored in
 its ``ir.config_parameter`` (``config_parameter``).
+
+Code reads a setting through one reader, ``_dealer_get(field name)``: the stored text
+cast to the field's type, or the field's default when unset or unreadable. SQL reports
+receive settings as parameters (``_table_query``), never by reading the parameter table.
 """
 
-from odoo import _, fields, models
+import logging
+
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 
 class DealerSettingsMixin(models.AbstractModel):
@@ -170,3 +179,78 @@ class DealerSettingsMixin(models.AbstractModel):
             raise ValidationError(_("The trade-in approval limit cannot be negative."))
         if self.dealer_verify_months < 1:
             raise ValidationError(_("Customer details must be verified at least every month."))
+
+    # ------------------------------------------------------------------ the reader
+    @api.model
+    def _dealer_get(self, name):
+        """The setting ``name`` (a field of this mixin), typed as its field: an int, a
+        float, a bool, a record (empty if none or deleted), a selection key or a text.
+        Unset or empty gives the field's default; an unreadable value gives the default
+        too, with a warning in the log."""
+        field = self._fields[name]
+        raw = self.env["ir.config_parameter"].sudo().get_param(field.config_parameter)
+        return self._dealer_cast(field, raw)
+
+    @api.model
+    def _dealer_cast(self, field, raw):
+        """The stored text ``raw`` of setting ``field`` as the field's type (see
+        ``_dealer_get``): the one cast the reader and the managers' form share."""
+        if raw is None or raw is False or (isinstance(raw, str) and not raw.strip()):
+            return self._dealer_default(field)
+        try:
+            if field.type == "integer":
+                return int(raw)
+            if field.type == "float":
+                return float(raw)
+            if field.type == "boolean":
+                return {"true": True, "1": True, "false": False, "0": False}[str(raw).lower()]
+            if field.type == "many2one":
+                return self.env[field.comodel_name].browse(int(raw)).exists()
+            if field.type == "selection" and raw not in dict(field.get_values(self.env)):
+                raise ValueError(raw)
+        except (TypeError, ValueError, KeyError):
+            _logger.warning(
+                "Dealer CRM setting %s has an unreadable value %r: its default is used",
+                field.config_parameter,
+                raw,
+            )
+            return self._dealer_default(field)
+        return raw
+
+    @api.model
+    def _dealer_default(self, field):
+        """The value of setting ``field`` when none is stored."""
+        value = field.default(self) if field.default else False
+        if field.type == "many2one":
+            return self.env[field.comodel_name].browse(value or ())
+        if field.type == "integer":
+            return int(value or 0)
+        if field.type == "float":
+            return float(value or 0.0)
+        if field.type == "boolean":
+            return bool(value)
+        return value
+
+    # ------------------------------------------------------------------ low satisfaction
+    @api.model
+    def _dealer_low_satisfaction_limit(self):
+        """Scores (1 to 5) up to this are low: the setting "Follow Up Scores Up To"."""
+        return self._dealer_get("dealer_low_satisfaction")
+
+    @api.model
+    def _dealer_is_low_satisfaction(self, score):
+        """Whether ``score`` (1 to 5; 0 or empty: not scored) is a low satisfaction score,
+        the one definition survey follow-ups, ticket follow-ups and the satisfaction
+        analysis share."""
+        return bool(score) and 0 < float(score) <= self._dealer_low_satisfaction_limit()
+
+    @api.model
+    def _dealer_low_satisfaction_sql(self, score):
+        """SQL twin of ``_dealer_is_low_satisfaction``: 1 for a low ``score`` (an SQL
+        expression of a score on 1 to 5), else 0, with the setting as a parameter."""
+        return SQL(
+            "(COALESCE(%s, 0) > 0 AND %s <= %s)::int",
+            score,
+            score,
+            self._dealer_low_satisfaction_limit(),
+        )

@@ -12,8 +12,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
-from .dealer_followup_step import company_staff
-
 
 class DealerTrendReport(models.Model):
     _name = "dealer.trend.report"
@@ -221,8 +219,8 @@ class DealerTrendReport(models.Model):
     def _managers(self):
         """Every active manager of the report's company: the digest's recipients."""
         self.ensure_one()
-        managers = self.env.ref("dealer_crm.group_manager").users
-        return company_staff(managers, self.company_id).filtered("email")
+        managers = self.env["dealer.department"]._dealer_staff("manager", self.company_id)
+        return managers.filtered("email")
 
     def action_send(self):
         """Email the report, with its XLSX, to every manager (and no one else)."""

@@ -1,7 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, email_normalize
 
 from ..tools.access import DEALER_GROUPS
 
@@ -96,6 +95,12 @@ class HelpdeskTicket(models.Model):
         tracking=True,
     )
     dealer_satisfaction_comment = fields.Text(string="Satisfaction Comment")
+    dealer_satisfaction_low = fields.Boolean(
+        string="Low Satisfaction",
+        compute="_compute_dealer_satisfaction_low",
+        search="_search_dealer_satisfaction_low",
+        help="Scored up to the low satisfaction setting (Follow Up Scores Up To).",
+    )
     dealer_low_satisfaction_followup = fields.Boolean(readonly=True, copy=False)
     # Service levels
     dealer_first_response_date = fields.Datetime(string="First Response", readonly=True, copy=False)
@@ -144,6 +149,21 @@ class HelpdeskTicket(models.Model):
         writable = self._origin._filtered_access("write")
         for ticket in self:
             ticket.dealer_can_write = not ticket._origin or ticket._origin in writable
+
+    @api.depends("dealer_satisfaction")
+    def _compute_dealer_satisfaction_low(self):
+        is_low = self.env["dealer.settings.mixin"]._dealer_is_low_satisfaction
+        for ticket in self:
+            ticket.dealer_satisfaction_low = is_low(ticket.dealer_satisfaction)
+
+    def _search_dealer_satisfaction_low(self, operator, value):
+        """Tickets scored low (``= True``) or not (``= False``): by the setting, now."""
+        if operator not in ("=", "!="):
+            raise NotImplementedError(_("Low Satisfaction is searched with = or != only."))
+        is_low = self.env["dealer.settings.mixin"]._dealer_is_low_satisfaction
+        low = [key for key, _label in self._fields["dealer_satisfaction"].selection if is_low(key)]
+        wanted = (operator == "=") == bool(value)
+        return [("dealer_satisfaction", "in" if wanted else "not in", low)]
 
     def _dealer_calendar(self):
         self.ensure_one()
@@ -247,11 +267,13 @@ class HelpdeskTicket(models.Model):
                 ticket.sudo().dealer_paused_since = now
 
     def _dealer_low_satisfaction_followup(self):
-        """A closed complaint scored 2 or lower opens a follow-up for a manager."""
+        """A closed complaint with a low satisfaction score (settings) opens a follow-up
+        for a manager."""
+        is_low = self.env["dealer.settings.mixin"]._dealer_is_low_satisfaction
         unhappy = self.filtered(
             lambda t: (
                 t.closed
-                and t.dealer_satisfaction in ("1", "2")
+                and is_low(t.dealer_satisfaction)
                 and not t.dealer_low_satisfaction_followup
             )
         )
@@ -265,52 +287,12 @@ class HelpdeskTicket(models.Model):
         unhappy.sudo().write({"dealer_low_satisfaction_followup": True})
 
     def _dealer_manager(self):
-        managers = self.env.ref("dealer_crm.group_manager").users.filtered(
-            lambda u: u.active and not u.share and self.company_id in u.company_ids
-        )
-        return (
-            self.team_id.user_id if self.team_id.user_id in managers else managers.sorted("id")[:1]
-        ) or self.env.user
-
-    def _dealer_reopen_stage(self):
-        self.ensure_one()
-        stages = (
-            self.team_id._get_applicable_stages()
-            if self.team_id
-            else self.env["helpdesk.ticket.stage"].search([])
-        )
-        return stages.filtered(lambda s: not s.closed and not s.dealer_waiting_customer).sorted(
-            "sequence"
-        )[:1]
-
-    def _dealer_is_customer(self, author):
-        """Whether ``author`` is the ticket's customer (or a contact of the same customer),
-        or writes from the customer's address, whatever its case."""
-        self.ensure_one()
-        customer = self.partner_id.commercial_partner_id
-        if not (customer and author):
-            return False
-        address = self.partner_id.email_normalized
-        return author.commercial_partner_id == customer or bool(
-            address and author.email_normalized == address
+        """The manager of the ticket's company, its team leader first."""
+        return self.env["dealer.department"]._dealer_leader(
+            "manager", self.company_id, preferred=self.team_id.user_id
         )
 
     # Mail gateway ----------------------------------------------------------------
-    @api.model
-    def _dealer_sender_partner(self, msg, team):
-        """The contact of the sender of the incoming email ``msg``, created as Odoo's
-        mail gateway creates one (name and address parsed from the From header) when
-        no contact has that address, whatever its case, and ``team`` records unknown
-        senders. Empty for no usable address or an alias of this database."""
-        if msg.get("author_id"):
-            return self.env["res.partner"].browse(msg["author_id"])
-        email_from = msg.get("email_from")
-        if not (team.dealer_record_senders and email_normalize(email_from or "", strict=False)):
-            return self.env["res.partner"]
-        return self.env["mail.thread"]._mail_find_partner_from_emails(
-            [email_from], force_create=True
-        )[0]
-
     @api.model
     def message_new(self, msg, custom_values=None):
         """A ticket by email from an unknown address records its sender as its contact
@@ -319,7 +301,7 @@ class HelpdeskTicket(models.Model):
             "team_id"
         )
         team = self.env["helpdesk.ticket.team"].browse(team_id)
-        partner = self._dealer_sender_partner(msg, team)
+        partner = self.env["dealer.ticket.mail"]._dealer_sender_partner(msg, team)
         if partner:
             msg["author_id"] = partner.id  # the gateway posts the email by its author
             custom_values = {"partner_name": partner.name, **(custom_values or {})}
@@ -328,29 +310,8 @@ class HelpdeskTicket(models.Model):
     def message_update(self, msg, update_vals=None):
         """A reply from the address that opened a ticket without a contact (one made
         before contacts were recorded) makes its sender the ticket's contact."""
-        sender = email_normalize(msg.get("email_from") or "", strict=False)
-        for ticket in self.filtered(lambda t: not t.partner_id and sender):
-            if ticket._dealer_original_sender() == sender:
-                partner = ticket._dealer_sender_partner(msg, ticket.team_id)
-                if partner:
-                    msg["author_id"] = partner.id
-                    ticket.write(
-                        {
-                            "partner_id": partner.id,
-                            "partner_name": ticket.partner_name or partner.name,
-                            "partner_email": ticket.partner_email or partner.email,
-                        }
-                    )
+        self.env["dealer.ticket.mail"]._dealer_adopt_sender(self, msg)
         return super().message_update(msg, update_vals=update_vals)
-
-    def _dealer_original_sender(self):
-        """The normalised address the ticket came from: its email, else the sender of
-        its first incoming email."""
-        self.ensure_one()
-        if self.partner_email:
-            return email_normalize(self.partner_email, strict=False)
-        first = self.message_ids.filtered(lambda m: m.message_type == "email").sorted("id")[:1]
-        return email_normalize(first.email_from or "", strict=False)
 
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
@@ -358,13 +319,14 @@ class HelpdeskTicket(models.Model):
         author = message.author_id
         users = author.with_context(active_test=False).user_ids
         is_staff = any(not u.share for u in users)
+        mail = self.env["dealer.ticket.mail"]
         if message.message_type in ("email", "comment") and not message.is_internal:
             for ticket in self:
                 if is_staff and not ticket.dealer_first_response_date:
                     ticket.sudo().dealer_first_response_date = message.date
-                elif not is_staff and ticket.closed and ticket._dealer_is_customer(author):
+                elif not is_staff and ticket.closed and mail._dealer_is_customer(ticket, author):
                     # the customer replied to a closed ticket: it opens again (nobody else)
-                    stage = ticket._dealer_reopen_stage()
+                    stage = mail._dealer_reopen_stage(ticket)
                     if stage:
                         ticket.sudo().write({"stage_id": stage.id})
         return message
@@ -405,18 +367,6 @@ class HelpdeskTicket(models.Model):
         remaining = sum(self.search_count(domain) for domain in domains.values())
         self.env["ir.cron"]._notify_progress(done=len(done), remaining=remaining)
         return done
-
-    def _dealer_backdate(self, when):
-        """Date these tickets at ``when`` (historic complaints taken from an old system)."""
-        when = fields.Datetime.to_datetime(when)
-        self.flush_recordset()
-        self.env.cr.execute(
-            SQL("UPDATE helpdesk_ticket SET create_date = %s WHERE id IN %s", when, tuple(self.ids))
-        )
-        self.invalidate_recordset(["create_date"])
-        self.env.add_to_compute(self._fields["dealer_response_deadline"], self)
-        self.env.add_to_compute(self._fields["dealer_resolution_deadline"], self)
-        self.flush_recordset()
 
     def _dealer_interaction_defaults(self):
         return {

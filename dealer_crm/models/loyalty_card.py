@@ -322,8 +322,7 @@ class LoyaltyCard(models.Model):
                 ["issued:sum"],
             )
         )
-        # a tier change is told to the member only if they may be contacted
-        contactable = self.env["dealer.consent"]._contactable_partners(cards.partner_id)
+        Consent = self.env["dealer.consent"]
         for card in cards:
             points = earned.get(card, 0.0)
             tier = card.program_id.dealer_tier_ids.filtered(
@@ -340,7 +339,10 @@ class LoyaltyCard(models.Model):
                         old=card.dealer_tier_id.name or _("none"),
                         new=tier.name or _("none"),
                     ),
-                    partner_ids=(card.partner_id & contactable).ids,
+                    # told to the member only through the consent gate (loyalty, by email)
+                    partner_ids=Consent._allowed_partners(
+                        card.partner_id, "loyalty", "email", card.company_id or None
+                    ).ids,
                     subtype_xmlid="mail.mt_note",
                 )
             if vals:

@@ -123,7 +123,9 @@ class SaleOrder(models.Model):
         return super().unlink()
 
     def action_dealer_confirm_with_customer(self):
-        """Verification: log the call or visit in which the customer confirmed, and confirm."""
+        """Verification, step one: the form of the call or visit in which the customer
+        confirmed. Its 'Log and Confirm' button saves it, then confirms the quotation
+        (_dealer_confirm_with_customer); the context key only shows that button."""
         self._dealer_check_caller()
         action = self.action_dealer_log_interaction()
         action["name"] = _("Confirm with the Customer")
@@ -134,6 +136,23 @@ class SaleOrder(models.Model):
             dealer_confirm_order=True,
         )
         return action
+
+    def _dealer_confirm_with_customer(self, interaction):
+        """Verification, step two: confirm this quotation on ``interaction``, the logged
+        contact in which the customer confirmed it, as the caller (their own rights)."""
+        self.ensure_one()
+        self._dealer_check_caller()
+        if interaction.sale_order_id != self or interaction.outcome != "verified":
+            raise UserError(
+                _(
+                    "Log the contact in which the customer confirmed %s, with the outcome "
+                    "Verified, before confirming it.",
+                    self.name,
+                )
+            )
+        if self.state not in ("draft", "sent"):
+            raise UserError(_("%s is no longer a quotation to confirm.", self.name))
+        return self.action_confirm()
 
     dealer_to_deliver = fields.Boolean(
         string="Vehicle to Deliver", compute="_compute_dealer_to_deliver"
@@ -170,47 +189,16 @@ class SaleOrder(models.Model):
         """Register the vehicle of ``line`` as sold by us, once."""
         self.ensure_one()
         self._dealer_check_caller(groups="dealer_crm.group_sales")
-        if self.state != "sale":
-            raise UserError(_("Confirm the order before delivering its vehicle."))
-        if line.order_id != self or not line.dealer_is_vehicle:
-            raise UserError(_("This line is not a vehicle of the order %s.", self.name))
-        if line.dealer_vehicle_id:
-            raise UserError(
-                _(
-                    "%(vehicle)s was already delivered on this order.",
-                    vehicle=line.dealer_vehicle_id.display_name,
-                )
-            )
-        if date > fields.Date.context_today(self):
-            raise UserError(_("A delivery cannot be dated in the future."))
-        model = line.product_id.product_tmpl_id.dealer_model_id
-        if not model:
-            raise UserError(
-                _(
-                    "Give the vehicle model of %s (on the product) before delivering it.",
-                    line.product_id.display_name,
-                )
-            )
+        model = self._dealer_check_deliverable(line, date)
         Vehicle = self.env["dealer.vehicle"].with_context(dealer_ownership_origin="sale")
         vehicle = Vehicle.with_context(active_test=False).search(
             [("vin", "=", normalize_vin(vin))], limit=1
         )
-        vehicle_unit = vehicle.odometer_unit or KILOMETERS
+        terms = self._dealer_delivery_terms(
+            model, date, odometer, vehicle.odometer_unit or KILOMETERS
+        )
         # "sold by us" is recorded by this delivery only (protected on the vehicle)
         sold_by_us = {"seller_id": self.user_id.id, "sale_order_id": self.id}
-        terms = {
-            "purchase_date": date,
-            "warranty_end_date": date + relativedelta(months=model.dealer_warranty_months)
-            if model.dealer_warranty_months
-            else False,
-            # the model's warranty distance in the unit the vehicle's odometer reads
-            "warranty_mileage_limit": (odometer or 0.0)
-            + convert_distance(
-                model.dealer_warranty_distance, model.dealer_warranty_distance_unit, vehicle_unit
-            )
-            if model.dealer_warranty_distance
-            else 0.0,
-        }
         if vehicle:
             # Already in the register (a demonstrator, a vehicle bought back...): it
             # passes to the customer by a transfer, its history kept; never a duplicate.
@@ -256,4 +244,47 @@ class SaleOrder(models.Model):
             "res_id": vehicle.id,
             "view_mode": "form",
             "views": [(False, "form")],
+        }
+
+    def _dealer_check_deliverable(self, line, date):
+        """The vehicle model of ``line``, a vehicle of this confirmed order not yet
+        delivered, handed over on ``date`` (not in the future)."""
+        if self.state != "sale":
+            raise UserError(_("Confirm the order before delivering its vehicle."))
+        if line.order_id != self or not line.dealer_is_vehicle:
+            raise UserError(_("This line is not a vehicle of the order %s.", self.name))
+        if line.dealer_vehicle_id:
+            raise UserError(
+                _(
+                    "%(vehicle)s was already delivered on this order.",
+                    vehicle=line.dealer_vehicle_id.display_name,
+                )
+            )
+        if date > fields.Date.context_today(self):
+            raise UserError(_("A delivery cannot be dated in the future."))
+        model = line.product_id.product_tmpl_id.dealer_model_id
+        if not model:
+            raise UserError(
+                _(
+                    "Give the vehicle model of %s (on the product) before delivering it.",
+                    line.product_id.display_name,
+                )
+            )
+        return model
+
+    @api.model
+    def _dealer_delivery_terms(self, model, date, odometer, vehicle_unit):
+        """The purchase date and the model's warranty, from the delivery: its distance
+        in the unit the vehicle's odometer reads."""
+        return {
+            "purchase_date": date,
+            "warranty_end_date": date + relativedelta(months=model.dealer_warranty_months)
+            if model.dealer_warranty_months
+            else False,
+            "warranty_mileage_limit": (odometer or 0.0)
+            + convert_distance(
+                model.dealer_warranty_distance, model.dealer_warranty_distance_unit, vehicle_unit
+            )
+            if model.dealer_warranty_distance
+            else 0.0,
         }

@@ -11,9 +11,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.access import DEALER_GROUPS
-from .dealer_followup_step import department_user
-
-LOW_SCORE_DEFAULT = 2
 
 
 class SurveyUserInput(models.Model):
@@ -102,16 +99,12 @@ class SurveyUserInput(models.Model):
 
     def _dealer_low_score_followup(self):
         """A low satisfaction score gets customer relations to call the customer, once."""
-        param = self.env["ir.config_parameter"].sudo().get_param("dealer_crm.low_satisfaction")
-        try:
-            low = float(param or LOW_SCORE_DEFAULT)
-        except ValueError:
-            low = LOW_SCORE_DEFAULT
+        is_low = self.env["dealer.settings.mixin"]._dealer_is_low_satisfaction
         unhappy = self.filtered(
             lambda a: (
                 a.dealer_survey_occasion
                 and a.partner_id
-                and 0 < a.dealer_score <= low
+                and is_low(a.dealer_score)
                 and not a.dealer_followup_done
             )
         )
@@ -137,7 +130,9 @@ class SurveyUserInput(models.Model):
                     record=record.display_name,
                     staff=answer.dealer_staff_id.name or "-",
                 ),
-                user_id=department_user(self.env, "customer_relations", company).id,
+                user_id=self.env["dealer.department"]
+                ._dealer_leader("customer_relations", company)
+                .id,
             )
         unhappy.sudo().write({"dealer_followup_done": True})
 
@@ -145,9 +140,7 @@ class SurveyUserInput(models.Model):
     def _dealer_send(self, kind, records):
         """Invite the customers of ``records`` (visits or sale orders) to the survey of
         ``kind``, set in the settings. Customers without consent get a note instead."""
-        param = f"dealer_crm.survey_{kind}_id"
-        survey_id = self.env["ir.config_parameter"].sudo().get_param(param)
-        survey = self.env["survey.survey"].sudo().browse(int(survey_id or 0)).exists()
+        survey = self.env["dealer.settings.mixin"]._dealer_get(f"dealer_survey_{kind}_id").sudo()
         records = records.filtered("partner_id")
         if not survey or not survey.active or not records:
             return self.browse()

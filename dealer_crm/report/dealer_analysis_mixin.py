@@ -12,7 +12,9 @@ class DealerAnalysisMixin(models.AbstractModel):
     """An analysis for pivot and graph views: a SQL view whose ids are the source rows'.
 
     A model inheriting it defines ``_query()`` (an ``SQL`` SELECT with an ``id`` column)
-    and ``_depends`` (what the ORM flushes before reading the view). Nothing is copied:
+    and ``_depends`` (what the ORM flushes before reading the view). An analysis whose
+    query takes a setting or today defines ``_table_query`` (returning ``_query()``): it is
+    then built when read, with them as parameters, instead of a view. Nothing is copied:
     the figures are the records themselves, so a report never disagrees with its facts.
     """
 
@@ -29,6 +31,8 @@ class DealerAnalysisMixin(models.AbstractModel):
         if self._abstract:
             return
         tools.drop_view_if_exists(self.env.cr, self._table)
+        if type(self)._table_query is not None:
+            return  # built when read (``_table_query``): settings and today as parameters
         self.env.cr.execute(
             SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
         )

@@ -24,8 +24,13 @@ class DealerCustomerReport(models.Model):
             "active",
             "customer_rank",
             "dealer_anonymized",
+            "type",
             "create_date",
         ],
+        "sale.order": ["partner_id", "state"],
+        "dealer.service.record": ["partner_id", "state"],
+        "dealer.vehicle.ownership": ["partner_id"],
+        "helpdesk.ticket": ["partner_id"],
         "dealer.customer.score": [
             "partner_id",
             "company_id",
@@ -78,9 +83,8 @@ class DealerCustomerReport(models.Model):
               LEFT JOIN dealer_customer_score s
                      ON s.partner_id = p.id AND s.latest
                     AND (p.company_id IS NULL OR s.company_id = p.company_id)
-             WHERE p.active AND NOT COALESCE(p.dealer_anonymized, FALSE)
-               AND p.parent_id IS NULL
-               AND (p.customer_rank > 0 OR p.dealer_customer_type IS NOT NULL
-                    OR s.segment IS NOT NULL)
-            """
+             WHERE p.active AND %(customer)s
+            """,
+            # the one definition of a customer (res.partner._dealer_customer_domain)
+            customer=self.env["res.partner"]._dealer_customer_sql("p"),
         )

@@ -2,11 +2,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-DEPARTMENTS = [
-    ("sales", "Sales"),
-    ("service", "Service"),
-    ("customer_relations", "Customer Relations"),
-]
+from ..models.dealer_department import DEPARTMENTS
 
 
 class DealerSatisfactionReport(models.Model):
@@ -48,10 +44,23 @@ class DealerSatisfactionReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     score = fields.Float(string="Satisfaction", readonly=True, aggregator="avg")
     answer_count = fields.Integer(string="Answers", readonly=True)
-    low_count = fields.Integer(string="Low Scores", readonly=True, help="Scores of 2 or less.")
+    low_count = fields.Integer(
+        string="Low Scores",
+        readonly=True,
+        help="Scores up to the low satisfaction setting (Follow Up Scores Up To).",
+    )
     company_id = fields.Many2one("res.company", readonly=True)
 
+    @property
+    def _table_query(self):
+        """The view's rows and their low flag, from the setting when read: the setting
+        moves, the analysis follows (no module upgrade)."""
+        low = self.env["dealer.settings.mixin"]._dealer_low_satisfaction_sql(SQL("s.score"))
+        return SQL("SELECT s.*, %s AS low_count FROM %s s", low, SQL.identifier(self._table))
+
     def _query(self):
+        """The view (read by the staff scorecard too): every score, without the low flag
+        that depends on a setting."""
         return SQL(
             """
             SELECT 1 * 10000000000::bigint + a.id AS id, a.create_date AS date,
@@ -59,7 +68,7 @@ class DealerSatisfactionReport(models.Model):
                    CASE a.dealer_survey_occasion WHEN 'sale' THEN 'sales' ELSE 'service' END
                        AS department,
                    a.dealer_staff_id AS user_id, a.partner_id, a.dealer_score AS score,
-                   1 AS answer_count, (a.dealer_score <= 2)::int AS low_count,
+                   1 AS answer_count,
                    -- the visit's or order's company; an answer of neither is of the
                    -- company of the staff member it judges (never of every company)
                    COALESCE(r.company_id, o.company_id, u.company_id) AS company_id
@@ -71,8 +80,7 @@ class DealerSatisfactionReport(models.Model):
             UNION ALL
             SELECT 2 * 10000000000::bigint + t.id, COALESCE(t.closed_date, t.write_date),
                    'ticket', 'customer_relations', t.user_id, t.partner_id,
-                   t.dealer_satisfaction::float, 1, (t.dealer_satisfaction::int <= 2)::int,
-                   t.company_id
+                   t.dealer_satisfaction::float, 1, t.company_id
               FROM helpdesk_ticket t
              WHERE COALESCE(t.dealer_satisfaction, '') != ''
             """

@@ -25,7 +25,7 @@ class DealerServiceReport(models.Model):
             "advisor_id",
             "vehicle_id",
             "partner_id",
-            "amount",
+            "dealer_amount_net",
             "currency_id",
             "company_id",
         ],
@@ -57,30 +57,43 @@ class DealerServiceReport(models.Model):
     comeback_rate = fields.Float(string="Comebacks (%)", readonly=True, aggregator="avg")
     company_id = fields.Many2one("res.company", readonly=True)
 
+    @property
+    def _table_query(self):
+        """The view's visits and their comebacks, by the comeback days setting when read:
+        the setting moves, the analysis follows (no module upgrade)."""
+        days = self.env["dealer.settings.mixin"]._dealer_get("dealer_comeback_days")
+        return SQL(
+            """
+            SELECT v.*, c.comeback, c.comeback * 100.0 AS comeback_rate
+              FROM %(view)s v
+              CROSS JOIN LATERAL (
+                SELECT (v.state = 'done' AND EXISTS (
+                    SELECT 1 FROM dealer_service_record p
+                     WHERE p.vehicle_id = v.vehicle_id AND p.state = 'done' AND p.id != v.id
+                       AND p.date <= v.date AND p.date >= v.date - %(days)s
+                       AND (p.date < v.date OR p.id < v.id)))::int AS comeback
+              ) c
+            """,
+            view=SQL.identifier(self._table),
+            days=days,
+        )
+
     def _query(self):
-        # the visit's amount in its company's currency, at the visit's date
+        """The view: every visit, without the comebacks that depend on a setting."""
+        # the visit's net amount (after any loyalty discount) in its company's currency,
+        # at the visit's date
         amount = self.env["res.currency"]._dealer_company_amount_sql(
-            SQL("r.amount"), SQL("r.currency_id"), SQL("r.date"), SQL("r.company_id")
+            SQL("r.dealer_amount_net"), SQL("r.currency_id"), SQL("r.date"), SQL("r.company_id")
         )
         return SQL(
             """
             SELECT r.id, r.date, r.state, r.service_type, r.advisor_id, r.vehicle_id,
                    COALESCE(v.brand_id, m.brand_id) AS brand_id, v.model_id, r.partner_id,
-                   co.currency_id, %(amount)s AS amount, 1 AS visit_count, c.comeback,
-                   c.comeback * 100.0 AS comeback_rate, r.company_id
+                   co.currency_id, %(amount)s AS amount, 1 AS visit_count, r.company_id
               FROM dealer_service_record r
               JOIN res_company co ON co.id = r.company_id
               JOIN dealer_vehicle v ON v.id = r.vehicle_id
               LEFT JOIN fleet_vehicle_model m ON m.id = v.model_id
-              CROSS JOIN LATERAL (
-                SELECT (r.state = 'done' AND EXISTS (
-                    SELECT 1 FROM dealer_service_record p
-                     WHERE p.vehicle_id = r.vehicle_id AND p.state = 'done' AND p.id != r.id
-                       AND p.date <= r.date AND p.date >= r.date - COALESCE((
-                           SELECT NULLIF(value, '')::int FROM ir_config_parameter
-                            WHERE key = 'dealer_crm.comeback_days'), 30)
-                       AND (p.date < r.date OR p.id < r.id)))::int AS comeback
-              ) c
             """,
             amount=amount,
         )

@@ -81,7 +81,13 @@ class DealerStaffScorecard(models.Model):
             SELECT %(base)s * 5 + q.id, q.user_id,
                    date_trunc('month', now() at time zone 'UTC')::date,
                    NULL, NULL, NULL, NULL, 1, q.company_id
-              FROM dealer_data_quality q WHERE q.user_id IS NOT NULL
+              FROM (%(quality)s) q WHERE q.user_id IS NOT NULL
             """,
             base=BASE,
+            quality=self.env["dealer.data.quality"]._query(),
         )
+
+    @property
+    def _table_query(self):
+        # built when read: Data Quality's gaps take the verification setting and today
+        return self._query()

@@ -33,7 +33,8 @@ class DealerVehicleCallList(models.AbstractModel):
         ]
         write_cells(sheet, 0, headers, cell_format=bold)
         states = dict(vehicles._fields["service_due_state"]._description_selection(self.env))
-        may_call = self.env["dealer.consent"]._allowed_partners(
+        # a call (interaction channel) needs the consent its channel maps to
+        may_call = self.env["dealer.consent"]._reachable_partners(
             vehicles.owner_id, "service_reminder", "phone"
         )
         for row, vehicle in enumerate(vehicles.sorted("next_service_date"), start=1):

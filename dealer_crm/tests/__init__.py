@@ -29,11 +29,16 @@ from . import test_quotation_rewards
 from . import test_import_history
 from . import test_phone_search
 from . import test_outreach
+from . import test_consent_gate
 from . import test_ticket_email
 from . import test_evidence
 from . import test_evidence_cases
 from . import test_evidence_figures
 from . import test_evidence_access
 from . import test_evidence_review
+from . import test_customer_definition
+from . import test_departments
+from . import test_settings_reader
 from . import test_figure_registry
 from . import test_names_migration
+from . import test_one_way_flow

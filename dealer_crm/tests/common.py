@@ -1,56 +1,61 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The shared test setup: a quiet context, one user per department, and the factories
+every test file builds its history with (one copy of each, here)."""
+
 import os
 
-from odoo import fields
-from odoo.tests import TransactionCase, new_test_user
+from odoo import Command, fields
+from odoo.tests import new_test_user
+from odoo.tools import SQL
+
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT, BaseCommon
 
 # ``make test-dates`` runs the suite for users in a time zone that changes to summer time.
 TEST_TZ = os.environ.get("DEALER_TEST_TZ") or None
 
+VEHICLE_MODEL = "fleet.model_corolla_ts"
 
-class DealerCrmCase(TransactionCase):
-    """One user per department and a quiet context, shared by every test."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env = cls.env(
-            context=dict(
-                cls.env.context,
-                mail_create_nolog=True,
-                mail_notrack=True,
-                no_reset_password=True,
-                tracking_disable=True,
-                # one time zone for the test env and every test user, so "today" is
-                # the same day for all of them at any hour (their own day, as in use)
-                tz=TEST_TZ or cls.env.user.tz or "UTC",
-            )
-        )
-        # The ORM dates new records with the transaction's timestamp, which a real cursor
-        # takes from PostgreSQL. Take it from Python's clock, as Odoo's own test cursor
-        # does, so a clock moved for the Python process (make test-dates) dates them too.
-        cls.cr._now = fields.Datetime.now()
-        cls.company = cls.env.company
-        cls.user_sales = new_test_user(cls.env, login="t_sales", groups="dealer_crm.group_sales")
-        cls.user_service = new_test_user(
-            cls.env, login="t_service", groups="dealer_crm.group_service"
-        )
-        cls.user_relations = new_test_user(
-            cls.env, login="t_relations", groups="dealer_crm.group_customer_relations"
-        )
-        cls.user_manager = new_test_user(
-            cls.env, login="t_manager", groups="dealer_crm.group_manager"
-        )
-        cls.user_plain = new_test_user(cls.env, login="t_plain", groups="base.group_user")
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Chan Tai Man", "email": "chan@example.com", "phone": "+852 9123 4567"}
-        )
+class DealerFactories:
+    """Factories for dealer records, shared by the transaction and the browser tests.
+
+    Each takes the values a test cares about and fills in the rest; extra ``vals`` are
+    passed to ``create`` as they are.
+    """
 
     @classmethod
     def _today(cls):
         """Today in the users' time zone: the day the code under test takes as today."""
         return fields.Date.context_today(cls.env.user)
 
+    # Companies and users ------------------------------------------------------
+    @classmethod
+    def _create_company(cls, name, **vals):
+        """Another dealership in the database."""
+        return cls.env["res.company"].create({"name": name, **vals})
+
+    @classmethod
+    def _create_user(cls, login, groups, company=None, **vals):
+        """A user of ``groups`` (comma-separated xml ids); with ``company``, working
+        only there."""
+        if company:
+            vals.update(company_id=company.id, company_ids=[Command.set(company.ids)])
+        return new_test_user(cls.env, login=login, groups=groups, **vals)
+
+    @classmethod
+    def _create_company_b(cls, name, **groups_by_login):
+        """A second dealership and, per ``login=groups``, a user working only there.
+
+        Returns the company then the users in the order given:
+        ``company_b, sales_b = cls._create_company_b("B", t_sales_b="dealer_crm.group_sales")``.
+        """
+        company = cls._create_company(name)
+        users = [
+            cls._create_user(login, groups, company) for login, groups in groups_by_login.items()
+        ]
+        return (company, *users)
+
+    # Vehicles and the workshop ------------------------------------------------
     @classmethod
     def _create_vehicle(cls, vin="1M8GDM9AXKP042788", **vals):
         # "sold by us" (seller, order) is recorded by a delivery: arranged here in sudo
@@ -61,7 +66,136 @@ class DealerCrmCase(TransactionCase):
             {
                 "vin": vin,
                 "license_plate": vals.pop("license_plate", "AB 1234"),
-                "model_id": cls.env.ref("fleet.model_corolla_ts").id,
+                "model_id": cls.env.ref(VEHICLE_MODEL).id,
                 **vals,
             }
         ).sudo(False)
+
+    @classmethod
+    def _create_visit(cls, vehicle, day=None, advisor=None, **vals):
+        """A workshop visit of ``vehicle`` on ``day`` (today), booked by ``advisor``
+        (the current user when not given)."""
+        if advisor:
+            vals["advisor_id"] = advisor.id
+        return cls.env["dealer.service.record"].create(
+            {"vehicle_id": vehicle.id, "date": day or cls._today(), **vals}
+        )
+
+    # Sales ----------------------------------------------------------------------
+    @classmethod
+    def _create_order(cls, partner, product, amount=None, confirm=True, user=None, **vals):
+        """A sale order to ``partner``, one line per product of ``product``.
+
+        With ``amount``, each line is at that price and without tax; without, at the
+        product's price and taxes. Confirmed unless ``confirm`` is false; created by
+        ``user`` when given, in ``vals["company_id"]``'s company when given.
+        """
+        line = {} if amount is None else {"price_unit": amount, "tax_id": False}
+        Order = cls.env["sale.order"]
+        if user:
+            Order = Order.with_user(user)
+        if vals.get("company_id"):
+            Order = Order.with_company(vals["company_id"])
+        order = Order.create(
+            {
+                "partner_id": partner.id,
+                "order_line": [Command.create({"product_id": p.id, **line}) for p in product],
+                **vals,
+            }
+        )
+        if confirm:
+            order.action_confirm()
+        return order
+
+    # Complaints -----------------------------------------------------------------
+    @classmethod
+    def _create_ticket(cls, partner, created=None, **vals):
+        """A complaint of ``partner``, dated ``created`` (now when not given)."""
+        ticket = cls.env["helpdesk.ticket"].create(
+            {
+                "name": "Complaint",
+                "description": "x",
+                "partner_id": partner.id,
+                "dealer_feedback_kind": "complaint",
+                **vals,
+            }
+        )
+        if created:
+            cls._backdate_tickets(ticket, created)
+        return ticket
+
+    @classmethod
+    def _backdate_tickets(cls, tickets, when):
+        """Date ``tickets`` at ``when``, as if opened then; their deadlines follow."""
+        when = fields.Datetime.to_datetime(when)
+        tickets.flush_recordset()
+        tickets.env.cr.execute(
+            SQL(
+                "UPDATE helpdesk_ticket SET create_date = %s WHERE id IN %s",
+                when,
+                tuple(tickets.ids),
+            )
+        )
+        tickets.invalidate_recordset(["create_date"])
+        for name in ("dealer_response_deadline", "dealer_resolution_deadline"):
+            tickets.env.add_to_compute(tickets._fields[name], tickets)
+        tickets.flush_recordset()
+
+    # Loyalty --------------------------------------------------------------------
+    @classmethod
+    def _create_loyalty_program(cls, name, rewards=None, env=None, **vals):
+        """A dealer loyalty scheme earning by its dealer rules only (no core rule).
+
+        ``rewards``: the rewards' values (discounts unless they say otherwise), in
+        place of core's default reward; ``env``: to create it in another company.
+        """
+        if rewards is not None:
+            vals["reward_ids"] = [Command.clear()] + [
+                Command.create({"reward_type": "discount", **reward}) for reward in rewards
+            ]
+        return (env or cls.env)["loyalty.program"].create(
+            {
+                "name": name,
+                "program_type": "loyalty",
+                "dealer_scheme": True,
+                "rule_ids": [Command.clear()],
+                **vals,
+            }
+        )
+
+
+class DealerCrmCase(DealerFactories, BaseCommon):
+    """One user per department and a quiet context, shared by every test."""
+
+    @classmethod
+    def default_env_context(cls):
+        context = {
+            **DISABLED_MAIL_CONTEXT,
+            # one time zone for the test env and every test user, so "today" is
+            # the same day for all of them at any hour (their own day, as in use)
+            "tz": TEST_TZ or cls.env.user.tz or "UTC",
+        }
+        # the creator follows what they create, as in use
+        context.pop("mail_create_nosubscribe")
+        return context
+
+    @classmethod
+    def setup_main_company(cls, currency_code="USD"):
+        # The ORM dates new records with the transaction's timestamp, which a real cursor
+        # takes from PostgreSQL. Take it from Python's clock, as Odoo's own test cursor
+        # does, so a clock moved for the Python process (make test-dates) dates them too.
+        # (Set here: the first hook after the cursor opens, before any record is made.)
+        cls.cr._now = fields.Datetime.now()
+        # and no currency forced on the company: the tests convert with the rates they create
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_sales = cls._create_user("t_sales", "dealer_crm.group_sales")
+        cls.user_service = cls._create_user("t_service", "dealer_crm.group_service")
+        cls.user_relations = cls._create_user("t_relations", "dealer_crm.group_customer_relations")
+        cls.user_manager = cls._create_user("t_manager", "dealer_crm.group_manager")
+        cls.user_plain = cls._create_user("t_plain", "base.group_user")
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Chan Tai Man", "email": "chan@example.com", "phone": "+852 9123 4567"}
+        )

@@ -32,6 +32,7 @@ ACCESS = {
     "dealer.customer.score": ("r---", "r---", "r---", "r---", "----", "----"),
     "dealer.customer.timeline": ("r---", "r---", "r---", "r---", "----", "----"),
     "dealer.data.quality": ("r---", "r---", "r---", "r---", "----", "----"),
+    "dealer.department": ("r---", "r---", "r---", "rcwu", "----", "----"),
     "dealer.erasure.log": ("----", "----", "----", "r---", "----", "----"),
     "dealer.followup.step": ("r---", "r---", "r---", "rcwu", "----", "----"),
     "dealer.interaction": ("rcw-", "rcw-", "rcw-", "rcwu", "----", "----"),
@@ -112,6 +113,7 @@ RULES = {
     "dealer.customer.score": {"dealer_customer_score_rule_company"},
     "dealer.customer.timeline": {"dealer_customer_timeline_rule_company"},
     "dealer.data.quality": {"dealer_data_quality_rule_company"},
+    "dealer.department": {"dealer_department_rule_company"},
     "dealer.erasure.log": {"dealer_erasure_log_rule_company"},
     "dealer.followup.step": {"dealer_followup_step_rule_company"},
     "dealer.interaction": {

@@ -44,20 +44,15 @@ class TestComplaints(DealerCrmCase):
         cls.stage_done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
 
     def _complaint(self, created=None, **vals):
-        ticket = self.env["helpdesk.ticket"].create(
-            {
-                "name": "Scratched door",
-                "description": "Scratch on delivery",
-                "partner_id": self.customer.id,
-                "team_id": self.team.id,
-                "dealer_feedback_kind": "complaint",
-                "dealer_severity_id": self.severity.id,
-                **vals,
-            }
+        return self._create_ticket(
+            self.customer,
+            created,
+            name="Scratched door",
+            description="Scratch on delivery",
+            team_id=self.team.id,
+            dealer_severity_id=self.severity.id,
+            **vals,
         )
-        if created:
-            ticket._dealer_backdate(created)
-        return ticket
 
     # Service levels -------------------------------------------------
     def test_deadline_over_a_weekend(self):

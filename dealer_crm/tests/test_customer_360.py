@@ -153,7 +153,9 @@ class TestCustomer360(DealerCrmCase):
         self._promise(4)  # still open: not counted
         self.assertTrue(on_time.kept_on_time)
         self.assertFalse(late.kept_on_time)
-        self.assertAlmostEqual(self.env["dealer.promise"]._kept_on_time_rate(domain), 100 / 3, 2)
+        closed = domain + [("state", "in", ("kept", "broken"))]
+        [(rate,)] = self.env["dealer.promise"]._read_group(closed, [], ["on_time_score:avg"])
+        self.assertAlmostEqual(rate, 100 / 3, 2)
 
     # Enquiries and quotations ---------------------------------------
     def test_lead_fields_and_quotation_from_lead(self):
@@ -174,6 +176,8 @@ class TestCustomer360(DealerCrmCase):
         interaction = form.save()
         self.assertEqual(interaction.outcome, "verified")
         self.assertEqual(interaction.sale_order_id, self.order)
+        self.assertEqual(self.order.state, "draft", "logged: not yet confirmed")
+        interaction.action_dealer_confirm_order()  # its 'Log and Confirm' button
         self.assertEqual(self.order.state, "sale")
 
     # Referral, suggestions, access ------------------------------------

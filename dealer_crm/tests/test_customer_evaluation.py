@@ -43,15 +43,13 @@ class TestCustomerEvaluation(DealerCrmCase):
         )
 
     def _visit(self, vehicle, day, amount, currency=None, state="done"):
-        return self.env["dealer.service.record"].create(
-            {
-                "vehicle_id": vehicle.id,
-                "date": day,
-                "amount": amount,
-                "currency_id": (currency or self.company.currency_id).id,
-                "advisor_id": self.user_service.id,
-                "state": state,
-            }
+        return self._create_visit(
+            vehicle,
+            day,
+            self.user_service,
+            amount=amount,
+            currency_id=(currency or self.company.currency_id).id,
+            state=state,
         )
 
     def _evaluate(self, partners, today=TODAY):
@@ -519,7 +517,7 @@ class TestDataCurrency(DealerCrmCase):
         )
         self.assertIn(self.customer, Partner.search(domain))
         self.assertTrue(self.customer.dealer_email_marketing_ok)
-        other_company = self.env["res.company"].create({"name": "Other Dealer"})
+        other_company = self._create_company("Other Dealer")
         self.assertNotIn(self.customer, Partner.with_company(other_company).search(domain))
         consent.action_withdraw()
         self.assertNotIn(self.customer, Partner.search(domain))

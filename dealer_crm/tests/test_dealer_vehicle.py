@@ -48,7 +48,7 @@ class TestDealerVehicle(DealerCrmCase):
                 self._create_vehicle(vin=VALID_NA.lower(), license_plate="ZZ 1")
 
     def test_same_vin_allowed_in_another_company(self):
-        other = self.env["res.company"].create({"name": "Other Dealer"})
+        other = self._create_company("Other Dealer")
         vehicle = self._create_vehicle(company_id=other.id)
         self.assertEqual(vehicle.vin, VALID_NA)
 
@@ -245,7 +245,7 @@ class TestDealerVehicle(DealerCrmCase):
         self.assertFalse(self.user_sales.has_group("fleet.fleet_group_user"))
 
     def test_company_rule_hides_other_companies_vehicles(self):
-        other = self.env["res.company"].create({"name": "Other Dealer"})
+        other = self._create_company("Other Dealer")
         vehicle = self._create_vehicle(vin=VALID_EU, company_id=other.id)
         visible = self.env["dealer.vehicle"].with_user(self.user_sales).search([])
         self.assertNotIn(vehicle, visible)

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from openpyxl import load_workbook
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import DealerCrmCase
@@ -80,14 +79,7 @@ class TestDistanceUnits(DealerCrmCase):
         product = self.env["product.product"].create(
             {"name": "Corolla", "dealer_is_vehicle": True, "dealer_model_id": model.id}
         )
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "user_id": self.user_sales.id,
-                "order_line": [Command.create({"product_id": product.id})],
-            }
-        )
-        order.action_confirm()
+        order = self._create_order(self.customer, product, user_id=self.user_sales.id)
         order.with_user(self.user_sales)._dealer_deliver(
             order.order_line, vin, "NEW 1", self._today(), 12
         )

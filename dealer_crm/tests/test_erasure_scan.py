@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -152,14 +152,7 @@ class TestErasureScan(DealerCrmCase):
         product = self.env["product.product"].create(
             {"name": "Wiper blades", "type": "consu", "list_price": 100, "invoice_policy": "order"}
         )
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": customer.id,
-                "client_order_ref": name,
-                "order_line": [Command.create({"product_id": product.id})],
-            }
-        )
-        order.action_confirm()
+        order = self._create_order(customer, product, client_order_ref=name)
         invoice = order._create_invoices()
         invoice.action_post()
         self.env["account.payment.register"].with_context(

@@ -68,13 +68,8 @@ class TestEvidenceWalks(DealerCrmCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Walk Dealer B"})
-        cls.user_sales_b = new_test_user(
-            cls.env,
-            login="t_walk_sales_b",
-            groups="dealer_crm.group_sales",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
+        cls.company_b, cls.user_sales_b = cls._create_company_b(
+            "Walk Dealer B", t_walk_sales_b="dealer_crm.group_sales"
         )
         cls.user_portal = new_test_user(cls.env, login="t_walk_portal", groups="base.group_portal")
         cls.departments = (

@@ -365,13 +365,7 @@ class TestEvidenceAccessUi(DealerHttpCase):
 
     def test_a_consultant_books_a_test_drive_typing_the_licence(self):
         customer = self.env["res.partner"].create({"name": "Licence Tour Customer"})
-        self.env["dealer.vehicle"].create(
-            {
-                "vin": "WVWZZZ1KZAW700024",
-                "license_plate": "TOUR 24",
-                "model_id": self.env.ref("fleet.model_corolla_ts").id,
-            }
-        )
+        self._create_vehicle(vin="WVWZZZ1KZAW700024", license_plate="TOUR 24")
         self.start_tour("/odoo", "dealer_crm_test_drive_licence_tour", login="sales", timeout=300)
         drive = self.env["dealer.test.drive"].search([("partner_id", "=", customer.id)])
         self.assertEqual(drive.state, "booked")

@@ -3,7 +3,7 @@
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -197,14 +197,7 @@ class TestEvidenceCasesSales(DealerCrmCase):
 
     # Case 7 -------------------------------------------------------------------
     def test_a_delivered_line_is_never_delivered_twice(self):
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "user_id": self.user_sales.id,
-                "order_line": [Command.create({"product_id": self.product.id})],
-            }
-        )
-        order.action_confirm()
+        order = self._create_order(self.customer, self.product, user_id=self.user_sales.id)
         line = order.order_line
         as_sales = order.with_user(self.user_sales)
         as_sales._dealer_deliver(line, "WVWZZZ1KZAW700031", "NEW 31", self._today(), 5)
@@ -235,14 +228,7 @@ class TestEvidenceCasesSales(DealerCrmCase):
     def test_sold_by_and_contacted_by_are_recorded_by_their_workflow(self):
         """ "Sold by us" comes from a delivery, "Contacted By" and a consent's "Recorded
         By" from who saved them: typed or sent by a client, they are refused."""
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "user_id": self.user_sales.id,
-                "order_line": [Command.create({"product_id": self.product.id})],
-            }
-        )
-        order.action_confirm()
+        order = self._create_order(self.customer, self.product, user_id=self.user_sales.id)
         order.with_user(self.user_sales)._dealer_deliver(
             order.order_line, "WVWZZZ1KZAW700041", "NEW 41", self._today(), 5
         )
@@ -288,10 +274,10 @@ class TestEvidenceCasesSales(DealerCrmCase):
             owner.with_user(self.user_service).write({"dealer_last_reminder_date": self._today()})
         self.assertLessEqual(vehicle.next_service_date, self._today())
         owner.action_archive()
-        self.env["dealer.vehicle"]._cron_service_reminders()
+        self.env["dealer.service.reminder"]._cron_service_reminders()
         self.assertEqual(vehicle.service_reminder_skip_date, self._today(), "the skip is noted")
         owner.action_unarchive()
-        self.env["dealer.vehicle"]._cron_service_reminders()
+        self.env["dealer.service.reminder"]._cron_service_reminders()
         self.assertEqual(vehicle.service_reminder_date, self._today())
         self.assertFalse(vehicle.service_reminder_skip_date)
 

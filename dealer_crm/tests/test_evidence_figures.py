@@ -8,7 +8,7 @@ import openpyxl
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import freeze_time, new_test_user, tagged
+from odoo.tests import freeze_time, tagged
 
 from ..models.dealer_figure import FIGURES
 from .common import DealerCrmCase
@@ -23,21 +23,13 @@ class TestEvidenceFigures(DealerCrmCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Harbour Motors B"})
+        cls.company_b, cls.user_sales_b, cls.user_manager_b = cls._create_company_b(
+            "Harbour Motors B",
+            t_sales_b="dealer_crm.group_sales",
+            t_manager_b="dealer_crm.group_manager",
+        )
         # a dealer with no data at all: every standard has nothing to be measured by
-        cls.company_empty = cls.env["res.company"].create({"name": "Empty Motors"})
-
-        def user_b(login, group):
-            return new_test_user(
-                cls.env,
-                login=login,
-                groups=group,
-                company_id=cls.company_b.id,
-                company_ids=[Command.set(cls.company_b.ids)],
-            )
-
-        cls.user_sales_b = user_b("t_sales_b", "dealer_crm.group_sales")
-        cls.user_manager_b = user_b("t_manager_b", "dealer_crm.group_manager")
+        cls.company_empty = cls._create_company("Empty Motors")
         cls.shared = cls.env["res.partner"].create(
             {"name": "Shared Customer", "email": "shared@example.com", "company_id": False}
         )

@@ -36,7 +36,7 @@ class TestEvidenceStrategy(DealerCrmCase):
                 "review_date": PERIOD[1],
             }
         )
-        cls.company_b = cls.env["res.company"].create({"name": "Evidence Dealer B"})
+        cls.company_b = cls._create_company("Evidence Dealer B")
         cls.partner_b = cls.env["res.partner"].create(
             {"name": "Customer Of B", "company_id": cls.company_b.id}
         )
@@ -277,25 +277,10 @@ class TestEvidenceStrategy(DealerCrmCase):
         self.assertFalse((event_a | event_b).registration_ids)
 
     def _scheme(self, company, name):
-        return self.env["loyalty.program"].create(
-            {
-                "name": name,
-                "program_type": "loyalty",
-                "dealer_scheme": True,
-                "company_id": company.id,
-                "rule_ids": [Command.clear()],
-                "reward_ids": [
-                    Command.clear(),
-                    Command.create(
-                        {
-                            "reward_type": "discount",
-                            "discount": 5,
-                            "required_points": 100,
-                            "description": "5% off",
-                        }
-                    ),
-                ],
-            }
+        return self._create_loyalty_program(
+            name,
+            rewards=[{"discount": 5, "required_points": 100, "description": "5% off"}],
+            company_id=company.id,
         )
 
     def test_loyalty_adjust_and_redeem_stay_in_the_callers_company_and_scheme(self):
@@ -387,13 +372,7 @@ class TestEvidenceStrategy(DealerCrmCase):
             wizard.action_refer()
         self.assertFalse(self.plan.activity_ids)
         # a colleague of another company, named by forged values
-        user_b = new_test_user(
-            self.env,
-            login="t_service_b",
-            groups="dealer_crm.group_service",
-            company_id=self.company_b.id,
-            company_ids=[Command.set(self.company_b.ids)],
-        )
+        user_b = self._create_user("t_service_b", "dealer_crm.group_service", self.company_b)
         wizard = Referral.create(
             {
                 "partner_id": self.customer.id,

@@ -28,19 +28,12 @@ class TestHandover(DealerCrmCase):
         cls.accessory = cls.env["product.product"].create({"name": "Mud flaps", "list_price": 300})
 
     def _order(self, lead=None):
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "user_id": self.user_sales.id,
-                "opportunity_id": lead and lead.id,
-                "order_line": [
-                    Command.create({"product_id": self.product.id}),
-                    Command.create({"product_id": self.accessory.id}),
-                ],
-            }
+        return self._create_order(
+            self.customer,
+            self.product | self.accessory,
+            user_id=self.user_sales.id,
+            opportunity_id=lead and lead.id,
         )
-        order.action_confirm()
-        return order
 
     def _deliver(self, order, vin="WVWZZZ1KZAW700001", user=None, **vals):
         wizard = Form(

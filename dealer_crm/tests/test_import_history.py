@@ -73,14 +73,9 @@ class TestImportHistory(DealerCrmCase):
         super().setUpClass()
         # a dealer scheme that earns on visits, and the survey sent after a visit
         cls.env["loyalty.program"].search([("dealer_scheme", "=", True)]).write({"active": False})
-        cls.program = cls.env["loyalty.program"].create(
-            {
-                "name": "Import Club",
-                "program_type": "loyalty",
-                "dealer_scheme": True,
-                "rule_ids": [Command.clear()],
-                "dealer_rule_ids": [Command.create({"source": "service", "points_per_unit": 1})],
-            }
+        cls.program = cls._create_loyalty_program(
+            "Import Club",
+            dealer_rule_ids=[Command.create({"source": "service", "points_per_unit": 1})],
         )
         cls.assertTrue(
             cls.env["dealer.followup.step"].search_count([("trigger", "=", "service_done")]),
@@ -225,7 +220,7 @@ class TestImportHistory(DealerCrmCase):
         self.assertEqual(customers.dealer_interaction_ids.user_id, self.user_service)
         self.assertEqual(customers.dealer_consent_ids.user_id, self.user_relations)
         # the service reminder job does not replay the overdue history on the import day
-        domain, _cutoff = self.env["dealer.vehicle"]._reminder_domain()
+        domain, _cutoff = self.env["dealer.service.reminder"]._reminder_domain()
         self.assertLess(vehicle.next_service_date, self._today())
         self.assertNotIn(vehicle, self.env["dealer.vehicle"].search(domain))
 

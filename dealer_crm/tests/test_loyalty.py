@@ -16,36 +16,22 @@ from .common import DealerCrmCase
 class TestLoyalty(DealerCrmCase):
     @classmethod
     def _make_program(cls, env):
-        return env["loyalty.program"].create(
-            {
-                "name": "Test Club",
-                "program_type": "loyalty",
-                "dealer_scheme": True,
-                "dealer_expiry_months": 12,
-                "rule_ids": [Command.clear()],
-                "reward_ids": [
-                    Command.clear(),
-                    Command.create(
-                        {
-                            "reward_type": "discount",
-                            "discount": 5,
-                            "required_points": 100,
-                            "description": "5% off",
-                        }
-                    ),
-                ],
-                "dealer_rule_ids": [
-                    Command.create({"source": "vehicle_sale", "points_per_unit": 0.1}),
-                    Command.create({"source": "service", "points_per_unit": 1}),
-                    Command.create(
-                        {"source": "service", "service_type": "bodywork", "points_per_unit": 0.5}
-                    ),
-                ],
-                "dealer_tier_ids": [
-                    Command.create({"name": "Silver", "threshold_points": 500}),
-                    Command.create({"name": "Gold", "threshold_points": 2000}),
-                ],
-            }
+        return cls._create_loyalty_program(
+            "Test Club",
+            rewards=[{"discount": 5, "required_points": 100, "description": "5% off"}],
+            env=env,
+            dealer_expiry_months=12,
+            dealer_rule_ids=[
+                Command.create({"source": "vehicle_sale", "points_per_unit": 0.1}),
+                Command.create({"source": "service", "points_per_unit": 1}),
+                Command.create(
+                    {"source": "service", "service_type": "bodywork", "points_per_unit": 0.5}
+                ),
+            ],
+            dealer_tier_ids=[
+                Command.create({"name": "Silver", "threshold_points": 500}),
+                Command.create({"name": "Gold", "threshold_points": 2000}),
+            ],
         )
 
     @classmethod
@@ -57,21 +43,7 @@ class TestLoyalty(DealerCrmCase):
         cls.product = cls.env["product.product"].create({"name": "New car", "list_price": 1})
 
     def _quotation(self, amount):
-        return self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "order_line": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "product_uom_qty": 1,
-                            "price_unit": amount,
-                            "tax_id": False,
-                        }
-                    )
-                ],
-            }
-        )
+        return self._create_order(self.customer, self.product, amount, confirm=False)
 
     def _sell(self, amount):
         order = self._quotation(amount)
@@ -291,7 +263,8 @@ class TestLoyalty(DealerCrmCase):
                 "service_record_id": visit.id,
             }
         ).action_confirm()
-        self.assertEqual(visit.amount, 380)
+        self.assertEqual(visit.amount, 400, "the reward is a discount beside the amount")
+        self.assertEqual(visit.dealer_amount_net, 380)
         self.assertEqual(self.card.points, 200)
 
     def test_loyalty_actions_counted_and_shown_on_the_partner(self):

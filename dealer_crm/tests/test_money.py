@@ -38,17 +38,13 @@ class TestMoney(DealerCrmCase):
         )
 
     def _order(self, amount, day, pricelist=None, company=None, partner=None):
-        vals = {
-            "partner_id": (partner or self.customer).id,
-            "pricelist_id": (pricelist or self.eur_pricelist).id,
-            "order_line": [
-                Command.create({"product_id": self.product.id, "price_unit": amount, "tax_id": []})
-            ],
-        }
-        if company:
-            vals["company_id"] = company.id
-        order = self.env["sale.order"].with_company(company or self.company).create(vals)
-        order.action_confirm()
+        order = self._create_order(
+            partner or self.customer,
+            self.product,
+            amount,
+            pricelist_id=(pricelist or self.eur_pricelist).id,
+            company_id=(company or self.company).id,
+        )
         order.date_order = datetime.combine(day, datetime.min.time().replace(hour=10))
         self.assertEqual(order.amount_untaxed, amount)
         return order
@@ -117,7 +113,7 @@ class TestMoney(DealerCrmCase):
         self.assertEqual(lines["sales_revenue"].value, 4000)
 
     def test_each_company_counts_in_its_own_currency(self):
-        europe = self.env["res.company"].create({"name": "Euro Dealer", "currency_id": self.eur.id})
+        europe = self._create_company("Euro Dealer", currency_id=self.eur.id)
         Rate = self.env["res.currency.rate"]
         # the euro company's own rates: 1 EUR = 2 USD (its base rate stays 1)
         Rate.create(
@@ -191,44 +187,29 @@ class TestMoney(DealerCrmCase):
         """Points are earned per dollar of the scheme, and a fixed reward of 200 dollars
         is 100 euros off a quotation in euros dated when 1 USD = 0.5 EUR."""
         self.env["loyalty.program"].search([("dealer_scheme", "=", True)]).active = False
-        program = self.env["loyalty.program"].create(
-            {
-                "name": "Dollar Club",
-                "program_type": "loyalty",
-                "dealer_scheme": True,
-                "rule_ids": [Command.clear()],
-                "dealer_rule_ids": [
-                    Command.create({"source": "vehicle_sale", "points_per_unit": 0.1})
-                ],
-                "reward_ids": [
-                    Command.clear(),
-                    Command.create(
-                        {
-                            "reward_type": "discount",
-                            "discount_mode": "per_order",
-                            "discount": 200,
-                            "required_points": 100,
-                            "description": "200 dollars off",
-                        }
-                    ),
-                ],
-            }
+        program = self._create_loyalty_program(
+            "Dollar Club",
+            rewards=[
+                {
+                    "discount_mode": "per_order",
+                    "discount": 200,
+                    "required_points": 100,
+                    "description": "200 dollars off",
+                }
+            ],
+            dealer_rule_ids=[Command.create({"source": "vehicle_sale", "points_per_unit": 0.1})],
         )
         self.assertEqual(program.currency_id, self.usd)
         on_the_day = datetime(2026, 3, 10, 10, 0)
 
         def quotation(amount):
-            return self.env["sale.order"].create(
-                {
-                    "partner_id": self.customer.id,
-                    "pricelist_id": self.eur_pricelist.id,
-                    "date_order": on_the_day,
-                    "order_line": [
-                        Command.create(
-                            {"product_id": self.product.id, "price_unit": amount, "tax_id": []}
-                        )
-                    ],
-                }
+            return self._create_order(
+                self.customer,
+                self.product,
+                amount,
+                confirm=False,
+                pricelist_id=self.eur_pricelist.id,
+                date_order=on_the_day,
             )
 
         # confirmed today (Odoo dates an order on confirmation): 1 USD = 0.1 EUR

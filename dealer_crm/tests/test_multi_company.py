@@ -1,8 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Two dealerships in one database: neither reads the other's customers or their history."""
 
-from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import DealerCrmCase
 
@@ -12,14 +11,8 @@ class TestMultiCompany(DealerCrmCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "Harbour Motors B"})
-        cls.manager_a = new_test_user(
-            cls.env,
-            login="mc_manager_a",
-            groups="dealer_crm.group_manager",
-            company_id=cls.env.company.id,
-            company_ids=[Command.set(cls.env.company.ids)],
-        )
+        cls.company_b = cls._create_company("Harbour Motors B")
+        cls.manager_a = cls._create_user("mc_manager_a", "dealer_crm.group_manager", cls.company)
         env_b = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company_b.ids))
         cls.customer_b = env_b["res.partner"].create(
             {
@@ -157,20 +150,11 @@ class TestMultiCompany(DealerCrmCase):
 
     def test_company_a_reads_none_of_company_b_loyalty(self):
         env_b = self.env(context=dict(self.env.context, allowed_company_ids=self.company_b.ids))
-        program_b = env_b["loyalty.program"].create(
-            {
-                "name": "B Club",
-                "program_type": "loyalty",
-                "dealer_scheme": True,
-                "company_id": self.company_b.id,
-                "rule_ids": [Command.clear()],
-                "reward_ids": [
-                    Command.clear(),
-                    Command.create(
-                        {"reward_type": "discount", "discount": 5, "required_points": 100}
-                    ),
-                ],
-            }
+        program_b = self._create_loyalty_program(
+            "B Club",
+            rewards=[{"discount": 5, "required_points": 100}],
+            env=env_b,
+            company_id=self.company_b.id,
         )
         card_b = program_b._dealer_card(self.customer_b)
         card_b._dealer_move(300, "B purchase", "earn")

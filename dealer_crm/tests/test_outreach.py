@@ -64,15 +64,9 @@ class TestOutreachSkipsArchivedAndAnonymised(DealerCrmCase):
         cls.anonymised.sudo().write({"dealer_anonymized": True})
 
     def _visit(self, partner, days_ago=400, **vals):
-        return self.env["dealer.service.record"].create(
-            {
-                "vehicle_id": self.vehicles[partner].id,
-                "date": self.today - timedelta(days=days_ago),
-                "advisor_id": self.user_service.id,
-                "state": "done",
-                **vals,
-            }
-        )
+        day = self.today - timedelta(days=days_ago)
+        vals.setdefault("state", "done")
+        return self._create_visit(self.vehicles[partner], day, self.user_service, **vals)
 
     def _notes(self, record, text):
         return record.message_ids.filtered(
@@ -113,10 +107,11 @@ class TestOutreachSkipsArchivedAndAnonymised(DealerCrmCase):
         for partner in self.vehicles:
             self._visit(partner)
         Vehicle = self.env["dealer.vehicle"]
+        Reminder = self.env["dealer.service.reminder"]
         Vehicle.search([("id", "not in", [v.id for v in self.vehicles.values()])]).write(
             {"active": False}
         )
-        Vehicle._cron_service_reminders()
+        Reminder._cron_service_reminders()
         for partner, word in ((self.archived, "archived"), (self.anonymised, "anonymised")):
             vehicle = self.vehicles[partner]
             self.assertEqual(vehicle.service_due_state, "overdue")
@@ -138,19 +133,19 @@ class TestOutreachSkipsArchivedAndAnonymised(DealerCrmCase):
         # the next nights note nothing again
         for days in (1, 2, 90):
             with freeze_time(self.today + timedelta(days=days)):
-                Vehicle._cron_service_reminders()
+                Reminder._cron_service_reminders()
         for partner in self.skipped:
             self.assertEqual(len(self._notes(self.vehicles[partner], "skipped")), 1)
             self.assertFalse(partner.dealer_last_reminder_date)
 
     def test_service_reminder_resumes_when_the_owner_is_restored(self):
         self._visit(self.archived)
-        Vehicle = self.env["dealer.vehicle"]
-        Vehicle._cron_service_reminders()
+        Reminder = self.env["dealer.service.reminder"]
+        Reminder._cron_service_reminders()
         vehicle = self.vehicles[self.archived]
         self.assertEqual(vehicle.service_reminder_skip_date, self.today)
         self.archived.action_unarchive()
-        Vehicle._cron_service_reminders()
+        Reminder._cron_service_reminders()
         self.assertTrue(
             vehicle.message_ids.filtered(lambda m: "due for service" in (m.subject or ""))
         )
@@ -201,15 +196,10 @@ class TestOutreachSkipsArchivedAndAnonymised(DealerCrmCase):
     # Loyalty: expiry notices, tier changes, letters of thanks ------------------
     def _cards(self):
         self.env["loyalty.program"].search([("dealer_scheme", "=", True)]).write({"active": False})
-        program = self.env["loyalty.program"].create(
-            {
-                "name": "Outreach Club",
-                "program_type": "loyalty",
-                "dealer_scheme": True,
-                "dealer_expiry_months": 12,
-                "rule_ids": [Command.clear()],
-                "dealer_tier_ids": [Command.create({"name": "Silver", "threshold_points": 50})],
-            }
+        program = self._create_loyalty_program(
+            "Outreach Club",
+            dealer_expiry_months=12,
+            dealer_tier_ids=[Command.create({"name": "Silver", "threshold_points": 50})],
         )
         return {p: program._dealer_card(p) for p in self.skipped | self.active_owner}
 

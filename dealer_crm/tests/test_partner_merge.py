@@ -20,16 +20,11 @@ class TestPartnerMerge(DealerCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["loyalty.program"].search([("dealer_scheme", "=", True)]).write({"active": False})
-        cls.program = cls.env["loyalty.program"].create(
-            {
-                "name": "Merge Club",
-                "program_type": "loyalty",
-                "dealer_scheme": True,
-                "dealer_expiry_months": 24,
-                "rule_ids": [Command.clear()],
-                "dealer_rule_ids": [Command.create({"source": "service", "points_per_unit": 1})],
-                "dealer_tier_ids": [Command.create({"name": "Silver", "threshold_points": 450})],
-            }
+        cls.program = cls._create_loyalty_program(
+            "Merge Club",
+            dealer_expiry_months=24,
+            dealer_rule_ids=[Command.create({"source": "service", "points_per_unit": 1})],
+            dealer_tier_ids=[Command.create({"name": "Silver", "threshold_points": 450})],
         )
         Partner = cls.env["res.partner"]
         cls.source = Partner.create({"name": "Lee Ka Ho", "email": "Lee.KaHo@Example.com"})
@@ -334,7 +329,7 @@ class TestPartnerMerge(DealerCrmCase):
         with self.assertRaises(AccessError):
             self._merge(self.source, self.destination, user=self.user_plain)
         # a contact of another company the user cannot see is not merged into theirs
-        other = self.env["res.company"].create({"name": "Other Dealer"})
+        other = self._create_company("Other Dealer")
         self.source.company_id = other
         with self.assertRaises(AccessError):
             self._merge(self.source, self.destination, user=self.user_sales)
@@ -360,7 +355,7 @@ class TestPartnerMerge(DealerCrmCase):
             Wizard.create({}).action_start_manual_process()
 
     def test_duplicates_by_vin_of_a_vehicle_owned(self):
-        second = self.env["res.company"].create({"name": "Second Dealer"})
+        second = self._create_company("Second Dealer")
         self._create_vehicle(vin="JTDKB20U793512345", owner_id=self.source.id)
         self._create_vehicle(
             vin="jtdkb20u793512345", owner_id=self.destination.id, company_id=second.id

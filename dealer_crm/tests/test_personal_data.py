@@ -14,7 +14,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
-from ..models.dealer_consent import CHANNELS, PURPOSES
+from ..models.dealer_consent import PURPOSES
+from ..tools.channels import CONSENT_CHANNELS
 from .common import DealerCrmCase
 
 
@@ -61,7 +62,7 @@ class TestPersonalData(DealerCrmCase):
     # Consent gate -------------------------------------------------------
     def test_consent_evaluated_per_purpose_and_channel(self):
         for purpose, _label in PURPOSES:
-            for channel, _clabel in CHANNELS:
+            for channel, _clabel in CONSENT_CHANNELS:
                 allowed = self.Consent._allowed_partners(self.customer, purpose, channel)
                 self.assertFalse(allowed, f"never asked must refuse {purpose}/{channel}")
                 consent = self._consent(self.customer, purpose, channel)

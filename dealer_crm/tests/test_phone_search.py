@@ -160,7 +160,7 @@ class TestPhoneSearch(DealerCrmCase):
         self.assertEqual(logged.partner_id, self.owner_mobile)
 
     def test_a_number_finds_only_contacts_the_user_may_see(self):
-        other = self.env["res.company"].create({"name": "Other Dealer"})
+        other = self._create_company("Other Dealer")
         self.env["res.partner"].create(
             {"name": "Other Company Customer", "phone": "+852 2800 0000", "company_id": other.id}
         )

@@ -14,25 +14,16 @@ class TestQuotationRewards(DealerCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["loyalty.program"].search([("dealer_scheme", "=", True)]).write({"active": False})
-        cls.program = cls.env["loyalty.program"].create(
-            {
-                "name": "Reward Club",
-                "program_type": "loyalty",
-                "dealer_scheme": True,
-                "rule_ids": [Command.clear()],
-                "reward_ids": [
-                    Command.clear(),
-                    Command.create(
-                        {
-                            "reward_type": "discount",
-                            "discount_mode": "per_order",
-                            "discount": 200,
-                            "required_points": 500,
-                            "description": "200 off",
-                        }
-                    ),
-                ],
-            }
+        cls.program = cls._create_loyalty_program(
+            "Reward Club",
+            rewards=[
+                {
+                    "discount_mode": "per_order",
+                    "discount": 200,
+                    "required_points": 500,
+                    "description": "200 off",
+                }
+            ],
         )
         cls.reward = cls.program.reward_ids
         cls.card = cls.program._dealer_card(cls.customer)
@@ -40,19 +31,8 @@ class TestQuotationRewards(DealerCrmCase):
         cls.product = cls.env["product.product"].create({"name": "Service pack"})
 
     def _quotation(self):
-        return (
-            self.env["sale.order"]
-            .with_user(self.user_sales)
-            .create(
-                {
-                    "partner_id": self.customer.id,
-                    "order_line": [
-                        Command.create(
-                            {"product_id": self.product.id, "price_unit": 2000, "tax_id": False}
-                        )
-                    ],
-                }
-            )
+        return self._create_order(
+            self.customer, self.product, 2000, confirm=False, user=self.user_sales
         )
 
     def _redeem(self, order):

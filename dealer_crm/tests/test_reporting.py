@@ -24,29 +24,19 @@ class ReportingCase(DealerCrmCase):
         cls.brand = cls.vehicle.brand_id or cls.vehicle.model_id.brand_id
 
     def _visit(self, day, amount, service_type=None, state="done", vehicle=None):
-        vals = {
-            "vehicle_id": (vehicle or self.vehicle).id,
-            "date": day,
-            "amount": amount,
-            "advisor_id": self.user_service.id,
-            "state": state,
-        }
-        if service_type:
-            vals["service_type"] = service_type
-        return self.env["dealer.service.record"].create(vals)
+        vals = {"service_type": service_type} if service_type else {}
+        return self._create_visit(
+            vehicle or self.vehicle, day, self.user_service, amount=amount, state=state, **vals
+        )
 
     def _complaint(self, created, closed=None, cause=None, breached=False, satisfaction=None):
-        ticket = self.env["helpdesk.ticket"].create(
-            {
-                "name": "Noise after service",
-                "description": "x",
-                "partner_id": self.customer.id,
-                "dealer_feedback_kind": "complaint",
-                "dealer_root_cause_id": cause and cause.id,
-            }
+        ticket = self._create_ticket(
+            self.customer,
+            created,
+            name="Noise after service",
+            dealer_root_cause_id=cause and cause.id,
         )
         vals = {
-            "create_date": created,
             "dealer_first_response_date": created + relativedelta(hours=4),
             "dealer_sla_breached": breached,
         }
@@ -59,12 +49,11 @@ class ReportingCase(DealerCrmCase):
                 dealer_contact_user_id=self.user_relations.id,
                 dealer_resolution="<p>Fixed and tested with the customer.</p>",
             )
-        ticket.write({k: v for k, v in vals.items() if k != "create_date"})
+        ticket.write(vals)
         self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE helpdesk_ticket SET create_date = %s, closed_date = %s, "
-            "dealer_satisfaction = %s WHERE id = %s",
-            [created, closed, satisfaction, ticket.id],
+            "UPDATE helpdesk_ticket SET closed_date = %s, dealer_satisfaction = %s WHERE id = %s",
+            [closed, satisfaction, ticket.id],
         )
         self.env.invalidate_all()
         return ticket
@@ -388,14 +377,7 @@ class TestXlsxExports(DealerCrmCase):
         self.assertEqual(sheet["A2"].value, "Chan Tai Man")
 
     def test_complaints_register_reads_back(self):
-        ticket = self.env["helpdesk.ticket"].create(
-            {
-                "name": "=1+1",
-                "description": "x",
-                "partner_id": self.customer.id,
-                "dealer_feedback_kind": "complaint",
-            }
-        )
+        ticket = self._create_ticket(self.customer, name="=1+1")
         sheet = self._render("dealer_crm.complaint_register", ticket, self.user_relations)[
             "Complaints"
         ]
@@ -414,7 +396,7 @@ class TestXlsxExports(DealerCrmCase):
         self.assertEqual(sheet["A2"].data_type, "s")
 
     def test_exports_respect_companies(self):
-        other = self.env["res.company"].create({"name": "Other Dealer"})
+        other = self._create_company("Other Dealer")
         foreign = self.env["res.partner"].create({"name": "Elsewhere", "company_id": other.id})
         with self.assertRaises(AccessError):
             self._render("dealer_crm.customer_register", self.customer | foreign, self.user_sales)

@@ -27,15 +27,7 @@ class TestSatisfactionSurvey(DealerCrmCase):
         )
 
     def _visit(self):
-        return self.env["dealer.service.record"].create(
-            {
-                "vehicle_id": self.vehicle.id,
-                "date": self._today(),
-                "amount": 300,
-                "advisor_id": self.user_service.id,
-                "state": "done",
-            }
-        )
+        return self._create_visit(self.vehicle, None, self.user_service, amount=300, state="done")
 
     def _answers(self, **domain):
         return self.Answer.search(
@@ -83,14 +75,7 @@ class TestSatisfactionSurvey(DealerCrmCase):
     def test_survey_after_a_vehicle_sale_is_linked_to_the_order_and_the_seller(self):
         self._consent()
         product = self.env["product.product"].create({"name": "Sedan", "list_price": 30000})
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "user_id": self.user_sales.id,
-                "order_line": [Command.create({"product_id": product.id})],
-            }
-        )
-        order.action_confirm()
+        order = self._create_order(self.customer, product, user_id=self.user_sales.id)
         self.env["dealer.vehicle"].with_context(dealer_ownership_origin="sale").create(
             {
                 "vin": "WVWZZZ1KZAW123456",

@@ -7,7 +7,7 @@ Each test is a back door found in review; each fails on the code before its fix.
 import base64
 import json
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -19,32 +19,16 @@ class TestSecurityAttacks(DealerCrmCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.program = cls.env["loyalty.program"].create(
-            {
-                "name": "Attack Club",
-                "program_type": "loyalty",
-                "dealer_scheme": True,
-                "rule_ids": [Command.clear()],
-                "reward_ids": [
-                    Command.clear(),
-                    Command.create(
-                        {"reward_type": "discount", "discount": 5, "required_points": 100}
-                    ),
-                ],
-            }
+        cls.program = cls._create_loyalty_program(
+            "Attack Club", rewards=[{"discount": 5, "required_points": 100}]
         )
         cls.tier = cls.env["dealer.loyalty.tier"].create(
             {"program_id": cls.program.id, "name": "Gold", "threshold_points": 1000}
         )
         cls.card = cls.program._dealer_card(cls.customer)
         cls.card._dealer_move(100, "Opening", "earn")
-        cls.company_b = cls.env["res.company"].create({"name": "Dealer B"})
-        cls.user_relations_b = new_test_user(
-            cls.env,
-            login="t_relations_b",
-            groups="dealer_crm.group_customer_relations",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
+        cls.company_b, cls.user_relations_b = cls._create_company_b(
+            "Dealer B", t_relations_b="dealer_crm.group_customer_relations"
         )
 
     # Loyalty --------------------------------------------------------------------
@@ -111,15 +95,12 @@ class TestSecurityAttacks(DealerCrmCase):
 
     # Complaints -----------------------------------------------------------------
     def _ticket(self):
-        return self.env["helpdesk.ticket"].create(
-            {
-                "name": "Brake squeal",
-                "description": "<p>Squeals</p>",
-                "partner_id": self.customer.id,
-                "dealer_feedback_kind": "complaint",
-                "dealer_resolution": "<p>Internal: pads glazed, our fitting</p>",
-                "dealer_responsible_party": "dealer",
-            }
+        return self._create_ticket(
+            self.customer,
+            name="Brake squeal",
+            description="<p>Squeals</p>",
+            dealer_resolution="<p>Internal: pads glazed, our fitting</p>",
+            dealer_responsible_party="dealer",
         )
 
     def test_portal_customer_cannot_read_internal_complaint_fields(self):
@@ -285,7 +266,7 @@ class TestTimelineLeaks(DealerCrmCase):
         self.assertIn(ticket.name, as_relations.mapped("name"))
 
     def test_timeline_keeps_other_companies_out(self):
-        company_b = self.env["res.company"].create({"name": "Dealer B"})
+        company_b = self._create_company("Dealer B")
         self.env["dealer.interaction"].create(
             {
                 "partner_id": self.customer.id,

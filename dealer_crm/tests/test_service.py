@@ -31,14 +31,8 @@ class TestService(DealerCrmCase):
         cls.env["dealer.followup.step"].search([]).action_archive()
 
     def _service(self, vehicle=None, days_ago=0, **vals):
-        return self.env["dealer.service.record"].create(
-            {
-                "vehicle_id": (vehicle or self.vehicle).id,
-                "date": self.today - timedelta(days=days_ago),
-                "advisor_id": self.user_service.id,
-                **vals,
-            }
-        )
+        day = self.today - timedelta(days=days_ago)
+        return self._create_visit(vehicle or self.vehicle, day, self.user_service, **vals)
 
     def _read(self, value, days_ago, vehicle=None):
         return self.env["dealer.vehicle.odometer"].create(
@@ -137,24 +131,7 @@ class TestService(DealerCrmCase):
         self._service(state="done", amount=300)
         self._service(state="done", amount=200)
         self._service(state="scheduled", amount=999)
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": self.customer.id,
-                "order_line": [
-                    (
-                        0,
-                        0,
-                        {
-                            "product_id": self.env.ref("product.product_product_4").id,
-                            "product_uom_qty": 1,
-                            "price_unit": 1000,
-                            "tax_id": False,
-                        },
-                    )
-                ],
-            }
-        )
-        order.action_confirm()
+        self._create_order(self.customer, self.env.ref("product.product_product_4"), 1000)
         self.assertEqual(self.customer.dealer_service_spend, 500)
         self.assertEqual(self.customer.dealer_service_count, 3)
         self.assertEqual(self.customer.dealer_sales_spend, 1000)
@@ -196,7 +173,7 @@ class TestService(DealerCrmCase):
         self._consent(self.customer)
         self._consent(other_owner, state="withdrawn")
 
-        self.env["dealer.vehicle"]._cron_service_reminders()
+        self.env["dealer.service.reminder"]._cron_service_reminders()
         self.assertEqual(len(self._reminders_sent(self.vehicle)), 1)
         self.assertEqual(self._reminders_sent(self.vehicle).partner_ids, self.customer)
         self.assertFalse(self._reminders_sent(other), "no consent, no reminder")
@@ -206,7 +183,7 @@ class TestService(DealerCrmCase):
         self.assertEqual(self.customer.dealer_last_reminder_date, self.today)
 
         # a second run sends nothing twice
-        self.env["dealer.vehicle"]._cron_service_reminders()
+        self.env["dealer.service.reminder"]._cron_service_reminders()
         self.assertEqual(len(self._reminders_sent(self.vehicle)), 1)
         self.assertEqual(len(self._activities(self.vehicle)), 1)
 
@@ -214,7 +191,7 @@ class TestService(DealerCrmCase):
         self.customer.mobile = "+85261112222"
         self._service(days_ago=400, state="done")
         self._consent(self.customer, channel="sms")
-        self.env["dealer.vehicle"]._cron_service_reminders()
+        self.env["dealer.service.reminder"]._cron_service_reminders()
         self.assertFalse(self._reminders_sent(self.vehicle))
         sms = self.env["sms.sms"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual(len(sms), 1)
@@ -223,13 +200,13 @@ class TestService(DealerCrmCase):
         self._service(days_ago=400, state="done")
         self._consent(self.customer)
         self.customer.dealer_last_reminder_date = self.today - timedelta(days=10)
-        self.env["dealer.vehicle"]._cron_service_reminders()
+        self.env["dealer.service.reminder"]._cron_service_reminders()
         self.assertFalse(self._reminders_sent(self.vehicle))
         self.assertIn("reminded recently", self.vehicle.message_ids[0].body)
         # outside the window the customer is reminded again
         self.vehicle.service_reminder_date = False
         self.env["ir.config_parameter"].sudo().set_param("dealer_crm.reminder_recent_days", 5)
-        self.env["dealer.vehicle"]._cron_service_reminders()
+        self.env["dealer.service.reminder"]._cron_service_reminders()
         self.assertEqual(len(self._reminders_sent(self.vehicle)), 1)
 
     def test_reminder_job_works_in_batches(self):
@@ -240,11 +217,11 @@ class TestService(DealerCrmCase):
         for vehicle in vehicles:
             self._service(vehicle=vehicle, days_ago=400, state="done")
         self.env["dealer.vehicle"].search([("id", "not in", vehicles.ids)]).action_archive()
-        done = self.env["dealer.vehicle"]._cron_service_reminders(batch_size=2)
+        done = self.env["dealer.service.reminder"]._cron_service_reminders(batch_size=2)
         self.assertEqual(len(done), 2)
-        done |= self.env["dealer.vehicle"]._cron_service_reminders(batch_size=2)
+        done |= self.env["dealer.service.reminder"]._cron_service_reminders(batch_size=2)
         self.assertEqual(done & vehicles, vehicles)
-        self.assertFalse(self.env["dealer.vehicle"]._cron_service_reminders(batch_size=2))
+        self.assertFalse(self.env["dealer.service.reminder"]._cron_service_reminders(batch_size=2))
         # one customer with four vehicles: one reminder
         self.assertEqual(sum(len(self._reminders_sent(v)) for v in vehicles), 1)
 

@@ -120,7 +120,7 @@ class TestTicketFromUnknownSender(DealerCrmCase):
         self._close(ticket)
         # an older duplicate of the customer, with the address typed in capitals
         twin = self.Partner.create({"name": "C. T. Man", "email": "Chan@EXAMPLE.com"})
-        self.assertTrue(ticket._dealer_is_customer(twin))
+        self.assertTrue(self.env["dealer.ticket.mail"]._dealer_is_customer(ticket, twin))
 
     def test_reply_from_a_stranger_does_not_reopen(self):
         ticket = self._new_complaint()

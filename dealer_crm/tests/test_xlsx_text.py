@@ -27,14 +27,7 @@ class TestXlsxText(DealerCrmCase):
         )
         cls.owner = cls.env["res.partner"].create({"name": "=1+2", "phone": "+1+1"})
         cls.vehicle = cls._create_vehicle(owner_id=cls.owner.id, license_plate="=A1")
-        cls.ticket = cls.env["helpdesk.ticket"].create(
-            {
-                "name": "=HYPERLINK(1)",
-                "description": "x",
-                "partner_id": cls.customer.id,
-                "dealer_feedback_kind": "complaint",
-            }
-        )
+        cls.ticket = cls._create_ticket(cls.customer, name="=HYPERLINK(1)")
         cls.trend = cls.env["dealer.trend.report"].create(
             {"date_from": cls._today().replace(day=1), "date_to": cls._today()}
         )

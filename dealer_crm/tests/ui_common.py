@@ -2,8 +2,10 @@
 import odoo.http
 from odoo.tests import HttpCase
 
+from .common import DealerFactories
 
-class DealerHttpCase(HttpCase):
+
+class DealerHttpCase(DealerFactories, HttpCase):
     """Browser tests: parse the addons' manifests before the browser's first request.
 
     The HTTP server thread otherwise parses them on that request, while the test thread

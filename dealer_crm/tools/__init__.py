@@ -5,4 +5,5 @@ from . import access
 from . import xlsx
 from . import distance
 from . import phone
+from . import channels
 from . import target

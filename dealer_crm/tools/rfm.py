@@ -18,6 +18,10 @@ SEGMENTS = [
     ("new", "New"),
 ]
 VALUE_TIERS = [("A", "A"), ("B", "B"), ("C", "C")]
+#: "at risk": the segments of customers slipping away who can still be won back (lost
+#: ones are past it, and have their own filter). The dashboard's count and the customer
+#: filter both read it.
+AT_RISK_SEGMENTS = ("needs_attention", "at_risk")
 
 
 @dataclass(frozen=True)

@@ -6,3 +6,4 @@ from . import dealer_loyalty_wizards
 from . import dealer_event_invite
 from . import dealer_vehicle_delivery
 from . import base_partner_merge_automatic_wizard
+from . import dealer_partner_merge

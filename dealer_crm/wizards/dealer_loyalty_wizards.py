@@ -123,7 +123,8 @@ class DealerLoyaltyRedeem(models.TransientModel):
         return min(amount, base)
 
     def _apply_discount(self, origin, label, redemption):
-        """Put the redeemed discount on the order (a line) or the visit (its amount)."""
+        """Put the redeemed discount on the order (a line) or the visit (its loyalty
+        discount, beside its amount)."""
         if origin._name == "sale.order":
             if origin.state not in ("draft", "sent"):
                 raise UserError(_("Redeem a discount on a quotation, before it is confirmed."))
@@ -156,8 +157,6 @@ class DealerLoyaltyRedeem(models.TransientModel):
             # the lines are paid with this redemption: removed, they give its points back
             lines.sudo().dealer_redemption_id = redemption
         else:
-            amount = self._discount_amount(origin.amount, origin)
-            origin.write({"amount": origin.amount - amount})
-            origin.message_post(
-                body=_("Loyalty reward %(reward)s: %(amount)s off.", reward=label, amount=amount)
-            )
+            # a discount beside the visit's amount, of what is left to pay
+            amount = self._discount_amount(origin.dealer_amount_net, origin)
+            origin._dealer_add_loyalty_discount(amount, label)

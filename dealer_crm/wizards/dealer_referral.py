@@ -2,8 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.dealer_followup_step import department_user
-from ..models.dealer_interaction import DEPARTMENTS
+from ..models.dealer_department import DEPARTMENTS
+from ..tools.access import DEALER_GROUPS
 
 
 class DealerReferral(models.TransientModel):
@@ -15,7 +15,7 @@ class DealerReferral(models.TransientModel):
     res_id = fields.Many2oneReference(string="About Record", model_field="res_model")
     department = fields.Selection(DEPARTMENTS, required=True)
     user_id = fields.Many2one(
-        "res.users", string="Colleague", help="Leave empty for the department's first member."
+        "res.users", string="Colleague", help="Leave empty for the department's leader."
     )
     note = fields.Html(string="Context", required=True)
 
@@ -40,8 +40,7 @@ class DealerReferral(models.TransientModel):
             target = self.env[self.res_model].browse(self.res_id).exists() or target
         # the customer and the record referred on are ones the caller may read
         self.partner_id._dealer_check_caller(
-            groups="dealer_crm.group_sales,dealer_crm.group_service,"
-            "dealer_crm.group_customer_relations",
+            groups=DEALER_GROUPS,
             operation="read",
         )
         target._dealer_check_caller(operation="read")
@@ -54,7 +53,9 @@ class DealerReferral(models.TransientModel):
                     company=company.name,
                 )
             )
-        user = department_user(self.env, self.department, company, self.user_id)
+        user = self.env["dealer.department"]._dealer_leader(
+            self.department, company, preferred=self.user_id
+        )
         activity = target.activity_schedule(
             act_type_xmlid="mail.mail_activity_data_todo",
             summary=_(

@@ -1,0 +1,65 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The vehicles a customer owns now and owned before."""
+
+from odoo import _, fields, models
+
+from ..tools.access import DEALER_GROUPS
+
+
+class DealerPartnerVehicleMixin(models.AbstractModel):
+    _name = "dealer.partner.vehicle.mixin"
+    _description = "Dealer Customer Vehicles"
+
+    dealer_vehicle_ids = fields.One2many(
+        "dealer.vehicle", "owner_id", string="Vehicles", groups=DEALER_GROUPS
+    )
+    dealer_vehicle_ownership_ids = fields.One2many(
+        "dealer.vehicle.ownership",
+        "partner_id",
+        string="Vehicle Ownerships",
+        groups=DEALER_GROUPS,
+    )
+    dealer_vehicle_count = fields.Integer(
+        string="Vehicles Owned", compute="_compute_vehicle_counts", groups=DEALER_GROUPS
+    )
+    dealer_past_vehicle_count = fields.Integer(
+        string="Vehicles Owned Before",
+        compute="_compute_vehicle_counts",
+        groups=DEALER_GROUPS,
+    )
+
+    def _compute_vehicle_counts(self):
+        Ownership = self.env["dealer.vehicle.ownership"]
+        current = dict(
+            Ownership._read_group(
+                [("partner_id", "in", self.ids), ("date_end", "=", False)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        past = dict(
+            Ownership._read_group(
+                [("partner_id", "in", self.ids), ("date_end", "!=", False)],
+                ["partner_id"],
+                ["vehicle_id:count_distinct"],
+            )
+        )
+        for partner in self:
+            partner.dealer_vehicle_count = current.get(partner, 0)
+            partner.dealer_past_vehicle_count = past.get(partner, 0)
+
+    def action_dealer_view_vehicles(self):
+        self.ensure_one()
+        self._dealer_check_caller(operation="read")
+        return self._dealer_related_action("dealer_crm.dealer_vehicle_action", "owner_id")
+
+    def action_dealer_view_past_vehicles(self):
+        self.ensure_one()
+        self._dealer_check_caller(operation="read")
+        return self._dealer_related_action(
+            "dealer_crm.dealer_vehicle_ownership_action",
+            "partner_id",
+            name=_("Vehicles Owned Before"),
+            domain=[("date_end", "!=", False)],
+            create=False,
+        )

@@ -1,0 +1,158 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.osv import expression
+
+from .dealer_consent import contactable_domain
+
+#: the consent channels a service reminder goes by, in order of preference
+REMINDER_CHANNELS = ("email", "sms")
+
+
+class DealerServiceReminder(models.AbstractModel):
+    """The nightly service reminder job (cron "Dealer CRM: service reminders").
+
+    Each vehicle coming due gets an activity for its service advisor; its owner gets the
+    reminder email (or SMS) only through the consent gate (``dealer.consent``), which
+    notes every refusal on the vehicle, and not when reminded within the recent-contact
+    window. The job records its progress on the vehicles (``service_reminder_date``,
+    ``service_reminder_skip_date``) and the owners (``dealer_last_reminder_date``).
+    """
+
+    _name = "dealer.service.reminder"
+    _description = "Service Reminders"
+
+    @api.model
+    def _reminder_domain(self):
+        """(domain of the vehicles to process, the recent-contact cutoff date)."""
+        today = fields.Date.context_today(self)
+        recent = self.env["dealer.settings.mixin"]._dealer_get("dealer_reminder_recent_days")
+        recent_cutoff = today - timedelta(days=recent)
+        window = self.env["dealer.vehicle"]._service_window_days()
+        contactable = contactable_domain("owner_id.")
+        return [
+            ("owner_id", "!=", False),
+            ("next_service_date", "!=", False),
+            ("next_service_date", "<=", today + timedelta(days=window)),
+        ] + expression.OR(
+            [
+                # owners who may be contacted, not reminded recently
+                contactable
+                + [
+                    "|",
+                    ("service_reminder_date", "=", False),
+                    ("service_reminder_date", "<", recent_cutoff),
+                ],
+                # owners archived or anonymised: once, to note the skip
+                ["!", *expression.AND([[leaf] for leaf in contactable])]
+                + [("service_reminder_skip_date", "=", False)],
+            ]
+        ), recent_cutoff
+
+    @api.model
+    def _cron_service_reminders(self, batch_size=500):
+        """Remind the owners of vehicles coming due, one batch per call.
+
+        A processed vehicle is stamped, so running the job twice sends nothing twice;
+        the cron framework commits each batch and calls again while vehicles remain.
+        Returns the vehicles processed (those of owners who may not be contacted at all
+        are only noted, once, and stamped as skipped).
+        """
+        Vehicle = self.env["dealer.vehicle"]
+        domain, recent_cutoff = self._reminder_domain()
+        vehicles = Vehicle.search(domain, limit=batch_size, order="next_service_date, id")
+        if not vehicles:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return Vehicle
+        contactable = self.env["dealer.consent"]._contactable_partners(vehicles.owner_id)
+        recently = (vehicles.owner_id & contactable).filtered(
+            lambda p: p.dealer_last_reminder_date and p.dealer_last_reminder_date >= recent_cutoff
+        )
+        channel_of = self._gate_owners(vehicles, recently)
+        # archived or anonymised owners are never contacted: the gate noted the skip
+        skipped = vehicles.filtered(lambda v: v.owner_id not in contactable)
+        today = fields.Date.context_today(self)
+        skipped.sudo().write({"service_reminder_skip_date": today})
+        vehicles -= skipped
+        self._schedule_advisor_calls(vehicles)
+        reminded = self._send_reminders(vehicles, channel_of, recently)
+        vehicles.sudo().write({"service_reminder_date": today, "service_reminder_skip_date": False})
+        reminded.sudo().write({"dealer_last_reminder_date": today})
+        remaining = Vehicle.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(vehicles) + len(skipped), remaining=remaining)
+        return vehicles
+
+    @api.model
+    def _gate_owners(self, vehicles, recently):
+        """Ask the consent gate about the owners of ``vehicles`` not reminded
+        ``recently``, each with the consent given to the vehicle's company, by email or
+        else by SMS. The gate notes each refusal on the owner's vehicles.
+
+        Returns {(company, owner): the channel to remind them by}.
+        """
+        channel_of = {}
+        for company in vehicles.company_id:
+            of_company = vehicles.filtered(lambda v, c=company: v.company_id == c)
+            by_owner = {}
+            for vehicle in of_company:
+                by_owner[vehicle.owner_id] = by_owner.get(vehicle.owner_id, vehicle) | vehicle
+            by_channel, _refused = self.env["dealer.consent"]._gate_by_channel(
+                of_company.owner_id - recently,
+                "service_reminder",
+                REMINDER_CHANNELS,
+                records=by_owner,
+                company=company,
+            )
+            for channel, owners in by_channel.items():
+                channel_of.update({(company, owner): channel for owner in owners})
+        return channel_of
+
+    @api.model
+    def _schedule_advisor_calls(self, vehicles):
+        """One activity per vehicle coming due, for its latest service advisor."""
+        activity_type = self.env.ref("dealer_crm.mail_activity_type_service_reminder")
+        model_id = self.env["ir.model"]._get_id("dealer.vehicle")
+        activities = []
+        for vehicle in vehicles:
+            advisor = vehicle.service_ids.filtered("advisor_id").sorted("date")[-1:].advisor_id
+            activities.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": vehicle.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": _(
+                        "Service due on %s", fields.Date.to_string(vehicle.next_service_date)
+                    ),
+                    "date_deadline": vehicle.next_service_date,
+                    "user_id": (advisor or activity_type.default_user_id or self.env.user).id,
+                }
+            )
+        return self.env["mail.activity"].sudo().create(activities)
+
+    @api.model
+    def _send_reminders(self, vehicles, channel_of, recently):
+        """Remind each owner once, on the channel the gate allowed; an owner reminded
+        recently (or already in this batch) is noted instead. Returns the owners
+        reminded."""
+        template = self.env.ref("dealer_crm.mail_template_service_reminder")
+        sms_template = self.env.ref("dealer_crm.sms_template_service_reminder")
+        reminded = self.env["res.partner"]
+        for vehicle in vehicles:
+            owner = vehicle.owner_id
+            channel = channel_of.get((vehicle.company_id, owner))
+            if owner in reminded or owner in recently:
+                vehicle.message_post(
+                    body=_(
+                        "Service reminder not sent: %s was reminded recently.", owner.display_name
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+            elif channel == "email":
+                vehicle.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+                reminded |= owner
+            elif channel == "sms":
+                vehicle._message_sms_with_template(template=sms_template, partner_ids=owner.ids)
+                reminded |= owner
+            # else: refused by the consent gate, which noted it on the vehicle
+        return reminded
