@@ -73,7 +73,7 @@ timed(
     "partner 360 counts for 500 customers",
     lambda: partners.read(
         [
-            "vehicle_count",
+            "dealer_vehicle_count",
             "dealer_service_count",
             "dealer_sales_spend",
             "dealer_interaction_count",

@@ -130,10 +130,16 @@ class Base(models.AbstractModel):
         self.check_access(operation)
 
     # Navigation --------------------------------------------------------------
-    def _dealer_related_action(self, xmlid, field, **context):
-        """The window action ``xmlid`` on the records whose ``field`` is this record."""
+    def _dealer_related_action(self, xmlid, field, name=None, domain=(), **context):
+        """The window action ``xmlid`` on the records whose ``field`` is this record
+        (and that match ``domain``), titled ``name`` if given: every smart button's target.
+
+        Smart-button methods are named ``action_dealer_view_<things>`` on core models and
+        ``action_view_<things>`` on dealer models (tests/test_names.py)."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        action["domain"] = [(field, "=", self.id)]
+        if name:
+            action["name"] = name
+        action["domain"] = [(field, "=", self.id), *domain]
         action["context"] = context or {f"default_{field}": self.id}
         return action

@@ -60,14 +60,16 @@ class DealerPartnerLoyaltyMixin(models.AbstractModel):
         """The customer's membership card, or the members list to enrol them."""
         self.ensure_one()
         self._dealer_check_caller(operation="read")
+        card = self.dealer_loyalty_card_id
+        if not card:
+            return self._dealer_related_action(
+                "dealer_crm.loyalty_card_dealer_action", "partner_id"
+            )
+        # the card itself, with the members list's own context (no default_partner_id
+        # for what the card's buttons create)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "dealer_crm.loyalty_card_dealer_action"
         )
-        card = self.dealer_loyalty_card_id
-        if card:
-            form = self.env.ref("dealer_crm.loyalty_card_view_form_dealer")
-            action.update(res_id=card.id, view_mode="form", views=[(form.id, "form")])
-        else:
-            action["domain"] = [("partner_id", "=", self.id)]
-            action["context"] = {"default_partner_id": self.id}
+        form = self.env.ref("dealer_crm.loyalty_card_view_form_dealer")
+        action.update(res_id=card.id, view_mode="form", views=[(form.id, "form")])
         return action

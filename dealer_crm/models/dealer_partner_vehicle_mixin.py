@@ -10,19 +10,19 @@ class DealerPartnerVehicleMixin(models.AbstractModel):
     _name = "dealer.partner.vehicle.mixin"
     _description = "Dealer Customer Vehicles"
 
-    vehicle_ids = fields.One2many(
+    dealer_vehicle_ids = fields.One2many(
         "dealer.vehicle", "owner_id", string="Vehicles", groups=DEALER_GROUPS
     )
-    vehicle_ownership_ids = fields.One2many(
+    dealer_vehicle_ownership_ids = fields.One2many(
         "dealer.vehicle.ownership",
         "partner_id",
         string="Vehicle Ownerships",
         groups=DEALER_GROUPS,
     )
-    vehicle_count = fields.Integer(
+    dealer_vehicle_count = fields.Integer(
         string="Vehicles Owned", compute="_compute_vehicle_counts", groups=DEALER_GROUPS
     )
-    past_vehicle_count = fields.Integer(
+    dealer_past_vehicle_count = fields.Integer(
         string="Vehicles Owned Before",
         compute="_compute_vehicle_counts",
         groups=DEALER_GROUPS,
@@ -45,20 +45,21 @@ class DealerPartnerVehicleMixin(models.AbstractModel):
             )
         )
         for partner in self:
-            partner.vehicle_count = current.get(partner, 0)
-            partner.past_vehicle_count = past.get(partner, 0)
+            partner.dealer_vehicle_count = current.get(partner, 0)
+            partner.dealer_past_vehicle_count = past.get(partner, 0)
 
-    def action_view_vehicles(self):
+    def action_dealer_view_vehicles(self):
+        self.ensure_one()
         self._dealer_check_caller(operation="read")
         return self._dealer_related_action("dealer_crm.dealer_vehicle_action", "owner_id")
 
-    def action_view_past_vehicles(self):
+    def action_dealer_view_past_vehicles(self):
         self.ensure_one()
         self._dealer_check_caller(operation="read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dealer_crm.dealer_vehicle_ownership_action"
+        return self._dealer_related_action(
+            "dealer_crm.dealer_vehicle_ownership_action",
+            "partner_id",
+            name=_("Vehicles Owned Before"),
+            domain=[("date_end", "!=", False)],
+            create=False,
         )
-        action["name"] = _("Vehicles Owned Before")
-        action["domain"] = [("partner_id", "=", self.id), ("date_end", "!=", False)]
-        action["context"] = {"create": False}
-        return action

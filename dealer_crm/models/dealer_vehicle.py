@@ -263,6 +263,7 @@ class DealerVehicle(models.Model):
         }
 
     def action_view_ownerships(self):
+        self.ensure_one()
         self._dealer_check_caller(operation="read")
         return self._dealer_related_action(
             "dealer_crm.dealer_vehicle_ownership_action", "vehicle_id"
@@ -272,6 +273,7 @@ class DealerVehicle(models.Model):
         return {"partner_id": self.owner_id.id, "vehicle_id": self.id}
 
     def action_view_tickets(self):
+        self.ensure_one()
         self._dealer_check_caller(operation="read")
         return self._dealer_related_action(
             "dealer_crm.helpdesk_ticket_action",
@@ -282,6 +284,7 @@ class DealerVehicle(models.Model):
         )
 
     def action_view_services(self):
+        self.ensure_one()
         self._dealer_check_caller(operation="read")
         return self._dealer_related_action("dealer_crm.dealer_service_record_action", "vehicle_id")
 

@@ -7,7 +7,7 @@ class EventEvent(models.Model):
 
     _inherit = "event.event"
 
-    dealer_kind = fields.Selection(
+    dealer_promotion = fields.Selection(
         [("fan_club", "Owner club / fan club"), ("exhibition", "Exhibition"), ("clinic", "Clinic")],
         string="Promotion",
         index="btree_not_null",

@@ -45,5 +45,6 @@ class FleetVehicleModel(models.Model):
         for model in self:
             model.dealer_vehicle_count = counts.get(model, 0)
 
-    def action_view_dealer_vehicles(self):
+    def action_dealer_view_vehicles(self):
+        self.ensure_one()
         return self._dealer_related_action("dealer_crm.dealer_vehicle_action", "model_id")

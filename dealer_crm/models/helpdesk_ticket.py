@@ -168,13 +168,16 @@ class HelpdeskTicket(models.Model):
     def _dealer_calendar(self):
         self.ensure_one()
         return (
-            self.team_id.resource_calendar_id
+            self.team_id.dealer_resource_calendar_id
             or self.company_id.resource_calendar_id
             or self.env.company.resource_calendar_id
         )
 
     @api.depends(
-        "create_date", "dealer_severity_id", "dealer_paused_hours", "team_id.resource_calendar_id"
+        "create_date",
+        "dealer_severity_id",
+        "dealer_paused_hours",
+        "team_id.dealer_resource_calendar_id",
     )
     def _compute_dealer_deadlines(self):
         for ticket in self:

@@ -5,7 +5,7 @@ from odoo import fields, models
 class HelpdeskTicketTeam(models.Model):
     _inherit = "helpdesk.ticket.team"
 
-    resource_calendar_id = fields.Many2one(
+    dealer_resource_calendar_id = fields.Many2one(
         "resource.calendar",
         string="Working Hours",
         default=lambda self: self.env.company.resource_calendar_id,

@@ -265,7 +265,8 @@ class ResPartner(models.Model):
             }
         ]
 
-    def action_view_dealer_services(self):
+    def action_dealer_view_services(self):
+        self.ensure_one()
         self._dealer_check_caller(operation="read")
         return self._dealer_related_action("dealer_crm.dealer_service_record_action", "partner_id")
 
@@ -289,6 +290,7 @@ class ResPartner(models.Model):
         return self.env["dealer.interaction"]._refer_action(self, self.id)
 
     def action_dealer_view_interactions(self):
+        self.ensure_one()
         self._dealer_check_caller(operation="read")
         return self._dealer_related_action("dealer_crm.dealer_interaction_action", "partner_id")
 

@@ -21,7 +21,7 @@ class SurveyUserInput(models.Model):
     # and the answer itself, never typed.
     _dealer_protected_fields = frozenset(
         {
-            "dealer_kind",
+            "dealer_survey_occasion",
             "dealer_service_record_id",
             "dealer_sale_order_id",
             "dealer_staff_id",
@@ -30,7 +30,7 @@ class SurveyUserInput(models.Model):
         }
     )
 
-    dealer_kind = fields.Selection(
+    dealer_survey_occasion = fields.Selection(
         [("sale", "After a vehicle sale"), ("service", "After a service visit")],
         string="Satisfaction Survey",
         index="btree_not_null",
@@ -71,7 +71,7 @@ class SurveyUserInput(models.Model):
     dealer_followup_done = fields.Boolean(readonly=True, copy=False)
 
     @api.depends(
-        "dealer_kind",
+        "dealer_survey_occasion",
         "user_input_line_ids.value_scale",
         "user_input_line_ids.answer_type",
         "user_input_line_ids.skipped",
@@ -88,7 +88,7 @@ class SurveyUserInput(models.Model):
                 span = (question.scale_max - question.scale_min) or 1
                 values.append(1 + 4 * (line.value_scale - question.scale_min) / span)
             answer.dealer_score = (
-                sum(values) / len(values) if values and answer.dealer_kind else 0.0
+                sum(values) / len(values) if values and answer.dealer_survey_occasion else 0.0
             )
 
     def _mark_done(self):
@@ -101,7 +101,7 @@ class SurveyUserInput(models.Model):
         is_low = self.env["dealer.settings.mixin"]._dealer_is_low_satisfaction
         unhappy = self.filtered(
             lambda a: (
-                a.dealer_kind
+                a.dealer_survey_occasion
                 and a.partner_id
                 and is_low(a.dealer_score)
                 and not a.dealer_followup_done
@@ -155,7 +155,7 @@ class SurveyUserInput(models.Model):
                 partners, "survey", "email", {r.partner_id: r for r in company_records}, company
             )
             for record in company_records.filtered(lambda r, ok=allowed: r.partner_id in ok):
-                vals = {"dealer_kind": kind}
+                vals = {"dealer_survey_occasion": kind}
                 if kind == "service":
                     vals.update(
                         dealer_service_record_id=record.id, dealer_staff_id=record.advisor_id.id

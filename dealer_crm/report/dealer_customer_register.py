@@ -60,6 +60,6 @@ class DealerCustomerRegister(models.AbstractModel):
                         partner.dealer_satisfaction_avg or None,
                         partner.dealer_churn_risk,
                         partner.dealer_last_verified_date,
-                        partner.vehicle_count,
+                        partner.dealer_vehicle_count,
                     ],
                 )

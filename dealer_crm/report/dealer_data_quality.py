@@ -28,6 +28,7 @@ class DealerDataQuality(models.Model):
     _name = "dealer.data.quality"
     _description = "Customer Data Quality"
     _inherit = ["dealer.analysis.mixin"]
+    _auto = False
     _order = "issue, partner_id, id"
     _depends = {
         "res.partner": [

@@ -17,7 +17,7 @@ class DealerSatisfactionReport(models.Model):
     _order = "date desc"
     _depends = {
         "survey.user_input": [
-            "dealer_kind",
+            "dealer_survey_occasion",
             "dealer_staff_id",
             "dealer_score",
             "state",
@@ -65,7 +65,8 @@ class DealerSatisfactionReport(models.Model):
             """
             SELECT 1 * 10000000000::bigint + a.id AS id, a.create_date AS date,
                    'survey' AS source,
-                   CASE a.dealer_kind WHEN 'sale' THEN 'sales' ELSE 'service' END AS department,
+                   CASE a.dealer_survey_occasion WHEN 'sale' THEN 'sales' ELSE 'service' END
+                       AS department,
                    a.dealer_staff_id AS user_id, a.partner_id, a.dealer_score AS score,
                    1 AS answer_count,
                    -- the visit's or order's company; an answer of neither is of the
@@ -75,7 +76,7 @@ class DealerSatisfactionReport(models.Model):
               LEFT JOIN dealer_service_record r ON r.id = a.dealer_service_record_id
               LEFT JOIN sale_order o ON o.id = a.dealer_sale_order_id
               LEFT JOIN res_users u ON u.id = a.dealer_staff_id
-             WHERE a.dealer_kind IS NOT NULL AND a.state = 'done' AND a.dealer_score > 0
+             WHERE a.dealer_survey_occasion IS NOT NULL AND a.state = 'done' AND a.dealer_score > 0
             UNION ALL
             SELECT 2 * 10000000000::bigint + t.id, COALESCE(t.closed_date, t.write_date),
                    'ticket', 'customer_relations', t.user_id, t.partner_id,

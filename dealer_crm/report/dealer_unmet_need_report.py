@@ -20,7 +20,7 @@ class DealerUnmetNeedReport(models.Model):
             "lost_reason_id",
             "date_closed",
             "partner_id",
-            "vehicle_model_id",
+            "dealer_vehicle_model_id",
             "company_id",
             "user_id",
         ],
@@ -54,7 +54,8 @@ class DealerUnmetNeedReport(models.Model):
                    COALESCE(l.date_closed, l.write_date) AS closed_at,
                    'lost_enquiry' AS kind,
                    COALESCE(r.name->>'en_US', 'No reason given') AS name,
-                   l.lost_reason_id, NULL::int AS need_tag_id, l.vehicle_model_id,
+                   l.lost_reason_id, NULL::int AS need_tag_id,
+                   l.dealer_vehicle_model_id AS vehicle_model_id,
                    l.partner_id, l.user_id, 1 AS count, l.company_id
               FROM crm_lead l
               LEFT JOIN crm_lost_reason r ON r.id = l.lost_reason_id

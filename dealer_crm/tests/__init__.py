@@ -40,5 +40,6 @@ from . import test_customer_definition
 from . import test_departments
 from . import test_settings_reader
 from . import test_figure_registry
+from . import test_names_migration
 from . import test_one_way_flow
 from . import test_tier_adjustment

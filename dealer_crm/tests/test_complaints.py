@@ -32,7 +32,7 @@ class TestComplaints(DealerCrmCase):
             }
         )
         cls.team = cls.env["helpdesk.ticket.team"].create(
-            {"name": "CR test team", "resource_calendar_id": cls.calendar.id}
+            {"name": "CR test team", "dealer_resource_calendar_id": cls.calendar.id}
         )
         cls.severity = cls.env["dealer.complaint.severity"].create(
             {"name": "Test", "response_hours": 4, "resolution_hours": 16}

@@ -311,7 +311,7 @@ class TestConsentGate(DealerCrmCase):
         interaction = {value for value, _label in INTERACTION_CHANNELS}
         consent = {value for value, _label in CONSENT_CHANNELS}
         self.assertEqual(values("dealer.interaction", "channel"), interaction)
-        self.assertEqual(values("crm.lead", "enquiry_channel"), interaction)
+        self.assertEqual(values("crm.lead", "dealer_enquiry_channel"), interaction)
         self.assertEqual(values("res.partner", "dealer_preferred_channel"), interaction)
         self.assertEqual(values("dealer.consent", "channel"), consent)
         self.assertEqual(set(CONSENT_CHANNEL_OF), interaction)

@@ -34,8 +34,8 @@ class TestCoreUsersOutsideDepartments(DealerCrmCase):
             {
                 "name": "Family SUV",
                 "partner_id": cls.customer.id,
-                "vehicle_model_id": cls.env.ref("fleet.model_corolla_ts").id,
-                "trade_in_vehicle_id": vehicle.id,
+                "dealer_vehicle_model_id": cls.env.ref("fleet.model_corolla_ts").id,
+                "dealer_trade_in_vehicle_id": vehicle.id,
                 "user_id": cls.user_salesman.id,
             }
         )
@@ -106,10 +106,10 @@ class TestCoreUsersOutsideDepartments(DealerCrmCase):
 
     def test_dealer_fields_stay_off_core_forms_for_them_and_on_for_departments(self):
         dealer_fields = {  # form: (model of the field, field)
-            "crm.lead": ("crm.lead", "test_drive_count"),
+            "crm.lead": ("crm.lead", "dealer_test_drive_count"),
             "sale.order": ("sale.order.line", "dealer_vehicle_id"),
             "helpdesk.ticket": ("helpdesk.ticket", "dealer_vehicle_id"),
-            "res.partner": ("res.partner", "vehicle_count"),
+            "res.partner": ("res.partner", "dealer_vehicle_count"),
         }
         for form, (model, field) in dealer_fields.items():
             with self.subTest(form=form):
@@ -121,17 +121,19 @@ class TestCoreUsersOutsideDepartments(DealerCrmCase):
     def test_they_duplicate_leads_and_tickets_and_the_copy_keeps_dealer_data(self):
         lead = self.lead.with_user(self.user_core).copy()
         ticket = self.ticket.with_user(self.user_core).copy()
-        self.assertEqual(lead.sudo().trade_in_vehicle_id, self.lead.trade_in_vehicle_id)
-        self.assertEqual(lead.sudo().vehicle_model_id, self.lead.vehicle_model_id)
+        self.assertEqual(
+            lead.sudo().dealer_trade_in_vehicle_id, self.lead.dealer_trade_in_vehicle_id
+        )
+        self.assertEqual(lead.sudo().dealer_vehicle_model_id, self.lead.dealer_vehicle_model_id)
         self.assertEqual(ticket.sudo().dealer_vehicle_id, self.ticket.dealer_vehicle_id)
         # a department user's duplicate is the plain one
         copy = self.lead.with_user(self.user_sales).copy()
-        self.assertEqual(copy.trade_in_vehicle_id, self.lead.trade_in_vehicle_id)
+        self.assertEqual(copy.dealer_trade_in_vehicle_id, self.lead.dealer_trade_in_vehicle_id)
 
     def test_they_cannot_set_dealer_fields_on_a_new_record(self):
-        vehicle = self.lead.trade_in_vehicle_id
+        vehicle = self.lead.dealer_trade_in_vehicle_id
         attempts = {
-            "crm.lead": {"name": "Forged", "trade_in_vehicle_id": vehicle.id},
+            "crm.lead": {"name": "Forged", "dealer_trade_in_vehicle_id": vehicle.id},
             "helpdesk.ticket": {
                 "name": "Forged",
                 "description": "x",

@@ -19,9 +19,9 @@ class TestCustomer360(DealerCrmCase):
                 "name": "Wants a hybrid",
                 "partner_id": cls.customer.id,
                 "type": "opportunity",
-                "vehicle_model_id": cls.env.ref("fleet.model_golf_8").id,
-                "trade_in_vehicle_id": cls.vehicle.id,
-                "enquiry_channel": "website",
+                "dealer_vehicle_model_id": cls.env.ref("fleet.model_golf_8").id,
+                "dealer_trade_in_vehicle_id": cls.vehicle.id,
+                "dealer_enquiry_channel": "website",
             }
         )
         cls.order = cls.env["sale.order"].create(
@@ -159,8 +159,8 @@ class TestCustomer360(DealerCrmCase):
 
     # Enquiries and quotations ---------------------------------------
     def test_lead_fields_and_quotation_from_lead(self):
-        self.assertEqual(self.lead.vehicle_model_id.name, "Golf 8")
-        self.assertEqual(self.lead.trade_in_vehicle_id, self.vehicle)
+        self.assertEqual(self.lead.dealer_vehicle_model_id.name, "Golf 8")
+        self.assertEqual(self.lead.dealer_trade_in_vehicle_id, self.vehicle)
         action = self.lead.action_new_quotation()
         with Form(self.env["sale.order"].with_context(**action["context"])) as form:
             form.partner_id = self.customer
@@ -244,8 +244,8 @@ class TestCustomer360(DealerCrmCase):
         self.ticket.dealer_vehicle_id = self.vehicle
         interaction = self._log(self.customer)
         checks = [
-            (self.customer.action_view_vehicles(), self.vehicle),
-            (self.customer.action_view_dealer_services(), self.visit),
+            (self.customer.action_dealer_view_vehicles(), self.vehicle),
+            (self.customer.action_dealer_view_services(), self.visit),
             (self.customer.action_dealer_view_interactions(), interaction),
             (self.vehicle.action_view_services(), self.visit),
             (self.vehicle.action_view_ownerships(), self.vehicle.ownership_ids),

@@ -73,7 +73,13 @@ class TestDealerVehicle(DealerCrmCase):
 
     def test_partner_found_by_vehicle(self):
         partners = self.env["res.partner"].search(
-            [("vehicle_ownership_ids.vehicle_id", "any", [("display_name", "ilike", "AB1234")])]
+            [
+                (
+                    "dealer_vehicle_ownership_ids.vehicle_id",
+                    "any",
+                    [("display_name", "ilike", "AB1234")],
+                )
+            ]
         )
         self.assertIn(self.customer, partners)
 
@@ -110,9 +116,9 @@ class TestDealerVehicle(DealerCrmCase):
         self.assertEqual(order.partner_id, self.customer)
         self.assertEqual(self.vehicle._owner_at(date(2023, 12, 31)), self.customer)
         self.assertEqual(self.vehicle._owner_at(date(2024, 5, 1)), self.buyer)
-        self.assertEqual(self.customer.past_vehicle_count, 1)
-        self.assertEqual(self.customer.vehicle_count, 0)
-        self.assertEqual(self.buyer.vehicle_count, 1)
+        self.assertEqual(self.customer.dealer_past_vehicle_count, 1)
+        self.assertEqual(self.customer.dealer_vehicle_count, 0)
+        self.assertEqual(self.buyer.dealer_vehicle_count, 1)
 
     def test_backdated_transfer_refused(self):
         with self.assertRaisesRegex(UserError, "before .* became the owner"):

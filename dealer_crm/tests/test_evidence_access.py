@@ -35,7 +35,7 @@ class TestEvidenceAccess(DealerCrmCase):
     # 8. A survey answer out of scale ---------------------------------------------
     def _survey_answer(self, **vals):
         return self.survey.sudo()._create_answer(
-            partner=self.customer, check_attempts=False, dealer_kind="service", **vals
+            partner=self.customer, check_attempts=False, dealer_survey_occasion="service", **vals
         )
 
     def _scale_line(self, answer, value):
@@ -116,7 +116,7 @@ class TestEvidenceAccess(DealerCrmCase):
         as_manager = answer.with_user(self.user_manager)
         for vals in (
             {"dealer_score": 5.0},
-            {"dealer_kind": "sale"},
+            {"dealer_survey_occasion": "sale"},
             {"dealer_staff_id": self.user_sales.id},
             {"dealer_followup_done": True},
         ):
@@ -124,7 +124,7 @@ class TestEvidenceAccess(DealerCrmCase):
                 as_manager.with_context(dealer_workflow=True).write(vals)
         with self.assertRaises(AccessError):
             self.env["survey.user_input"].with_user(self.user_manager).create(
-                {"survey_id": self.survey.id, "dealer_kind": "service"}
+                {"survey_id": self.survey.id, "dealer_survey_occasion": "service"}
             )
         self.assertEqual(answer.dealer_score, 4.0)
         self.assertEqual(answer.dealer_staff_id, self.user_service)
@@ -329,7 +329,7 @@ class TestEvidenceAccessUi(DealerHttpCase):
         question = self.env.ref("dealer_crm.survey_after_service_q_score")
         customer = self.env["res.partner"].create({"name": "Route Customer"})
         answer = survey.sudo()._create_answer(
-            partner=customer, check_attempts=False, dealer_kind="service"
+            partner=customer, check_attempts=False, dealer_survey_occasion="service"
         )
 
         def submit(answer, value):
@@ -348,7 +348,7 @@ class TestEvidenceAccessUi(DealerHttpCase):
         self.assertFalse(answer.user_input_line_ids.filtered(lambda l: l.value_scale == 1000))
         # a second attempt, on the scale
         answer = survey.sudo()._create_answer(
-            partner=customer, check_attempts=False, dealer_kind="service"
+            partner=customer, check_attempts=False, dealer_survey_occasion="service"
         )
         _correct, result = submit(answer, "4")
         self.assertNotEqual(result.get("error"), "validation")

@@ -41,45 +41,48 @@ class TestEvidenceCasesSales(DealerCrmCase):
             {
                 "name": "Trade up",
                 "partner_id": self.customer.id,
-                "trade_in_vehicle_id": old.id,
-                "trade_in_value": value,
+                "dealer_trade_in_vehicle_id": old.id,
+                "dealer_trade_in_value": value,
             }
         )
 
     def test_sales_cannot_approve_a_trade_in_above_the_limit_by_writing_it(self):
         lead = self._trade_in_enquiry()
         as_sales = lead.with_user(self.user_sales)
-        forged = {"trade_in_state": "approved", "trade_in_approved_by_id": self.user_manager.id}
+        forged = {
+            "dealer_trade_in_state": "approved",
+            "dealer_trade_in_approved_by_id": self.user_manager.id,
+        }
         with self.assertRaises(AccessError):
             as_sales.write(forged)
         with self.assertRaises(AccessError):  # no context key opens it
             as_sales.with_context(dealer_manager=True, import_file=True).write(forged)
         with self.assertRaises(AccessError):
-            as_sales.write({"trade_in_appraiser_id": self.user_manager.id})
+            as_sales.write({"dealer_trade_in_appraiser_id": self.user_manager.id})
         with self.assertRaises(AccessError):
             self.env["crm.lead"].with_user(self.user_sales).create(
                 {
                     "name": "Already approved",
                     "partner_id": self.customer.id,
-                    "trade_in_vehicle_id": lead.trade_in_vehicle_id.id,
-                    "trade_in_value": 90000,
+                    "dealer_trade_in_vehicle_id": lead.dealer_trade_in_vehicle_id.id,
+                    "dealer_trade_in_value": 90000,
                     **forged,
                 }
             )
-        self.assertEqual(lead.trade_in_state, "none")
-        self.assertFalse(lead.trade_in_approved_by_id)
+        self.assertEqual(lead.dealer_trade_in_state, "none")
+        self.assertFalse(lead.dealer_trade_in_approved_by_id)
         # the workflow: sales appraises, the offer above the limit waits for a manager
         as_sales.action_dealer_appraise()
-        self.assertEqual(lead.trade_in_state, "to_approve")
-        self.assertEqual(lead.trade_in_appraiser_id, self.user_sales)
+        self.assertEqual(lead.dealer_trade_in_state, "to_approve")
+        self.assertEqual(lead.dealer_trade_in_appraiser_id, self.user_sales)
         with self.assertRaises(AccessError):
             as_sales.action_dealer_approve_trade_in()
         with self.assertRaises(AccessError):
-            as_sales.write({"trade_in_state": "approved"})
-        self.assertEqual(lead.trade_in_state, "to_approve")
+            as_sales.write({"dealer_trade_in_state": "approved"})
+        self.assertEqual(lead.dealer_trade_in_state, "to_approve")
         lead.with_user(self.user_manager).action_dealer_approve_trade_in()
-        self.assertEqual(lead.trade_in_state, "approved")
-        self.assertEqual(lead.trade_in_approved_by_id, self.user_manager)
+        self.assertEqual(lead.dealer_trade_in_state, "approved")
+        self.assertEqual(lead.dealer_trade_in_approved_by_id, self.user_manager)
         with self.assertRaises(UserError):  # appraised once: a new value is appraised again
             as_sales.action_dealer_appraise()
 
@@ -87,18 +90,18 @@ class TestEvidenceCasesSales(DealerCrmCase):
     def test_customer_relations_cannot_appraise_or_approve_a_trade_in(self):
         lead = self._trade_in_enquiry()
         as_relations = lead.with_user(self.user_relations)
-        self.assertEqual(as_relations.trade_in_state, "none", "relations read the enquiry")
+        self.assertEqual(as_relations.dealer_trade_in_state, "none", "relations read the enquiry")
         with self.assertRaises(AccessError):
             as_relations.action_dealer_appraise()
         with self.assertRaises(AccessError):
             as_relations.action_dealer_approve_trade_in()
-        self.assertEqual(lead.trade_in_state, "none")
-        self.assertFalse(lead.trade_in_appraiser_id)
+        self.assertEqual(lead.dealer_trade_in_state, "none")
+        self.assertFalse(lead.dealer_trade_in_appraiser_id)
         # neither does a department that is not the sale's, nor a user in none
         for user in (self.user_service, self.user_plain):
             with self.assertRaises(AccessError):
                 lead.with_user(user).action_dealer_appraise()
-        self.assertEqual(lead.trade_in_state, "none")
+        self.assertEqual(lead.dealer_trade_in_state, "none")
 
     # Case 2 -------------------------------------------------------------------
     def test_service_cannot_type_a_tier_and_the_visit_is_billed_in_full(self):

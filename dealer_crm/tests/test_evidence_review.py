@@ -62,7 +62,7 @@ class TestEvidenceReview(DealerCrmCase):
     def test_trade_in_state_by_default_context(self):
         Lead = self.env["crm.lead"].with_user(self.user_sales)
         lead = Lead.with_context(default_trade_in_state="approved").create({"name": "X"})
-        self.assertNotEqual(lead.trade_in_state, "approved")
+        self.assertNotEqual(lead.dealer_trade_in_state, "approved")
 
     def test_history_line_by_default_card(self):
         self.env["loyalty.program"].search([("dealer_scheme", "=", True)]).write({"active": False})

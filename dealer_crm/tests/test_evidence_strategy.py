@@ -251,7 +251,7 @@ class TestEvidenceStrategy(DealerCrmCase):
         event_b = Event.create(
             {
                 "name": "Owner club of B",
-                "dealer_kind": "clinic",
+                "dealer_promotion": "clinic",
                 "date_begin": "2031-05-01 09:00:00",
                 "date_end": "2031-05-01 12:00:00",
                 "company_id": self.company_b.id,

@@ -145,7 +145,7 @@ class TestHandover(DealerCrmCase):
         drive = Drive.create(vals)
         self.assertEqual(drive.calendar_event_id.user_id, self.user_sales)
         self.assertIn(self.customer, drive.calendar_event_id.partner_ids)
-        self.assertEqual(lead.test_drive_count, 1)
+        self.assertEqual(lead.dealer_test_drive_count, 1)
         drive.action_done()
         interaction = drive.interaction_id
         self.assertEqual(interaction.partner_id, self.customer)
@@ -173,14 +173,18 @@ class TestHandover(DealerCrmCase):
             }
         )
         lead = self.env["crm.lead"].create(
-            {"name": "Trade up", "partner_id": self.customer.id, "trade_in_vehicle_id": old.id}
+            {
+                "name": "Trade up",
+                "partner_id": self.customer.id,
+                "dealer_trade_in_vehicle_id": old.id,
+            }
         )
         lead.with_user(self.user_sales).write(
-            {"trade_in_value": 40000, "trade_in_condition": "Fair"}
+            {"dealer_trade_in_value": 40000, "dealer_trade_in_condition": "Fair"}
         )
         lead.with_user(self.user_sales).action_dealer_appraise()
-        self.assertEqual(lead.trade_in_state, "appraised")
-        self.assertEqual(lead.trade_in_appraiser_id, self.user_sales)
+        self.assertEqual(lead.dealer_trade_in_state, "appraised")
+        self.assertEqual(lead.dealer_trade_in_appraiser_id, self.user_sales)
         order = self._order(lead)
         self._deliver(order)
         dealer = self.env.company.partner_id
@@ -191,9 +195,9 @@ class TestHandover(DealerCrmCase):
         self.assertEqual(
             old.service_ids.partner_id, self.customer, "the visit stays the customer's"
         )
-        self.assertEqual(lead.trade_in_state, "taken")
+        self.assertEqual(lead.dealer_trade_in_state, "taken")
         with self.assertRaises(UserError):
-            lead.trade_in_value = 1
+            lead.dealer_trade_in_value = 1
 
     def test_a_trade_in_above_the_limit_needs_a_manager(self):
         self.env["ir.config_parameter"].sudo().set_param("dealer_crm.trade_in_limit", 50000)
@@ -202,12 +206,12 @@ class TestHandover(DealerCrmCase):
             {
                 "name": "Trade up",
                 "partner_id": self.customer.id,
-                "trade_in_vehicle_id": old.id,
-                "trade_in_value": 60000,
+                "dealer_trade_in_vehicle_id": old.id,
+                "dealer_trade_in_value": 60000,
             }
         )
         lead.with_user(self.user_sales).action_dealer_appraise()
-        self.assertEqual(lead.trade_in_state, "to_approve")
+        self.assertEqual(lead.dealer_trade_in_state, "to_approve")
         order = self._order(lead)
         with self.assertRaises(UserError):
             self._deliver(order)
@@ -218,10 +222,10 @@ class TestHandover(DealerCrmCase):
                 dealer_manager=True
             ).action_dealer_approve_trade_in()
         lead.with_user(self.user_manager).action_dealer_approve_trade_in()
-        self.assertEqual(lead.trade_in_approved_by_id, self.user_manager)
+        self.assertEqual(lead.dealer_trade_in_approved_by_id, self.user_manager)
         # a new value is appraised and approved again
-        lead.trade_in_value = 70000
-        self.assertEqual(lead.trade_in_state, "none")
+        lead.dealer_trade_in_value = 70000
+        self.assertEqual(lead.dealer_trade_in_state, "none")
         lead.action_dealer_appraise()
         lead.with_user(self.user_manager).action_dealer_approve_trade_in()
         self._deliver(order)

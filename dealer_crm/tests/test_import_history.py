@@ -343,7 +343,7 @@ WF0XXXGCDX10000O3,Golf 8,Chan Tai Man,2016-01-01
             self.env["dealer.vehicle"].search([("vin", "like", "WF0XXXGCDX10000")]),
             "the good row of a refused file is not stored either",
         )
-        self.assertFalse(self.customer.vehicle_ownership_ids)
+        self.assertFalse(self.customer.dealer_vehicle_ownership_ids)
         self.assertEqual(self.env["res.partner"].search_count([]), partners)
 
     def test_earlier_owner_overlapping_or_without_end_refused(self):

@@ -141,11 +141,11 @@ class TestMultiCompany(DealerCrmCase):
         self.env.flush_all()
         self.env.invalidate_all()
         as_a = shared.with_user(self.manager_a)
-        self.assertEqual(as_a.vehicle_count, 0)
+        self.assertEqual(as_a.dealer_vehicle_count, 0)
         self.assertEqual(as_a.dealer_interaction_count, 0)
-        self.assertFalse(as_a.vehicle_ids)
+        self.assertFalse(as_a.dealer_vehicle_ids)
         self.assertFalse(as_a.dealer_timeline_ids)
-        exported = as_a.export_data(["name", "vehicle_ids/vin"])["datas"]
+        exported = as_a.export_data(["name", "dealer_vehicle_ids/vin"])["datas"]
         self.assertNotIn("JTL9S346P3ZD25UT4", str(exported))
 
     def test_company_a_reads_none_of_company_b_loyalty(self):

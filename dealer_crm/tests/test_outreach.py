@@ -248,7 +248,7 @@ class TestOutreachSkipsArchivedAndAnonymised(DealerCrmCase):
         event = self.env["event.event"].create(
             {
                 "name": "EV clinic",
-                "dealer_kind": "clinic",
+                "dealer_promotion": "clinic",
                 "date_begin": "2031-05-01 09:00:00",
                 "date_end": "2031-05-01 12:00:00",
             }

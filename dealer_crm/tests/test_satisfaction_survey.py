@@ -59,7 +59,7 @@ class TestSatisfactionSurvey(DealerCrmCase):
     def test_survey_after_a_visit_is_linked_to_the_visit_and_the_advisor(self):
         self._consent()
         visit = self._visit()
-        answer = self._answers(dealer_kind="service")
+        answer = self._answers(dealer_survey_occasion="service")
         self.assertEqual(len(answer), 1)
         self.assertEqual(answer.survey_id, self.survey)
         self.assertEqual(answer.dealer_service_record_id, visit)
@@ -85,7 +85,7 @@ class TestSatisfactionSurvey(DealerCrmCase):
                 "sale_order_id": order.id,
             }
         )
-        answer = self._answers(dealer_kind="sale")
+        answer = self._answers(dealer_survey_occasion="sale")
         self.assertEqual(answer.survey_id, self.env.ref("dealer_crm.survey_after_sale"))
         self.assertEqual(answer.dealer_sale_order_id, order)
         self.assertEqual(answer.dealer_staff_id, self.user_sales)
@@ -147,7 +147,7 @@ class TestSatisfactionSurvey(DealerCrmCase):
         self._answer(second, 3)
         groups = self.Answer.with_user(self.user_manager)._read_group(
             [
-                ("dealer_kind", "!=", False),
+                ("dealer_survey_occasion", "!=", False),
                 ("state", "=", "done"),
                 ("partner_id", "=", self.customer.id),
             ],

@@ -148,5 +148,5 @@ class TestScreens(DealerCrmCase):
         self.assertFalse(self.user_manager.has_group("fleet.fleet_group_user"))
         form = Form(model, view="dealer_crm.fleet_vehicle_model_view_form")
         self.assertEqual(form.dealer_vehicle_count, before + 1)
-        action = model.action_view_dealer_vehicles()
+        action = model.action_dealer_view_vehicles()
         self.assertIn(vehicle, self.env["dealer.vehicle"].search(action["domain"]))

@@ -187,7 +187,7 @@ class TestServiceStrategy(DealerCrmCase):
         self.env["event.event"].create(
             {
                 "name": "Owners' track day",
-                "dealer_kind": "fan_club",
+                "dealer_promotion": "fan_club",
                 "dealer_cost": 2500,
                 "date_begin": datetime_at(2031, 3, 15),
                 "date_end": datetime_at(2031, 3, 15, 18),
@@ -296,7 +296,7 @@ class TestPoliciesAndInvitations(DealerCrmCase):
         event = self.env["event.event"].create(
             {
                 "name": "EV clinic",
-                "dealer_kind": "clinic",
+                "dealer_promotion": "clinic",
                 "date_begin": datetime_at(2031, 5, 1),
                 "date_end": datetime_at(2031, 5, 1, 12),
             }

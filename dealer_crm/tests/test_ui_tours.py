@@ -11,8 +11,8 @@ class TestUiTours(DealerHttpCase):
     def test_sales_enquiry_to_confirmed_order(self):
         self.start_tour("/odoo", "dealer_crm_sales_tour", login="sales", timeout=300)
         lead = self.env["crm.lead"].search([("name", "=", "Walk-in: a family car for test drive")])
-        self.assertEqual(lead.enquiry_channel, "visit")
-        self.assertTrue(lead.vehicle_model_id)
+        self.assertEqual(lead.dealer_enquiry_channel, "visit")
+        self.assertTrue(lead.dealer_vehicle_model_id)
         order = lead.order_ids
         self.assertEqual(order.state, "sale")
         verified = self.env["dealer.interaction"].search([("sale_order_id", "=", order.id)])

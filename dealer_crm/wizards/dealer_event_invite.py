@@ -10,7 +10,9 @@ class DealerEventInvite(models.TransientModel):
     _name = "dealer.event.invite"
     _description = "Invite Customers to an Event"
 
-    event_id = fields.Many2one("event.event", required=True, domain=[("dealer_kind", "!=", False)])
+    event_id = fields.Many2one(
+        "event.event", required=True, domain=[("dealer_promotion", "!=", False)]
+    )
     partner_ids = fields.Many2many("res.partner", string="Customers")
 
     @api.model

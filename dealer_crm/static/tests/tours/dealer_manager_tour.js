@@ -21,7 +21,7 @@ registry.category("web_tour.tours").add("dealer_crm_manager_tour", {
         },
         { trigger: ".o_field_widget[name=dealer_timeline_ids] .o_data_row" },
         { trigger: "button[name=action_dealer_view_loyalty]:contains(pts)" },
-        { trigger: "button[name=action_view_vehicles] .o_stat_value:not(:contains(0))" },
+        { trigger: "button[name=action_dealer_view_vehicles] .o_stat_value:not(:contains(0))" },
         {
             content: "Redeem points on the customer's quotation",
             trigger: "button[name=action_dealer_view_loyalty]",

@@ -24,10 +24,10 @@ registry.category("web_tour.tours").add("dealer_crm_sales_tour", {
         { trigger: ".o_field_widget[name=partner_id] input", run: "edit Cheung Siu" },
         { trigger: ".o-autocomplete--dropdown-item a:contains(Cheung Siu Wai)", run: "click" },
         { trigger: ".o_notebook_headers a:contains(Vehicle)", run: "click" },
-        { trigger: ".o_field_widget[name=vehicle_model_id] input", run: "edit Corolla" },
+        { trigger: ".o_field_widget[name=dealer_vehicle_model_id] input", run: "edit Corolla" },
         { trigger: ".o-autocomplete--dropdown-item a:contains(Corolla)", run: "click" },
         {
-            trigger: ".o_field_widget[name=enquiry_channel] select",
+            trigger: ".o_field_widget[name=dealer_enquiry_channel] select",
             run: "selectByLabel Face-to-face visit",
         },
         ...stepUtils.saveForm(),
