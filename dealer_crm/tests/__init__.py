@@ -42,4 +42,5 @@ from . import test_settings_reader
 from . import test_figure_registry
 from . import test_names_migration
 from . import test_one_way_flow
+from . import test_net_amount_floor
 from . import test_tier_adjustment
