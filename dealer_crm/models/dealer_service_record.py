@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 #: who records a visit's progress (the manager implies it)
 SERVICE_GROUP = "dealer_crm.group_service"
@@ -172,6 +172,22 @@ class DealerServiceRecord(models.Model):
             record.dealer_amount_net = (
                 record.amount - record.dealer_loyalty_discount - record.dealer_tier_discount_amount
             )
+
+    @api.constrains("amount", "dealer_loyalty_discount", "dealer_tier_discount_amount")
+    def _check_dealer_amount_net(self):
+        # the discounts stand beside the amount (1.5): an amount corrected below them
+        # would leave a negative net in revenue, lifetime spend and points
+        for record in self:
+            if record.currency_id.compare_amounts(record.dealer_amount_net, 0) < 0:
+                raise ValidationError(
+                    _(
+                        "%(visit)s: the amount cannot be less than its loyalty and tier "
+                        "discounts (%(discounts)s).",
+                        visit=record.display_name,
+                        discounts=record.dealer_loyalty_discount
+                        + record.dealer_tier_discount_amount,
+                    )
+                )
 
     @api.model
     def get_import_templates(self):

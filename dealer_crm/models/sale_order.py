@@ -142,7 +142,15 @@ class SaleOrder(models.Model):
         contact in which the customer confirmed it, as the caller (their own rights)."""
         self.ensure_one()
         self._dealer_check_caller()
-        if interaction.sale_order_id != self or interaction.outcome != "verified":
+        # the contact is about the quotation as it stands: logged since its last change
+        # (a verification from before it was cancelled and set back to draft, or edited,
+        # does not confirm it)
+        self.flush_recordset()
+        if (
+            interaction.sale_order_id != self
+            or interaction.outcome != "verified"
+            or interaction.create_date < self.write_date
+        ):
             raise UserError(
                 _(
                     "Log the contact in which the customer confirmed %s, with the outcome "

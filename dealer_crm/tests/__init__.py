@@ -2,6 +2,7 @@ from . import test_security_groups
 from . import test_dealer_vehicle
 from . import test_personal_data
 from . import test_service
+from . import test_confirm_fresh_contact
 from . import test_customer_360
 from . import test_complaints
 from . import test_loyalty
@@ -42,4 +43,5 @@ from . import test_settings_reader
 from . import test_figure_registry
 from . import test_names_migration
 from . import test_one_way_flow
+from . import test_net_amount_floor
 from . import test_tier_adjustment
