@@ -3,6 +3,7 @@
 
 from odoo import api, models
 from odoo.osv import expression
+from odoo.tools.sql import create_index
 
 from ..tools.phone import national_forms, normalize_phone, number_region, phone_digits
 
@@ -10,6 +11,27 @@ from ..tools.phone import national_forms, normalize_phone, number_region, phone_
 class DealerPartnerPhoneMixin(models.AbstractModel):
     _name = "dealer.partner.phone.mixin"
     _description = "Dealer Contact Phone Lookup"
+
+    def init(self):
+        """The indexes the vehicle and contact lookups use (issue 26): the name by
+        trigram (``ilike``) and Odoo's E.164 ``phone_sanitized`` (``=``)."""
+        super().init()
+        if self._abstract or "phone_sanitized" not in self._fields:
+            return
+        create_index(
+            self.env.cr,
+            f"{self._table}_dealer_name_trgm_index",
+            self._table,
+            ["name gin_trgm_ops"],
+            method="gin",
+        )
+        create_index(
+            self.env.cr,
+            f"{self._table}_dealer_phone_sanitized_index",
+            self._table,
+            ["phone_sanitized"],
+            where="phone_sanitized IS NOT NULL",
+        )
 
     @api.model
     def _dealer_phone_domain(self, value, prefix=""):

@@ -164,17 +164,31 @@ class DealerVehicle(models.Model):
         value = value.strip()
         if not value:
             return []
-        domains = [
-            [("license_plate", "ilike", value)],
-            [("owner_id.name", "ilike", value)],
-            [("model_id.name", "ilike", value)],
-            # the owner's phone or mobile, however either was typed (one normalisation)
-            self.env["res.partner"]._dealer_phone_domain(value, "owner_id."),
-        ]
-        # a VIN or a plate however typed; punctuation alone is neither (it would match all)
         compact = normalize_plate(value)
-        if compact:
-            domains.append([("plate_normalized", "ilike", compact)])
+        if not compact:
+            # punctuation alone is no plate or VIN: the plain search of the texts
+            return expression.OR(
+                [
+                    [("license_plate", "ilike", value)],
+                    [("owner_id.name", "ilike", value)],
+                    [("model_id.name", "ilike", value)],
+                    self.env["res.partner"]._dealer_phone_domain(value, "owner_id."),
+                ]
+            )
+        # No OR across joined tables (issue 26): the owners and models are resolved
+        # first, each by its own index, so the vehicle query ORs only indexed columns.
+        # A plate typed with spaces or dashes matches its normalised form, a superset
+        # of the raw ``license_plate ilike`` it replaces.
+        partners = self.env["res.partner"].with_context(active_test=False)
+        owners = partners._search(
+            expression.OR([[("name", "ilike", value)], partners._dealer_phone_domain(value)])
+        )
+        models = self.env["fleet.vehicle.model"].with_context(active_test=False)
+        domains = [
+            [("owner_id", "in", list(owners))],
+            [("model_id", "in", list(models._search([("name", "ilike", value)])))],
+            [("plate_normalized", "ilike", compact)],
+        ]
         vin = normalize_vin(value)
         if vin:
             domains.append([("vin", "ilike", vin)])
