@@ -18,13 +18,16 @@ class DealerPartnerPhoneMixin(models.AbstractModel):
         super().init()
         if self._abstract or "phone_sanitized" not in self._fields:
             return
-        create_index(
-            self.env.cr,
-            f"{self._table}_dealer_name_trgm_index",
-            self._table,
-            ["name gin_trgm_ops"],
-            method="gin",
-        )
+        # pg_trgm: Odoo creates it with the database (as for the fields'
+        # index="trigram"); in a database created without it, the name is scanned
+        if self.env.registry.has_trigram:
+            create_index(
+                self.env.cr,
+                f"{self._table}_dealer_name_trgm_index",
+                self._table,
+                ["name gin_trgm_ops"],
+                method="gin",
+            )
         create_index(
             self.env.cr,
             f"{self._table}_dealer_phone_sanitized_index",

@@ -29,6 +29,8 @@ class DealerVehicle(models.Model):
     _check_company_auto = True
     _dealer_partner_fields = ("owner_id",)
     _dealer_personal_fields = ("note",)
+    #: how many matching owners a lookup follows to their vehicles (issue 26)
+    _dealer_lookup_owner_limit = 1000
 
     vin = fields.Char(
         string="VIN",
@@ -179,9 +181,15 @@ class DealerVehicle(models.Model):
         # first, each by its own index, so the vehicle query ORs only indexed columns.
         # A plate typed with spaces or dashes matches its normalised form, a superset
         # of the raw ``license_plate ilike`` it replaces.
+        # The owners are bounded: a name of common letters ("Customer") matches most
+        # contacts, and their vehicles would all be sorted to show a page of them.
+        # A lookup shows a page (the menu 8, "Search More" 320); past the bound the
+        # user types more of the name. Plates and VINs are never bounded, and an exact
+        # one comes first (name_search).
         partners = self.env["res.partner"].with_context(active_test=False)
         owners = partners._search(
-            expression.OR([[("name", "ilike", value)], partners._dealer_phone_domain(value)])
+            expression.OR([[("name", "ilike", value)], partners._dealer_phone_domain(value)]),
+            limit=self._dealer_lookup_owner_limit,
         )
         models = self.env["fleet.vehicle.model"].with_context(active_test=False)
         domains = [
@@ -193,6 +201,38 @@ class DealerVehicle(models.Model):
         if vin:
             domains.append([("vin", "ilike", vin)])
         return expression.OR(domains)
+
+    @api.model
+    def _dealer_exact_domain(self, value):
+        """The vehicles whose plate (however typed) or whole VIN is ``value``."""
+        domains = []
+        compact = normalize_plate(value or "")
+        if compact:
+            domains.append([("plate_normalized", "=", compact)])
+        vin = normalize_vin(value or "")
+        if len(vin) == 17:
+            domains.append([("vin", "=", vin)])
+        return expression.OR(domains) if domains else []
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """An exact plate or VIN comes first, before the vehicles of matching owners
+        or models (which follow the usual order)."""
+        exact_domain = operator == "ilike" and self._dealer_exact_domain(name)
+        if not exact_domain:
+            return super().name_search(name, args, operator, limit)
+        exact = self.search_fetch(
+            expression.AND([args or [], exact_domain]), ["display_name"], limit=limit
+        )
+        found = [(vehicle.id, vehicle.display_name) for vehicle in exact]
+        if limit and len(exact) >= limit:
+            return found
+        return found + super().name_search(
+            name,
+            expression.AND([args or [], [("id", "not in", exact.ids)]]),
+            operator,
+            limit - len(exact) if limit else limit,
+        )
 
     @api.constrains("vin")
     def _check_vin(self):

@@ -17,6 +17,8 @@ class HelpdeskTicket(models.Model):
         "dealer_satisfaction_comment",
     )
 
+    # the customer form, its counts and the timeline read the tickets by contact (issue 26)
+    partner_id = fields.Many2one(index=True)
     dealer_feedback_kind = fields.Selection(
         [
             ("complaint", "Complaint"),

@@ -10,6 +10,8 @@ _logger = logging.getLogger(__name__)
 class LoyaltyHistory(models.Model):
     _inherit = "loyalty.history"
 
+    # the customer timeline and the card's history read the ledger by card (issue 26)
+    card_id = fields.Many2one(index=True)
     dealer_kind = fields.Selection(
         [
             ("earn", "Earned"),
