@@ -181,15 +181,15 @@ class DealerVehicle(models.Model):
         # first, each by its own index, so the vehicle query ORs only indexed columns.
         # A plate typed with spaces or dashes matches its normalised form, a superset
         # of the raw ``license_plate ilike`` it replaces.
-        # The owners are bounded: a name of common letters ("Customer") matches most
-        # contacts, and their vehicles would all be sorted to show a page of them.
-        # A lookup shows a page (the menu 8, "Search More" 320); past the bound the
-        # user types more of the name. Plates and VINs are never bounded, and an exact
-        # one comes first (name_search).
+        # In a lookup (name_search) the owners are bounded: a name of common letters
+        # ("Customer") matches most contacts, and all their vehicles would be sorted to
+        # show a page of them. A lookup shows a page (the menu 8, "Search More" 320);
+        # past the bound the user types more. Plates and VINs are never bounded, an
+        # exact one comes first, and a search of the list (no bound) stays complete.
         partners = self.env["res.partner"].with_context(active_test=False)
         owners = partners._search(
             expression.OR([[("name", "ilike", value)], partners._dealer_phone_domain(value)]),
-            limit=self._dealer_lookup_owner_limit,
+            limit=self.env.context.get("dealer_lookup_owner_limit"),
         )
         models = self.env["fleet.vehicle.model"].with_context(active_test=False)
         domains = [
@@ -217,22 +217,21 @@ class DealerVehicle(models.Model):
     @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):
         """An exact plate or VIN comes first, before the vehicles of matching owners
-        or models (which follow the usual order)."""
+        or models (which follow the usual order); a bounded number of owners is
+        followed (see _search_display_name)."""
+        vehicles = self.with_context(dealer_lookup_owner_limit=self._dealer_lookup_owner_limit)
+        lookup = super(DealerVehicle, vehicles).name_search
         exact_domain = operator == "ilike" and self._dealer_exact_domain(name)
         if not exact_domain:
-            return super().name_search(name, args, operator, limit)
-        exact = self.search_fetch(
+            return lookup(name, args, operator, limit)
+        exact = vehicles.search_fetch(
             expression.AND([args or [], exact_domain]), ["display_name"], limit=limit
         )
         found = [(vehicle.id, vehicle.display_name) for vehicle in exact]
         if limit and len(exact) >= limit:
             return found
-        return found + super().name_search(
-            name,
-            expression.AND([args or [], [("id", "not in", exact.ids)]]),
-            operator,
-            limit - len(exact) if limit else limit,
-        )
+        rest = expression.AND([args or [], [("id", "not in", exact.ids)]])
+        return found + lookup(name, rest, operator, limit - len(exact) if limit else limit)
 
     @api.constrains("vin")
     def _check_vin(self):
