@@ -12,22 +12,36 @@ class DealerPartnerPhoneMixin(models.AbstractModel):
     _name = "dealer.partner.phone.mixin"
     _description = "Dealer Contact Phone Lookup"
 
+    #: the texts a contact or vehicle lookup matches with ``ilike``: Odoo's contact
+    #: name_search (``_rec_names_search``) and the vehicle's owner; sparse ones are
+    #: indexed where set (an ``ilike`` implies the value is set)
+    _dealer_trigram_columns = {
+        "complete_name": False,
+        "email": True,
+        "ref": True,
+        "vat": True,
+        "company_registry": True,
+    }
+
     def init(self):
-        """The indexes the vehicle and contact lookups use (issue 26): the name by
-        trigram (``ilike``) and Odoo's E.164 ``phone_sanitized`` (``=``)."""
+        """The indexes the vehicle and contact lookups use (issue 26): the texts by
+        trigram (``ilike``) and Odoo's E.164 ``phone_sanitized`` (``=``). The phone and
+        mobile digits are indexed by phone_validation (``mail.thread.phone``)."""
         super().init()
         if self._abstract or "phone_sanitized" not in self._fields:
             return
         # pg_trgm: Odoo creates it with the database (as for the fields'
-        # index="trigram"); in a database created without it, the name is scanned
+        # index="trigram"); in a database created without it, the texts are scanned
         if self.env.registry.has_trigram:
-            create_index(
-                self.env.cr,
-                f"{self._table}_dealer_name_trgm_index",
-                self._table,
-                ["name gin_trgm_ops"],
-                method="gin",
-            )
+            for column, sparse in self._dealer_trigram_columns.items():
+                create_index(
+                    self.env.cr,
+                    f"{self._table}_dealer_{column}_trgm_index",
+                    self._table,
+                    [f"{column} gin_trgm_ops"],
+                    method="gin",
+                    where=f"{column} IS NOT NULL" if sparse else "",
+                )
         create_index(
             self.env.cr,
             f"{self._table}_dealer_phone_sanitized_index",

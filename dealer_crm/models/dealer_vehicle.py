@@ -29,7 +29,7 @@ class DealerVehicle(models.Model):
     _check_company_auto = True
     _dealer_partner_fields = ("owner_id",)
     _dealer_personal_fields = ("note",)
-    #: how many matching owners a lookup follows to their vehicles (issue 26)
+    #: how many matching owners a lookup without a limit follows (issue 26)
     _dealer_lookup_owner_limit = 1000
 
     vin = fields.Char(
@@ -181,16 +181,23 @@ class DealerVehicle(models.Model):
         # first, each by its own index, so the vehicle query ORs only indexed columns.
         # A plate typed with spaces or dashes matches its normalised form, a superset
         # of the raw ``license_plate ilike`` it replaces.
-        # In a lookup (name_search) the owners are bounded: a name of common letters
-        # ("Customer") matches most contacts, and all their vehicles would be sorted to
-        # show a page of them. A lookup shows a page (the menu 8, "Search More" 320);
-        # past the bound the user types more. Plates and VINs are never bounded, an
-        # exact one comes first, and a search of the list (no bound) stays complete.
         partners = self.env["res.partner"].with_context(active_test=False)
-        owners = partners._search(
-            expression.OR([[("name", "ilike", value)], partners._dealer_phone_domain(value)]),
-            limit=self.env.context.get("dealer_lookup_owner_limit"),
+        owner_domain = expression.OR(
+            [[("complete_name", "ilike", value)], partners._dealer_phone_domain(value)]
         )
+        # A lookup (name_search) shows a page: it follows at most its page's number of
+        # owners, among the contacts who own a vehicle, so the page is full whenever
+        # enough vehicles match. A name of common letters ("Customer") matches most
+        # contacts; all their vehicles would otherwise be sorted to show a few.
+        # Plates and VINs are not bounded (and an exact one comes first); a search
+        # of the list (no bound) stays complete.
+        bound = self.env.context.get("dealer_lookup_owner_limit")
+        if bound:
+            owning = self._search([("owner_id", "!=", False)])
+            owner_domain = expression.AND(
+                [owner_domain, [("id", "in", owning.subselect('"dealer_vehicle"."owner_id"'))]]
+            )
+        owners = partners._search(owner_domain, limit=bound)
         models = self.env["fleet.vehicle.model"].with_context(active_test=False)
         domains = [
             [("owner_id", "in", list(owners))],
@@ -217,9 +224,11 @@ class DealerVehicle(models.Model):
     @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):
         """An exact plate or VIN comes first, before the vehicles of matching owners
-        or models (which follow the usual order); a bounded number of owners is
-        followed (see _search_display_name)."""
-        vehicles = self.with_context(dealer_lookup_owner_limit=self._dealer_lookup_owner_limit)
+        or models (which follow the usual order); as many owners as the page has
+        rows are followed (see _search_display_name)."""
+        vehicles = self.with_context(
+            dealer_lookup_owner_limit=limit or self._dealer_lookup_owner_limit
+        )
         lookup = super(DealerVehicle, vehicles).name_search
         exact_domain = operator == "ilike" and self._dealer_exact_domain(name)
         if not exact_domain:

@@ -46,3 +46,4 @@ from . import test_one_way_flow
 from . import test_net_amount_floor
 from . import test_tier_adjustment
 from . import test_vehicle_lookup_queries
+from . import test_vehicle_form_queries

@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from unittest.mock import patch
-
 from odoo.tests import tagged
 
 from .common import DealerCrmCase
@@ -51,12 +49,13 @@ class TestVehicleLookupQueries(DealerCrmCase):
         self.assertEqual(found, self.owned)
 
     def test_a_lookup_follows_a_bounded_number_of_owners(self):
+        """A lookup follows as many owners as its page has rows; a list's search all."""
         Vehicle = self.env["dealer.vehicle"]
-        with patch.object(type(Vehicle), "_dealer_lookup_owner_limit", 2):
-            found = Vehicle.browse([vid for vid, _name in Vehicle.name_search("Lookupowner")])
+        found = Vehicle.browse([vid for vid, _name in Vehicle.name_search("Lookupowner", limit=2)])
         self.assertEqual(len(found), 2)
         self.assertLessEqual(found, self.owned)
-        # the list's search (no lookup) stays complete
+        bounded = Vehicle.with_context(dealer_lookup_owner_limit=3)
+        self.assertEqual(len(bounded.search([("display_name", "ilike", "Lookupowner")])), 3)
         listed = Vehicle.search([("display_name", "ilike", "Lookupowner")])
         self.assertEqual(listed, self.owned)
 
