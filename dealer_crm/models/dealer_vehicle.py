@@ -2,6 +2,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools.sql import create_index
 
 from odoo.addons.fleet.models.fleet_vehicle_model import FUEL_TYPES
 
@@ -118,6 +119,20 @@ class DealerVehicle(models.Model):
         ("model_year_check", "CHECK(model_year = 0 OR model_year >= 1886)", "Invalid model year."),
         ("odometer_check", "CHECK(odometer >= 0)", "An odometer reading cannot be negative."),
     ]
+
+    def init(self):
+        """Btree indexes for the exact plate and VIN a lookup puts first (issue 26):
+        the trigram indexes answer ``ilike`` but are slow for ``=`` on values that
+        share their letters with many others (a plate prefix, a maker's VIN prefix)."""
+        super().init()
+        for column in ("plate_normalized", "vin"):
+            create_index(
+                self.env.cr,
+                f"{self._table}_dealer_{column}_exact_index",
+                self._table,
+                [column],
+                where=f"{column} IS NOT NULL",
+            )
 
     @api.depends("license_plate")
     def _compute_plate_normalized(self):
