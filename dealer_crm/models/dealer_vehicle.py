@@ -124,7 +124,7 @@ class DealerVehicle(models.Model):
         """Btree indexes for the exact plate and VIN a lookup puts first (issue 26):
         the trigram indexes answer ``ilike`` but are slow for ``=`` on values that
         share their letters with many others (a plate prefix, a maker's VIN prefix)."""
-        super().init()
+        res = super().init()
         for column in ("plate_normalized", "vin"):
             create_index(
                 self.env.cr,
@@ -133,6 +133,7 @@ class DealerVehicle(models.Model):
                 [column],
                 where=f"{column} IS NOT NULL",
             )
+        return res
 
     @api.depends("license_plate")
     def _compute_plate_normalized(self):

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.sql import create_index
 
 from ..tools.access import DEALER_GROUPS
 
@@ -17,8 +18,14 @@ class HelpdeskTicket(models.Model):
         "dealer_satisfaction_comment",
     )
 
-    # the customer form, its counts and the timeline read the tickets by contact (issue 26)
-    partner_id = fields.Many2one(index=True)
+    def init(self):
+        """The customer form, its counts and the timeline read the tickets by contact
+        (issue 26): helpdesk_mgmt leaves ``partner_id`` without an index. Named as the
+        ORM names a field's index, so an ``index=True`` upstream finds it in place."""
+        res = super().init()
+        create_index(self.env.cr, f"{self._table}__partner_id_index", self._table, ["partner_id"])
+        return res
+
     dealer_feedback_kind = fields.Selection(
         [
             ("complaint", "Complaint"),

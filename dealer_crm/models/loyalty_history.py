@@ -3,6 +3,7 @@ import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools.sql import create_index
 
 _logger = logging.getLogger(__name__)
 
@@ -10,8 +11,6 @@ _logger = logging.getLogger(__name__)
 class LoyaltyHistory(models.Model):
     _inherit = "loyalty.history"
 
-    # the customer timeline and the card's history read the ledger by card (issue 26)
-    card_id = fields.Many2one(index=True)
     dealer_kind = fields.Selection(
         [
             ("earn", "Earned"),
@@ -40,6 +39,14 @@ class LoyaltyHistory(models.Model):
     )
     #: the expiry warning and the give-back are recorded by the scheme's own jobs
     _dealer_protected_fields = frozenset({"dealer_warned", "dealer_return_of_id"})
+
+    def init(self):
+        """The customer timeline and the card's history read the ledger by card
+        (issue 26): core leaves ``card_id`` without an index. Named as the ORM names a
+        field's index, so a core ``index=True`` later finds it in place."""
+        res = super().init()
+        create_index(self.env.cr, f"{self._table}__card_id_index", self._table, ["card_id"])
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
