@@ -94,8 +94,8 @@ class DealerCustomerTimeline(models.Model):
         """SELECT 5 * 10000000000::bigint + t.id, t.id, 'ticket', t.id, t.partner_id, t.create_date,
                   t.name, 'helpdesk.ticket', t.user_id, t.company_id
              FROM helpdesk_ticket t WHERE t.partner_id IS NOT NULL""",
-        """SELECT 6 * 10000000000::bigint + h.id, h.id, 'loyalty', c.id, c.partner_id, h.create_date,
-                  h.description, 'loyalty.card', h.create_uid, c.company_id
+        """SELECT 6 * 10000000000::bigint + h.id, h.id, 'loyalty', c.id, c.partner_id,
+                  h.create_date, h.description, 'loyalty.card', h.create_uid, c.company_id
              FROM loyalty_history h JOIN loyalty_card c ON c.id = h.card_id
             WHERE c.partner_id IS NOT NULL""",
         """SELECT 7 * 10000000000::bigint + r.id, r.id, 'event', r.id, r.partner_id, r.create_date,

@@ -194,13 +194,22 @@ class DealerFactories:
             {"card_id": card.id, "description": "Welcome", "issued": 10}
         )
         event = cls.env["event.event"].create(
-            {"name": "Open Day", "date_begin": fields.Datetime.now(), "date_end": fields.Datetime.now()}
+            {
+                "name": "Open Day",
+                "date_begin": fields.Datetime.now(),
+                "date_end": fields.Datetime.now(),
+            }
         )
         registration = cls.env["event.registration"].create(
             {"event_id": event.id, "partner_id": partner.id}
         )
         cls.env["dealer.consent"].create(
-            {"partner_id": partner.id, "purpose": "marketing", "channel": "email", "state": "granted"}
+            {
+                "partner_id": partner.id,
+                "purpose": "marketing",
+                "channel": "email",
+                "state": "granted",
+            }
         )
         promise = cls.env["dealer.promise"].create(
             {"name": "Call back", "partner_id": partner.id, "date_due": cls._today()}

@@ -22,7 +22,9 @@ def form_spec(env, model, arch=None):
     for node in _own_fields(arch):
         field = env[model]._fields[node.get("name")]
         if field.type in ("one2many", "many2many"):
-            sub = next((node.find(tag) for tag in ("list", "kanban") if node.find(tag) is not None), None)
+            sub = next(
+                (node.find(tag) for tag in ("list", "kanban") if node.find(tag) is not None), None
+            )
             if sub is not None:
                 spec[field.name] = {
                     "fields": form_spec(env, field.comodel_name, sub),

@@ -69,12 +69,19 @@ class TestTimelineQueries(DealerCrmCase):
         values = found.read(["kind", "res_model", "res_id", "source_name", "date"])
         self.env.invalidate_all()
         self.assertEqual(self.Timeline.browse(found.ids).read(list(values[0])[1:]), values)
-        self.assertEqual(self.Timeline.search([("id", "in", found.ids)], order="id"), found.sorted("id"))
+        self.assertEqual(
+            self.Timeline.search([("id", "in", found.ids)], order="id"), found.sorted("id")
+        )
         row = found[0]
         self.assertEqual(self.Timeline.search([("id", "=", row.id)]), row)
         # an id no source gives, or of no row, finds nothing
         self.assertFalse(self.Timeline.search([("id", "in", [row.id % 10**10, 9 * 10**10 + 1])]))
-        self.assertEqual(self.Timeline.search_count([("id", "not in", found.ids), ("partner_id", "=", self.short.id)]), 0)
+        self.assertEqual(
+            self.Timeline.search_count(
+                [("id", "not in", found.ids), ("partner_id", "=", self.short.id)]
+            ),
+            0,
+        )
 
     def test_a_read_by_id_is_answered_by_each_source_index(self):
         rows = self.Timeline.search([("partner_id", "=", self.long.id)], limit=80)
@@ -93,12 +100,12 @@ class TestTimelineQueries(DealerCrmCase):
             self.assertNotIn(f"Seq Scan on {table}", plan)
 
     def test_who_may_open_a_page_of_every_kind_is_one_query(self):
-        rows = self.Timeline.with_user(self.user_sales).search(
-            [("partner_id", "=", self.short.id)]
-        )
+        rows = self.Timeline.with_user(self.user_sales).search([("partner_id", "=", self.short.id)])
         rows.fetch(["kind", "res_model", "res_id", "partner_id"])
         rows._readable_records()  # the record rules of each source, computed once
         with self.assertQueryCount(1):
             readable = rows._readable_records()
-        self.assertNotIn(("helpdesk.ticket", rows.filtered(lambda r: r.kind == "ticket").res_id), readable)
+        self.assertNotIn(
+            ("helpdesk.ticket", rows.filtered(lambda r: r.kind == "ticket").res_id), readable
+        )
         self.assertIn(("res.partner", self.short.id), readable, "the emails on the customer")
