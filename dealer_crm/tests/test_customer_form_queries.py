@@ -5,6 +5,7 @@ its counts are one query each for every customer, its history tabs read one page
 from lxml import etree
 
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import DealerCrmCase
 
@@ -88,7 +89,26 @@ class TestCustomerFormQueries(DealerCrmCase):
             self.env.cr.flush()
             self.env.invalidate_all()
             before = self.cr.sql_log_count
-            with self.assertQueryCount(64):
+            with self.assertQueryCount(63):
                 self._open(partner)
             counts.append(self.cr.sql_log_count - before)
         self.assertEqual(counts[0], counts[1], "one customer's history costs no query")
+
+    def test_ticket_counts_are_counted_not_read(self):
+        tickets = self.env["helpdesk.ticket"].search([("partner_id", "child_of", self.long.id)])
+        closed = self.env["helpdesk.ticket.stage"].search([("closed", "=", True)], limit=1)
+        # closed as their workflow would (its checks are not what this test is about)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE helpdesk_ticket SET stage_id = %s WHERE id IN %s",
+                closed.id,
+                tuple(tickets[:3].ids),
+            )
+        )
+        self.env.invalidate_all()
+        with self.assertQueryCount(3):  # its contacts, the counts by stage, the stages
+            self.assertEqual(self.long.helpdesk_ticket_count, len(tickets))
+        self.assertEqual(self.long.helpdesk_ticket_active_count, len(tickets) - 3)
+        self.assertEqual(
+            self.long.helpdesk_ticket_count_string, f"{len(tickets) - 3} / {len(tickets)}"
+        )
