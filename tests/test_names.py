@@ -22,6 +22,8 @@ REDECLARED = {
     ("res.partner", "mobile"),
     ("res.partner", "street"),
     ("res.partner", "city"),
+    # a core field given an index: the customer timeline reads registrations by contact
+    ("event.registration", "partner_id"),
     # the contact merge wizard finds its grouping criteria by the ``group_by_`` prefix
     ("base.partner.merge.automatic.wizard", "group_by_dealer_vin"),
     ("base.partner.merge.automatic.wizard", "group_by_dealer_phone"),

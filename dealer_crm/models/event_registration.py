@@ -7,6 +7,8 @@ class EventRegistration(models.Model):
     _dealer_partner_fields = ("partner_id",)
     _dealer_personal_fields = ("name", "email", "phone")
 
+    # the customer timeline and the contact's event count read a customer's registrations
+    partner_id = fields.Many2one(index="btree_not_null")
     dealer_invited = fields.Boolean(string="Invited by Us", readonly=True, copy=False)
     #: recorded by the invitation (the event's Invite)
     _dealer_protected_fields = frozenset({"dealer_invited"})

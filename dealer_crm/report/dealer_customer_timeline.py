@@ -1,6 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.tools import SQL
+
+#: a row's id is its source's code * ID_BASE + the source row's id (``source_id``)
+ID_BASE = 10**10
 
 
 class DealerCustomerTimeline(models.Model):
@@ -8,6 +13,11 @@ class DealerCustomerTimeline(models.Model):
 
     A SQL view over interactions, emails, sales, service visits, tickets and loyalty
     movements: nothing is copied, every row is the record itself.
+
+    Read one customer at a time, it stays as fast as the sources' indexes: PostgreSQL
+    pushes a filter on the customer (and the company rule) into each branch of the
+    union, and a read by id is turned into each branch's own ids
+    (:meth:`_condition_to_sql`), so neither scans a source table.
     """
 
     _name = "dealer.customer.timeline"
@@ -60,33 +70,35 @@ class DealerCustomerTimeline(models.Model):
     user_id = fields.Many2one("res.users", string="Staff", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
 
-    #: One SELECT per source. A row's id is the source's code * 10^10 + the source row's
-    #: id: stable whatever else changes (never row_number()), so "open" always opens the
-    #: row's own record, and PostgreSQL can filter by customer inside each branch.
-    #: Every row carries its source's company, for the company rule.
+    #: One SELECT per source, in the order of ``kind``'s selection (the source's code is
+    #: its position, from 1). A row's id is the source's code * 10^10 + the source row's
+    #: id (``source_id``, a column of the view only): stable whatever else changes (never
+    #: row_number()), so "open" always opens the row's own record, and PostgreSQL can
+    #: filter by customer inside each branch. Every row carries its source's company,
+    #: for the company rule.
     SOURCES = (
-        """SELECT 1 * 10000000000::bigint + i.id AS id, 'interaction' AS kind,
+        """SELECT 1 * 10000000000::bigint + i.id AS id, i.id AS source_id, 'interaction' AS kind,
                   i.id AS res_id, i.partner_id, i.date, i.subject AS source_name,
                   'dealer.interaction' AS res_model, i.user_id, i.company_id
              FROM dealer_interaction i WHERE i.partner_id IS NOT NULL""",
-        """SELECT 2 * 10000000000::bigint + m.id, 'email', m.id, m.res_id, m.date,
+        """SELECT 2 * 10000000000::bigint + m.id, m.id, 'email', m.id, m.res_id, m.date,
                   COALESCE(m.subject, m.record_name), 'mail.message', NULL, m.record_company_id
              FROM mail_message m
             WHERE m.model = 'res.partner' AND m.message_type = 'email' AND m.res_id IS NOT NULL""",
-        """SELECT 3 * 10000000000::bigint + s.id, 'sale', s.id, s.partner_id, s.date_order,
+        """SELECT 3 * 10000000000::bigint + s.id, s.id, 'sale', s.id, s.partner_id, s.date_order,
                   s.name, 'sale.order', s.user_id, s.company_id
              FROM sale_order s WHERE s.state = 'sale'""",
-        """SELECT 4 * 10000000000::bigint + v.id, 'service', v.id, v.partner_id,
+        """SELECT 4 * 10000000000::bigint + v.id, v.id, 'service', v.id, v.partner_id,
                   v.date::timestamp, v.name, 'dealer.service.record', v.advisor_id, v.company_id
              FROM dealer_service_record v WHERE v.state != 'cancelled'""",
-        """SELECT 5 * 10000000000::bigint + t.id, 'ticket', t.id, t.partner_id, t.create_date,
+        """SELECT 5 * 10000000000::bigint + t.id, t.id, 'ticket', t.id, t.partner_id, t.create_date,
                   t.name, 'helpdesk.ticket', t.user_id, t.company_id
              FROM helpdesk_ticket t WHERE t.partner_id IS NOT NULL""",
-        """SELECT 6 * 10000000000::bigint + h.id, 'loyalty', c.id, c.partner_id, h.create_date,
-                  h.description, 'loyalty.card', h.create_uid, c.company_id
+        """SELECT 6 * 10000000000::bigint + h.id, h.id, 'loyalty', c.id, c.partner_id,
+                  h.create_date, h.description, 'loyalty.card', h.create_uid, c.company_id
              FROM loyalty_history h JOIN loyalty_card c ON c.id = h.card_id
             WHERE c.partner_id IS NOT NULL""",
-        """SELECT 7 * 10000000000::bigint + r.id, 'event', r.id, r.partner_id, r.create_date,
+        """SELECT 7 * 10000000000::bigint + r.id, r.id, 'event', r.id, r.partner_id, r.create_date,
                   e.name->>'en_US' || CASE r.state WHEN 'done' THEN ' (attended)'
                       WHEN 'cancel' THEN ' (cancelled)' ELSE ' (invited)' END,
                   'event.registration', r.create_uid, e.company_id
@@ -97,23 +109,83 @@ class DealerCustomerTimeline(models.Model):
     def _query(self):
         return SQL(" UNION ALL ").join(SQL(query) for query in self.SOURCES)
 
+    @api.depends("kind", "source_name", "res_model", "res_id", "partner_id")
     @api.depends_context("uid")
     def _compute_name(self):
         """The record's title for who may open it; only its kind for the others."""
-        readable = set()
-        by_model = {}
-        for row in self:
-            by_model.setdefault(row.res_model, set()).add(row.res_id)
-        for model, ids in by_model.items():
-            Model = self.env[model]
-            if Model.has_access("read"):
-                readable.update((model, i) for i in Model.browse(ids)._filtered_access("read").ids)
+        readable = self._readable_records()
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for row in self:
-            if (row.res_model, row.res_id) in readable:
+            if row._opened_record() in readable:
                 row.name = row.source_name
             else:
                 row.name = _("%s (not yours to open)", kinds.get(row.kind, row.kind))
+
+    def _condition_to_sql(self, alias, fname, operator, value, query):
+        """A search by ids (every read of rows by id) as each branch's own ids: ``kind``
+        is a constant in each branch, so PostgreSQL keeps, in each branch, only the
+        condition on its source's primary key (``id = 10^10 + 7`` becomes ``i.id = 7``
+        in the interactions, nothing in the others) instead of computing every row's id
+        in every source table."""
+        ids = value if operator == "in" else [value]
+        if (
+            fname != "id"
+            or operator not in ("in", "=")
+            or not isinstance(ids, list | tuple)
+            or not ids
+            or not all(isinstance(id_, int) for id_ in ids)
+        ):
+            return super()._condition_to_sql(alias, fname, operator, value, query)
+        kinds = [kind for kind, _label in self._fields["kind"].selection]
+        by_kind = defaultdict(list)
+        for id_ in ids:
+            code, source_id = divmod(id_, ID_BASE)
+            if 1 <= code <= len(kinds):
+                by_kind[kinds[code - 1]].append(source_id)
+        if not by_kind:
+            return SQL("FALSE")
+        return SQL(
+            "(%s)",
+            SQL(" OR ").join(
+                SQL(
+                    "(%s = %s AND %s = ANY(%s))",
+                    SQL.identifier(alias, "kind"),
+                    kind,
+                    SQL.identifier(alias, "source_id"),
+                    source_ids,
+                )
+                for kind, source_ids in by_kind.items()
+            ),
+        )
+
+    def _opened_record(self):
+        """(model, id) of the record whose read rights decide whether the row shows its
+        title: its own, or for an email the customer's it was exchanged on (mail's own
+        rule: who may read a document reads its messages)."""
+        if self.res_model == "mail.message":
+            return ("res.partner", self.partner_id.id)
+        return (self.res_model, self.res_id)
+
+    def _readable_records(self):
+        """The set of the rows' :meth:`_opened_record` that the user may read, in one
+        query whatever the number of rows and kinds (the record rules of each source,
+        as ``_search`` applies them)."""
+        by_model = defaultdict(set)
+        for row in self:
+            model, res_id = row._opened_record()
+            by_model[model].add(res_id)
+        if self.env.su:
+            return {(model, i) for model, ids in by_model.items() for i in ids}
+        selects = []
+        for model, ids in by_model.items():
+            Model = self.env[model].with_context(active_test=False)
+            if Model.has_access("read"):
+                query = Model._search([("id", "in", list(ids))])
+                selects.append(query.select(SQL("%s", model), SQL.identifier(Model._table, "id")))
+        if not selects:
+            return set()
+        rows = self.env.execute_query(SQL(" UNION ALL ").join(SQL("(%s)", s) for s in selects))
+        return set(rows)
 
     def action_open_record(self):
         self.ensure_one()

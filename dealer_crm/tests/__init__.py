@@ -47,3 +47,5 @@ from . import test_net_amount_floor
 from . import test_tier_adjustment
 from . import test_vehicle_lookup_queries
 from . import test_vehicle_form_queries
+from . import test_customer_form_queries
+from . import test_timeline_queries

@@ -171,6 +171,116 @@ class DealerFactories:
             {"card_id": card.id, "reward_id": reward.id, "service_record_id": visit.id}
         ).action_confirm()
 
+    # A long history, fast -------------------------------------------------------
+    @classmethod
+    def _create_history(cls, partner, rows=1, vehicles=1):
+        """``partner``'s history as the customer form and the timeline show it: a vehicle
+        owned, a completed visit, a confirmed order, a ticket, an interaction, an email,
+        a loyalty movement, an event invitation, a consent and an open promise, each made
+        by its factory or its model; then, to reach ``rows`` timeline rows and
+        ``vehicles`` vehicles, copies of them made in SQL (a long history in a second)."""
+        product = cls.env["product.product"].create({"name": "Accessory", "list_price": 10})
+        vehicle = cls._create_vehicle(vin=f"PERF{partner.id:013d}", owner_id=partner.id)
+        visit = cls._create_visit(vehicle, state="done", amount=100)
+        order = cls._create_order(partner, product, amount=10)
+        ticket = cls._create_ticket(partner)
+        interaction = cls.env["dealer.interaction"].create(
+            {"partner_id": partner.id, "channel": "phone", "subject": "Called"}
+        )
+        email = partner.message_post(body="Hello", subject="Offer", message_type="email")
+        program = cls._create_loyalty_program("Club", trigger="auto")
+        card = cls.env["loyalty.card"].create({"program_id": program.id, "partner_id": partner.id})
+        movement = cls.env["loyalty.history"].create(
+            {"card_id": card.id, "description": "Welcome", "issued": 10}
+        )
+        event = cls.env["event.event"].create(
+            {
+                "name": "Open Day",
+                "date_begin": fields.Datetime.now(),
+                "date_end": fields.Datetime.now(),
+            }
+        )
+        registration = cls.env["event.registration"].create(
+            {"event_id": event.id, "partner_id": partner.id}
+        )
+        cls.env["dealer.consent"].create(
+            {
+                "partner_id": partner.id,
+                "purpose": "marketing",
+                "channel": "email",
+                "state": "granted",
+            }
+        )
+        promise = cls.env["dealer.promise"].create(
+            {"name": "Call back", "partner_id": partner.id, "date_due": cls._today()}
+        )
+        sources = (interaction, email, order, visit, ticket, movement, registration)
+        more = rows - len(sources)
+        earlier = SQL("t.create_date - g * interval '1 hour'")
+        copies = {
+            interaction: {"date": SQL("t.date - g * interval '1 hour'")},
+            email: {"date": SQL("t.date - g * interval '1 hour'")},
+            order: {"date_order": SQL("t.date_order - g * interval '1 hour'")},
+            visit: {"date": SQL("t.date - g")},
+            ticket: {"create_date": earlier},
+            movement: {"create_date": earlier},
+            registration: {"create_date": earlier, "barcode": SQL("t.barcode || '-' || g")},
+        }
+        for index, (record, values) in enumerate(copies.items()):
+            count = more // len(sources) + (index < more % len(sources))
+            if count > 0:
+                cls._copy_rows(record, count, **values)
+        if more > 0:
+            cls._copy_rows(promise, min(more, 99))
+        if vehicles > 1:
+            copied = cls._copy_rows(vehicle, vehicles - 1, vin=SQL("t.vin || '-' || g"))
+            cls.env.cr.execute(
+                SQL(
+                    """INSERT INTO dealer_vehicle_ownership (vehicle_id, partner_id, date_start,
+                              origin, company_id, create_uid, write_uid, create_date, write_date)
+                       SELECT v, %(partner)s, %(day)s, 'register', %(company)s, %(uid)s, %(uid)s,
+                              now(), now()
+                         FROM unnest(%(vehicles)s) v""",
+                    partner=partner.id,
+                    day=cls._today(),
+                    company=vehicle.company_id.id,
+                    uid=cls.env.uid,
+                    vehicles=copied.ids,
+                )
+            )
+        cls.env.invalidate_all()
+        return partner
+
+    @classmethod
+    def _copy_rows(cls, record, count, **values):
+        """``count`` copies of ``record``'s row, inserted in SQL; ``values``: the column
+        values that differ, as SQL over the copied row ``t`` and the copy's number ``g``."""
+        record.flush_recordset()
+        cr = cls.env.cr
+        cr.execute(
+            SQL(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_name = %s AND column_name != 'id'",
+                record._table,
+            )
+        )
+        columns = [column for (column,) in cr.fetchall()]
+        cr.execute(
+            SQL(
+                "INSERT INTO %(table)s (%(columns)s) SELECT %(values)s"
+                " FROM %(table)s t, generate_series(1, %(count)s) g WHERE t.id = %(id)s"
+                " RETURNING id",
+                table=SQL.identifier(record._table),
+                columns=SQL(", ").join(SQL.identifier(column) for column in columns),
+                values=SQL(", ").join(
+                    values.get(column, SQL.identifier("t", column)) for column in columns
+                ),
+                count=count,
+                id=record.id,
+            )
+        )
+        return record.browse(id_ for (id_,) in cr.fetchall())
+
 
 class DealerCrmCase(DealerFactories, BaseCommon):
     """One user per department and a quiet context, shared by every test."""
