@@ -1,8 +1,20 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 from ..tools.distance import KILOMETERS, UNITS
+
+#: what a plan's vehicles are due by: editing anything else recomputes nothing
+RECOMPUTE_FIELDS = {
+    "interval_months",
+    "interval_distance",
+    "distance_unit",
+    "model_id",
+    "brand_id",
+    "active",
+    "sequence",
+}
 
 
 class DealerMaintenancePlan(models.Model):
@@ -71,10 +83,16 @@ class DealerMaintenancePlan(models.Model):
         return plans
 
     def write(self, vals):
+        if not RECOMPUTE_FIELDS & set(vals):
+            return super().write(vals)
+        # the vehicles the plans applied to before, and those they apply to after: each
+        # recomputed once
         scope_before = self._vehicle_domain()
         res = super().write(vals)
-        self.env["dealer.vehicle"].search(scope_before)._recompute_next_service()
-        self._recompute_vehicles()
+        scope_after = self._vehicle_domain()
+        # an empty domain is every vehicle (a default plan)
+        scope = scope_before and scope_after and expression.OR([scope_before, scope_after])
+        self._recompute_vehicles(scope)
         return res
 
     def _vehicle_domain(self):
@@ -86,16 +104,38 @@ class DealerMaintenancePlan(models.Model):
             ("brand_id", "in", self.brand_id.ids),
         ]
 
-    def _recompute_vehicles(self):
-        self.env["dealer.vehicle"].search(self._vehicle_domain())._recompute_next_service()
+    def _recompute_vehicles(self, domain=None):
+        """Recompute the due dates of the vehicles in ``domain`` (those these plans
+        apply to), in batches. Every vehicle the plans reach is recomputed, whoever
+        edits them: a due date is the same for every reader."""
+        if domain is None:
+            domain = self._vehicle_domain()
+        self.env["dealer.vehicle"].sudo().search(domain, order="id")._recompute_next_service()
 
     @api.model
-    def _plans_for(self, vehicles):
-        """{vehicle: plan}: the most specific active plan (model, then make, then default)."""
+    def _plan_index(self):
+        """The active plans: ({model id: plan}, {make id: plan}, the default plan)."""
         plans = self.search([])
-        by_model = {p.model_id: p for p in plans.filtered("model_id")}
-        by_brand = {p.brand_id: p for p in plans.filtered(lambda p: p.scope == "brand")}
+        by_model = {p.model_id.id: p for p in plans.filtered("model_id")}
+        by_brand = {p.brand_id.id: p for p in plans.filtered(lambda p: p.scope == "brand")}
         default = plans.filtered(lambda p: p.scope == "default")[:1]
-        return {
-            v: by_model.get(v.model_id) or by_brand.get(v.brand_id) or default for v in vehicles
-        }
+        return by_model, by_brand, default
+
+    @api.model
+    def _plan_terms(self):
+        """A function (vehicle model id, make id) -> the (months, distance, distance
+        unit) of the plan that applies to such a vehicle: the most specific active plan
+        (model, then make, then default); no plan gives no interval."""
+        by_model, by_brand, default = self._plan_index()
+
+        def terms(plan):
+            return (plan.interval_months, plan.interval_distance, plan.distance_unit)
+
+        model_terms = {key: terms(plan) for key, plan in by_model.items()}
+        brand_terms = {key: terms(plan) for key, plan in by_brand.items()}
+        default_terms = terms(default)
+
+        def terms_of(model_id, brand_id):
+            return model_terms.get(model_id) or brand_terms.get(brand_id) or default_terms
+
+        return terms_of

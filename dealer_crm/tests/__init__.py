@@ -45,3 +45,4 @@ from . import test_names_migration
 from . import test_one_way_flow
 from . import test_net_amount_floor
 from . import test_tier_adjustment
+from . import test_job_queries
