@@ -122,7 +122,9 @@ class DealerServiceReminder(models.AbstractModel):
                 "res_model_id": model_id,
                 "res_id": vehicle.id,
                 "activity_type_id": activity_type.id,
-                "summary": _("Service due on %s", fields.Date.to_string(vehicle.next_service_date)),
+                "summary": self.env._(
+                    "Service due on %s", fields.Date.to_string(vehicle.next_service_date)
+                ),
                 "date_deadline": vehicle.next_service_date,
                 "user_id": advisor_of.get(vehicle.id, fallback.id),
             }
