@@ -1,9 +1,18 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
 from ..tools.distance import KILOMETERS, UNITS
+
+#: vehicles a plan change recomputes in its own transaction; beyond, a cron does
+RECOMPUTE_IN_REQUEST = 20000
+#: vehicles that cron recomputes per committed call
+RECOMPUTE_CRON_BATCH = 10000
+#: the recompute handed to the cron: {"domain": the vehicles, "last_id": done up to}
+RECOMPUTE_PENDING_KEY = "dealer_crm.service_due_recompute"
 
 #: what a plan's vehicles are due by: editing anything else recomputes nothing
 RECOMPUTE_FIELDS = {
@@ -107,10 +116,52 @@ class DealerMaintenancePlan(models.Model):
     def _recompute_vehicles(self, domain=None):
         """Recompute the due dates of the vehicles in ``domain`` (those these plans
         apply to), in batches. Every vehicle the plans reach is recomputed, whoever
-        edits them: a due date is the same for every reader."""
+        edits them: a due date is the same for every reader.
+
+        Up to :data:`RECOMPUTE_IN_REQUEST` vehicles are recomputed at once; more (the
+        default plan of a dealer group) are handed to the cron "recompute due dates
+        after a maintenance plan change", started at once, which recomputes them in
+        batches and commits each: their due dates follow within minutes.
+        """
         if domain is None:
             domain = self._vehicle_domain()
-        self.env["dealer.vehicle"].sudo().search(domain, order="id")._recompute_next_service()
+        vehicles = self.env["dealer.vehicle"].sudo().search(domain, order="id")
+        if len(vehicles) <= RECOMPUTE_IN_REQUEST:
+            vehicles._recompute_next_service()
+            return
+        Param = self.env["ir.config_parameter"].sudo()
+        pending = json.loads(Param.get_param(RECOMPUTE_PENDING_KEY) or "null")
+        if pending is not None:
+            # a recompute still under way: start again over both scopes
+            domain = pending["domain"] and domain and expression.OR([pending["domain"], domain])
+        Param.set_param(RECOMPUTE_PENDING_KEY, json.dumps({"domain": domain, "last_id": 0}))
+        self.env.ref("dealer_crm.ir_cron_dealer_service_due_recompute")._trigger()
+
+    @api.model
+    def _cron_recompute_vehicles(self, batch_size=RECOMPUTE_CRON_BATCH):
+        """Recompute the due dates a plan change handed over (see
+        :meth:`_recompute_vehicles`), ``batch_size`` vehicles per call, by id; the cron
+        framework commits each batch and calls again while vehicles remain. Returns the
+        vehicles recomputed."""
+        Vehicle = self.env["dealer.vehicle"].sudo()
+        Param = self.env["ir.config_parameter"].sudo()
+        pending = json.loads(Param.get_param(RECOMPUTE_PENDING_KEY) or "null")
+        if pending is None:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return Vehicle
+        domain = pending["domain"]
+        vehicles = Vehicle.search(
+            [*domain, ("id", ">", pending["last_id"])], order="id", limit=batch_size
+        )
+        vehicles._recompute_next_service()
+        last_id = vehicles[-1:].id or pending["last_id"]
+        remaining = Vehicle.search_count([*domain, ("id", ">", last_id)]) if vehicles else 0
+        Param.set_param(
+            RECOMPUTE_PENDING_KEY,
+            json.dumps({"domain": domain, "last_id": last_id}) if remaining else False,
+        )
+        self.env["ir.cron"]._notify_progress(done=len(vehicles), remaining=remaining)
+        return vehicles
 
     @api.model
     def _plan_index(self):

@@ -3,10 +3,13 @@
 not grow with the number of records it handles, only with the messages it sends."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 
 from odoo.tests import tagged
+
+from odoo.addons.dealer_crm.models import dealer_maintenance_plan as maintenance_plan
 
 from .common import DealerCrmCase
 
@@ -27,6 +30,7 @@ class TestJobQueries(DealerCrmCase):
         cls.env["dealer.vehicle"].search([]).action_archive()
         cls.env["dealer.followup.step"].search([]).action_archive()
         cls.Reminder = cls.env["dealer.service.reminder"]
+        cls.Plan = cls.env["dealer.maintenance.plan"]
         cls.serial = 0
 
     # Helpers ----------------------------------------------------------------------
@@ -152,6 +156,34 @@ class TestJobQueries(DealerCrmCase):
         }
         per_batch = counts[25] - counts[50]
         self.assertEqual(counts[10], counts[50] + 4 * per_batch, counts)
+
+    def test_plan_edit_over_many_vehicles_hands_them_to_the_cron(self):
+        vehicles = self._vehicles(5)
+        visit_day = self.today - timedelta(days=400)
+        self.env.flush_all()  # due under the plan as it was
+        with patch.object(maintenance_plan, "RECOMPUTE_IN_REQUEST", 3):
+            self.plan.interval_months = 6
+        # not yet recomputed: the cron, started at once, does it
+        self.assertEqual(
+            set(vehicles.mapped("next_service_date")), {visit_day + relativedelta(months=12)}
+        )
+        cron = self.env.ref("dealer_crm.ir_cron_dealer_service_due_recompute")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]))
+        done = self.Plan._cron_recompute_vehicles(batch_size=2)
+        self.assertEqual(done, vehicles[:2])
+        # another change meanwhile: the cron starts again over both scopes
+        with patch.object(maintenance_plan, "RECOMPUTE_IN_REQUEST", 3):
+            self.plan.interval_months = 9
+        for _call in range(3):
+            done |= self.Plan._cron_recompute_vehicles(batch_size=2)
+        self.assertEqual(done, vehicles)
+        self.assertFalse(self.Plan._cron_recompute_vehicles(batch_size=2))
+        self.assertFalse(
+            self.env["ir.config_parameter"].get_param(maintenance_plan.RECOMPUTE_PENDING_KEY)
+        )
+        self.assertEqual(
+            set(vehicles.mapped("next_service_date")), {visit_day + relativedelta(months=9)}
+        )
 
     def test_recompute_reads_the_history_as_the_form_does(self):
         vehicle = self._vehicles(1)
