@@ -275,6 +275,7 @@ class DealerConsent(models.Model):
             channel_label = _(
                 "%(channels)s or %(last)s", channels=", ".join(labels[:-1]), last=labels[-1]
             )
+        notes = {}  # {model: [{record id: body}]}
         for partner in refused:
             if partner in contactable:
                 body = _(
@@ -287,7 +288,17 @@ class DealerConsent(models.Model):
             else:
                 body = self._not_contactable_note(partner, purpose_label)
             for target in records.get(partner) or partner:
-                target.sudo().message_post(body=body, subtype_xmlid="mail.mt_note")
+                # a record noted twice takes its second note in the next round
+                rounds = notes.setdefault(target._name, [{}])
+                free = next((r for r in rounds if target.id not in r), None)
+                if free is None:
+                    free = {}
+                    rounds.append(free)
+                free[target.id] = body
+        # every note at once, per model
+        for model, rounds in notes.items():
+            for bodies in rounds:
+                self.env[model].browse(list(bodies))._message_log_batch(bodies)
 
     @api.model
     def _not_contactable_note(self, partner, what):

@@ -1,8 +1,29 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 from ..tools.distance import KILOMETERS, UNITS
+
+#: vehicles a plan change recomputes in its own transaction; beyond, a cron does
+RECOMPUTE_IN_REQUEST = 20000
+#: vehicles that cron recomputes per committed call
+RECOMPUTE_CRON_BATCH = 10000
+#: the recompute handed to the cron: {"domain": the vehicles, "last_id": done up to}
+RECOMPUTE_PENDING_KEY = "dealer_crm.service_due_recompute"
+
+#: what a plan's vehicles are due by: editing anything else recomputes nothing
+RECOMPUTE_FIELDS = {
+    "interval_months",
+    "interval_distance",
+    "distance_unit",
+    "model_id",
+    "brand_id",
+    "active",
+    "sequence",
+}
 
 
 class DealerMaintenancePlan(models.Model):
@@ -71,10 +92,16 @@ class DealerMaintenancePlan(models.Model):
         return plans
 
     def write(self, vals):
+        if not RECOMPUTE_FIELDS & set(vals):
+            return super().write(vals)
+        # the vehicles the plans applied to before, and those they apply to after: each
+        # recomputed once
         scope_before = self._vehicle_domain()
         res = super().write(vals)
-        self.env["dealer.vehicle"].search(scope_before)._recompute_next_service()
-        self._recompute_vehicles()
+        scope_after = self._vehicle_domain()
+        # an empty domain is every vehicle (a default plan)
+        scope = scope_before and scope_after and expression.OR([scope_before, scope_after])
+        self._recompute_vehicles(scope)
         return res
 
     def _vehicle_domain(self):
@@ -86,16 +113,80 @@ class DealerMaintenancePlan(models.Model):
             ("brand_id", "in", self.brand_id.ids),
         ]
 
-    def _recompute_vehicles(self):
-        self.env["dealer.vehicle"].search(self._vehicle_domain())._recompute_next_service()
+    def _recompute_vehicles(self, domain=None):
+        """Recompute the due dates of the vehicles in ``domain`` (those these plans
+        apply to), in batches. Every vehicle the plans reach is recomputed, whoever
+        edits them: a due date is the same for every reader.
+
+        Up to :data:`RECOMPUTE_IN_REQUEST` vehicles are recomputed at once; more (the
+        default plan of a dealer group) are handed to the cron "recompute due dates
+        after a maintenance plan change", started at once, which recomputes them in
+        batches and commits each: their due dates follow within minutes.
+        """
+        if domain is None:
+            domain = self._vehicle_domain()
+        vehicles = self.env["dealer.vehicle"].sudo().search(domain, order="id")
+        if len(vehicles) <= RECOMPUTE_IN_REQUEST:
+            vehicles._recompute_next_service()
+            return
+        Param = self.env["ir.config_parameter"].sudo()
+        pending = json.loads(Param.get_param(RECOMPUTE_PENDING_KEY) or "null")
+        if pending is not None:
+            # a recompute still under way: start again over both scopes
+            domain = pending["domain"] and domain and expression.OR([pending["domain"], domain])
+        Param.set_param(RECOMPUTE_PENDING_KEY, json.dumps({"domain": domain, "last_id": 0}))
+        self.env.ref("dealer_crm.ir_cron_dealer_service_due_recompute")._trigger()
 
     @api.model
-    def _plans_for(self, vehicles):
-        """{vehicle: plan}: the most specific active plan (model, then make, then default)."""
+    def _cron_recompute_vehicles(self, batch_size=RECOMPUTE_CRON_BATCH):
+        """Recompute the due dates a plan change handed over (see
+        :meth:`_recompute_vehicles`), ``batch_size`` vehicles per call, by id; the cron
+        framework commits each batch and calls again while vehicles remain. Returns the
+        vehicles recomputed."""
+        Vehicle = self.env["dealer.vehicle"].sudo()
+        Param = self.env["ir.config_parameter"].sudo()
+        pending = json.loads(Param.get_param(RECOMPUTE_PENDING_KEY) or "null")
+        if pending is None:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return Vehicle
+        domain = pending["domain"]
+        vehicles = Vehicle.search(
+            [*domain, ("id", ">", pending["last_id"])], order="id", limit=batch_size
+        )
+        vehicles._recompute_next_service()
+        last_id = vehicles[-1:].id or pending["last_id"]
+        remaining = Vehicle.search_count([*domain, ("id", ">", last_id)]) if vehicles else 0
+        Param.set_param(
+            RECOMPUTE_PENDING_KEY,
+            json.dumps({"domain": domain, "last_id": last_id}) if remaining else False,
+        )
+        self.env["ir.cron"]._notify_progress(done=len(vehicles), remaining=remaining)
+        return vehicles
+
+    @api.model
+    def _plan_index(self):
+        """The active plans: ({model id: plan}, {make id: plan}, the default plan)."""
         plans = self.search([])
-        by_model = {p.model_id: p for p in plans.filtered("model_id")}
-        by_brand = {p.brand_id: p for p in plans.filtered(lambda p: p.scope == "brand")}
+        by_model = {p.model_id.id: p for p in plans.filtered("model_id")}
+        by_brand = {p.brand_id.id: p for p in plans.filtered(lambda p: p.scope == "brand")}
         default = plans.filtered(lambda p: p.scope == "default")[:1]
-        return {
-            v: by_model.get(v.model_id) or by_brand.get(v.brand_id) or default for v in vehicles
-        }
+        return by_model, by_brand, default
+
+    @api.model
+    def _plan_terms(self):
+        """A function (vehicle model id, make id) -> the (months, distance, distance
+        unit) of the plan that applies to such a vehicle: the most specific active plan
+        (model, then make, then default); no plan gives no interval."""
+        by_model, by_brand, default = self._plan_index()
+
+        def terms(plan):
+            return (plan.interval_months, plan.interval_distance, plan.distance_unit)
+
+        model_terms = {key: terms(plan) for key, plan in by_model.items()}
+        brand_terms = {key: terms(plan) for key, plan in by_brand.items()}
+        default_terms = terms(default)
+
+        def terms_of(model_id, brand_id):
+            return model_terms.get(model_id) or brand_terms.get(brand_id) or default_terms
+
+        return terms_of

@@ -110,43 +110,61 @@ class DealerServiceReminder(models.AbstractModel):
 
     @api.model
     def _schedule_advisor_calls(self, vehicles):
-        """One activity per vehicle coming due, for its latest service advisor."""
+        """One activity per vehicle coming due, for its latest service advisor, created
+        at once. The activities are not each mailed to their advisor (a night's batch
+        would mail them hundreds): they wait in the advisor's activities."""
         activity_type = self.env.ref("dealer_crm.mail_activity_type_service_reminder")
         model_id = self.env["ir.model"]._get_id("dealer.vehicle")
-        activities = []
-        for vehicle in vehicles:
-            advisor = vehicle.service_ids.filtered("advisor_id").sorted("date")[-1:].advisor_id
-            activities.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": vehicle.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": _(
-                        "Service due on %s", fields.Date.to_string(vehicle.next_service_date)
-                    ),
-                    "date_deadline": vehicle.next_service_date,
-                    "user_id": (advisor or activity_type.default_user_id or self.env.user).id,
-                }
-            )
-        return self.env["mail.activity"].sudo().create(activities)
+        advisor_of = self._latest_advisors(vehicles)
+        fallback = activity_type.default_user_id or self.env.user
+        activities = [
+            {
+                "res_model_id": model_id,
+                "res_id": vehicle.id,
+                "activity_type_id": activity_type.id,
+                "summary": self.env._(
+                    "Service due on %s", fields.Date.to_string(vehicle.next_service_date)
+                ),
+                "date_deadline": vehicle.next_service_date,
+                "user_id": advisor_of.get(vehicle.id, fallback.id),
+            }
+            for vehicle in vehicles
+        ]
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(activities)
+        )
+
+    @api.model
+    def _latest_advisors(self, vehicles):
+        """{vehicle id: the advisor of its latest visit that has one}, in one query. Of
+        two visits on the same day, the first recorded (as ``service_ids`` sorted by
+        date gives it)."""
+        visits = self.env["dealer.service.record"].search_fetch(
+            [("vehicle_id", "in", vehicles.ids), ("advisor_id", "!=", False)],
+            ["vehicle_id", "advisor_id"],
+            order="date, id desc",
+        )
+        # the latest comes last
+        return {visit.vehicle_id.id: visit.advisor_id.id for visit in visits}
 
     @api.model
     def _send_reminders(self, vehicles, channel_of, recently):
         """Remind each owner once, on the channel the gate allowed; an owner reminded
-        recently (or already in this batch) is noted instead. Returns the owners
-        reminded."""
+        recently (or already in this batch) is noted instead, all notes at once.
+        Returns the owners reminded."""
         template = self.env.ref("dealer_crm.mail_template_service_reminder")
         sms_template = self.env.ref("dealer_crm.sms_template_service_reminder")
         reminded = self.env["res.partner"]
+        notes = {}
         for vehicle in vehicles:
             owner = vehicle.owner_id
             channel = channel_of.get((vehicle.company_id, owner))
             if owner in reminded or owner in recently:
-                vehicle.message_post(
-                    body=_(
-                        "Service reminder not sent: %s was reminded recently.", owner.display_name
-                    ),
-                    subtype_xmlid="mail.mt_note",
+                notes[vehicle.id] = _(
+                    "Service reminder not sent: %s was reminded recently.", owner.display_name
                 )
             elif channel == "email":
                 vehicle.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
@@ -155,4 +173,6 @@ class DealerServiceReminder(models.AbstractModel):
                 vehicle._message_sms_with_template(template=sms_template, partner_ids=owner.ids)
                 reminded |= owner
             # else: refused by the consent gate, which noted it on the vehicle
+        if notes:
+            vehicles.browse(list(notes))._message_log_batch(notes)
         return reminded

@@ -1,12 +1,47 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import SQL, split_every
 
 from ..tools.distance import KILOMETERS, UNITS, convert_distance
 from ..tools.service_due import next_service
+
+#: vehicles recomputed per batch after a maintenance plan changed
+RECOMPUTE_BATCH = 2000
+
+
+def next_service_values(terms, unit, purchase_date, done_date, done_odometer, readings, replaced):
+    """The next service of one vehicle, as the values of its three computed fields.
+
+    ``terms``: its maintenance plan's (months, distance, distance unit); ``unit``: the
+    unit its odometer reads; ``done_date``/``done_odometer``: its last done visit;
+    ``readings``: its odometer readings [(date, value)]; ``replaced``: the date its
+    meter was last replaced (only the current meter counts for the daily distance).
+    """
+    if replaced:
+        readings = [(d, v) for d, v in readings if d >= replaced]
+    if done_date:
+        base_date = done_date
+        earlier = [v for d, v in readings if d <= done_date]
+        base_odo = done_odometer or (max(earlier) if earlier else 0)
+    else:
+        first = min(readings) if readings else (None, 0)
+        base_date = purchase_date or first[0]
+        base_odo = first[1] if readings and first[0] <= (base_date or first[0]) else 0
+    months, distance, distance_unit = terms
+    # the plan's distance in the unit this vehicle's odometer reads
+    distance = convert_distance(distance, distance_unit, unit)
+    due_date, due_odo = next_service(base_date, base_odo, months, distance, readings)
+    return {
+        "last_service_date": done_date,
+        "next_service_date": due_date,
+        # a reading to look out for: a whole number of the vehicle's unit
+        "next_service_odometer": round(due_odo) if due_odo else 0,
+    }
 
 
 class DealerVehicleServiceMixin(models.AbstractModel):
@@ -133,39 +168,124 @@ class DealerVehicleServiceMixin(models.AbstractModel):
         "odometer_unit",
     )
     def _compute_next_service(self):
-        plans = self.env["dealer.maintenance.plan"]._plans_for(self)
+        terms_of = self.env["dealer.maintenance.plan"]._plan_terms()
+        if all(self._ids):
+            # stored vehicles: their visits and readings in one query each
+            history = self._next_service_history()
+        else:
+            # a new vehicle (a form being edited): what the form holds
+            history = {vehicle.id: vehicle._next_service_history_cached() for vehicle in self}
         for vehicle in self:
-            done = vehicle.service_ids.filtered(lambda s: s.state == "done").sorted("date")[-1:]
-            readings = [(r.date, r.value) for r in vehicle.odometer_ids]
-            # only the current meter counts for the daily distance
-            replaced = vehicle.odometer_ids.filtered("lower_reason").sorted("date")[-1:]
-            if replaced:
-                readings = [(d, v) for d, v in readings if d >= replaced.date]
-            if done:
-                base_date = done.date
-                earlier = [v for d, v in readings if d <= done.date]
-                base_odo = done.odometer or (max(earlier) if earlier else 0)
-            else:
-                first = min(readings) if readings else (None, 0)
-                base_date = vehicle.purchase_date or first[0]
-                base_odo = first[1] if readings and first[0] <= (base_date or first[0]) else 0
-            plan = plans[vehicle]
-            # the plan's distance in the unit this vehicle's odometer reads
-            distance = convert_distance(
-                plan.interval_distance, plan.distance_unit, vehicle.odometer_unit
+            terms = terms_of(vehicle.model_id.id, vehicle.brand_id.id)
+            vehicle.update(
+                next_service_values(
+                    terms, vehicle.odometer_unit, vehicle.purchase_date, *history[vehicle.id]
+                )
             )
-            due_date, due_odo = next_service(
-                base_date, base_odo, plan.interval_months, distance, readings
-            )
-            vehicle.last_service_date = done.date
-            vehicle.next_service_date = due_date
-            # a reading to look out for: a whole number of the vehicle's unit
-            vehicle.next_service_odometer = round(due_odo) if due_odo else 0
 
-    def _recompute_next_service(self):
-        """After a maintenance plan changed: recompute these vehicles' due dates."""
-        self.env.add_to_compute(self._fields["next_service_date"], self)
-        self._recompute_recordset(["next_service_date"])
+    def _next_service_history_cached(self):
+        """(last done visit's date and odometer, readings [(date, value)], date of the
+        latest meter replacement) of one vehicle, as the cache holds them."""
+        done = self.service_ids.filtered(lambda s: s.state == "done").sorted("date")[-1:]
+        replaced = self.odometer_ids.filtered("lower_reason").sorted("date")[-1:]
+        return (
+            done.date,
+            done.odometer,
+            [(r.date, r.value) for r in self.odometer_ids],
+            replaced.date,
+        )
+
+    def _next_service_history(self):
+        """{vehicle id: (last done visit's date and odometer, readings [(date, value)],
+        date of the latest meter replacement)} of stored vehicles, set-based: one query
+        for the visits, one for the readings, whatever the number of vehicles.
+
+        The last done visit is the latest by date; of two on the same day, the first
+        recorded (the one ``service_ids.sorted("date")[-1:]`` gives).
+        """
+        self.env["dealer.service.record"].flush_model(["vehicle_id", "state", "date", "odometer"])
+        self.env["dealer.vehicle.odometer"].flush_model(
+            ["vehicle_id", "date", "value", "lower_reason"]
+        )
+        ids = list(self._ids)
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT ON (vehicle_id) vehicle_id, date, odometer
+                     FROM dealer_service_record
+                    WHERE vehicle_id = ANY(%s) AND state = 'done'
+                 ORDER BY vehicle_id, date DESC, id""",
+                ids,
+            )
+        )
+        done = {vid: (date, odometer or 0.0) for vid, date, odometer in self.env.cr.fetchall()}
+        self.env.cr.execute(
+            SQL(
+                """SELECT vehicle_id, date, value, lower_reason
+                     FROM dealer_vehicle_odometer
+                    WHERE vehicle_id = ANY(%s)""",
+                ids,
+            )
+        )
+        readings, replaced = defaultdict(list), {}
+        for vid, date, value, lower_reason in self.env.cr.fetchall():
+            readings[vid].append((date, value))
+            if lower_reason and (vid not in replaced or date > replaced[vid]):
+                replaced[vid] = date
+        return {
+            vid: (*done.get(vid, (False, 0.0)), readings.get(vid, []), replaced.get(vid))
+            for vid in ids
+        }
+
+    def _recompute_next_service(self, batch_size=RECOMPUTE_BATCH):
+        """After a maintenance plan changed: recompute these vehicles' due dates, each
+        once, ``batch_size`` vehicles at a time.
+
+        Set-based, as ``_compute_next_service`` but without loading the vehicles in the
+        cache: per batch, one query reads the vehicles, one their visits, one their
+        readings, and one writes the vehicles whose due date changed. Memory stays
+        bounded whatever the number of vehicles.
+        """
+        names = ["last_service_date", "next_service_date", "next_service_odometer"]
+        self.flush_model(["model_id", "brand_id", "odometer_unit", "purchase_date", *names])
+        terms_of = self.env["dealer.maintenance.plan"]._plan_terms()
+        cr = self.env.cr
+        for batch_ids in split_every(batch_size, self._ids):
+            batch = self.browse(batch_ids)
+            history = batch._next_service_history()
+            cr.execute(
+                SQL(
+                    """SELECT id, model_id, brand_id, odometer_unit, purchase_date,
+                              last_service_date, next_service_date, next_service_odometer
+                         FROM dealer_vehicle WHERE id = ANY(%s)""",
+                    list(batch_ids),
+                )
+            )
+            changed = []
+            for vid, model, brand, unit, purchase, last, due, due_odo in cr.fetchall():
+                values = next_service_values(terms_of(model, brand), unit, purchase, *history[vid])
+                row = (
+                    values["last_service_date"] or None,
+                    values["next_service_date"] or None,
+                    float(values["next_service_odometer"]),
+                )
+                # as the ORM writes a computed field: only where it changes
+                if row != (last, due, due_odo or 0.0):
+                    changed.append(SQL("(%s, %s::date, %s::date, %s::float8)", vid, *row))
+            if changed:
+                cr.execute(
+                    SQL(
+                        """UPDATE dealer_vehicle
+                              SET last_service_date = v.last, next_service_date = v.due,
+                                  next_service_odometer = v.due_odo,
+                                  write_uid = %s, write_date = %s
+                             FROM (VALUES %s) AS v(id, last, due, due_odo)
+                            WHERE dealer_vehicle.id = v.id""",
+                        self.env.uid,
+                        cr.now(),
+                        SQL(", ").join(changed),
+                    )
+                )
+        self.invalidate_recordset([*names, "write_uid", "write_date"])
 
     @api.model
     def _service_window_days(self):

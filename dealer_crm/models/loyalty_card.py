@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -280,19 +281,27 @@ class LoyaltyCard(models.Model):
         domain = [("dealer_remaining", ">", 0), ("dealer_expiry_date", "<", today)]
         History = self.env["loyalty.history"].sudo()
         earnings = History.search(domain, order="dealer_expiry_date, id", limit=batch_size)
-        for card in earnings.card_id:
-            card._dealer_lock()
-            expired = earnings.filtered(lambda e, c=card: e.card_id == c)
-            points = sum(expired.mapped("dealer_remaining"))
-            expired.write({"dealer_remaining": 0})
-            History.create(
+        # set-based: the batch's cards locked at once, one history line each created at
+        # once, the points written in one flush
+        cards = earnings.card_id
+        if cards:
+            cards._dealer_lock()
+        expired_of = defaultdict(float)
+        for earning in earnings:
+            expired_of[earning.card_id] += earning.dealer_remaining
+        earnings.write({"dealer_remaining": 0})
+        History.create(
+            [
                 {
                     "card_id": card.id,
                     "description": _("%s points expired", points),
                     "dealer_kind": "expire",
                     "used": points,
                 }
-            )
+                for card, points in expired_of.items()
+            ]
+        )
+        for card, points in expired_of.items():
             card.sudo().write({"points": max(card.points - points, 0)})
         self.env["ir.cron"]._notify_progress(
             done=len(earnings), remaining=History.search_count(domain)
