@@ -2,6 +2,7 @@ from . import test_security_groups
 from . import test_dealer_vehicle
 from . import test_personal_data
 from . import test_erasure_scale
+from . import test_analysis_scale
 from . import test_service
 from . import test_confirm_fresh_contact
 from . import test_customer_360
