@@ -7,7 +7,8 @@ from markupsafe import Markup
 
 from odoo import _, api, models
 from odoo.osv import expression
-from odoo.tools import email_normalize, is_html_empty
+from odoo.tools import SQL, email_normalize, is_html_empty
+from odoo.tools.sql import create_index, escape_psql
 
 from ..tools.phone import normalize_phone
 from .dealer_personal_data import PARTNER_PERSONAL_FIELDS
@@ -20,10 +21,60 @@ KEPT_DOCUMENT_TEXT = {
     "account.payment": ("partner_id", ("memo",)),
 }
 
+#: Where a customer may be named in free text anywhere in the database: {table: its text
+#: columns}. Each table's columns are joined into one expression, which a trigram index
+#: (pg_trgm, GIN) answers ``ILIKE '%secret%'`` from: an erasure reads the few rows that
+#: name the customer instead of scanning a million messages. One index per table, not
+#: one per column, so that posting a message maintains a single extra index.
+FREE_TEXT = {
+    "mail_message": ("subject", "record_name", "email_from", "body"),
+    "mail_tracking_value": ("old_value_char", "new_value_char", "old_value_text", "new_value_text"),
+    "ir_attachment": ("name",),
+    "mail_mail": ("email_to",),
+}
+
+
+def free_text_index(table):
+    """The name of ``table``'s trigram index, and the expression it indexes."""
+    columns = " || ' ' || ".join(f"COALESCE({column}, '')" for column in FREE_TEXT[table])
+    return f"{table}_dealer_erasure_text_index", f"({columns})"
+
 
 class DealerErasure(models.AbstractModel):
     _name = "dealer.erasure"
     _description = "Customer Erasure Steps"
+
+    def init(self):
+        """The trigram indexes of FREE_TEXT (where pg_trgm is installed, as Odoo's own
+        ``index="trigram"`` fields need it too)."""
+        if not self.env.registry.has_trigram:
+            return
+        for table in FREE_TEXT:
+            index, text = free_text_index(table)
+            create_index(self.env.cr, index, table, [f"{text} gin_trgm_ops"], method="gin")
+
+    @api.model
+    def _naming_query(self, table, secrets):
+        """The ids of the rows of ``table`` whose free text holds one of ``secrets``: an
+        OR of ``ILIKE`` on FREE_TEXT's expression, which PostgreSQL answers by a bitmap OR
+        of one trigram index scan per secret (wildcards in a secret are taken literally)."""
+        text = SQL(free_text_index(table)[1])
+        return SQL(
+            "SELECT id FROM %s WHERE %s",
+            SQL.identifier(table),
+            SQL(" OR ").join(
+                SQL("%s ILIKE %s", text, f"%{escape_psql(secret)}%") for secret in sorted(secrets)
+            ),
+        )
+
+    @api.model
+    def _naming(self, table, secrets):
+        """Ids of the rows of ``table`` that name one of ``secrets`` (see _naming_query)."""
+        if not secrets:
+            return []
+        self.env.flush_all()
+        self.env.cr.execute(self._naming_query(table, secrets))
+        return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
     def _scrubber(self, secrets):
@@ -61,15 +112,10 @@ class DealerErasure(models.AbstractModel):
         """Wherever they are named or wrote: records since handed to someone else (a
         vehicle's chatter after a transfer) included."""
         Message = self._audit_trail_message_model()
-        scrub_domain = expression.OR(
-            [[("author_id", "in", partners.ids)]]
-            + [
-                [(field, "ilike", secret)]
-                for secret in secrets
-                for field in ("body", "subject", "record_name", "email_from")
-            ]
+        messages = Message.search([("author_id", "in", partners.ids)]) | Message.browse(
+            self._naming("mail_message", secrets)
         )
-        for message in Message.search(scrub_domain):
+        for message in messages:
             vals = {
                 field: scrub(message[field])
                 for field in ("subject", "record_name", "email_from")
@@ -92,10 +138,7 @@ class DealerErasure(models.AbstractModel):
         Attachment.search(
             [("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
         ).unlink()
-        named = Attachment.search(
-            expression.OR([[("name", "ilike", secret)] for secret in secrets])
-        )
-        for attachment in named:
+        for attachment in Attachment.browse(self._naming("ir_attachment", secrets)):
             attachment.name = scrub(attachment.name)
 
     @api.model
@@ -118,11 +161,7 @@ class DealerErasure(models.AbstractModel):
         tracked_fields = ("old_value_char", "new_value_char", "old_value_text", "new_value_text")
         # sudo, and the audit trail's token
         Tracking = self._audit_trail_message_model().env["mail.tracking.value"]
-        for tracking in Tracking.search(
-            expression.OR(
-                [[(field, "ilike", secret)] for secret in secrets for field in tracked_fields]
-            )
-        ):
+        for tracking in Tracking.browse(self._naming("mail_tracking_value", secrets)):
             tracking.write(
                 {
                     field: scrub(tracking[field])
@@ -145,12 +184,9 @@ class DealerErasure(models.AbstractModel):
         ]
         region = self.env.company.country_id.code
         phones += list(filter(None, (normalize_phone(value, region) for value in phones)))
-        mail_domain = [("recipient_ids", "in", partners.ids)]
-        if emails:
-            mail_domain = expression.OR(
-                [mail_domain] + [[("email_to", "ilike", email)] for email in emails]
-            )
-        self.env["mail.mail"].sudo().search(mail_domain).unlink()
+        Mail = self.env["mail.mail"].sudo()
+        mails = Mail.search([("recipient_ids", "in", partners.ids)])
+        (mails | Mail.browse(self._naming("mail_mail", emails))).unlink()
         sms_domain = [("partner_id", "in", partners.ids)]
         if phones:
             sms_domain = expression.OR([sms_domain, [("number", "in", phones)]])

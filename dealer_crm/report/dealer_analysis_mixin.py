@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models, tools
+from odoo import api, models, tools
 from odoo.tools import SQL
 
 
@@ -26,6 +26,24 @@ class DealerAnalysisMixin(models.AbstractModel):
 
     def _query(self):
         raise NotImplementedError
+
+    @api.model
+    def _read_group(
+        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+    ):
+        """Grouped without PostgreSQL's JIT compilation, then the setting restored.
+
+        The planner over-costs these queries (every customer row evaluates the OR of
+        EXISTS of "is a customer", estimated through COALESCE expressions it has no
+        statistics for), far above ``jit_above_cost``: on 100,000 customers, compiling
+        the data-quality analysis took 6.2 s of its 7.0 s, for 0.4 s of work."""
+        self.env.cr.execute(SQL("SELECT current_setting('jit'), set_config('jit', 'off', true)"))
+        jit = self.env.cr.fetchone()[0]
+        result = super()._read_group(
+            domain, groupby, aggregates, having=having, offset=offset, limit=limit, order=order
+        )
+        self.env.cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+        return result
 
     def init(self):
         if self._abstract:
