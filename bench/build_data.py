@@ -222,6 +222,7 @@ SANITIZED = """
 
 
 def insert_customers(start, stop):
+    last_partner = scalar("SELECT COALESCE(max(id), 0) FROM res_partner")
     customer_type = env["res.partner"].default_get(["dealer_customer_type"])
     cr.execute(
         *P(
@@ -266,10 +267,9 @@ def insert_customers(start, stop):
             SELECT p.id, %(user)s, %(company)s, purpose, 'email', 'granted', 'form',
                    current_date - 400, 'bench', now(), now(), %(user)s, %(user)s
               FROM res_partner p, unnest(ARRAY['service_reminder', 'loyalty']) purpose
-             WHERE p.ref LIKE 'BENCH-%%' AND p.id %% 2 = 0
-               AND NOT EXISTS (SELECT 1 FROM dealer_consent c
-                                WHERE c.partner_id = p.id AND c.note = 'bench')
+             WHERE p.ref LIKE 'BENCH-%%' AND p.id %% 2 = 0 AND p.id > %(last_partner)s
             """,
+            last_partner=last_partner,
             **CTX,
         )
     )
@@ -331,6 +331,7 @@ def plate(g):
 
 
 def insert_vehicles(start, stop):
+    last_vehicle = scalar("SELECT COALESCE(max(id), 0) FROM dealer_vehicle")
     gs = list(range(start, stop + 1))
     plates = [plate(g) for g in gs]
     cr.execute(
@@ -369,9 +370,9 @@ def insert_vehicles(start, stop):
             SELECT v.id, v.owner_id, v.company_id, 'sale', v.purchase_date, TRUE, now(), now(),
                    %(user)s, %(user)s
               FROM dealer_vehicle v
-             WHERE v.vin LIKE '1BN%%'
-               AND NOT EXISTS (SELECT 1 FROM dealer_vehicle_ownership o WHERE o.vehicle_id = v.id)
+             WHERE v.vin LIKE '1BN%%' AND v.id > %(last_vehicle)s
             """,
+            last_vehicle=last_vehicle,
             **CTX,
         )
     )
@@ -430,7 +431,7 @@ def insert_visits(start, stop):
             SELECT 'BSV/' || g, v.id, v.owner_id, %(user)s, %(currency)s, v.company_id,
                    (%(types)s::text[])[1 + g %% cardinality(%(types)s::text[])],
                    CASE WHEN g %% 40 = 0 THEN 'scheduled' ELSE 'done' END,
-                   LEAST(current_date - 1, v.purchase_date + 150 + r * 365 + g %% 30),
+                   GREATEST(v.purchase_date + 30, current_date - 30 - r * 365 - g * 13 %% 330),
                    10000 + r * 15000 + (v.k * 7 %% 3000), a, a, 0, 0, 0, a,
                    'Bench service', now(), now(), %(user)s, %(user)s
               FROM generate_series(%(start)s, %(stop)s) g
@@ -543,6 +544,7 @@ top_up(
 
 # ------------------------------------------------------------------ loyalty
 def insert_cards(start, stop):
+    last_card = scalar("SELECT COALESCE(max(id), 0) FROM loyalty_card")
     program = env["loyalty.program"].search(PROGRAM_DOMAIN, order="id", limit=1)
     cr.execute(
         *P(
@@ -581,9 +583,9 @@ def insert_cards(start, stop):
                     ('Bench redemption', 0.0, 200.0, 'redeem', NULL::date, NULL::float,
                      now() - interval '1 year')
              ) h(description, issued, used, kind, expiry, remaining, at)
-             WHERE c.code LIKE 'BENCH%%'
-               AND NOT EXISTS (SELECT 1 FROM loyalty_history x WHERE x.card_id = c.id)
+             WHERE c.code LIKE 'BENCH%%' AND c.id > %(last_card)s
             """,
+            last_card=last_card,
             **CTX,
         )
     )
@@ -618,9 +620,8 @@ def insert_messages(_start, _stop):
                        FALSE, r.create_date, now(), %(user)s, %(user)s
                   FROM {table} r JOIN res_partner p ON p.id = r.partner_id
                  WHERE r.{where}
-                   AND NOT EXISTS (SELECT 1 FROM mail_message m
-                                    WHERE m.model = %(model)s AND m.res_id = r.id
-                                      AND m.message_id LIKE '<bench-%%')
+                   AND r.id > (SELECT COALESCE(max(res_id), 0) FROM mail_message
+                                WHERE model = %(model)s AND message_id LIKE '<bench-%%')
                 """,
                 model=model,
                 subtype=subtype,
