@@ -3,6 +3,8 @@
 -- on which each bench run times installing and upgrading dealer_crm.
 -- Run by scripts/dev.sh bench with psql -v partners=N -v orders=M; tops up what is missing.
 \set ON_ERROR_STOP on
+-- one filler at a time: a second run waits, then finds the rows there
+SELECT pg_advisory_lock(26026);
 SELECT count(*) AS have FROM res_partner WHERE ref LIKE 'BENCH-%' \gset
 INSERT INTO res_partner (name, complete_name, ref, email, email_normalized, phone,
        phone_sanitized, lang, autopost_bills, active, type, is_company, customer_rank,
