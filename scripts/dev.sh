@@ -290,9 +290,9 @@ cmd_bench() {
   fi
   say "building or topping up the bench data (BENCH_SCALE=${BENCH_SCALE:-1})"
   nice -n 5 "$VENV/bin/python" "$ODOO_PATH/odoo-bin" shell -c "$conf" -d "$db" --log-level=warn \
-    --no-http < "$ROOT/bench/build_data.py" 2>&1 | grep '^bench:'
+    --no-http < "$ROOT/bench/build_data.py" 2>&1 | grep --line-buffered '^bench:'
   BENCH_SCRIPT="$ROOT/bench/run_bench.py" odoo_bin shell -c "$conf" -d "$db" --log-level=warn \
-    --no-http < "$ROOT/bench/run_bench.py" 2>&1 | grep '^bench:'
+    --no-http < "$ROOT/bench/run_bench.py" 2>&1 | grep --line-buffered '^bench:'
   if [ "${BENCH_INSTALL:-1}" != 0 ]; then bench_install "$conf"; fi
 }
 
