@@ -396,11 +396,12 @@ def insert_readings(start, stop):
                    date, value, create_date, write_date, create_uid, write_uid)
             SELECT v.id, %(user)s, v.company_id,
                    (ARRAY['customer', 'service', 'sale'])[1 + g %% 3], 'bench',
-                   LEAST(current_date, v.purchase_date + 20 + r * 330),
-                   5 + r * 14000 + (v.k * 7 %% 3000), now(), now(), %(user)s, %(user)s
+                   x.d, 5 + 42 * (x.d - v.purchase_date - 20), now(), now(), %(user)s, %(user)s
               FROM generate_series(%(start)s, %(stop)s) g
-             CROSS JOIN LATERAL (SELECT (g - 1) / %(nv)s AS r) rr
               JOIN bench_v v ON v.k = 1 + (g - 1) %% %(nv)s
+             CROSS JOIN LATERAL (  -- reading r (0-3), 42 km a day from purchase
+                    SELECT LEAST(current_date, v.purchase_date + 20 + (g - 1) / %(nv)s * 330) AS d
+             ) x
             """,
             start=start,
             stop=stop,
@@ -431,13 +432,16 @@ def insert_visits(start, stop):
             SELECT 'BSV/' || g, v.id, v.owner_id, %(user)s, %(currency)s, v.company_id,
                    (%(types)s::text[])[1 + g %% cardinality(%(types)s::text[])],
                    CASE WHEN g %% 40 = 0 THEN 'scheduled' ELSE 'done' END,
-                   GREATEST(v.purchase_date + 30, current_date - 30 - r * 365 - g * 13 %% 330),
-                   10000 + r * 15000 + (v.k * 7 %% 3000), a, a, 0, 0, 0, a,
+                   x.d, 5 + 42 * GREATEST(x.d - v.purchase_date - 20, 0), a, a, 0, 0, 0, a,
                    'Bench service', now(), now(), %(user)s, %(user)s
               FROM generate_series(%(start)s, %(stop)s) g
-             CROSS JOIN LATERAL (SELECT (g - 1) / %(nv)s AS r,
-                                        (80 + g * 37 %% 2500)::numeric AS a) x
               JOIN bench_v v ON v.k = 1 + (g - 1) %% %(nv)s
+             CROSS JOIN LATERAL (SELECT (80 + g * 37 %% 2500)::numeric AS a,
+                    -- the latest visit within the year, one a year before: the odometer
+                    -- as the readings (42 a day from purchase) show it that day
+                    GREATEST(v.purchase_date + 30,
+                             current_date - 30 - (g - 1) / %(nv)s * 365 - g * 13 %% 330) AS d
+             ) x
             """,
             start=start,
             stop=stop,
