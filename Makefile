@@ -27,7 +27,7 @@ lint:           ## ruff and pylint-odoo on the addon
 shell:          ## odoo shell on the 'dealer_crm' database
 	@scripts/dev.sh shell
 
-bench:          ## timings at scale on the database dealer_crm_bench (BENCH_N vehicles, default 20000)
+bench:          ## timings at full scale on dealer_crm_bench, built or reused (BENCH_SCALE=0.05 quick, BENCH_INSTALL=0)
 	@scripts/dev.sh bench
 
 pg-stop:        ## stop the project-local PostgreSQL cluster

@@ -1,294 +1,747 @@
-"""make bench: synthetic data at scale and the timed operations.
+"""make bench: the timed operations on the full-scale bench database.
 
-Run inside `odoo-bin shell` (scripts/dev.sh bench does it); `env` is given by the shell.
-BENCH_N vehicles (default 20000) are created once in the bench database.
+Run inside `odoo-bin shell` (scripts/dev.sh bench does it, after bench/build_data.py);
+`env` is given by the shell. One line per operation:
+
+    bench: <operation>: <time> | <queries> queries | peak <MiB> | <ratio>x <baseline>
+
+Every operation goes through a public entry point (name_search, web_read with the form
+view's specification, web_search_read, write, the crons, the XLSX report, read_group, the
+erasure wizard), so the bench survives refactors; its baseline is measured in the same
+run. Queries are counted with ``env.cr.sql_log_count``. Peak memory is the peak RSS of a
+fresh `odoo-bin shell` process that runs only that operation (``resource.getrusage``
+``ru_maxrss``), given where memory matters (the XLSX exports, the maintenance-plan edit),
+with its growth over the loaded registry in brackets. Operations that change data are
+rolled back (the nightly evaluation excepted: it is reset first, so reruns measure the
+same). A failing operation prints an ERROR line and the run goes on.
 """
 
 import os
-import random
+import resource
+import statistics
+import subprocess
+import sys
 import time
-from datetime import date, timedelta
+import traceback
+from datetime import date
 
+import odoo
 from odoo.tools import SQL
 
-from odoo.addons.dealer_crm.models.dealer_customer_score import PARTNER_COLUMNS, PROGRESS_KEY
-from odoo.addons.dealer_crm.tools.vin import vin_check_digit
-
-N = int(os.environ.get("BENCH_N", "20000"))
 env = globals()["env"]  # provided by odoo shell
-rng = random.Random(42)
-ALPHABET = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
+cr = env.cr
+PART = os.environ.get("BENCH_PART", "")
+REPEAT = int(os.environ.get("BENCH_REPEAT", "100"))
+TIMEOUT = int(os.environ.get("BENCH_TIMEOUT", "120"))
+admin = env.ref("base.user_admin")
+uenv = env(user=admin)  # the operations run as a manager would, with the record rules
 
 
-def timed(label, func):
-    start = time.perf_counter()
-    result = func()
-    print(f"bench: {label}: {time.perf_counter() - start:.3f} s")
-    return result
+def rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def make_vin(i):
-    body = "1HG" + "".join(rng.choice(ALPHABET) for _ in range(5)) + "0" + f"{i:08d}"
-    return body[:8] + vin_check_digit(body) + body[9:]
+def fmt_time(seconds):
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
-Vehicle = env["dealer.vehicle"].with_context(tracking_disable=True, mail_create_nolog=True)
-existing = Vehicle.search_count([("vin", "=like", "1HG%")])
-if existing < N:
-    model = env.ref("fleet.model_corolla_ts")
-    todo = N - existing
-    partners = env["res.partner"].create(
-        [{"name": f"Bench Customer {i}", "phone": f"+852 9{i:07d}"} for i in range(existing, N)]
+def line(operation, seconds, queries, peak, base_name=None, base_seconds=None, note=""):
+    ratio = (
+        f"{seconds / base_seconds:.1f}x {base_name} ({fmt_time(base_seconds)})"
+        if base_seconds
+        else "no baseline"
+    )
+    note = f" | {note}" if note else ""
+    print(
+        f"bench: {operation}: {fmt_time(seconds)} | {queries} queries | peak {peak} | "
+        f"{ratio}{note}",
+        flush=True,
     )
 
-    def create_all():
-        for start in range(0, todo, 2000):
-            batch = partners[start : start + 2000]
-            Vehicle.create(
-                [
-                    {
-                        "vin": make_vin(existing + start + k),
-                        "license_plate": f"BN {existing + start + k}",
-                        "model_id": model.id,
-                        "owner_id": p.id,
-                        "purchase_date": date(2020, 1, 1) + timedelta(days=rng.randint(0, 1500)),
-                    }
-                    for k, p in enumerate(batch)
-                ]
+
+def measure(func, repeat=1, args=None):
+    """Median time and the queries of one call; the caches emptied before each call.
+    ``args``: a list of arguments, one per call (cycled)."""
+    times, queries, result = [], 0, None
+    for i in range(repeat):
+        uenv.invalidate_all()
+        count = cr.sql_log_count
+        start = time.perf_counter()
+        result = func(args[i % len(args)]) if args else func()
+        times.append(time.perf_counter() - start)
+        queries = cr.sql_log_count - count
+    return statistics.median(times), queries, result
+
+
+def sql_time(query, params=None, repeat=1, args=None):
+    def run(arg=None):
+        cr.execute(query, arg if args else params)
+        return cr.fetchall() if cr.description else None
+
+    return measure(run, repeat, args)[0]
+
+
+def guarded(operation):
+    """Run one bench operation; on error print it and roll back, never abort the run."""
+
+    def decorator(func):
+        try:
+            func()
+        except Exception as error:  # noqa: BLE001 - a bench line, never a crash
+            cr.rollback()
+            detail = traceback.format_exception_only(error)[-1].strip()
+            print(f"bench: {operation}: ERROR {detail}", flush=True)
+        return func
+
+    return decorator
+
+
+def bench_partner(k):
+    """The k-th bench customer (k=1 owns 50 vehicles and ~2,000 events); a k beyond the
+    customers made at this BENCH_SCALE is brought into range."""
+    cr.execute("SELECT count(*) FROM res_partner WHERE ref LIKE 'BENCH-%%'")
+    count = cr.fetchone()[0]
+    cr.execute(
+        "SELECT id FROM res_partner WHERE ref LIKE 'BENCH-%%' ORDER BY id OFFSET %s LIMIT 1",
+        ((k - 1) % max(count, 1),),
+    )
+    return uenv["res.partner"].browse(cr.fetchone()[0])
+
+
+def in_subprocess(part):
+    """Run one part of this script in a fresh `odoo-bin shell`, for its peak RSS."""
+    odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
+    command = [sys.executable, odoo_bin, "shell", "-d", cr.dbname, "--no-http"]
+    command += ["--log-level=warn"]
+    if odoo.tools.config.rcfile and os.path.exists(odoo.tools.config.rcfile):
+        command += ["-c", odoo.tools.config.rcfile]
+    command += ["--addons-path", odoo.tools.config["addons_path"]]
+    with open(os.environ["BENCH_SCRIPT"]) as script:
+        done = subprocess.run(
+            command,
+            stdin=script,
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, BENCH_PART=part),
+            check=False,
+        )
+    lines = [text for text in done.stdout.splitlines() if text.startswith("bench:")]
+    for text in lines:
+        print(text, flush=True)
+    if not lines:
+        print(f"bench: {part}: ERROR {done.stderr.strip().splitlines()[-1:]}", flush=True)
+    return done.stdout.splitlines()
+
+
+# =========================================================================== parts
+def part_register():
+    """The customer-register XLSX of every bench customer, alone in this process."""
+    Partner = uenv["res.partner"]
+    customers = Partner.search([("ref", "=like", "BENCH-%")])
+    before = rss_mib()
+    count = cr.sql_log_count
+    start = time.perf_counter()
+    content, _kind = uenv["ir.actions.report"]._render(
+        "dealer_crm.customer_register", customers.ids
+    )
+    elapsed = time.perf_counter() - start
+    peak = rss_mib()
+    base = float(os.environ.get("BENCH_EXPORT_S", "0")) or None
+    line(
+        f"customer register XLSX, {len(customers)} customers",
+        elapsed,
+        cr.sql_log_count - count,
+        f"{peak:.0f} MiB RSS (+{peak - before:.0f})",
+        "Odoo's list export of the same columns",
+        base,
+        f"{len(content) / 2**20:.1f} MiB file",
+    )
+
+
+REGISTER_COLUMNS = [
+    "name",
+    "dealer_customer_type",
+    "phone",
+    "mobile",
+    "email",
+    "city",
+    "dealer_rfm_segment",
+    "dealer_value_tier",
+    "dealer_loyalty_card_id/dealer_tier_id",
+    "dealer_lifetime_spend",
+    "dealer_revenue_12m",
+    "dealer_satisfaction_avg",
+    "dealer_churn_risk",
+    "dealer_last_verified_date",
+    "dealer_vehicle_count",
+]
+
+
+def part_export():
+    """Odoo's own list export (export_data, then its XLSX writer) of the same columns."""
+    from types import SimpleNamespace
+
+    from odoo.http import _request_stack
+
+    from odoo.addons.web.controllers.export import ExcelExport
+
+    _request_stack.push(SimpleNamespace(env=uenv))
+    Partner = uenv["res.partner"]
+    customers = Partner.search([("ref", "=like", "BENCH-%")])
+    before = rss_mib()
+    count = cr.sql_log_count
+    start = time.perf_counter()
+    rows = customers.export_data(REGISTER_COLUMNS)["datas"]
+    fields_info = [
+        {"name": name, "label": name, "type": Partner._fields[name.split("/")[0]].type}
+        for name in REGISTER_COLUMNS
+    ]
+    content = ExcelExport().from_data(fields_info, REGISTER_COLUMNS, rows)
+    elapsed = time.perf_counter() - start
+    peak = rss_mib()
+    print(f"bench-export-seconds: {elapsed}")
+    line(
+        f"list export (export_data + XLSX), {len(customers)} customers",
+        elapsed,
+        cr.sql_log_count - count,
+        f"{peak:.0f} MiB RSS (+{peak - before:.0f})",
+        note=f"{len(content) / 2**20:.1f} MiB file; the baseline of the register",
+    )
+
+
+def part_plan():
+    """Edit the default maintenance plan: every vehicle it covers is recomputed."""
+    Plan = uenv["dealer.maintenance.plan"]
+    plan = Plan.search([("scope", "=", "default")], limit=1) or Plan.search([], limit=1)
+    months = plan.interval_months
+    vehicles = uenv["dealer.vehicle"].search_count([])
+    # the floor: the same dates by one set-based UPDATE (last visit or purchase + months)
+    floor = sql_time(
+        """UPDATE dealer_vehicle v
+              SET next_service_date = COALESCE(v.last_service_date, v.purchase_date)
+                                      + make_interval(months => %s)""",
+        (months + 1,),
+    )
+    cr.rollback()
+    before = rss_mib()
+    elapsed, queries, _result = measure(
+        lambda: (plan.write({"interval_months": months + 1}), uenv.flush_all())
+    )
+    peak = rss_mib()
+    cr.rollback()
+    line(
+        f"edit the default maintenance plan ({vehicles} vehicles recomputed)",
+        elapsed,
+        queries,
+        f"{peak:.0f} MiB RSS (+{peak - before:.0f})",
+        "one set-based SQL UPDATE of the due dates",
+        floor,
+    )
+
+
+# =========================================================================== main run
+def main():
+    Vehicle = uenv["dealer.vehicle"]
+    cr.execute("SELECT count(*) FROM dealer_vehicle")
+    print(f"bench: database {cr.dbname}: {cr.fetchone()[0]} vehicles", flush=True)
+    lookups()
+    forms()
+    timeline()
+    due_list(Vehicle)
+    evaluation()
+    plan_and_reminders()
+    loyalty_expiry()
+    exports()
+    analysis()
+    erasure()
+
+
+def sample_vehicles(n):
+    """n bench vehicles spread over the table: id, plate, VIN, owner name and phone."""
+    cr.execute(
+        """SELECT v.id, v.license_plate, v.vin, p.name, p.phone, p.phone_sanitized
+             FROM dealer_vehicle v JOIN res_partner p ON p.id = v.owner_id
+            WHERE v.vin LIKE '1BN%%' AND p.phone_sanitized LIKE '+1%%'
+            ORDER BY v.id LIMIT %s""",
+        (n * 97,),
+    )
+    return cr.fetchall()[::97][:n]
+
+
+def retype_phone(e164):
+    """A US number typed another way than stored: (212) 555-0123."""
+    national = e164[2:]
+    return f"({national[:3]}) {national[3:6]}-{national[6:]}"
+
+
+def lookups():
+    Vehicle = uenv["dealer.vehicle"]
+    rows = sample_vehicles(REPEAT)
+    cases = [
+        (
+            "plate",
+            [r[1] for r in rows],
+            """SELECT id FROM dealer_vehicle WHERE plate_normalized ILIKE '%%' || %s || '%%'
+               LIMIT 100""",
+            lambda r: r[1].replace(" ", "").replace("-", "").upper(),
+        ),
+        (
+            "partial VIN",
+            [r[2][-8:] for r in rows],
+            "SELECT id FROM dealer_vehicle WHERE vin ILIKE '%%' || %s || '%%' LIMIT 100",
+            lambda r: r[2][-8:],
+        ),
+        (
+            "owner name",
+            [r[3] for r in rows],
+            """SELECT v.id FROM dealer_vehicle v JOIN res_partner p ON p.id = v.owner_id
+                WHERE p.complete_name ILIKE '%%' || %s || '%%' LIMIT 100""",
+            lambda r: r[3],
+        ),
+        (
+            "owner phone typed another way",
+            [retype_phone(r[5]) for r in rows],
+            """SELECT v.id FROM dealer_vehicle v JOIN res_partner p ON p.id = v.owner_id
+                WHERE p.phone_sanitized = %s LIMIT 100""",
+            lambda r: r[5],
+        ),
+    ]
+    for label, terms, query, sql_arg in cases:
+
+        @guarded(f"vehicle lookup by {label}")
+        def _lookup(terms=terms, query=query, sql_arg=sql_arg, label=label):
+            found = measure(lambda term: Vehicle.name_search(term), 1, terms)[2]
+            elapsed, queries, _result = measure(
+                lambda term: Vehicle.name_search(term), len(terms), terms
             )
-            env.cr.commit()
-
-    timed(f"create {todo} vehicles with owners and ownership lines", create_all)
-
-print(f"bench: vehicles in database: {Vehicle.search_count([])}")
-timed("name_search by plate 'bn 12345'", lambda: Vehicle.name_search("bn 12345"))
-timed("name_search by partial VIN", lambda: Vehicle.name_search("00012345"))
-timed("name_search by owner phone", lambda: Vehicle.name_search("9 0012345"))
-timed(
-    "search due soon / overdue (count)",
-    lambda: Vehicle.search_count([("service_due_state", "in", ("due_soon", "overdue"))]),
-)
-partners = env["res.partner"].search([("name", "=like", "Bench Customer %")], limit=500)
-timed(
-    "partner 360 counts for 500 customers",
-    lambda: partners.read(
-        [
-            "dealer_vehicle_count",
-            "dealer_service_count",
-            "dealer_sales_spend",
-            "dealer_interaction_count",
-            "dealer_loyalty_points",
-        ]
-    ),
-)
-env.cr.rollback()
-timed(
-    "one service reminder batch (500 vehicles)",
-    lambda: env["dealer.service.reminder"]._cron_service_reminders(batch_size=500),
-)
-env.cr.rollback()
+            floor = sql_time(query, repeat=len(rows), args=[(sql_arg(r),) for r in rows])
+            line(
+                f"vehicle lookup by {label} (name_search, median of {len(terms)})",
+                elapsed,
+                queries,
+                "-",
+                "plain indexed SQL",
+                floor,
+                f"{len(found)} found for {terms[0]!r}",
+            )
 
 
-def loyalty_balance_mismatches():
-    """Dealer cards whose balance is not the sum of their history (must be none)."""
-    env.cr.execute(
-        SQL(
+def form_spec(model):
+    """The specification the web client sends for the model's form view (web_read)."""
+    from lxml import etree
+
+    views = model.get_views([(False, "form")])
+    arch = etree.fromstring(views["views"]["form"]["arch"])
+    models_fields = views["models"]
+
+    def spec_of(node, model_name):
+        spec = {}
+        for field in node.iter("field"):
+            # only this level: skip fields inside a sub-view of an outer field
+            parent = field.getparent()
+            nested = False
+            while parent is not None and parent is not node:
+                if parent.tag == "field":
+                    nested = True
+                    break
+                parent = parent.getparent()
+            if nested:
+                continue
+            name = field.get("name")
+            info = models_fields.get(model_name, {}).get(name) or {}
+            kind = info.get("type")
+            if kind in ("one2many", "many2many"):
+                sub = next(iter(field.iterchildren("list", "kanban")), None)
+                sub_spec = spec_of(sub, info["relation"]) if sub is not None else {}
+                sub_spec.setdefault("display_name", {})
+                spec[name] = {
+                    "fields": sub_spec,
+                    "limit": int((sub is not None and sub.get("limit")) or 40),
+                }
+            elif kind == "many2one":
+                spec[name] = {"fields": {"display_name": {}}}
+            else:
+                spec[name] = {}
+        return spec
+
+    spec = spec_of(arch, model._name)
+    spec.setdefault("display_name", {})
+    return spec
+
+
+def same_rows_by_id(model_name, record_id, spec, result):
+    """The baseline of a form: its record and the rows of its tabs, read by id in SQL."""
+    Model = uenv[model_name]
+    tables = [(Model._table, [record_id])]
+    for name, sub in spec.items():
+        field = Model._fields.get(name)
+        if sub.get("fields") and field and field.type in ("one2many", "many2many"):
+            comodel = uenv[field.comodel_name]
+            ids = [r["id"] if isinstance(r, dict) else r for r in result.get(name) or []]
+            if ids and not comodel._abstract and comodel._table_query is None:
+                tables.append((comodel._table, ids))
+
+    def read():
+        for table, ids in tables:
+            cr.execute(SQL("SELECT * FROM %s WHERE id = ANY(%s)", SQL.identifier(table), ids))
+            cr.fetchall()
+
+    return measure(read, 20)[0]
+
+
+def forms():
+    spec = form_spec(uenv["res.partner"])
+    for label, k in (("a typical customer", 5000), ("the customer with 50 vehicles", 1)):
+
+        @guarded(f"customer form, {label}")
+        def _form(label=label, k=k):
+            partner = bench_partner(k)
+            first, first_queries, _result = measure(lambda: partner.web_read(spec))
+            elapsed, queries, result = measure(lambda: partner.web_read(spec), 20)
+            floor = same_rows_by_id("res.partner", partner.id, spec, result[0])
+            line(
+                f"customer form, {label} (web_read of the form view, median of 20)",
+                elapsed,
+                queries,
+                "-",
+                "the same rows read by id",
+                floor,
+                f"first open {fmt_time(first)}, {first_queries} queries; {len(spec)} fields",
+            )
+
+    @guarded("vehicle form")
+    def _vehicle_form():
+        vspec = form_spec(uenv["dealer.vehicle"])
+        vehicle = uenv["dealer.vehicle"].browse(sample_vehicles(1)[0][0])
+        elapsed, queries, result = measure(lambda: vehicle.web_read(vspec), 20)
+        floor = same_rows_by_id("dealer.vehicle", vehicle.id, vspec, result[0])
+        line(
+            "vehicle form (web_read of the form view, median of 20)",
+            elapsed,
+            queries,
+            "-",
+            "the same rows read by id",
+            floor,
+        )
+
+
+def timeline():
+    Timeline = uenv["dealer.customer.timeline"]
+    views = Timeline.get_views([(False, "list")])
+    from lxml import etree
+
+    arch = etree.fromstring(views["views"]["list"]["arch"])
+    spec = {f.get("name"): {} for f in arch.iter("field")}
+    spec.update(res_model={}, res_id={})
+    for name in list(spec):
+        if Timeline._fields[name].type == "many2one":
+            spec[name] = {"fields": {"display_name": {}}}
+    for label, k in (("a typical customer", 5000), ("the customer with 2,000 events", 1)):
+
+        @guarded(f"timeline, {label}")
+        def _timeline(label=label, k=k):
+            partner = bench_partner(k)
+
+            def first_page():
+                return Timeline.web_search_read([("partner_id", "=", partner.id)], spec, limit=80)
+
+            elapsed, queries, result = measure(first_page, 20)
+            by_model = {}
+            for row in result["records"]:
+                by_model.setdefault(row["res_model"], []).append(row["res_id"])
+
+            def same_rows():
+                for model_name, ids in by_model.items():
+                    table = uenv[model_name]._table
+                    cr.execute(
+                        SQL("SELECT * FROM %s WHERE id = ANY(%s)", SQL.identifier(table), ids)
+                    )
+                    cr.fetchall()
+
+            floor = measure(same_rows, 20)[0]
+            line(
+                f"timeline first 80 rows, {label} (web_search_read, median of 20)",
+                elapsed,
+                queries,
+                "-",
+                "the same rows read by index from the source tables",
+                floor,
+                f"{result['length']} events",
+            )
+
+
+def due_list(Vehicle):
+    @guarded("due-for-service list")
+    def _due():
+        domain = [("service_due_state", "in", ("due_soon", "overdue"))]
+        elapsed, queries, _result = measure(
+            lambda: Vehicle.web_search_read(
+                domain, {"display_name": {}, "next_service_date": {}}, limit=80
+            ),
+            20,
+        )
+        floor = sql_time(
+            """SELECT id, next_service_date FROM dealer_vehicle
+                WHERE active AND next_service_date <= current_date + 30
+                ORDER BY id LIMIT 80""",
+            repeat=20,
+        )
+        line(
+            "due-for-service list, first 80 (web_search_read, median of 20)",
+            elapsed,
+            queries,
+            "-",
+            "plain SQL on next_service_date",
+            floor,
+            f"{Vehicle.search_count(domain)} vehicles due",
+        )
+
+
+def evaluation():
+    Score = env["dealer.customer.score"]
+    company = env.company
+
+    def reset():
+        """Start from customers never evaluated (no snapshot, no progress), so every
+        bench run measures the same."""
+        from odoo.addons.dealer_crm.models.dealer_customer_score import PROGRESS_KEY
+
+        cr.execute("DELETE FROM dealer_customer_score")
+        env["ir.config_parameter"].set_param(PROGRESS_KEY, False)
+        cr.commit()
+        return PROGRESS_KEY
+
+    def nightly_job():
+        evaluated = 0
+        while done := Score._cron_evaluate():
+            evaluated += len(done) if hasattr(done, "_name") else done
+            cr.commit()
+        return evaluated
+
+    def orm_loop(partners):
+        """The naive way: one customer at a time through the ORM."""
+        Service = env["dealer.service.record"]
+        Order = env["sale.order"]
+        Ticket = env["helpdesk.ticket"]
+        Ownership = env["dealer.vehicle.ownership"]
+        for partner in partners:
+            visits = Service.search([("partner_id", "=", partner.id), ("state", "=", "done")])
+            orders = Order.search([("partner_id", "=", partner.id), ("state", "=", "sale")])
+            tickets = Ticket.search([("partner_id", "=", partner.id)])
+            owned = Ownership.search([("partner_id", "=", partner.id), ("date_end", "=", False)])
+            days = visits.mapped("date") + [o.date_order.date() for o in orders]
+            revenue = sum(visits.mapped("amount")) + sum(orders.mapped("amount_untaxed"))
+            Score.create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": env.company.id,
+                    "month": date(2000, 1, 1),
+                    "last_activity_date": max(days) if days else False,
+                    "frequency": len(days),
+                    "lifetime_spend": revenue,
+                    "complaint_count": len(tickets),
+                    "churn_risk": bool(owned) and not visits,
+                }
+            )
+        env.flush_all()
+
+    @guarded("nightly evaluation")
+    def _evaluation():
+        progress_key = reset()
+        queries = Score._figure_queries(None, date.today(), 24, company)
+
+        def aggregate():
+            for query in queries.values():
+                cr.execute(query)
+                cr.fetchall()
+
+        floor = measure(aggregate)[0]
+        first, first_queries, evaluated = measure(nightly_job)
+        env["ir.config_parameter"].set_param(progress_key, False)  # the next night
+        cr.commit()
+        elapsed, queries_count, _evaluated = measure(nightly_job)
+        line(
+            f"nightly evaluation of {evaluated} customers (_cron_evaluate until done)",
+            elapsed,
+            queries_count,
+            "-",
+            "its single SQL aggregate",
+            floor,
+            f"first evaluation {fmt_time(first)}, {first_queries} queries",
+        )
+        sample = env["res.partner"].search([("ref", "=like", "BENCH-%")], limit=300)
+        loop, loop_queries, _result = measure(lambda: orm_loop(sample))
+        cr.rollback()
+        loop_all = loop * evaluated / len(sample)
+        line(
+            f"per-customer ORM loop, extrapolated from {len(sample)} to {evaluated} customers",
+            loop_all,
+            loop_queries,
+            "-",
+            "the nightly evaluation",
+            elapsed,
+        )
+
+
+def plan_and_reminders():
+    in_subprocess("plan")
+
+    @guarded("one reminder batch")
+    def _reminders():
+        Reminder = uenv["dealer.service.reminder"].sudo()
+        floor = sql_time(
+            """SELECT v.id FROM dealer_vehicle v
+                WHERE v.active AND v.next_service_date <= current_date + 30
+                  AND (v.service_reminder_date IS NULL
+                       OR v.service_reminder_date < current_date - 30)
+                ORDER BY v.next_service_date, v.id LIMIT 500"""
+        )
+        elapsed, queries, vehicles = measure(
+            lambda: Reminder._cron_service_reminders(batch_size=500)
+        )
+        cr.rollback()
+        line(
+            "one service reminder batch of 500 (_cron_service_reminders)",
+            elapsed,
+            queries,
+            "-",
+            "selecting the batch in SQL",
+            floor,
+            f"{len(vehicles)} vehicles, {queries / max(len(vehicles), 1):.1f} queries each",
+        )
+
+
+def loyalty_expiry():
+    @guarded("loyalty expiry job")
+    def _expiry():
+        Card = uenv["loyalty.card"].sudo()
+        cr.execute(
+            """SELECT count(*) FROM loyalty_history
+                WHERE dealer_remaining > 0 AND dealer_expiry_date < current_date"""
+        )
+        due = cr.fetchone()[0]
+        elapsed, queries, earnings = measure(lambda: Card._cron_dealer_expire_points())
+        cr.rollback()
+        floor = sql_time(
+            """WITH batch AS (
+                   SELECT id, card_id, dealer_remaining FROM loyalty_history
+                    WHERE dealer_remaining > 0 AND dealer_expiry_date < current_date
+                    ORDER BY dealer_expiry_date, id LIMIT 1000 FOR UPDATE),
+               done AS (UPDATE loyalty_history h SET dealer_remaining = 0 FROM batch
+                         WHERE h.id = batch.id RETURNING batch.card_id, batch.dealer_remaining),
+               per_card AS (SELECT card_id, sum(dealer_remaining) AS points FROM done
+                             GROUP BY card_id),
+               hist AS (INSERT INTO loyalty_history (card_id, description, dealer_kind, used)
+                        SELECT card_id, points || ' points expired', 'expire', points
+                          FROM per_card RETURNING card_id)
+               UPDATE loyalty_card c SET points = greatest(c.points - per_card.points, 0)
+                 FROM per_card WHERE c.id = per_card.card_id"""
+        )
+        cr.rollback()
+        cr.execute(
             """SELECT count(*) FROM loyalty_card c
                  JOIN loyalty_program p ON p.id = c.program_id AND p.dealer_scheme
             LEFT JOIN (SELECT card_id, sum(COALESCE(issued, 0) - COALESCE(used, 0)) AS net
                          FROM loyalty_history GROUP BY card_id) h ON h.card_id = c.id
                 WHERE abs(c.points - COALESCE(h.net, 0)) > 0.001"""
         )
-    )
-    return env.cr.fetchone()[0]
+        print(
+            f"bench: dealer cards whose balance differs from their history: {cr.fetchone()[0]}",
+            flush=True,
+        )
+        line(
+            "loyalty expiry, one batch of 1,000 earnings (_cron_dealer_expire_points)",
+            elapsed,
+            queries,
+            "-",
+            "the same batch set-based in SQL",
+            floor,
+            f"{len(earnings)} earnings expired, {due} due in all",
+        )
 
 
-mismatches = timed("loyalty balance check (every dealer card)", loyalty_balance_mismatches)
-print(f"bench: dealer cards whose balance differs from their history: {mismatches}")
+def exports():
+    """The register and the list export, each in its own process for its peak RSS."""
+    for text in in_subprocess("export"):
+        if text.startswith("bench-export-seconds:"):
+            os.environ["BENCH_EXPORT_S"] = text.split(":")[1].strip()
+    in_subprocess("register")
 
 
-# --------------------------------------------------------------------------- evaluation
-# Customer evaluation at scale (issue: evaluation, rating and satisfaction). The targets:
-# the nightly job within 3 x a single SQL aggregate of the same figures, and at least
-# 20 x faster than a per-customer ORM loop (measured on a sample, extrapolated).
-EVAL_N = int(os.environ.get("BENCH_EVAL_N", "100000"))
-Score = env["dealer.customer.score"]
-env.cr.execute(SQL("SELECT count(*) FROM res_partner WHERE name LIKE %s", "Eval Customer %"))
-have = env.cr.fetchone()[0]
-if have < EVAL_N:
+def analysis():
+    for name in sorted(env.registry):
+        Model = uenv[name]
+        if Model._abstract or "dealer.analysis.mixin" not in (Model._inherit or []):
+            continue
+        date_field = next(
+            (f for f in ("date", "sale_date", "create_date") if f in Model._fields), None
+        )
+        if not date_field:
+            continue
 
-    def create_eval_data():
-        company = env.company
-        vehicle_id = Vehicle.search([], limit=1, order="id").id
-        service_type = env["dealer.service.record"]._fields["service_type"].selection[0][0]
-        env.cr.execute(
-            SQL(
-                """
-                WITH new AS (
-                    INSERT INTO res_partner (name, complete_name, autopost_bills, active, type,
-                                             is_company, customer_rank, company_id, create_date,
-                                             write_date, create_uid, write_uid)
-                    SELECT 'Eval Customer ' || g, 'Eval Customer ' || g, 'ask', TRUE, 'contact',
-                           FALSE, 1, NULL, now(), now(), 1, 1
-                      FROM generate_series(%(start)s, %(stop)s) g
-                    RETURNING id
-                )
-                INSERT INTO dealer_service_record (name, vehicle_id, partner_id, currency_id,
-                        company_id, service_type, state, date, amount, create_date, write_date,
-                        create_uid, write_uid)
-                SELECT 'EVAL/' || new.id || '/' || k, %(vehicle)s, new.id, %(currency)s,
-                       %(company)s, %(type)s, 'done',
-                       current_date - (mod(new.id * 7919 + k * 104729, 1500))::int,
-                       50 + mod(new.id * 31 + k * 17, 5000), now(), now(), 1, 1
-                  FROM new, generate_series(1, 1 + mod(new.id, 5)) k
-                """,
-                start=have,
-                stop=EVAL_N - 1,
-                vehicle=vehicle_id,
-                currency=company.currency_id.id,
-                company=company.id,
-                type=service_type,
+        @guarded(f"{name} by month")
+        def _group(Model=Model, date_field=date_field, name=name):
+            # a view that does not scale must not stall the run: cut at BENCH_TIMEOUT s
+            cr.execute("SET statement_timeout = %s", (f"{TIMEOUT}s",))
+            elapsed, queries, groups = measure(
+                lambda: Model.read_group([], ["__count"], [f"{date_field}:month"], lazy=False)
             )
-        )
-        env.cr.execute(
-            SQL(
-                """
-                INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id,
-                        date_order, company_id, state, amount_untaxed, amount_total, currency_id,
-                        create_date, write_date, create_uid, write_uid)
-                SELECT 'EVALSO/' || p.id, p.id, p.id, p.id,
-                       now() - mod(p.id * 613, 1000) * interval '1 day', %(company)s, 'sale',
-                       20000 + mod(p.id, 30000), 20000 + mod(p.id, 30000), %(currency)s,
-                       now(), now(), 1, 1
-                  FROM res_partner p
-                 WHERE p.name LIKE %(pattern)s AND mod(p.id, 5) = 0
-                   AND NOT EXISTS (SELECT 1 FROM sale_order s WHERE s.name = 'EVALSO/' || p.id)
-                """,
-                company=company.id,
-                currency=company.currency_id.id,
-                pattern="Eval Customer %",
+            source = (
+                SQL("(%s)", Model._table_query)
+                if Model._table_query is not None
+                else SQL.identifier(Model._table)
             )
+            query = SQL(
+                "SELECT date_trunc('month', t.%s), count(*) FROM %s t GROUP BY 1",
+                SQL.identifier(date_field),
+                source,
+            )
+            floor = measure(lambda: (cr.execute(query), cr.fetchall()))[0]
+            line(
+                f"{name} grouped by month (read_group)",
+                elapsed,
+                queries,
+                "-",
+                "its plain SQL GROUP BY",
+                floor,
+                f"{len(groups)} months",
+            )
+
+
+def erasure():
+    cr.execute("SET statement_timeout = 0")
+
+    @guarded("one customer's erasure")
+    def _erase():
+        partner = bench_partner(777)
+        manager = env.ref("dealer_crm.group_manager")
+        user = admin if manager in admin.groups_id else env.ref("base.user_root")
+        wizard = env(user=user)["dealer.partner.anonymize"].create(
+            {"partner_id": partner.id, "confirmation": partner.name}
         )
-        env.cr.commit()
-
-    timed(f"create {EVAL_N - have} customers with visits and orders (SQL)", create_eval_data)
-
-
-def reset_evaluation():
-    """Start from customers never evaluated, so every bench run measures the same."""
-    columns = SQL(", ").join(
-        SQL("%s = NULL", SQL.identifier(name))
-        for name, _type in PARTNER_COLUMNS + (("dealer_eval_currency_id", "int4"),)
-    )
-    env.cr.execute(
-        SQL(
-            "UPDATE res_partner SET %s WHERE dealer_rfm_segment IS NOT NULL "
-            "OR dealer_last_activity_date IS NOT NULL",
-            columns,
+        elapsed, queries, _result = measure(lambda: (wizard.action_anonymize(), env.flush_all()))
+        cr.rollback()
+        floor = sql_time(
+            """SELECT id FROM mail_message WHERE author_id = %s
+                UNION SELECT id FROM mail_message WHERE model = 'res.partner' AND res_id = %s""",
+            (partner.id, partner.id),
         )
-    )
-    env.cr.execute(SQL("DELETE FROM dealer_customer_score"))
-    env["ir.config_parameter"].set_param(PROGRESS_KEY, False)
-    env.cr.commit()
-
-
-reset_evaluation()
-today = date.today()
-queries = Score._figure_queries(None, today, 24)
-
-
-def single_aggregate():
-    for name in ("revenue", "transactions", "feedback", "vehicles"):
-        env.cr.execute(queries[name])
-        env.cr.fetchall()
-
-
-timed("single SQL aggregate of the evaluation figures (all customers)", single_aggregate)
-start = time.perf_counter()
-single_aggregate()
-aggregate_s = time.perf_counter() - start
-
-
-def nightly_job():
-    evaluated = 0
-    while done := Score._cron_evaluate():
-        evaluated += done
-        env.cr.commit()
-    return evaluated
-
-
-start = time.perf_counter()
-evaluated = nightly_job()
-first_s = time.perf_counter() - start
-print(
-    f"bench: first evaluation (every customer and snapshot written): {first_s:.3f} s "
-    f"for {evaluated} customers"
-)
-env["ir.config_parameter"].set_param(PROGRESS_KEY, False)  # the next night
-env.cr.commit()
-start = time.perf_counter()
-nightly_job()
-job_s = time.perf_counter() - start
-print(f"bench: nightly evaluation job: {job_s:.3f} s for {evaluated} customers")
-
-
-def orm_loop(partners):
-    """The naive way: one customer at a time through the ORM."""
-    Service = env["dealer.service.record"]
-    Order = env["sale.order"]
-    Ticket = env["helpdesk.ticket"]
-    Ownership = env["dealer.vehicle.ownership"]
-    for partner in partners:
-        visits = Service.search([("partner_id", "=", partner.id), ("state", "=", "done")])
-        orders = Order.search([("partner_id", "=", partner.id), ("state", "=", "sale")])
-        tickets = Ticket.search([("partner_id", "=", partner.id)])
-        owned = Ownership.search([("partner_id", "=", partner.id), ("date_end", "=", False)])
-        days = visits.mapped("date") + [o.date_order.date() for o in orders]
-        revenue = sum(visits.mapped("amount")) + sum(orders.mapped("amount_untaxed"))
-        partner.write(
-            {
-                "dealer_last_activity_date": max(days) if days else False,
-                "dealer_frequency": len(days),
-                "dealer_lifetime_spend": revenue,
-                "dealer_complaint_count": len(tickets),
-                "dealer_churn_risk": bool(owned) and not visits,
-            }
+        line(
+            "one customer's erasure (the anonymise wizard)",
+            elapsed,
+            queries,
+            "-",
+            "finding their messages by index",
+            floor,
         )
-        Score.create({"partner_id": partner.id, "month": date(2000, 1, 1)})
-    env.flush_all()
 
 
-sample = env["res.partner"].search([("name", "=like", "Eval Customer %")], limit=1000)
-start = time.perf_counter()
-orm_loop(sample)
-loop_s = (time.perf_counter() - start) * evaluated / len(sample)
-env.cr.rollback()
-print(f"bench: per-customer ORM loop, extrapolated to {evaluated} customers: {loop_s:.1f} s")
-print(
-    f"bench: nightly job / single aggregate: {job_s / aggregate_s:.2f} (target <= 3); "
-    f"ORM loop / job: {loop_s / job_s:.1f} (target >= 20)"
-)
-
-
-# --------------------------------------------------------------------------- XLSX export
-# The customer register of every evaluated customer: time and the Python memory peak
-# (xlsxwriter's constant_memory mode and chunked reads keep it flat as rows grow).
-def export_register(limit):
-    import tracemalloc
-
-    customers = env["res.partner"].search([("name", "=like", "Eval Customer %")], limit=limit)
-    tracemalloc.start()
-    start = time.perf_counter()
-    content, _kind = env["ir.actions.report"]._render("dealer_crm.customer_register", customers.ids)
-    elapsed = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    env.invalidate_all()
-    print(
-        f"bench: customer register XLSX, {len(customers)} rows: {elapsed:.2f} s, "
-        f"{len(content) / 2**20:.1f} MiB file, Python memory peak {peak:.0f} MiB"
-    )
-
-
-export_register(10000)
-export_register(EVAL_N)
+if PART == "register":
+    part_register()
+elif PART == "export":
+    part_export()
+elif PART == "plan":
+    part_plan()
+else:
+    main()
+cr.rollback()
