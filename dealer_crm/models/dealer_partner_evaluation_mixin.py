@@ -120,23 +120,34 @@ class DealerPartnerEvaluationMixin(models.AbstractModel):
 
     @api.depends_context("company")
     def _compute_dealer_evaluation(self):
-        """The figures of each customer's latest snapshot in the current company."""
-        scores = (
-            self.env["dealer.customer.score"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "in", self._origin.ids),
-                    ("company_id", "=", self.env.company.id),
-                    ("latest", "=", True),
-                ]
+        """The figures of each customer's latest snapshot in the current company.
+
+        Read in one query and put in the cache column by column: a customer register
+        or a list of thousands of customers reads these figures for every row, and
+        assigning each figure of each record through the ORM cost more than the query.
+        """
+        figures = list(PARTNER_FIGURES.items())
+        Score = self.env["dealer.customer.score"]
+        Score.flush_model(["partner_id", "company_id", "latest", *PARTNER_FIGURES.values()])
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id, %s FROM dealer_customer_score"
+                " WHERE partner_id = ANY(%s) AND company_id = %s AND latest",
+                SQL(", ").join(SQL.identifier(figure) for _name, figure in figures),
+                self._origin.ids,
+                self.env.company.id,
             )
         )
-        by_partner = {score.partner_id.id: score for score in scores}
-        for partner in self:
-            score = by_partner.get(partner._origin.id)
-            for name, figure in PARTNER_FIGURES.items():
-                partner[name] = score[figure] if score else False
+        by_partner = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        empty = (None,) * len(figures)
+        saved = self.filtered(lambda partner: isinstance(partner.id, int))
+        rows = [by_partner.get(partner_id, empty) for partner_id in saved.ids]
+        for index, (name, _figure) in enumerate(figures):
+            self.env.cache.update(saved, self._fields[name], [row[index] for row in rows])
+        for partner in self - saved:  # a record being edited (onchange): its origin's figures
+            row = by_partner.get(partner._origin.id, empty)
+            for index, (name, _figure) in enumerate(figures):
+                partner[name] = row[index]
 
     def _dealer_search_figure(self, figure, operator, value):
         """Search a figure of the customers' latest snapshot in the current company."""
