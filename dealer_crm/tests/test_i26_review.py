@@ -45,3 +45,61 @@ class TestI26Review(DealerCrmCase):
             self.fail("a groupby on no field is refused")
         cr.execute(SQL("SELECT current_setting('jit')"))
         self.assertEqual(cr.fetchone()[0], "on")
+
+
+@tagged("post_install", "-at_install")
+class TestI26ReviewCompanies(DealerCrmCase):
+    """A user of company A reads nothing of company B through the faster paths: the
+    timeline read by id (each source's own ids) and the exact plate first."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b, cls.service_b = cls._create_company_b(
+            "Harbour Motors B", rv_service_b="dealer_crm.group_service"
+        )
+        env_b = cls.env(context=dict(cls.env.context, allowed_company_ids=cls.company_b.ids))
+        cls.vehicle_a = cls._create_vehicle(
+            vin="WVWZZZ1KZAW300001", license_plate="RA 1", owner_id=cls.customer.id
+        )
+        cls.vehicle_b = env_b["dealer.vehicle"].create(
+            {
+                "vin": "WVWZZZ1KZAW300002",
+                "license_plate": "RB 2",
+                "model_id": cls.vehicle_a.model_id.id,
+                "owner_id": cls.customer.id,
+                "company_id": cls.company_b.id,
+            }
+        )
+        cls.visit_a = cls._create_visit(cls.vehicle_a)
+        cls.visit_b = env_b["dealer.service.record"].create(
+            {"vehicle_id": cls.vehicle_b.id, "date": cls._today(), "company_id": cls.company_b.id}
+        )
+
+    def _row(self, visit):
+        return self.env["dealer.customer.timeline"].search(
+            [("kind", "=", "service"), ("res_id", "=", visit.id)]
+        )
+
+    def test_timeline_by_id_of_another_company(self):
+        row_a, row_b = self._row(self.visit_a), self._row(self.visit_b)
+        self.assertTrue(row_a and row_b)
+        Timeline = self.env["dealer.customer.timeline"].with_user(self.user_service)
+        self.assertFalse(Timeline.search([("id", "=", row_b.id)]))
+        self.assertEqual(Timeline.search([("id", "in", [row_a.id, row_b.id])]), row_a)
+        self.assertEqual(
+            Timeline.search([("id", "in", [row_a.id, row_b.id, -1, 0, 8 * 10**10 + row_a.id])]),
+            row_a,
+        )
+        self.assertNotIn(row_b.id, Timeline.search([("id", "!=", row_a.id)]).ids)
+        self.assertEqual(
+            Timeline.search_read([("id", "in", [row_a.id, row_b.id])], ["name"]),
+            [{"id": row_a.id, "name": self.visit_a.name}],
+        )
+
+    def test_exact_plate_of_another_company_is_not_found(self):
+        Vehicle = self.env["dealer.vehicle"].with_user(self.user_service)
+        self.assertEqual(Vehicle.name_search("RB-2"), [])
+        self.assertEqual(Vehicle.name_search("WVWZZZ1KZAW300002"), [])
+        found = self.env["dealer.vehicle"].with_user(self.service_b).name_search("rb2")
+        self.assertEqual([vid for vid, _name in found], self.vehicle_b.ids)
