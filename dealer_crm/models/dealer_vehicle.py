@@ -207,9 +207,14 @@ class DealerVehicle(models.Model):
         # contacts; all their vehicles would otherwise be sorted to show a few.
         # Plates and VINs are not bounded (and an exact one comes first); a search
         # of the list (no bound) stays complete.
+        # Among the vehicles the lookup's own domain allows (a field's domain, such as
+        # the customer's vehicles only): else the page's owners may own none of them.
         bound = self.env.context.get("dealer_lookup_owner_limit")
         if bound:
-            owning = self._search([("owner_id", "!=", False)])
+            within = self.env.context.get("dealer_lookup_domain") or []
+            owning = self.with_context(
+                dealer_lookup_owner_limit=None, dealer_lookup_domain=None
+            )._search(expression.AND([within, [("owner_id", "!=", False)]]))
             owner_domain = expression.AND(
                 [owner_domain, [("id", "in", owning.subselect('"dealer_vehicle"."owner_id"'))]]
             )
@@ -243,7 +248,8 @@ class DealerVehicle(models.Model):
         or models (which follow the usual order); as many owners as the page has
         rows are followed (see _search_display_name)."""
         vehicles = self.with_context(
-            dealer_lookup_owner_limit=limit or self._dealer_lookup_owner_limit
+            dealer_lookup_owner_limit=limit or self._dealer_lookup_owner_limit,
+            dealer_lookup_domain=args or [],
         )
         lookup = super(DealerVehicle, vehicles).name_search
         exact_domain = operator == "ilike" and self._dealer_exact_domain(name)
@@ -256,6 +262,7 @@ class DealerVehicle(models.Model):
         if limit and len(exact) >= limit:
             return found
         rest = expression.AND([args or [], [("id", "not in", exact.ids)]])
+        lookup = super(DealerVehicle, vehicles.with_context(dealer_lookup_domain=rest)).name_search
         return found + lookup(name, rest, operator, limit - len(exact) if limit else limit)
 
     @api.constrains("vin")
