@@ -19,7 +19,7 @@ from odoo.tools import SQL
 
 from ..tools.access import RATING_READERS
 from ..tools.rfm import SEGMENTS, VALUE_TIERS, Thresholds, abc_tiers, churn_risk, rfm_segment
-from .dealer_customer_score_sql_mixin import MEASURED, OTHER_COLUMNS
+from .dealer_customer_score_sql_mixin import MEASURED, OTHER_COLUMNS, int_array
 
 #: evaluation setting (mixin field dealer_<key>, read by _dealer_get): its default there
 SETTINGS = {
@@ -207,9 +207,9 @@ class DealerCustomerScore(models.Model):
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM res_partner WHERE id = ANY(%s)"
+                "SELECT id FROM res_partner WHERE id = ANY(%s::int4[])"
                 " AND (company_id IS NULL OR company_id = %s) ORDER BY id",
-                list(partner_ids),
+                int_array(partner_ids),
                 company.id,
             )
         )

@@ -53,3 +53,4 @@ from . import test_customer_form_queries
 from . import test_timeline_queries
 from . import test_job_queries
 from . import test_i26_review
+from . import test_evaluation_sql
