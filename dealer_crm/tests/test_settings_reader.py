@@ -22,6 +22,8 @@ PARAMETER_READERS = {
     "models/dealer_settings.py": {"key"},
     "models/loyalty_card.py": {'"dealer_crm.tier_cron_last_id"'},
     "models/dealer_customer_score.py": {"PROGRESS_KEY"},
+    # job progress, not a setting: the vehicles a plan change handed to the cron
+    "models/dealer_maintenance_plan.py": {"RECOMPUTE_PENDING_KEY"},
 }
 #: SQL reading ``ir_config_parameter``: none but these (the data-quality view is being
 #: given its setting as a parameter in the same issue; drop it from here once it is)
