@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class DealerPromise(models.Model):
@@ -57,14 +57,23 @@ class DealerPromise(models.Model):
     @api.depends("state", "date_kept", "date_due")
     def _compute_kept_on_time(self):
         for promise in self:
-            on_time = promise.state == "kept" and promise.date_kept <= promise.date_due
+            # a kept promise without its dates (a data file, an old row) is not "on time"
+            on_time = bool(
+                promise.state == "kept"
+                and promise.date_kept
+                and promise.date_due
+                and promise.date_kept <= promise.date_due
+            )
             promise.kept_on_time = on_time
             promise.on_time_score = 100 if on_time else 0
 
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
         for promise in self:
-            promise.is_overdue = promise.state == "open" and promise.date_due < today
+            # a new promise (a line added on the customer form) has no due date yet
+            promise.is_overdue = bool(
+                promise.state == "open" and promise.date_due and promise.date_due < today
+            )
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -72,11 +81,44 @@ class DealerPromise(models.Model):
         domain = [("state", "=", "open"), ("date_due", "<", fields.Date.context_today(self))]
         return domain if (operator == "=") == value else ["!", "&", *domain]
 
+    @api.model
+    def _dealer_due_date(self, value):
+        """The due date ``value`` a client sent, as a date; a clear message when it is
+        missing or no date."""
+        try:
+            due = fields.Date.to_date(value)
+        except (TypeError, ValueError):
+            due = None
+        if not due:
+            raise ValidationError(
+                _("%s is no date: a promise is due on the date the customer was told.", value)
+                if value
+                else _("A promise needs its due date: the date the customer was told.")
+            )
+        return due
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        today = fields.Date.context_today(self)
+        # a due date may come as a default (a default_date_due of the form's context)
+        default = (
+            self.default_get(["date_due"]).get("date_due")
+            if any("date_due" not in vals for vals in vals_list)
+            else False
+        )
+        for vals in vals_list:
+            self._dealer_due_date(vals.get("date_due", default))
+            # a promise recorded as kept (in sudo: a data file, a workflow) was kept on
+            # the day it is recorded unless it says when, as Kept records it
+            if vals.get("state") == "kept" and not vals.get("date_kept"):
+                vals["date_kept"] = today
+        return super().create(vals_list)
+
     def write(self, vals):
-        if "date_due" in vals and not self.env.su:
+        due = "date_due" in vals and self._dealer_due_date(vals["date_due"])
+        if due and not self.env.su:
             # the date the customer was told is what "kept on time" is measured against:
             # it moves while the promise is open and not yet overdue, never after
-            due = fields.Date.to_date(vals["date_due"])
             today = fields.Date.context_today(self)
             if any(
                 promise.date_due != due and (promise.state != "open" or promise.date_due < today)

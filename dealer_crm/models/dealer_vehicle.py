@@ -233,11 +233,13 @@ class DealerVehicle(models.Model):
     @api.model
     def _dealer_exact_domain(self, value):
         """The vehicles whose plate (however typed) or whole VIN is ``value``."""
+        if not isinstance(value, str):
+            return []
         domains = []
-        compact = normalize_plate(value or "")
+        compact = normalize_plate(value)
         if compact:
             domains.append([("plate_normalized", "=", compact)])
-        vin = normalize_vin(value or "")
+        vin = normalize_vin(value)
         if len(vin) == 17:
             domains.append([("vin", "=", vin)])
         return expression.OR(domains) if domains else []
@@ -281,11 +283,24 @@ class DealerVehicle(models.Model):
             }
         ]
 
+    @api.model
+    def _dealer_vin_value(self, value):
+        """``value`` sent as a VIN, normalised; a clear message when it is missing or is
+        not text (a number or a list a client sent), which the ORM would store as text."""
+        if not value or not isinstance(value, str):
+            raise ValidationError(vin_problem(value))
+        return normalize_vin(value)
+
     @api.model_create_multi
     def create(self, vals_list):
+        # a VIN may come as a default (a default_vin of the form's context)
+        default = (
+            self.default_get(["vin"]).get("vin")
+            if any("vin" not in vals for vals in vals_list)
+            else False
+        )
         for vals in vals_list:
-            if vals.get("vin"):
-                vals["vin"] = normalize_vin(vals["vin"])
+            vals["vin"] = self._dealer_vin_value(vals.get("vin", default))
         vehicles = super().create(vals_list)
         if self._dealer_importing():
             # an imported vehicle's overdue history is not replayed as reminders on the
@@ -301,8 +316,8 @@ class DealerVehicle(models.Model):
         return vehicles
 
     def write(self, vals):
-        if vals.get("vin"):
-            vals["vin"] = normalize_vin(vals["vin"])
+        if "vin" in vals:
+            vals["vin"] = self._dealer_vin_value(vals["vin"])
         if "owner_id" in vals:
             # The owner follows the open ownership line: a new owner typed on the form is a
             # transfer (whatever the context says), which opens the line first. It is dated

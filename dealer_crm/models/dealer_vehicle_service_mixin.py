@@ -130,8 +130,11 @@ class DealerVehicleServiceMixin(models.AbstractModel):
         """Domain for a computed state selection from {state: domain}."""
         if operator not in ("=", "!=", "in", "not in"):
             raise UserError(_("Search this field with 'is' or 'is in'."))
-        values = [value] if isinstance(value, str) else list(value)
-        domain = expression.OR([by_state[v] for v in values if v in by_state] or [[(0, "=", 1)]])
+        # as for any field: one value or a list of them, where False (not set) matches
+        # no record, since every record has a state
+        values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+        states = [v for v in values if isinstance(v, str) and v in by_state]
+        domain = expression.OR([by_state[v] for v in states] or [expression.FALSE_DOMAIN])
         if operator in ("!=", "not in"):
             domain = ["!", *expression.normalize_domain(domain)]
         return domain

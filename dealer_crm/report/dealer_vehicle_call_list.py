@@ -37,7 +37,9 @@ class DealerVehicleCallList(models.AbstractModel):
         may_call = self.env["dealer.consent"]._reachable_partners(
             vehicles.owner_id, "service_reminder", "phone"
         )
-        for row, vehicle in enumerate(vehicles.sorted("next_service_date"), start=1):
+        # soonest due first; a vehicle without a due date (no plan, no history) last
+        by_due = vehicles.sorted(lambda v: (not v.next_service_date, v.next_service_date or 0))
+        for row, vehicle in enumerate(by_due, start=1):
             owner = vehicle.owner_id
             self._dealer_write_row(
                 workbook,

@@ -1,6 +1,6 @@
 """When is a vehicle next due for service? Plain functions, no Odoo."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -45,6 +45,9 @@ def next_service(base_date, base_odometer, months, distance, readings):
         if rate:
             last_date, last_value = max(readings)
             days = (due_odometer - last_value) / rate
-            due_by_distance = last_date + timedelta(days=max(days, 0))
+            # a vehicle that barely moves reaches the distance after the calendar ends:
+            # the distance then gives no date, and the months alone do
+            if days < (date.max - last_date).days:
+                due_by_distance = last_date + timedelta(days=max(days, 0))
     dates = [d for d in (due_by_months, due_by_distance) if d]
     return (min(dates) if dates else None), due_odometer

@@ -23,8 +23,12 @@ CHECK_DIGIT_REGIONS = set("12345")
 
 
 def normalize_vin(vin):
-    """Return the VIN upper-case, without spaces or dashes (``None`` stays ``None``)."""
-    if not vin:
+    """Return the VIN upper-case, without spaces or dashes.
+
+    ``None``, ``False`` and anything that is not text (a number sent by a client) are
+    returned as they are: :func:`vin_problem` says what is wrong with them.
+    """
+    if not vin or not isinstance(vin, str):
         return vin
     return re.sub(r"[\s\-]", "", vin).upper()
 
@@ -47,9 +51,16 @@ def vin_problem(vin):
     The VIN is normalised first. The explanation names the offending character and its
     position (counted from 1), in words a service advisor understands.
     """
+    if vin and not isinstance(vin, str):
+        return (
+            f"A VIN is written in letters and digits, as text of {VIN_LENGTH} characters; "
+            f"{vin!r} is not text."
+        )
     vin = normalize_vin(vin) or ""
+    if not vin:
+        return f"A vehicle needs its VIN: {VIN_LENGTH} characters, letters and digits."
     if len(vin) != VIN_LENGTH:
-        return f"A VIN has {VIN_LENGTH} characters; {vin or 'this one'!r} has {len(vin)}."
+        return f"A VIN has {VIN_LENGTH} characters; {vin!r} has {len(vin)}."
     for position, char in enumerate(vin, start=1):
         if char not in VIN_ALPHABET:
             if char in "IOQ":
@@ -69,7 +80,9 @@ def vin_problem(vin):
 
 
 def normalize_plate(plate):
-    """Licence plate as searched: upper-case, without spaces, dashes or dots."""
-    if not plate:
+    """Licence plate as searched: upper-case, without spaces, dashes or dots.
+
+    An empty plate, or one that is not text, is returned as it is."""
+    if not plate or not isinstance(plate, str):
         return plate
     return re.sub(r"[\s\-\.·]", "", plate).upper()

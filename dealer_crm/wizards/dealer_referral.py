@@ -32,12 +32,23 @@ class DealerReferral(models.TransientModel):
         self.ensure_one()
         target = self.partner_id
         if self.res_model and self.res_id:
+            model = self.env.get(self.res_model)
+            # a stored model whose records carry activities: not an unknown name, nor an
+            # abstract model (which has no table) or a wizard
             if (
-                self.res_model not in self.env
-                or "activity_ids" not in self.env[self.res_model]._fields
+                model is None
+                or model._abstract
+                or model._transient
+                or "activity_ids" not in model._fields
             ):
-                raise UserError(_("A matter is referred on a customer's record or document."))
-            target = self.env[self.res_model].browse(self.res_id).exists() or target
+                raise UserError(
+                    _(
+                        "A matter is referred on a customer's record or document; "
+                        "%s is neither. Refer it from the customer or the document.",
+                        self.res_model,
+                    )
+                )
+            target = model.browse(self.res_id).exists() or target
         # the customer and the record referred on are ones the caller may read
         self.partner_id._dealer_check_caller(
             groups=DEALER_GROUPS,
