@@ -13,8 +13,12 @@ What a client may still send, so that Odoo's own forms and imports keep working:
 - on ``write``, the value the record already has.
 """
 
-from odoo import _, api, models
-from odoo.exceptions import AccessError
+from datetime import date
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+from ..tools.values import NOT_A_NUMBER, NOT_FINITE, NUL, OUT_OF_RANGE, UNICODE, value_problem
 
 
 class Base(models.AbstractModel):
@@ -82,8 +86,74 @@ class Base(models.AbstractModel):
                     del defaults[name]
         return defaults
 
+    # Values no column can hold (issue 27) -------------------------------------
+    @api.model
+    def _dealer_check_values(self, vals):
+        """Refuse, in words, a value of ``vals`` that the field's column cannot hold or
+        that Odoo cannot convert: a text with a NUL character, a number that is no number
+        or not finite, a whole number out of range, a date that is no date, a choice that
+        is not offered. Else the client gets a database or conversion error naming no
+        field, or (NaN, Infinity) a figure that breaks every sum after it."""
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if field is None or value is None or value is False:
+                continue
+            if field.type in ("date", "datetime") and isinstance(value, str) and not value:
+                # an empty cell or field is no date, as a form sends it
+                vals[name] = False
+                continue
+            problem = value_problem(field.type, value)
+            if not problem and field.type in ("date", "datetime"):
+                problem = self._dealer_date_problem(field, value)
+            elif (
+                not problem
+                and field.type == "selection"
+                and isinstance(value, str)
+                and value not in field.get_values(self.env)
+            ):
+                problem = "choice"
+            if problem:
+                self._dealer_refuse_value(field, value, problem)
+
+    @api.model
+    def _dealer_date_problem(self, field, value):
+        if not isinstance(value, (str, date)):
+            # Odoo reads 0 as no date, and sends it to the column as text
+            return "date"
+        convert = fields.Date.to_date if field.type == "date" else fields.Datetime.to_datetime
+        try:
+            convert(value)
+        except (TypeError, ValueError, OverflowError):
+            return "date"
+        return None
+
+    @api.model
+    def _dealer_refuse_value(self, field, value, problem):
+        label = field._description_string(self.env)
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        reasons = {
+            NUL: _("it contains the NUL character (\\x00), which no text may hold"),
+            UNICODE: _("it contains characters that are no valid text"),
+            NOT_A_NUMBER: _("it is no number"),
+            NOT_FINITE: _("it is no finite number"),
+            OUT_OF_RANGE: _("it is beyond the largest number this field holds"),
+            "date": _("it is no date"),
+            "choice": _("it is none of the choices offered"),
+        }
+        raise ValidationError(
+            _(
+                "%(field)s of %(model)s cannot be %(value)s: %(reason)s.",
+                field=label,
+                model=self._description,
+                value=shown,
+                reason=reasons[problem],
+            )
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._dealer_check_values(vals)
         if self._dealer_protected_fields and not self.env.su:
             refused = set()
             for vals in self._dealer_protected_create_vals(vals_list):
@@ -96,6 +166,7 @@ class Base(models.AbstractModel):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._dealer_check_values(vals)
         if self._dealer_protected_fields and not self.env.su:
             names = self._dealer_protected_fields.intersection(vals)
             if names:

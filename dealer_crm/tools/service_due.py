@@ -1,5 +1,6 @@
 """When is a vehicle next due for service? Plain functions, no Odoo."""
 
+import math
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -25,6 +26,15 @@ def daily_distance(readings):
     return (last_value - first_value) / span
 
 
+def _add_months(day, months):
+    """``day`` plus ``months``, or ``None`` after the calendar's end (a last service
+    dated near year 9999, a plan of a million months)."""
+    try:
+        return day + relativedelta(months=months)
+    except (ValueError, OverflowError):
+        return None
+
+
 def next_service(base_date, base_odometer, months, distance, readings):
     """Project the next service: ``(due_date, due_odometer)``.
 
@@ -37,10 +47,13 @@ def next_service(base_date, base_odometer, months, distance, readings):
     """
     if not base_date or not (months or distance):
         return None, None
-    due_by_months = base_date + relativedelta(months=months) if months else None
+    due_by_months = _add_months(base_date, months) if months else None
     due_odometer = (base_odometer or 0) + distance if distance else None
+    if due_odometer is not None and not math.isfinite(due_odometer):
+        # a distance beyond what a number holds is no distance to look out for
+        due_odometer = None
     due_by_distance = None
-    if distance:
+    if due_odometer is not None:
         rate = daily_distance(readings)
         if rate:
             last_date, last_value = max(readings)
