@@ -109,6 +109,7 @@ class Base(models.AbstractModel):
                 not problem
                 and field.type == "selection"
                 and isinstance(value, str)
+                and value  # an empty text is no choice, as Odoo reads it
                 and value not in field.get_values(self.env)
             ):
                 problem = "choice"

@@ -285,22 +285,18 @@ class DealerVehicle(models.Model):
 
     @api.model
     def _dealer_vin_value(self, value):
-        """``value`` sent as a VIN, normalised; a clear message when it is missing or is
-        not text (a number or a list a client sent), which the ORM would store as text."""
-        if not value or not isinstance(value, str):
+        """``value`` sent as a VIN, normalised; a clear message when it is not text (a
+        number or a list a client sent), which the ORM would store as text. No VIN at
+        all is the required field's refusal."""
+        if value and not isinstance(value, str):
             raise ValidationError(vin_problem(value))
         return normalize_vin(value)
 
     @api.model_create_multi
     def create(self, vals_list):
-        # a VIN may come as a default (a default_vin of the form's context)
-        default = (
-            self.default_get(["vin"]).get("vin")
-            if any("vin" not in vals for vals in vals_list)
-            else False
-        )
         for vals in vals_list:
-            vals["vin"] = self._dealer_vin_value(vals.get("vin", default))
+            if "vin" in vals:
+                vals["vin"] = self._dealer_vin_value(vals["vin"])
         vehicles = super().create(vals_list)
         if self._dealer_importing():
             # an imported vehicle's overdue history is not replayed as reminders on the
@@ -317,6 +313,8 @@ class DealerVehicle(models.Model):
 
     def write(self, vals):
         if "vin" in vals:
+            if not vals["vin"]:
+                raise ValidationError(vin_problem(vals["vin"]))
             vals["vin"] = self._dealer_vin_value(vals["vin"])
         if "owner_id" in vals:
             # The owner follows the open ownership line: a new owner typed on the form is a

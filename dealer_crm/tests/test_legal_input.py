@@ -7,10 +7,12 @@ import io
 from datetime import timedelta
 
 from openpyxl import load_workbook
+from psycopg2 import IntegrityError
 
 from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import _as_validation_error
 from odoo.tests import Form, tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 from .common import DealerCrmCase
 
@@ -148,14 +150,26 @@ class TestLegalInput(DealerCrmCase):
         create and on write; the stored VIN stays."""
         Vehicle = self.env["dealer.vehicle"].with_user(self.user_service)
         model = self.vehicle.model_id.id
-        for value in (12345678901234567, ["1M8GDM9AXKP042788"], False, None, 1.5):
+        for value in (12345678901234567, ["1M8GDM9AXKP042788"], 1.5, {"vin": 1}):
             with self.subTest(value=value):
-                with self.assertRaisesRegex(ValidationError, "VIN"):
+                with self.assertRaisesRegex(ValidationError, "VIN is written in letters"):
                     Vehicle.create({"vin": value, "model_id": model})
-                with self.assertRaisesRegex(ValidationError, "VIN"):
+                with self.assertRaisesRegex(ValidationError, "VIN is written in letters"):
                     self.vehicle.with_user(self.user_service).write({"vin": value})
+        for value in (False, None, ""):
+            with (
+                self.subTest(value=value),
+                self.assertRaisesRegex(ValidationError, "needs its VIN"),
+            ):
+                self.vehicle.with_user(self.user_service).write({"vin": value})
         with self.assertRaisesRegex(ValidationError, "needs its VIN"):
-            Vehicle.create({"model_id": model})
+            Vehicle.create({"vin": "", "model_id": model})
+        for value in (False, None):
+            # no VIN at all: the required field's refusal, which the RPC layer names
+            with self.subTest(value=value), mute_logger("odoo.sql_db"):
+                with self.assertRaises(IntegrityError) as caught, self.env.cr.savepoint():
+                    Vehicle.create({"vin": value, "model_id": model})
+                self.assertIn("(vin)", str(_as_validation_error(self.env, caught.exception)))
         self.assertEqual(self.vehicle.vin, "1M8GDM9AXKP042788")
         self.assertEqual(Vehicle.name_search(12345), [])
 
