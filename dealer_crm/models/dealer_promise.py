@@ -110,7 +110,7 @@ class DealerPromise(models.Model):
             self._dealer_due_date(vals.get("date_due", default))
             # a promise recorded as kept (in sudo: a data file, a workflow) was kept on
             # the day it is recorded unless it says when, as Kept records it
-            if vals.get("state") == "kept" and not vals.get("date_kept"):
+            if self.env.su and vals.get("state") == "kept" and not vals.get("date_kept"):
                 vals["date_kept"] = today
         return super().create(vals_list)
 
