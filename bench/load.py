@@ -166,7 +166,7 @@ class Client:
             self.stats.request(self.op, time.perf_counter() - start)
         if payload.get("error"):
             raise RpcError(payload["error"])
-        return payload["result"]
+        return payload.get("result")  # None is left out of the response
 
     def call(self, model, method, *args, **kwargs):
         kwargs.setdefault("context", self.context)
@@ -181,7 +181,8 @@ class Client:
             {"db": self.args.db, "login": self.role, "password": self.role},
         )
         self.uid = info["uid"]
-        self.context = dict(info["user_context"], allowed_company_ids=[info["company_id"]])
+        company = info["user_companies"]["current_company"]
+        self.context = dict(info["user_context"], allowed_company_ids=[company])
 
     # The web client's reads ------------------------------------------------------
     def spec(self, model, view="form"):
@@ -259,8 +260,12 @@ class Client:
             "direction": self.rand.choice(["inbound", "outbound"]),
             "summary": "<p>Load test call</p>",
         }
+        if self.rand.random() < 0.3:  # a follow-up activity for the staff member
+            vals["followup_date"] = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * 86400))
         record = self.save("dealer.interaction", False, vals)
-        self.ledger["interactions"].append({"id": record["id"], "subject": subject})
+        self.ledger["interactions"].append(
+            {"id": record["id"], "subject": subject, "followup": "followup_date" in vals}
+        )
 
     def search_vehicles(self):
         query = self.rand.choice(self.shared["vehicle_queries"])
@@ -280,7 +285,7 @@ class Client:
         self.call(
             "res.partner",
             "web_search_read",
-            [("customer_rank", ">", 0)],
+            [("id", "in", self.shared["partners"])],
             specification={"display_name": {}, "email": {}, "phone": {}},
             limit=40,
         )
@@ -311,6 +316,10 @@ class Client:
         self.ledger["visits"].append(visit)
         self.button("dealer.service.record", record["id"], "action_start")
         visit["state"] = "in_progress"
+        if self.rand.random() < 0.3 and self._redeem(
+            [("partner_id", "=", vehicle["owner_id"])], {"service_record_id": record["id"]}
+        ):
+            visit["discount"] = round(amount * self.shared["reward"]["discount"] / 100, 2)
         self.button("dealer.service.record", record["id"], "action_done")
         visit["state"] = "done"
         done = self.open_form("dealer.service.record", record["id"])
@@ -350,11 +359,11 @@ class Client:
             ticket["moves"].append(stage)
             ticket["stage"] = stage
 
-    def _dealer_card(self, min_points=0):
+    def _dealer_card(self, min_points=0, domain=()):
         cards = self.call(
             "loyalty.card",
             "web_search_read",
-            [("dealer_scheme", "=", True), ("points", ">=", min_points)],
+            [("dealer_scheme", "=", True), ("points", ">=", min_points), *domain],
             specification={"points": {}, "partner_id": {"fields": {"display_name": {}}}},
             limit=20,
         )["records"]
@@ -374,28 +383,43 @@ class Client:
         self.ledger["adjusted"][str(card["id"])] += points
 
     def redeem(self):
+        self._redeem([], {})
+
+    def _redeem(self, domain, vals):
+        """The redemption wizard on a card with enough points (``domain``), against
+        ``vals`` (a visit); True when the points were spent."""
         reward = self.shared["reward"]
-        card = self._dealer_card(reward["points"])
+        card = self._dealer_card(reward["points"], domain)
         if not card:
-            return
+            return False
         wizard = self.save(
-            "dealer.loyalty.redeem", False, {"card_id": card["id"], "reward_id": reward["id"]}
+            "dealer.loyalty.redeem",
+            False,
+            dict(vals, card_id=card["id"], reward_id=reward["id"]),
         )
         self.button("dealer.loyalty.redeem", wizard["id"], "action_confirm")
         self.ledger["redeemed"][str(card["id"])] += reward["points"]
         self.ledger["redemptions"][str(card["id"])] += 1
+        return True
 
     # The loop -------------------------------------------------------------------
-    def run(self, until):
+    def start(self, ready):
+        """Log in, then wait for the others: the clock starts with every client ready."""
         self.op = "login"
         try:
             self.login()
             self.stats.done("login")
         except Exception as error:  # noqa: BLE001 - reported per operation
             self.stats.done("login", error)
+            self.uid = None
+        ready.wait()
+
+    def run(self, ready, clock):
+        self.start(ready)
+        if not self.uid:
             return
         ops, weights = zip(*MIX[self.role], strict=True)
-        while time.monotonic() < until:
+        while time.monotonic() < clock["until"]:
             self.op = self.rand.choices(ops, weights)[0]
             try:
                 getattr(self, self.op)()
@@ -411,26 +435,31 @@ def prepare(args, stats):
     complaint stages and the scheme's reward."""
     admin = Client(len(ROLES) - 1, args, stats, {})  # the manager
     admin.login()
-    partners = admin.call(
-        "res.partner",
-        "search_read",
-        [("customer_rank", ">", 0), ("is_company", "=", False)],
-        fields=["name"],
-        limit=60,
-    )
     vehicles = admin.call(
         "dealer.vehicle",
         "search_read",
         [("owner_id", "!=", False)],
-        fields=["odometer", "license_plate", "vin"],
+        fields=["odometer", "license_plate", "vin", "owner_id"],
         order="id",
     )
+    cards = admin.call(
+        "loyalty.card", "search_read", [("dealer_scheme", "=", True)], fields=["partner_id"]
+    )
+    # the customers: the vehicles' owners and the scheme's members
+    owners = {v["owner_id"][0] for v in vehicles} | {c["partner_id"][0] for c in cards}
+    partners = admin.call("res.partner", "read", sorted(owners), fields=["name"])
     vehicles_of = [[] for _i in range(args.clients)]
     service_clients = [i for i in range(args.clients) if ROLES[i % len(ROLES)] == "service"]
     for n, vehicle in enumerate(vehicles):
         if service_clients:
             owner = service_clients[n % len(service_clients)]
-            vehicles_of[owner].append({"id": vehicle["id"], "odometer": vehicle["odometer"]})
+            vehicles_of[owner].append(
+                {
+                    "id": vehicle["id"],
+                    "odometer": vehicle["odometer"],
+                    "owner_id": vehicle["owner_id"][0],
+                }
+            )
     stages = {
         s["name"]: s["id"]
         for s in admin.call("helpdesk.ticket.stage", "search_read", [], fields=["name"])
@@ -440,7 +469,10 @@ def prepare(args, stats):
         "loyalty.program", "search_read", [("dealer_scheme", "=", True)], fields=["reward_ids"]
     )[0]
     reward = admin.call(
-        "loyalty.reward", "read", program["reward_ids"][:1], fields=["required_points"]
+        "loyalty.reward",
+        "read",
+        program["reward_ids"][:1],
+        fields=["required_points", "discount", "discount_mode"],
     )[0]
     queries = [
         v["license_plate"] or v["vin"][:6] for v in vehicles if v["license_plate"] or v["vin"]
@@ -452,7 +484,11 @@ def prepare(args, stats):
         "vehicles_of": vehicles_of,
         "stages": {name: stages[name] for name in STAGES},
         "complaint_context": parse_context(action["context"]),
-        "reward": {"id": reward["id"], "points": reward["required_points"]},
+        "reward": {
+            "id": reward["id"],
+            "points": reward["required_points"],
+            "discount": reward["discount"] if reward["discount_mode"] == "percent" else 0,
+        },
     }
 
 
@@ -467,14 +503,19 @@ def cmd_run(args):
     stats = Stats()
     shared = prepare(args, stats)
     clients = [Client(i, args, stats, shared) for i in range(args.clients)]
-    start = time.monotonic()
-    until = start + args.seconds
-    threads = [threading.Thread(target=c.run, args=(until,)) for c in clients]
+    clock = {}
+
+    def start_clock():
+        clock["start"] = time.monotonic()
+        clock["until"] = clock["start"] + args.seconds
+
+    ready = threading.Barrier(args.clients, action=start_clock)
+    threads = [threading.Thread(target=c.run, args=(ready, clock)) for c in clients]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.monotonic() - start
+    elapsed = time.monotonic() - clock["start"]
     report(stats, elapsed, args)
     with open(args.ledger, "w", encoding="utf-8") as out:
         json.dump({"run": args.run, "clients": [c.ledger for c in clients]}, out)
@@ -486,7 +527,8 @@ def report(stats, elapsed, args):
     ops = sorted(set(stats.latencies) | set(stats.ops) | set(stats.errors))
     for op in ops:
         lat = stats.latencies.get(op, [])
-        total += lat
+        if op != "login":  # before the clock started
+            total += lat
         line = (
             f"load: {op}: {stats.ops[op]} ops | {len(lat)} requests, {len(lat) / elapsed:.1f} req/s"
             f" | p50 {percentile(lat, 50) * 1000:.0f} ms | p95 {percentile(lat, 95) * 1000:.0f} ms"
@@ -553,28 +595,53 @@ class Check:
         self.expect("interactions doubled", {}, doubled)
         lost = [rid for rid, subject in mine.items() if found.get(subject) != [rid]]
         self.expect("interactions lost", [], lost)
-        return f"{len(rows)} interactions"
+        followed = {i["id"] for i in self.of("interactions") if i["followup"]}
+        activities = psql(
+            self.args.db,
+            "SELECT res_id, count(*) FROM mail_activity WHERE res_model = 'dealer.interaction' "
+            f"AND res_id IN ({','.join(map(str, mine)) or '0'}) GROUP BY res_id",
+        )
+        found = {int(rid): int(n) for rid, n in activities}
+        self.expect(
+            "follow-up activities (one per interaction with a date)",
+            dict.fromkeys(sorted(followed), 1),
+            dict(sorted(found.items())),
+        )
+        return f"{len(rows)} interactions, {len(found)} follow-ups"
 
     def visits(self):
         mine = {v["id"]: v for v in self.of("visits")}
         rows = psql(
             self.args.db,
-            "SELECT v.id, v.vehicle_id, v.odometer, v.state, o.value, o.source, v.partner_id "
+            "SELECT v.id, v.vehicle_id, v.odometer, v.state, o.value, o.source, "
+            "coalesce(v.dealer_loyalty_discount, 0), (SELECT count(*) FROM loyalty_history h "
+            " WHERE h.order_model = 'dealer.service.record' AND h.order_id = v.id "
+            " AND h.dealer_kind = 'redeem') "
             "FROM dealer_service_record v "
             "LEFT JOIN dealer_vehicle_odometer o ON o.id = v.odometer_reading_id "
             f"WHERE v.customer_remarks LIKE 'load {self.run} %'",
         )
         self.expect("visits stored", len(mine), len(rows))
         wrong = []
-        for rid, vehicle, odometer, state, reading, source, _partner in rows:
+        for rid, vehicle, odometer, state, reading, source, discount, redeemed in rows:
             visit = mine.get(int(rid))
-            got = (int(vehicle), float(odometer), state, float(reading or -1), source)
+            got = (
+                int(vehicle),
+                float(odometer),
+                state,
+                float(reading or -1),
+                source,
+                float(discount),
+                int(redeemed),
+            )
             want = visit and (
                 visit["vehicle_id"],
                 float(visit["odometer"]),
                 visit.get("state", "scheduled"),
                 float(visit["odometer"]),
                 "service",
+                float(visit.get("discount", 0)),
+                1 if "discount" in visit else 0,
             )
             if got != want:
                 wrong.append((rid, want, got))
@@ -727,6 +794,17 @@ class Check:
             + (f", moved by jobs: {self.jobs}" if self.jobs else "")
         )
 
+    def jobs_run(self):
+        if not self.args.log:
+            return None
+        done = []
+        with open(self.args.log, encoding="utf-8", errors="replace") as log:
+            for line in log:
+                match = re.search(r"Job '(.+)' \((\d+)\) (done in [\d.]+s|completed)", line)
+                if match:
+                    done.append(match.group(1))
+        return done
+
     def retries(self):
         if not self.args.log:
             return None
@@ -748,6 +826,9 @@ def cmd_check(args):
             print(f"load: check {part.__name__}: {part()}", flush=True)
         except Exception as error:  # noqa: BLE001 - a failing check is a problem
             check.problems.append(f"{part.__name__}: {error!r}")
+    jobs = check.jobs_run()
+    if jobs is not None:
+        print(f"load: jobs run by the cron worker during the load: {len(jobs)} {sorted(set(jobs))}")
     retries = check.retries()
     if retries is not None:
         print(f"load: concurrency retries by Odoo (server log): {retries or 'none'}", flush=True)

@@ -300,6 +300,24 @@ cmd_bench() {
 # (dealer_crm with demo data, installed or upgraded), LOAD_CLIENTS department users on
 # loopback for LOAD_SECONDS over JSON-RPC (bench/load.py run), then, the server stopped,
 # the database checked against what the clients did (bench/load.py check).
+# gevent (Odoo's websocket worker) loads its plugins through pkg_resources, which finds
+# zope.interface and zope.event only by their dotted names: installed from wheels that name
+# their metadata zope_interface-*.dist-info, they are not found, and the worker dies at
+# start and is spawned again every second. The load server sees them under both names.
+load_gevent_names() {
+  "$VENV/bin/python" -W ignore -c "import pkg_resources; pkg_resources.require('gevent')" 2>/dev/null && return
+  local site dist base
+  site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  for dist in "$site"/zope_*.dist-info; do
+    [ -d "$dist" ] || continue
+    base=$(basename "$dist" .dist-info)
+    mkdir -p "$LOAD_WORK/names/${base/zope_/zope.}.egg-info"
+    printf 'Metadata-Version: 1.1\nName: %s\nVersion: %s\n' "$(echo "${base%-*}" | tr _ .)" "${base##*-}" \
+      > "$LOAD_WORK/names/${base/zope_/zope.}.egg-info/PKG-INFO"
+  done
+  export PYTHONPATH="$LOAD_WORK/names:$PYTHONPATH"
+}
+
 cmd_load() {
   check_odoo; venv; pg_start
   local base=${LOAD_DB:-dealer_crm_load} port=${LOAD_PORT:-8079}
@@ -327,6 +345,7 @@ cmd_load() {
   # the cron worker runs dealer_crm's jobs during the load, beside the users
   pg_client psql -q -d "$LOAD_RUN" -c "UPDATE ir_cron SET nextcall = now() at time zone 'UTC'
     WHERE active AND id IN (SELECT res_id FROM ir_model_data WHERE model = 'ir.cron' AND module = 'dealer_crm')"
+  load_gevent_names
   say "serving $LOAD_RUN on http://127.0.0.1:$port (--workers=2, a cron worker; log $LOAD_WORK/server.log)"
   "$VENV/bin/python" "$ODOO_PATH/odoo-bin" -c "$conf" -d "$LOAD_RUN" --db-filter="^$LOAD_RUN\$" \
     --workers=2 --max-cron-threads=1 --http-interface=127.0.0.1 --http-port="$port" \
@@ -341,13 +360,17 @@ cmd_load() {
     sleep 1
   done
   say "${LOAD_CLIENTS:-8} clients for ${LOAD_SECONDS:-60} s"
+  # wake the cron worker (it sleeps a minute between rounds) 5 s into the load
+  (sleep 5; pg_client psql -q -d postgres -c "NOTIFY cron_trigger, '$LOAD_RUN'" >/dev/null 2>&1) &
   local status=0
   PGHOST=$DB_HOST PGPORT=$DB_PORT PGUSER=$DB_USER PGPASSWORD=${DB_PASSWORD:-} \
     "$VENV/bin/python" "$ROOT/bench/load.py" run --url "http://127.0.0.1:$port" --db "$LOAD_RUN" \
     --seconds "${LOAD_SECONDS:-60}" --clients "${LOAD_CLIENTS:-8}" --ledger "$LOAD_WORK/ledger.json" \
     || status=$?
   kill "$LOAD_PID"; wait "$LOAD_PID" 2>/dev/null || true; LOAD_PID=
-  grep -E " (ERROR|CRITICAL) " "$LOAD_WORK/server.log" | head -20 >&2 || true
+  # the server's errors, by logger and message
+  grep -E " (ERROR|CRITICAL) " "$LOAD_WORK/server.log" | cut -d' ' -f4,6- | sort | uniq -c \
+    | sort -rn | head -20 | sed 's/^/load: server log: /' || true
   if [ -f "$LOAD_WORK/ledger.json" ]; then
     PGHOST=$DB_HOST PGPORT=$DB_PORT PGUSER=$DB_USER PGPASSWORD=${DB_PASSWORD:-} \
       "$VENV/bin/python" "$ROOT/bench/load.py" check --db "$LOAD_RUN" --base-db "$base" \
