@@ -22,7 +22,7 @@ the buttons' action methods) for S seconds:
 Each client keeps a ledger of what it wrote: the ids it was given, the odometer values, the
 stage moves, the points earned and redeemed per card. One line per operation:
 
-    load: <operation>: <ops> ops | <requests> requests, <req/s> req/s | p50 <ms> | p95 | p99 | <n> errors
+    load: <operation>: <ops> ops | <requests> requests, <rate> req/s | p50 | p95 | p99 | <n> errors
 
 ``check`` (the server stopped) reads the run database with psql and compares it with the
 ledger: every interaction, visit, reading and ticket once, with the ledger's values, the
@@ -117,7 +117,7 @@ def percentile(values, q):
     ordered = sorted(values)
     if not ordered:
         return 0.0
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 class Client:
@@ -289,7 +289,11 @@ class Client:
             specification={"display_name": {}, "email": {}, "phone": {}},
             limit=40,
         )
-        self.open_form("res.partner", self.pick_partner())
+        partner = self.pick_partner()
+        self.open_form("res.partner", partner)
+        if self.role in ("sales", "relations") and self.rand.random() < 0.3:
+            # a note on the customer: the row a first loyalty award also takes
+            self.save("res.partner", partner, {"comment": f"<p>{self.tag('note')}</p>"})
 
     def service_visit(self):
         vehicles = self.shared["vehicles_of"][self.index]
@@ -662,7 +666,8 @@ class Check:
         rows = psql(
             self.args.db,
             "SELECT t.id, s.name->>'en_US', "
-            "(SELECT count(*) FROM mail_tracking_value v JOIN mail_message m ON m.id = v.mail_message_id "
+            "(SELECT count(*) FROM mail_tracking_value v "
+            " JOIN mail_message m ON m.id = v.mail_message_id "
             " JOIN ir_model_fields f ON f.id = v.field_id "
             " WHERE m.model = 'helpdesk.ticket' AND m.res_id = t.id AND f.name = 'stage_id') "
             "FROM helpdesk_ticket t JOIN helpdesk_ticket_stage s ON s.id = t.stage_id "
@@ -734,7 +739,8 @@ class Check:
         for cid, kind, net in psql(
             self.args.db,
             "SELECT card_id, dealer_kind, sum(coalesce(issued, 0) - coalesce(used, 0)) "
-            f"FROM loyalty_history WHERE id > {base_max} AND dealer_kind NOT IN ('adjust', 'redeem') "
+            f"FROM loyalty_history WHERE id > {base_max} "
+            "AND dealer_kind NOT IN ('adjust', 'redeem') "
             f"AND NOT (order_model = 'dealer.service.record' AND order_id IN ({visit_ids}) "
             "AND dealer_kind = 'earn') GROUP BY card_id, dealer_kind",
         ):
@@ -800,7 +806,7 @@ class Check:
         done = []
         with open(self.args.log, encoding="utf-8", errors="replace") as log:
             for line in log:
-                match = re.search(r"Job '(.+)' \((\d+)\) (done in [\d.]+s|completed)", line)
+                match = re.search(r"Job '(.+)' \(\d+\) done in", line)
                 if match:
                     done.append(match.group(1))
         return done
@@ -828,7 +834,12 @@ def cmd_check(args):
             check.problems.append(f"{part.__name__}: {error!r}")
     jobs = check.jobs_run()
     if jobs is not None:
-        print(f"load: jobs run by the cron worker during the load: {len(jobs)} {sorted(set(jobs))}")
+        dealer = sorted({j.split(": ", 1)[-1] for j in jobs if j.startswith("Dealer CRM")})
+        print(
+            f"load: jobs run by the cron worker during the load: {len(jobs)},"
+            f" {len(dealer)} of dealer_crm ({', '.join(dealer) or 'none'})",
+            flush=True,
+        )
     retries = check.retries()
     if retries is not None:
         print(f"load: concurrency retries by Odoo (server log): {retries or 'none'}", flush=True)
