@@ -71,6 +71,12 @@ MIX = {
 #: the points first
 REFUSALS = (re.compile(r"points: .* cannot be taken"),)
 STAGES = ("New", "In Progress", "Awaiting", "Done")
+#: the start of a record of Odoo's log
+LOG_RECORD = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ ")
+#: the PostgreSQL errors Odoo retries
+CONCURRENCY = re.compile(
+    r"could not serialize access|deadlock detected|could not obtain lock|lock_not_available"
+)
 
 
 class RpcError(Exception):
@@ -800,29 +806,37 @@ class Check:
             + (f", moved by jobs: {self.jobs}" if self.jobs else "")
         )
 
-    def jobs_run(self):
-        if not self.args.log:
-            return None
-        done = []
+    def server_log(self):
+        """The server log read once: the jobs the cron worker ran, the concurrency
+        failures Odoo retried, and the other errors (by logger and first line)."""
+        jobs, retries, errors = [], defaultdict(int), defaultdict(int)
+        record = []
         with open(self.args.log, encoding="utf-8", errors="replace") as log:
-            for line in log:
-                match = re.search(r"Job '(.+)' \(\d+\) done in", line)
-                if match:
-                    done.append(match.group(1))
-        return done
-
-    def retries(self):
-        if not self.args.log:
-            return None
-        counts = defaultdict(int)
-        with open(self.args.log, encoding="utf-8", errors="replace") as log:
-            for line in log:
-                match = re.search(r"(\w+), (\d+) tries left, try again", line)
-                if match:
-                    counts[match.group(1)] += 1
+            for line in [*log, "2000-01-01 00:00:00,000 0 INFO - end: end\n"]:
+                if not LOG_RECORD.match(line):
+                    record.append(line)
+                    continue
+                self._log_record(record, errors)
+                record = [line]
+                job = re.search(r"Job '(.+)' \(\d+\) done in", line)
+                if job:
+                    jobs.append(job.group(1))
+                retry = re.search(r"(\w+), \d+ tries left, try again", line)
+                if retry:
+                    retries[retry.group(1)] += 1
                 elif "maximum number of tries reached" in line:
-                    counts["gave up"] += 1
-        return dict(counts)
+                    retries["given up"] += 1
+        return jobs, dict(retries), dict(errors)
+
+    @staticmethod
+    def _log_record(record, errors):
+        if not record or not re.match(r"\S+ \S+ \d+ (ERROR|CRITICAL) ", record[0]):
+            return
+        text = "".join(record)
+        if "bad query" in record[0] and CONCURRENCY.search(text):
+            return  # the failed statement of a retried transaction: counted as a retry
+        head = record[0].split(" ", 5)
+        errors[f"{head[3]} {head[5].strip()[:150]}"] += 1
 
 
 def cmd_check(args):
@@ -832,17 +846,20 @@ def cmd_check(args):
             print(f"load: check {part.__name__}: {part()}", flush=True)
         except Exception as error:  # noqa: BLE001 - a failing check is a problem
             check.problems.append(f"{part.__name__}: {error!r}")
-    jobs = check.jobs_run()
-    if jobs is not None:
+    if args.log:
+        jobs, retries, errors = check.server_log()
         dealer = sorted({j.split(": ", 1)[-1] for j in jobs if j.startswith("Dealer CRM")})
         print(
             f"load: jobs run by the cron worker during the load: {len(jobs)},"
             f" {len(dealer)} of dealer_crm ({', '.join(dealer) or 'none'})",
             flush=True,
         )
-    retries = check.retries()
-    if retries is not None:
         print(f"load: concurrency retries by Odoo (server log): {retries or 'none'}", flush=True)
+        for error, count in sorted(errors.items(), key=lambda item: -item[1])[:15]:
+            print(f"load: server log: {count} x {error}", flush=True)
+        ours = [e for e in errors if "dealer" in e.lower()]
+        if ours:
+            check.problems.append(f"dealer_crm errors in the server log: {ours}")
     for problem in check.problems:
         print(f"load: MISMATCH {problem}", flush=True)
     print(

@@ -368,9 +368,6 @@ cmd_load() {
     --seconds "${LOAD_SECONDS:-60}" --clients "${LOAD_CLIENTS:-8}" --ledger "$LOAD_WORK/ledger.json" \
     || status=$?
   kill "$LOAD_PID"; wait "$LOAD_PID" 2>/dev/null || true; LOAD_PID=
-  # the server's errors, by logger and message
-  grep -E " (ERROR|CRITICAL) " "$LOAD_WORK/server.log" | cut -d' ' -f4,6- | sort | uniq -c \
-    | sort -rn | head -20 | sed 's/^/load: server log: /' || true
   if [ -f "$LOAD_WORK/ledger.json" ]; then
     PGHOST=$DB_HOST PGPORT=$DB_PORT PGUSER=$DB_USER PGPASSWORD=${DB_PASSWORD:-} \
       "$VENV/bin/python" "$ROOT/bench/load.py" check --db "$LOAD_RUN" --base-db "$base" \
