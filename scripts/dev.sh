@@ -296,10 +296,6 @@ cmd_bench() {
   if [ "${BENCH_INSTALL:-1}" != 0 ]; then bench_install "$conf"; fi
 }
 
-# make load: Odoo with 2 workers and a cron worker on a throw-away copy of the load database
-# (dealer_crm with demo data, installed or upgraded), LOAD_CLIENTS department users on
-# loopback for LOAD_SECONDS over JSON-RPC (bench/load.py run), then, the server stopped,
-# the database checked against what the clients did (bench/load.py check).
 # gevent (Odoo's websocket worker) loads its plugins through pkg_resources, which finds
 # zope.interface and zope.event only by their dotted names: installed from wheels that name
 # their metadata zope_interface-*.dist-info, they are not found, and the worker dies at
@@ -318,6 +314,10 @@ load_gevent_names() {
   export PYTHONPATH="$LOAD_WORK/names:$PYTHONPATH"
 }
 
+# make load: Odoo with 2 workers and a cron worker on a throw-away copy of the load database
+# (dealer_crm with demo data, installed or upgraded), LOAD_CLIENTS department users on
+# loopback for LOAD_SECONDS over JSON-RPC (bench/load.py run), then, the server stopped,
+# the database checked against what the clients did (bench/load.py check).
 cmd_load() {
   check_odoo; venv; pg_start
   local base=${LOAD_DB:-dealer_crm_load} port=${LOAD_PORT:-8079}
