@@ -3,8 +3,13 @@
 every test file builds its history with (one copy of each, here)."""
 
 import os
+import threading
 
-from odoo import Command, fields
+import psycopg2
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, retrying
 from odoo.tests import new_test_user
 from odoo.tools import SQL
 
@@ -317,3 +322,213 @@ class DealerCrmCase(DealerFactories, BaseCommon):
         cls.customer = cls.env["res.partner"].create(
             {"name": "Chan Tai Man", "email": "chan@example.com", "phone": "+852 9123 4567"}
         )
+
+
+# =============================================================================
+# Two transactions at once (issue 27): the harness of the concurrency tests.
+# Keep this API stable: the job tests build on it.
+# =============================================================================
+
+
+class RaceOutcome:
+    """What one racing transaction ended with: ``result`` (what its callable returned;
+    plain data, never records of its closed cursor) or ``error`` (the exception)."""
+
+    __slots__ = ("error", "index", "result", "tries")
+
+    def __init__(self, index):
+        self.index = index
+        self.result = None
+        self.error = None
+        self.tries = 0
+
+    @property
+    def ok(self):
+        return self.error is None
+
+    @property
+    def retryable(self):
+        """The error is one Odoo's RPC layer retries (serialization failure, lock not
+        available, deadlock)."""
+        return isinstance(self.error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY)
+
+    def __repr__(self):
+        what = f"error={self.error!r}" if self.error is not None else f"result={self.result!r}"
+        return f"<RaceOutcome {self.index} {what} tries={self.tries}>"
+
+
+class ConcurrentCaseMixin:
+    """Real second transactions for a ``TransactionCase``: commit fixtures outside the
+    test's own transaction, race callables in threads with their own cursors, read the
+    committed state with a fresh cursor, and delete every committed row afterwards.
+
+    Use it before the case class: ``class T(ConcurrentCaseMixin, DealerCrmCase)``.
+
+    - ``self._committed(fn, uid=SUPERUSER_ID)``: ``fn(env)`` in a new cursor, committed;
+      returns what ``fn`` returns (return ids, not records). ``self._factories(env)`` gives
+      the ``DealerFactories`` working in that env (``F._create_vehicle(...)``).
+    - ``self._race(fn_a, fn_b, ..., retry=False)``: each ``fn(env)`` runs in its own thread
+      and cursor (superuser env; ``env(user=uid)`` for a user). Every transaction first
+      takes its snapshot (REPEATABLE READ, as Odoo's cursors), all wait on a barrier, then
+      each calls its ``fn`` and commits. So each reads the state before anyone wrote.
+      With ``retry=True``, each runs under ``odoo.service.model.retrying`` as an RPC call
+      does (retries serialization failures, turns integrity errors into ValidationError).
+      Returns one ``RaceOutcome`` per callable, in order.
+    - ``self._fresh(fn)``: ``fn(env)`` in a new cursor, rolled back: the committed state.
+    - ``self.assertCleanLoss(outcome)``: a retryable PostgreSQL error or a UserError
+      (ValidationError included), nothing else.
+
+    Cleanup: the first ``_committed``/``_race`` notes every table's id sequence; the
+    cleanup (``addCleanup``, so also after a failure) deletes every committed row above
+    it, table after table until none is left, and fails if one cannot be deleted.
+    Rows already in the database before the test must not be written by the fixtures
+    or the race (they are not restored): build the fixtures' own partners, users,
+    programs. Do not use rows the test's own transaction created or wrote either (its
+    users, ``self.customer``): they are uncommitted, invisible to the other cursors, and
+    waiting on their locks would hang; use other logins than the shared users'.
+    """
+
+    race_timeout = 120  # seconds a racing thread may take before it is cancelled
+
+    def _concurrency_start(self):
+        if getattr(self, "_watermarks", None) is not None:
+            return
+        if self.registry.in_test_mode():
+            raise AssertionError(
+                "The registry is in test mode (HttpCase?): its cursors share the test's "
+                "transaction, so no two transactions can race. Use a TransactionCase."
+            )
+        with self.registry.cursor() as cr:
+            cr.execute(_SEQUENCE_TABLES)
+            self._watermarks = dict(cr.fetchall())
+        self.addCleanup(self._concurrency_cleanup)
+
+    def _factories(self, env):
+        """The shared factories, creating in ``env`` (a fixture's or a racer's)."""
+        return type("BoundFactories", (DealerFactories,), {"env": env})
+
+    def _committed(self, fn, uid=SUPERUSER_ID, context=None):
+        self._concurrency_start()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, uid, {**DISABLED_MAIL_CONTEXT, **(context or {})})
+            result = fn(env)
+            env.flush_all()
+        # the committed data's caches (rights, rules, xml ids) are this process's
+        self.env.registry.clear_cache()
+        return result
+
+    def _fresh(self, fn, uid=SUPERUSER_ID):
+        with self.registry.cursor() as cr:
+            try:
+                return fn(api.Environment(cr, uid, {}))
+            finally:
+                cr.rollback()
+
+    def _race(self, *fns, retry=False, context=None):
+        self._concurrency_start()
+        outcomes = [RaceOutcome(index) for index in range(len(fns))]
+        barrier = threading.Barrier(len(fns), timeout=self.race_timeout)
+        pids = {}
+        testing = getattr(threading.current_thread(), "testing", False)
+
+        def run(index, fn):
+            thread = threading.current_thread()
+            thread.testing = testing
+            outcome = outcomes[index]
+            try:
+                with self.registry.cursor() as cr:
+                    cr.execute("SELECT pg_backend_pid()")  # the snapshot is taken here
+                    pids[index] = cr.fetchone()[0]
+                    env = api.Environment(cr, SUPERUSER_ID, dict(context or {}))
+                    barrier.wait()
+
+                    def call():
+                        outcome.tries += 1
+                        return fn(env)
+
+                    if retry:
+                        outcome.result = retrying(call, env)
+                    else:
+                        outcome.result = call()
+                        env.flush_all()
+                        cr.commit()
+            except threading.BrokenBarrierError as error:
+                outcome.error = error
+            except Exception as error:  # noqa: BLE001 - the outcome is what the test asserts
+                outcome.error = error
+                barrier.abort()
+
+        threads = [
+            threading.Thread(target=run, args=(index, fn), name=f"race-{index}")
+            for index, fn in enumerate(fns)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(self.race_timeout)
+        stuck = [index for index, thread in enumerate(threads) if thread.is_alive()]
+        if stuck:
+            # waiting on a lock the test's own transaction holds, or on each other
+            with self.registry.cursor() as cr:
+                for index in stuck:
+                    if index in pids:
+                        cr.execute("SELECT pg_cancel_backend(%s)", [pids[index]])
+            for index in stuck:
+                threads[index].join(self.race_timeout)
+            raise AssertionError(f"racing transactions {stuck} did not finish: {outcomes}")
+        return outcomes
+
+    def assertCleanLoss(self, outcome):
+        """``outcome`` lost cleanly: a retryable PostgreSQL error or a message to the
+        user, never another exception."""
+        self.assertIsNotNone(outcome.error, f"{outcome} did not fail")
+        if not (outcome.retryable or isinstance(outcome.error, UserError)):
+            raise AssertionError(f"{outcome} failed with neither a retryable error nor a UserError")
+
+    def _concurrency_cleanup(self):
+        watermarks, self._watermarks = self._watermarks, None
+        with self.registry.cursor() as cr:
+            # a row the test's own transaction still holds must fail the test, not hang it
+            cr.execute("SET LOCAL lock_timeout = '30s'")
+            cr.execute(_SEQUENCE_TABLES)
+            tables = [
+                table for table, last in cr.fetchall() if (last or 0) > (watermarks.get(table) or 0)
+            ]
+            tables = {table: watermarks.get(table) or 0 for table in tables}
+            errors = {}
+            while tables:
+                progress = False
+                for table, mark in list(tables.items()):
+                    try:
+                        with cr.savepoint(flush=False):
+                            cr.execute(
+                                SQL(
+                                    "DELETE FROM %s WHERE id > %s",
+                                    SQL.identifier(table),
+                                    mark,
+                                )
+                            )
+                    except psycopg2.Error as error:
+                        errors[table] = error
+                        continue
+                    del tables[table]
+                    errors.pop(table, None)
+                    progress = True
+                if not progress:
+                    break
+            if tables:
+                cr.rollback()
+                raise AssertionError(f"committed rows left, cannot delete them: {errors}")
+        self.env.registry.clear_cache()
+
+
+# every table with an ``id`` sequence, and the sequence's last value
+_SEQUENCE_TABLES = """
+    SELECT t.relname, s.last_value
+      FROM pg_sequences s
+      JOIN pg_class sc ON sc.relname = s.sequencename AND sc.relkind = 'S'
+      JOIN pg_depend d ON d.objid = sc.oid AND d.deptype = 'a'
+      JOIN pg_class t ON t.oid = d.refobjid
+      JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+     WHERE s.schemaname = current_schema() AND a.attname = 'id'
+"""
