@@ -1,8 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import uuid
+
 import psycopg2.errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 from ..tools.access import DEALER_GROUPS
 
@@ -61,10 +64,22 @@ class LoyaltyProgram(models.Model):
         try:
             with self.env.cr.savepoint():
                 return Card.create({"program_id": self.id, "partner_id": partner.id, "points": 0})
-        except psycopg2.errors.UniqueViolation as error:
-            raise psycopg2.errors.SerializationFailure(
-                f"loyalty card of partner {partner.id} opened by a concurrent transaction"
-            ) from error
+        except psycopg2.errors.UniqueViolation:
+            # Asked again with ON CONFLICT DO NOTHING, PostgreSQL reports the card it
+            # cannot show this snapshot as what it is: a serialization failure.
+            with self.env.cr.savepoint(flush=False) as probe:
+                self.env.cr.execute(
+                    SQL(
+                        "INSERT INTO loyalty_card (program_id, partner_id, dealer_scheme, "
+                        "active, code) VALUES (%s, %s, TRUE, TRUE, %s) ON CONFLICT "
+                        "(program_id, partner_id) WHERE dealer_scheme AND active DO NOTHING",
+                        self.id,
+                        partner.id,
+                        str(uuid.uuid4()),
+                    )
+                )
+                probe.rollback()
+            raise
 
     def _dealer_points_for(self, source, lines):
         """Points earned by ``lines`` [(amount, product category, service type)]."""
