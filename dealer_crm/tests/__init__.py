@@ -56,3 +56,4 @@ from . import test_i26_review
 from . import test_evaluation_sql
 from . import test_concurrency
 from . import test_job_faults
+from . import test_job_concurrency

@@ -3,15 +3,19 @@
 every test file builds its history with (one copy of each, here)."""
 
 import os
+import subprocess
+import sys
 import threading
+import time
 
 import psycopg2
 
+import odoo
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, retrying
 from odoo.tests import new_test_user
-from odoo.tools import SQL
+from odoo.tools import SQL, config
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT, BaseCommon
 
@@ -532,3 +536,114 @@ _SEQUENCE_TABLES = """
       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
      WHERE s.schemaname = current_schema() AND a.attname = 'id'
 """
+
+
+# =============================================================================
+# Scheduled jobs under real transactions (issue 27): the harness of the job tests,
+# built on ConcurrentCaseMixin.
+# =============================================================================
+
+#: one job run as the cron runner runs it, in a process of its own: one call per
+#: transaction, committed, until a call takes nothing; each batch's ids printed once
+#: committed. Arguments: Odoo conf, database, model, method, batch size.
+_JOB_PROCESS = """
+import sys
+import odoo
+from odoo import SUPERUSER_ID, api
+rc, db, model, method, size = sys.argv[1:6]
+odoo.tools.config.parse_config(["-c", rc, "-d", db, "--log-level=warn"])
+registry = odoo.modules.registry.Registry(db)
+while True:
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"mail_notify_force_send": False})
+        ids = getattr(env[model], method)(batch_size=int(size)).ids
+    print(ids, flush=True)
+    if not ids:
+        break
+"""
+
+
+class JobCaseMixin(ConcurrentCaseMixin):
+    """Run a scheduled job against committed data, as its cron does, in this process or
+    in another one that a test can kill.
+
+    - ``self._hold(sql)``: a transaction of its own takes the row locks of ``sql`` (a
+      ``SELECT ... FOR UPDATE``) and keeps them until the test ends or it is rolled back.
+    - ``self._hold_others(model, ids)``: every row of ``model`` but ``ids`` held: the rows
+      in the database before the test, which a job taking its rows with SKIP LOCKED then
+      leaves alone (the test must not change them).
+    - ``self._run_job(model, method, batch_size)``: one call per transaction, committed,
+      until a call takes nothing; returns each call's ids.
+    - ``self._job_process(model, method, batch_size)``: the same loop in a new Python
+      process on this database (``subprocess.Popen``; killed at cleanup if still running).
+    """
+
+    def _hold(self, sql):
+        cr = self.registry.cursor()
+        self.addCleanup(cr.close)  # rolls back: the locks go
+        cr.execute(sql)
+        return cr
+
+    def _hold_others(self, model, ids):
+        table = SQL.identifier(self.env[model]._table)
+        return self._hold(SQL("SELECT id FROM %s WHERE id != ALL(%s) FOR UPDATE", table, ids))
+
+    def _run_job(self, model, method, batch_size):
+        batches = []
+        while True:
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {"mail_notify_force_send": False})
+                ids = getattr(env[model], method)(batch_size=batch_size).ids
+            if not ids:
+                return batches
+            batches.append(ids)
+
+    def _job_process(self, model, method, batch_size):
+        odoo_root = os.path.dirname(os.path.dirname(odoo.__file__))
+        env = {**os.environ, "PYTHONPATH": odoo_root}
+        args = [config.rcfile, self.env.cr.dbname, model, method, str(batch_size)]
+        process = subprocess.Popen(
+            [sys.executable, "-c", _JOB_PROCESS, *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.addCleanup(self._end_process, process)
+        return process
+
+    def _end_process(self, process):
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+        # its server side goes with it (a backend waiting on a lock outlives its client)
+        self._terminate_backends(process)
+
+    def _terminate_backends(self, process):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = %s",
+                [f"odoo-{process.pid}"],
+            )
+
+    def _waiting_on_a_lock(self, process):
+        """Whether ``process`` has a transaction waiting on a row lock."""
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE application_name = %s "
+                "AND wait_event_type = 'Lock'",
+                [f"odoo-{process.pid}"],
+            )
+            return bool(cr.fetchall())
+
+    def _wait_for(self, condition, what, process=None, timeout=300):
+        """Poll ``condition()`` until true (a bounded wait, not a timed assertion)."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if process is not None and process.poll() is not None:
+                _out, err = process.communicate()
+                raise AssertionError(f"the job process ended before {what}:\n{err[-3000:]}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"gave up waiting for {what}")
+            time.sleep(0.2)
