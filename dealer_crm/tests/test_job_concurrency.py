@@ -7,10 +7,11 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..models.loyalty_card import TIER_CURSOR_KEY
 from .common import DealerCrmCase, JobCaseMixin
 
 
@@ -182,3 +183,53 @@ class TestJobCrashResume(JobCaseMixin, DealerCrmCase):
         for owner_id, ids in owners.items():
             # one email per owner, a note for their second vehicle, one call per vehicle
             self.assertEqual([done[v] for v in ids], [(1, 0, 1), (0, 1, 1)], owner_id)
+
+
+@tagged("post_install", "-at_install")
+class TestJobSkipsHeldCustomers(JobCaseMixin, DealerCrmCase):
+    def test_the_tier_job_leaves_a_customer_a_user_holds_for_its_next_call(self):
+        def build(env):
+            F = self._factories(env)
+            program = F._create_loyalty_program(
+                "Held tier club",
+                dealer_tier_ids=[Command.create({"name": "Held Silver", "threshold_points": 50})],
+            )
+            cards = env["loyalty.card"]
+            for n in range(2):
+                partner = env["res.partner"].create({"name": f"Tier holder {n}"})
+                cards |= program._dealer_card(partner)
+                cards[-1]._dealer_move(100, "Purchase", "earn")
+            # the earnings leave the 12-month window: both tiers are due to drop
+            env.flush_all()
+            env.cr.execute(
+                "UPDATE loyalty_history SET create_date = %s WHERE card_id = ANY(%s)",
+                [fields.Datetime.now() - relativedelta(months=13), cards.ids],
+            )
+            marker = env["ir.config_parameter"].get_param(TIER_CURSOR_KEY)
+            # the job starts at these cards (the marker is put back afterwards)
+            env["ir.config_parameter"].set_param(TIER_CURSOR_KEY, cards[0].id - 1)
+            return cards.ids, cards.partner_id.ids, marker
+
+        (first, second), (_partner, held), marker = self._committed(build)
+        self.addCleanup(
+            self._committed,
+            lambda env: env["ir.config_parameter"].set_param(TIER_CURSOR_KEY, marker),
+        )
+        user_cr = self._hold(SQL("SELECT id FROM res_partner WHERE id = %s FOR UPDATE", held))
+
+        def tiers():
+            return self._fresh(
+                lambda env: (
+                    env["loyalty.card"].browse([first, second]).mapped("dealer_tier_id.name")
+                )
+            )
+
+        def one_call(env):
+            return env["loyalty.card"]._cron_dealer_tiers(batch_size=10).ids
+
+        self.assertEqual(self._committed(one_call), [first])
+        self.assertEqual(tiers(), ["Held Silver"], "the held customer's card is left as it was")
+        self.assertEqual(self._committed(one_call), [], "still held: nothing done, nothing lost")
+        user_cr.rollback()
+        self.assertEqual(self._committed(one_call), [second], "picked up once free")
+        self.assertEqual(tiers(), [])
