@@ -13,8 +13,11 @@ What a client may still send, so that Odoo's own forms and imports keep working:
 - on ``write``, the value the record already has.
 """
 
+import psycopg2.errors
+
 from odoo import _, api, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 
 class Base(models.AbstractModel):
@@ -128,6 +131,44 @@ class Base(models.AbstractModel):
                 )
             )
         self.check_access(operation)
+
+    # Scheduled jobs ----------------------------------------------------------
+    @api.model
+    def _dealer_claim(self, domain, limit, order="id"):
+        """The next batch of a scheduled job: up to ``limit`` records of ``domain``,
+        locked with ``FOR UPDATE SKIP LOCKED`` until the batch commits.
+
+        A row another transaction holds (the same job running twice, a user saving it)
+        is left for the next call. A row another run changed and committed after this
+        transaction began cannot be locked under Odoo's repeatable read: the batch is
+        then empty (the other run did it) rather than done twice.
+        """
+        query = self._search(domain, order=order, limit=limit)
+        sql = SQL(
+            "%s FOR NO KEY UPDATE OF %s SKIP LOCKED",
+            query.select(),
+            SQL.identifier(self._table),
+        )
+        self.env.flush_query(sql)
+        try:
+            with self.env.cr.savepoint(flush=False):
+                ids = [row[0] for row in self.env.execute_query(sql)]
+        except psycopg2.errors.SerializationFailure:
+            return self.browse()
+        return self.browse(ids)
+
+    @api.model
+    def _dealer_claim_marker(self, key):
+        """Lock a job's progress marker (the ``ir.config_parameter`` ``key``) with
+        ``SKIP LOCKED`` until the batch commits, so that only one run moves it.
+
+        False when another run holds it, or moved it since this transaction began: this
+        call then does nothing, and the marker's run goes on. True when locked, or not
+        recorded yet (the job's first batch records it).
+        """
+        Param = self.env["ir.config_parameter"].sudo()
+        domain = [("key", "=", key)]
+        return bool(Param._dealer_claim(domain, 1)) or not Param.search_count(domain)
 
     # Navigation --------------------------------------------------------------
     def _dealer_related_action(self, xmlid, field, name=None, domain=(), **context):

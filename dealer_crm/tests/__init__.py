@@ -54,3 +54,6 @@ from . import test_timeline_queries
 from . import test_job_queries
 from . import test_i26_review
 from . import test_evaluation_sql
+from . import test_concurrency
+from . import test_job_faults
+from . import test_job_concurrency
