@@ -253,6 +253,31 @@ class TestConcurrency(ConcurrentCaseMixin, DealerCrmCase):
             self._race(self._transfer(ids, "sales", "buyer"), typed_on_form)
             self._assert_ownership_consistent(ids.vehicle)
 
+    def test_open_ownership_typed_twice_for_vehicle_without_owner_the_retry_is_told(self):
+        ids = self._world(owner=False)
+        manager = self._committed(
+            lambda env: (
+                self._factories(env)._create_user("conc_manager", "dealer_crm.group_manager").id
+            )
+        )
+
+        def typed(partner):
+            return lambda env: env(user=manager)["dealer.vehicle.ownership"].create(
+                {
+                    "vehicle_id": ids.vehicle,
+                    "partner_id": ids[partner],
+                    "date_start": self._today(),
+                    "origin": "register",
+                }
+            )
+
+        outcomes = self._race(typed("buyer"), typed("other"), retry=True)
+        _winner, loser = self._one_winner(outcomes)
+        self.assertTrue(loser.retried, "the loser waited for the vehicle, then was retried")
+        self.assertIsInstance(loser.error, UserError)
+        self.assertIn("already has a current owner", str(loser.error))
+        self._assert_ownership_consistent(ids.vehicle)
+
     # Redemption ----------------------------------------------------------------------
     def test_redeem_same_points_twice_one_wins_the_other_is_refused(self):
         ids = self._world(points=100)
