@@ -170,6 +170,27 @@ class Base(models.AbstractModel):
         domain = [("key", "=", key)]
         return bool(Param._dealer_claim(domain, 1)) or not Param.search_count(domain)
 
+    # Two transactions at once (issue 27) ----------------------------------------
+    def _dealer_lock_rows(self):
+        """Take these rows for this transaction (``FOR NO KEY UPDATE``, by id) before
+        reading what a workflow decides on: a concurrent transaction changing them is
+        waited for, and one that changed them since this one began makes this one fail
+        with a serialization error, which Odoo retries (the retry reads the new state).
+
+        Workflows lock in one order, so two of them never wait on each other: the
+        document (vehicle, visit, order, wizard), then the customer, then the loyalty
+        card (``loyalty.card._dealer_lock``)."""
+        if not self.ids:
+            return
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+                SQL.identifier(self._table),
+                tuple(sorted(self.ids)),
+            )
+        )
+
     # Navigation --------------------------------------------------------------
     def _dealer_related_action(self, xmlid, field, name=None, domain=(), **context):
         """The window action ``xmlid`` on the records whose ``field`` is this record

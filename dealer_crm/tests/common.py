@@ -318,6 +318,10 @@ class DealerCrmCase(DealerFactories, BaseCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls._setup_department_users()
+
+    @classmethod
+    def _setup_department_users(cls):
         cls.user_sales = cls._create_user("t_sales", "dealer_crm.group_sales")
         cls.user_service = cls._create_user("t_service", "dealer_crm.group_service")
         cls.user_relations = cls._create_user("t_relations", "dealer_crm.group_customer_relations")
@@ -338,13 +342,14 @@ class RaceOutcome:
     """What one racing transaction ended with: ``result`` (what its callable returned;
     plain data, never records of its closed cursor) or ``error`` (the exception)."""
 
-    __slots__ = ("error", "index", "result", "tries")
+    __slots__ = ("error", "index", "result", "retried", "tries")
 
     def __init__(self, index):
         self.index = index
         self.result = None
         self.error = None
         self.tries = 0
+        self.retried = []  # with ``retry``: the errors of the tries that were retried
 
     @property
     def ok(self):
@@ -368,6 +373,8 @@ class ConcurrentCaseMixin:
 
     Use it before the case class: ``class T(ConcurrentCaseMixin, DealerCrmCase)``.
 
+    - No department users (``self.user_sales``...) in the test's own transaction: see
+      ``_setup_department_users``.
     - ``self._committed(fn, uid=SUPERUSER_ID)``: ``fn(env)`` in a new cursor, committed;
       returns what ``fn`` returns (return ids, not records). ``self._factories(env)`` gives
       the ``DealerFactories`` working in that env (``F._create_vehicle(...)``).
@@ -377,10 +384,11 @@ class ConcurrentCaseMixin:
       each calls its ``fn`` and commits. So each reads the state before anyone wrote.
       With ``retry=True``, each runs under ``odoo.service.model.retrying`` as an RPC call
       does (retries serialization failures, turns integrity errors into ValidationError).
-      Returns one ``RaceOutcome`` per callable, in order.
+      Returns one ``RaceOutcome`` per callable, in order (``retried``: the errors retried).
     - ``self._fresh(fn)``: ``fn(env)`` in a new cursor, rolled back: the committed state.
     - ``self.assertCleanLoss(outcome)``: a retryable PostgreSQL error or a UserError
-      (ValidationError included), nothing else.
+      (ValidationError included), nothing else; ``self._one_winner(outcomes)``: asserts
+      exactly one of two won, returns (winner, loser).
 
     Cleanup: the first ``_committed``/``_race`` notes every table's id sequence; the
     cleanup (``addCleanup``, so also after a failure) deletes every committed row above
@@ -393,6 +401,13 @@ class ConcurrentCaseMixin:
     """
 
     race_timeout = 120  # seconds a racing thread may take before it is cancelled
+
+    @classmethod
+    def _setup_department_users(cls):
+        """No shared users: creating a user writes rows other users share (the default
+        digest's subscribers), which the test's transaction would then hold and every
+        committed user of a fixture wait on. Create the users a race needs in
+        ``_committed`` (other logins than ``t_sales``...)."""
 
     def _concurrency_start(self):
         if getattr(self, "_watermarks", None) is not None:
@@ -414,6 +429,8 @@ class ConcurrentCaseMixin:
     def _committed(self, fn, uid=SUPERUSER_ID, context=None):
         self._concurrency_start()
         with self.registry.cursor() as cr:
+            # a row the test's own transaction holds fails the fixture, not hangs it
+            cr.execute("SET LOCAL lock_timeout = '60s'")
             env = api.Environment(cr, uid, {**DISABLED_MAIL_CONTEXT, **(context or {})})
             result = fn(env)
             env.flush_all()
@@ -448,14 +465,19 @@ class ConcurrentCaseMixin:
 
                     def call():
                         outcome.tries += 1
-                        return fn(env)
+                        try:
+                            result = fn(env)
+                            env.flush_all()
+                        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                            outcome.retried.append(error)
+                            raise
+                        return result
 
                     if retry:
                         outcome.result = retrying(call, env)
                     else:
                         outcome.result = call()
-                        env.flush_all()
-                        # the racer's own transaction: its commit error is its outcome
+                        # a racer commits as a request does
                         cr.commit()  # pylint: disable=invalid-commit
             except threading.BrokenBarrierError as error:
                 outcome.error = error
@@ -482,6 +504,11 @@ class ConcurrentCaseMixin:
                 threads[index].join(self.race_timeout)
             raise AssertionError(f"racing transactions {stuck} did not finish: {outcomes}")
         return outcomes
+
+    def _one_winner(self, outcomes):
+        """(winner, loser) of a race of two that exactly one won."""
+        self.assertEqual(sorted(o.ok for o in outcomes), [False, True], outcomes)
+        return sorted(outcomes, key=lambda o: not o.ok)
 
     def assertCleanLoss(self, outcome):
         """``outcome`` lost cleanly: a retryable PostgreSQL error or a message to the
