@@ -2,7 +2,7 @@
 ODOO_PATH ?= /opt/odoo/18.0
 export ODOO_PATH
 
-.PHONY: run test test-dates test-odoo lint fmt shell bench pg-stop screenshots
+.PHONY: run test test-dates test-odoo lint fmt shell bench load pg-stop screenshots
 
 run:            ## serve a local database 'dealer_crm' with demo data at http://localhost:8069
 	@scripts/dev.sh run
@@ -29,6 +29,9 @@ shell:          ## odoo shell on the 'dealer_crm' database
 
 bench:          ## timings at full scale on dealer_crm_bench, built or reused (BENCH_SCALE=0.05 quick, BENCH_INSTALL=0)
 	@scripts/dev.sh bench
+
+load:           ## 60 s of concurrent department users on 2 workers and a cron worker, then a database check (LOAD_SECONDS, LOAD_CLIENTS, LOAD_PORT)
+	@scripts/dev.sh load
 
 pg-stop:        ## stop the project-local PostgreSQL cluster
 	@scripts/dev.sh pg-stop

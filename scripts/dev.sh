@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dealer_crm developer commands: environment, PostgreSQL, run and test.
-# Usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|shell|bench}
+# Usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|shell|bench|load}
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -296,6 +296,89 @@ cmd_bench() {
   if [ "${BENCH_INSTALL:-1}" != 0 ]; then bench_install "$conf"; fi
 }
 
+# gevent (Odoo's websocket worker) loads its plugins through pkg_resources, which finds
+# zope.interface and zope.event only by their dotted names: installed from wheels that name
+# their metadata zope_interface-*.dist-info, they are not found, and the worker dies at
+# start and is spawned again every second. The load server sees them under both names.
+load_gevent_names() {
+  "$VENV/bin/python" -W ignore -c "import pkg_resources; pkg_resources.require('gevent')" 2>/dev/null && return
+  local site dist base
+  site=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  for dist in "$site"/zope_*.dist-info; do
+    [ -d "$dist" ] || continue
+    base=$(basename "$dist" .dist-info)
+    mkdir -p "$LOAD_WORK/names/${base/zope_/zope.}.egg-info"
+    printf 'Metadata-Version: 1.1\nName: %s\nVersion: %s\n' "$(echo "${base%-*}" | tr _ .)" "${base##*-}" \
+      > "$LOAD_WORK/names/${base/zope_/zope.}.egg-info/PKG-INFO"
+  done
+  export PYTHONPATH="$LOAD_WORK/names:$PYTHONPATH"
+}
+
+# make load: Odoo with 2 workers and a cron worker on a throw-away copy of the load database
+# (dealer_crm with demo data, installed or upgraded), LOAD_CLIENTS department users on
+# loopback for LOAD_SECONDS over JSON-RPC (bench/load.py run), then, the server stopped,
+# the database checked against what the clients did (bench/load.py check).
+cmd_load() {
+  check_odoo; venv; pg_start
+  local base=${LOAD_DB:-dealer_crm_load} port=${LOAD_PORT:-8079}
+  local gport=${LOAD_GEVENT_PORT:-$((port + 100))} conf="$CACHE/odoo-load.conf"
+  HTTP_PORT=$port write_conf "$conf"
+  if ! db_exists "$base"; then
+    say "creating the load database $base (dealer_crm with demo data)"
+    odoo_bin -c "$conf" -d "$base" -i dealer_crm --stop-after-init --log-level=warn --no-http
+  else
+    odoo_bin -c "$conf" -d "$base" -u dealer_crm --stop-after-init --log-level=warn --no-http
+  fi
+  # globals, for the EXIT trap
+  LOAD_RUN="${base}_run_$$"; LOAD_WORK=$(mktemp -d); LOAD_PID=
+  load_cleanup() {
+    if [ -n "$LOAD_PID" ]; then kill "$LOAD_PID" 2>/dev/null || true; wait "$LOAD_PID" 2>/dev/null || true; fi
+    pg_client dropdb --if-exists "$LOAD_RUN" >/dev/null 2>&1 || true
+    rm -rf "$CACHE/filestore/filestore/$LOAD_RUN" "$LOAD_WORK"
+    if [ "$PG_STARTED" = 1 ]; then pg_stop; fi
+  }
+  trap load_cleanup EXIT
+  pg_client createdb -T "$base" "$LOAD_RUN"
+  if [ -d "$CACHE/filestore/filestore/$base" ]; then
+    cp -r "$CACHE/filestore/filestore/$base" "$CACHE/filestore/filestore/$LOAD_RUN"
+  fi
+  # the cron worker runs dealer_crm's jobs during the load, beside the users
+  pg_client psql -q -d "$LOAD_RUN" -c "UPDATE ir_cron SET nextcall = now() at time zone 'UTC'
+    WHERE active AND id IN (SELECT res_id FROM ir_model_data WHERE model = 'ir.cron' AND module = 'dealer_crm')"
+  load_gevent_names
+  say "serving $LOAD_RUN on http://127.0.0.1:$port (--workers=2, a cron worker; log $LOAD_WORK/server.log)"
+  "$VENV/bin/python" "$ODOO_PATH/odoo-bin" -c "$conf" -d "$LOAD_RUN" --db-filter="^$LOAD_RUN\$" \
+    --workers=2 --max-cron-threads=1 --http-interface=127.0.0.1 --http-port="$port" \
+    --gevent-port="$gport" --log-level=info --logfile="$LOAD_WORK/server.log" &
+  LOAD_PID=$!
+  local i
+  for i in $(seq 1 180); do
+    "$VENV/bin/python" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$port/web/health', timeout=2)" \
+      2>/dev/null && break
+    kill -0 "$LOAD_PID" 2>/dev/null || { tail -40 "$LOAD_WORK/server.log" >&2; die "Odoo did not start"; }
+    [ "$i" -lt 180 ] || die "Odoo did not answer on port $port"
+    sleep 1
+  done
+  say "${LOAD_CLIENTS:-8} clients for ${LOAD_SECONDS:-60} s"
+  # wake the cron worker (it sleeps a minute between rounds) 5 s into the load
+  (sleep 5; pg_client psql -q -d postgres -c "NOTIFY cron_trigger, '$LOAD_RUN'" >/dev/null 2>&1) &
+  local status=0
+  PGHOST=$DB_HOST PGPORT=$DB_PORT PGUSER=$DB_USER PGPASSWORD=${DB_PASSWORD:-} \
+    "$VENV/bin/python" "$ROOT/bench/load.py" run --url "http://127.0.0.1:$port" --db "$LOAD_RUN" \
+    --seconds "${LOAD_SECONDS:-60}" --clients "${LOAD_CLIENTS:-8}" --ledger "$LOAD_WORK/ledger.json" \
+    || status=$?
+  kill "$LOAD_PID"; wait "$LOAD_PID" 2>/dev/null || true; LOAD_PID=
+  if [ -f "$LOAD_WORK/ledger.json" ]; then
+    PGHOST=$DB_HOST PGPORT=$DB_PORT PGUSER=$DB_USER PGPASSWORD=${DB_PASSWORD:-} \
+      "$VENV/bin/python" "$ROOT/bench/load.py" check --db "$LOAD_RUN" --base-db "$base" \
+      --ledger "$LOAD_WORK/ledger.json" --log "$LOAD_WORK/server.log" || status=1
+  else
+    status=1
+  fi
+  if [ -n "${LOAD_KEEP_LOG:-}" ]; then cp "$LOAD_WORK/server.log" "$LOAD_KEEP_LOG"; fi
+  return $status
+}
+
 cmd_shell() { check_odoo; venv; pg_start; local conf="$CACHE/odoo-run.conf"; write_conf "$conf"; odoo_bin shell -c "$conf" -d "$DB" "$@"; }
 
 case "${1:-}" in
@@ -308,7 +391,8 @@ case "${1:-}" in
   lint) shift; cmd_lint "$@" ;;
   shell) shift; cmd_shell "$@" ;;
   bench) shift; cmd_bench "$@" ;;
+  load) shift; cmd_load "$@" ;;
   test-dates) shift; cmd_test_dates "$@" ;;
   test-odoo) shift; cmd_test_odoo "$@" ;;
-  *) die "usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|shell|bench}" ;;
+  *) die "usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|shell|bench|load}" ;;
 esac

@@ -15,8 +15,11 @@ What a client may still send, so that Odoo's own forms and imports keep working:
 
 from datetime import date
 
+import psycopg2.errors
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
 
 from ..tools.values import NOT_A_NUMBER, NOT_FINITE, NUL, OUT_OF_RANGE, UNICODE, value_problem
 
@@ -200,6 +203,65 @@ class Base(models.AbstractModel):
                 )
             )
         self.check_access(operation)
+
+    # Scheduled jobs ----------------------------------------------------------
+    @api.model
+    def _dealer_claim(self, domain, limit, order="id"):
+        """The next batch of a scheduled job: up to ``limit`` records of ``domain``,
+        locked with ``FOR UPDATE SKIP LOCKED`` until the batch commits.
+
+        A row another transaction holds (the same job running twice, a user saving it)
+        is left for the next call. A row another run changed and committed after this
+        transaction began cannot be locked under Odoo's repeatable read: the batch is
+        then empty (the other run did it) rather than done twice.
+        """
+        query = self._search(domain, order=order, limit=limit)
+        sql = SQL(
+            "%s FOR NO KEY UPDATE OF %s SKIP LOCKED",
+            query.select(),
+            SQL.identifier(self._table),
+        )
+        self.env.flush_query(sql)
+        try:
+            with self.env.cr.savepoint(flush=False):
+                ids = [row[0] for row in self.env.execute_query(sql)]
+        except psycopg2.errors.SerializationFailure:
+            return self.browse()
+        return self.browse(ids)
+
+    @api.model
+    def _dealer_claim_marker(self, key):
+        """Lock a job's progress marker (the ``ir.config_parameter`` ``key``) with
+        ``SKIP LOCKED`` until the batch commits, so that only one run moves it.
+
+        False when another run holds it, or moved it since this transaction began: this
+        call then does nothing, and the marker's run goes on. True when locked, or not
+        recorded yet (the job's first batch records it).
+        """
+        Param = self.env["ir.config_parameter"].sudo()
+        domain = [("key", "=", key)]
+        return bool(Param._dealer_claim(domain, 1)) or not Param.search_count(domain)
+
+    # Two transactions at once (issue 27) ----------------------------------------
+    def _dealer_lock_rows(self):
+        """Take these rows for this transaction (``FOR NO KEY UPDATE``, by id) before
+        reading what a workflow decides on: a concurrent transaction changing them is
+        waited for, and one that changed them since this one began makes this one fail
+        with a serialization error, which Odoo retries (the retry reads the new state).
+
+        Workflows lock in one order, so two of them never wait on each other: the
+        document (vehicle, visit, order, wizard), then the customer, then the loyalty
+        card (``loyalty.card._dealer_lock``)."""
+        if not self.ids:
+            return
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+                SQL.identifier(self._table),
+                tuple(sorted(self.ids)),
+            )
+        )
 
     # Navigation --------------------------------------------------------------
     def _dealer_related_action(self, xmlid, field, name=None, domain=(), **context):

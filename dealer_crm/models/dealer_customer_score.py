@@ -298,6 +298,12 @@ class DealerCustomerScore(models.Model):
         """
         today = fields.Date.context_today(self)
         params = self.env["ir.config_parameter"].sudo()
+        # the marker is locked for the batch (SKIP LOCKED): a second run at once does
+        # nothing; it moves in the batch's own transaction, so a run after a crash
+        # starts after the last batch committed
+        if not self._dealer_claim_marker(PROGRESS_KEY):
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return 0
         day, _sep, progress = (params.get_param(PROGRESS_KEY) or "").partition(":")
         company_id, _sep, last_id = progress.rpartition("/") if "/" in progress else ("", "", "")
         after_company = int(company_id) if day == str(today) and company_id.isdigit() else 0

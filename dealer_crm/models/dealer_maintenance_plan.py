@@ -142,9 +142,17 @@ class DealerMaintenancePlan(models.Model):
         """Recompute the due dates a plan change handed over (see
         :meth:`_recompute_vehicles`), ``batch_size`` vehicles per call, by id; the cron
         framework commits each batch and calls again while vehicles remain. Returns the
-        vehicles recomputed."""
+        vehicles recomputed.
+
+        The pending scope and the last vehicle done are the job's progress marker,
+        locked for the batch (SKIP LOCKED: a second run at once does nothing) and moved
+        in the batch's own transaction: a run after a crash starts after the last
+        batch committed."""
         Vehicle = self.env["dealer.vehicle"].sudo()
         Param = self.env["ir.config_parameter"].sudo()
+        if not self._dealer_claim_marker(RECOMPUTE_PENDING_KEY):
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return Vehicle
         pending = json.loads(Param.get_param(RECOMPUTE_PENDING_KEY) or "null")
         if pending is None:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)

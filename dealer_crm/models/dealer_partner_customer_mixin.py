@@ -154,14 +154,17 @@ class DealerPartnerCustomerMixin(models.AbstractModel):
     @api.model
     def _cron_dealer_verify_details(self, batch_size=500):
         """Ask the responsible staff member to verify details not verified for the months
-        set: one activity per customer, never a second while the first is open."""
+        set: one activity per customer, never a second while the first is open. The
+        batch is taken with SKIP LOCKED and its activities created in its own
+        transaction, which the cron framework commits: a second run at once, or a run
+        after a crash, asks nothing twice."""
         activity_type = self.env.ref("dealer_crm.mail_activity_type_verify_details")
         domain = [
             ("dealer_details_stale", "=", True),
             *self._dealer_customer_domain(),
             ("activity_ids", "not any", [("activity_type_id", "=", activity_type.id)]),
         ]
-        partners = self.search(domain, limit=batch_size, order="id")
+        partners = self._dealer_claim(domain, batch_size)
         if partners:
             self.env["mail.activity"].sudo().create(
                 [

@@ -40,7 +40,12 @@ class DealerPartnerLoyaltyMixin(models.AbstractModel):
     def _compute_dealer_tier_id(self):
         for partner in self:
             cards = partner.dealer_loyalty_card_ids.sorted(lambda c: (-c.points, c.id))
-            partner.dealer_tier_id = cards[:1].dealer_tier_id
+            tier = cards[:1].dealer_tier_id
+            # written only when it changes: points earned or expiring within a tier
+            # leave the customer's row alone, so a user editing the customer at that
+            # moment and a job awarding or expiring points do not collide (issue 27)
+            if partner.dealer_tier_id != tier:
+                partner.dealer_tier_id = tier
 
     def _compute_dealer_loyalty(self):
         cards = self.env["loyalty.card"].search(

@@ -182,7 +182,11 @@ class DealerPersonalData(models.AbstractModel):
 
     @api.model
     def _cron_retention(self, batch_size=200):
-        """Anonymise customers inactive for the configured number of years, in batches."""
+        """Anonymise customers inactive for the configured number of years, in batches.
+
+        The batch is taken with SKIP LOCKED (a customer a user is editing waits for the
+        next call) and anonymised in its own transaction, which the cron framework
+        commits: a second run at once, or a run after a crash, does no customer twice."""
         years = self.env["dealer.settings.mixin"]._dealer_get("dealer_retention_years")
         if years <= 0:
             return
@@ -190,7 +194,7 @@ class DealerPersonalData(models.AbstractModel):
         domain = self._retention_domain(cutoff)
         domain.append(("dealer_erasure_failed", "=", False))
         Partner = self.env["res.partner"].sudo().with_context(active_test=False)
-        partners = Partner.search(domain, limit=batch_size, order="id")
+        partners = Partner._dealer_claim(domain, batch_size)
         failed = Partner.browse()
         for partner in partners:
             # One customer that cannot be anonymised must not stop the job (Odoo would

@@ -113,7 +113,11 @@ class DealerPolicy(models.Model):
     def _cron_review_due(self):
         """On the review date, the reviewer gets an activity to review the policy, once."""
         today = fields.Date.context_today(self)
-        due = self.search([("review_date", "<=", today), ("review_requested", "=", False)])
+        # taken with SKIP LOCKED and flagged in the same transaction: two runs at once
+        # ask for no review twice (issue 27)
+        due = self._dealer_claim(
+            [("review_date", "<=", today), ("review_requested", "=", False)], None
+        )
         for policy in due:
             policy.activity_schedule(
                 "dealer_crm.mail_activity_type_policy_review",

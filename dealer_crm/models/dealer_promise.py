@@ -130,6 +130,14 @@ class DealerPromise(models.Model):
                         "the date the customer was told."
                     )
                 )
+        if "date_due" in vals:
+            # a new due date is a new deadline: escalated again if it passes too
+            moved = self.filtered(
+                lambda p: p.escalated and p.date_due != fields.Date.to_date(vals["date_due"])
+            )
+            res = super().write(vals)
+            moved.sudo().write({"escalated": False})
+            return res
         return super().write(vals)
 
     def action_kept(self):
@@ -150,9 +158,12 @@ class DealerPromise(models.Model):
 
     @api.model
     def _cron_escalate_overdue(self, batch_size=500):
-        """Flag overdue open promises and escalate each once to a manager."""
-        promises = self.search(
-            [("is_overdue", "=", True), ("escalated", "=", False)], limit=batch_size
+        """Flag overdue open promises and escalate each once to a manager (once per due
+        date: moving it clears the flag). The batch is taken with SKIP LOCKED and its
+        flags are written in its own transaction, which the cron framework commits: a
+        second run at once, or a run after a crash, escalates no promise twice."""
+        promises = self._dealer_claim(
+            [("is_overdue", "=", True), ("escalated", "=", False)], batch_size
         )
         activity_type = self.env.ref("mail.mail_activity_data_todo")
         Department = self.env["dealer.department"]

@@ -70,12 +70,15 @@ class DealerServiceKpi(models.Model):
     def _cron_review_due(self):
         """On its review date, the KPI's owner gets an activity to review it, once."""
         today = fields.Date.context_today(self)
-        due = self.search(
+        # taken with SKIP LOCKED and flagged in the same transaction: two runs at once
+        # ask for no review twice (issue 27)
+        due = self._dealer_claim(
             [
                 ("review_date", "<=", today),
                 ("review_requested", "=", False),
                 ("plan_id.state", "=", "active"),
-            ]
+            ],
+            None,
         )
         activity_type = self.env.ref("dealer_crm.mail_activity_type_kpi_review")
         for kpi in due:

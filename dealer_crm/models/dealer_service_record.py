@@ -274,6 +274,9 @@ class DealerServiceRecord(models.Model):
 
     def action_done(self):
         self._dealer_check_caller(groups=SERVICE_GROUP)
+        # the visits' rows first: completing one twice at once awards it once (the second
+        # waits, fails in a way Odoo retries, and its retry finds it done) (issue 27)
+        self._dealer_lock_rows()
         for record in self:
             if record.state == "cancelled":
                 raise UserError(_("A cancelled visit cannot be completed; schedule a new one."))
@@ -281,6 +284,7 @@ class DealerServiceRecord(models.Model):
 
     def action_cancel(self):
         self._dealer_check_caller(groups=SERVICE_GROUP)
+        self._dealer_lock_rows()
         if any(r.state == "done" for r in self):
             raise UserError(_("A completed visit cannot be cancelled: it is part of the history."))
         self.sudo().write({"state": "cancelled"})

@@ -54,14 +54,18 @@ class DealerServiceReminder(models.AbstractModel):
     def _cron_service_reminders(self, batch_size=500):
         """Remind the owners of vehicles coming due, one batch per call.
 
-        A processed vehicle is stamped, so running the job twice sends nothing twice;
-        the cron framework commits each batch and calls again while vehicles remain.
+        A processed vehicle is stamped in the batch's own transaction, so running the
+        job twice (or again after a crash) sends nothing twice; the cron framework
+        commits each batch and calls again while vehicles remain. Nothing leaves before
+        that commit: emails go by Odoo's mail queue after it, and SMS are queued for
+        Odoo's SMS queue job (``put_in_queue``), so a batch rolled back sends nothing.
         Returns the vehicles processed (those of owners who may not be contacted at all
         are only noted, once, and stamped as skipped).
         """
         Vehicle = self.env["dealer.vehicle"]
         domain, recent_cutoff = self._reminder_domain()
-        vehicles = Vehicle.search(domain, limit=batch_size, order="next_service_date, id")
+        # taken with SKIP LOCKED: a second run at once takes other vehicles, never these
+        vehicles = Vehicle._dealer_claim(domain, batch_size, order="next_service_date, id")
         if not vehicles:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return Vehicle
@@ -159,6 +163,7 @@ class DealerServiceReminder(models.AbstractModel):
         sms_template = self.env.ref("dealer_crm.sms_template_service_reminder")
         reminded = self.env["res.partner"]
         notes = {}
+        texted = False
         for vehicle in vehicles:
             owner = vehicle.owner_id
             channel = channel_of.get((vehicle.company_id, owner))
@@ -170,9 +175,15 @@ class DealerServiceReminder(models.AbstractModel):
                 vehicle.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
                 reminded |= owner
             elif channel == "sms":
-                vehicle._message_sms_with_template(template=sms_template, partner_ids=owner.ids)
+                # queued, not sent: the SMS queue job sends it once this batch commits
+                vehicle._message_sms_with_template(
+                    template=sms_template, partner_ids=owner.ids, put_in_queue=True
+                )
                 reminded |= owner
+                texted = True
             # else: refused by the consent gate, which noted it on the vehicle
         if notes:
             vehicles.browse(list(notes))._message_log_batch(notes)
+        if texted:
+            self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
         return reminded

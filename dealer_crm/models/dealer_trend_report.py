@@ -12,6 +12,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
+#: the monthly job's marker: the first day of the last month it reported
+TREND_MONTH_KEY = "dealer_crm.trend_report_month"
+
 
 class DealerTrendReport(models.Model):
     _name = "dealer.trend.report"
@@ -265,6 +268,12 @@ class DealerTrendReport(models.Model):
         today = fields.Date.context_today(self)
         date_to = today.replace(day=1) - relativedelta(days=1)
         date_from = date_to.replace(day=1)
+        # one run at a time: the month done is the job's marker, locked with SKIP LOCKED
+        # and moved in the run's transaction, so a second run at once sends no report
+        # twice (issue 27)
+        if not self._dealer_claim_marker(TREND_MONTH_KEY):
+            return
+        self.env["ir.config_parameter"].sudo().set_param(TREND_MONTH_KEY, str(date_from))
         for company in self.env["res.company"].search([]):
             exists = self.search_count(
                 [

@@ -442,6 +442,9 @@ class DealerVehicle(models.Model):
         """
         self.ensure_one()
         self.check_access("write")
+        # the vehicle's row first: a second transfer at the same moment waits, then fails
+        # in a way Odoo retries, and its retry reads the new owner (issue 27)
+        self._dealer_lock_rows()
         date = fields.Date.to_date(date)
         current = self.sudo().ownership_ids.filtered(lambda line: not line.date_end)
         if partner and current.partner_id == partner:

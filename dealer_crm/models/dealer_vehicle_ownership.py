@@ -80,6 +80,9 @@ class DealerVehicleOwnership(models.Model):
             return
         self.check_access("create")
         open_for = [vals.get("vehicle_id") for vals in vals_list if not vals.get("date_end")]
+        # the vehicles' rows first, as a transfer does: two lines opened at once for one
+        # vehicle end in a retried serialization error, not the index's message
+        self.env["dealer.vehicle"].browse({v for v in open_for if v})._dealer_lock_rows()
         current = self.search(
             [("vehicle_id", "in", [v for v in open_for if v]), ("date_end", "=", False)]
         )

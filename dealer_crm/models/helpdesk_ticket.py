@@ -5,6 +5,14 @@ from odoo.tools.sql import create_index
 
 from ..tools.access import DEALER_GROUPS
 
+#: what the service-level deadlines are computed from (``_compute_dealer_deadlines``)
+SLA_DEADLINE_INPUTS = frozenset({"dealer_severity_id", "dealer_paused_hours", "team_id"})
+#: each escalation flag and the deadline it escalated
+ESCALATION_FLAGS = {
+    "dealer_escalated_response": "dealer_response_deadline",
+    "dealer_escalated_resolution": "dealer_resolution_deadline",
+}
+
 
 class HelpdeskTicket(models.Model):
     _inherit = ["helpdesk.ticket", "dealer.interaction.mixin", "dealer.department.fields.mixin"]
@@ -207,13 +215,21 @@ class HelpdeskTicket(models.Model):
             if not deadline or ticket.closed:
                 ticket.dealer_resolution_remaining = 0
                 continue
-            calendar = ticket._dealer_calendar()
             at = ticket.dealer_paused_since or now
             if at <= deadline:
-                hours = calendar.get_work_hours_count(at, deadline, compute_leaves=False)
+                hours = ticket._dealer_work_hours(at, deadline)
             else:
-                hours = -calendar.get_work_hours_count(deadline, at, compute_leaves=False)
+                hours = -ticket._dealer_work_hours(deadline, at)
             ticket.dealer_resolution_remaining = hours
+
+    def _dealer_work_hours(self, start, end):
+        """Working hours from ``start`` to ``end`` by the ticket's calendar; with no
+        calendar (none on the team nor the company), every hour counts."""
+        self.ensure_one()
+        calendar = self._dealer_calendar()
+        if not calendar:
+            return max((end - start).total_seconds(), 0.0) / 3600.0
+        return calendar.get_work_hours_count(start, end, compute_leaves=False)
 
     @api.constrains("stage_id", "dealer_resolution", "dealer_contact_date")
     def _check_complaint_closure(self):
@@ -237,6 +253,10 @@ class HelpdeskTicket(models.Model):
     def create(self, vals_list):
         tickets = super().create(vals_list)
         tickets.filtered("dealer_contact_date")._dealer_record_contact()
+        # created straight into a "waiting on the customer" stage: the clocks start paused
+        tickets.filtered("stage_id.dealer_waiting_customer")._dealer_track_pause(
+            tickets.stage_id.filtered("dealer_waiting_customer")[:1]
+        )
         return tickets
 
     def _dealer_record_contact(self):
@@ -244,7 +264,15 @@ class HelpdeskTicket(models.Model):
         self.sudo().write({"dealer_contact_user_id": self.env.user.id})
 
     def write(self, vals):
+        deadlines = None
+        if SLA_DEADLINE_INPUTS & set(vals):
+            deadlines = {
+                ticket: {flag: ticket[field] for flag, field in ESCALATION_FLAGS.items()}
+                for ticket in self
+            }
         res = super().write(vals)
+        if deadlines:
+            self._dealer_reset_escalations(deadlines)
         if vals.get("dealer_contact_date"):
             self._dealer_record_contact()
         # the clocks and flags follow, in sudo, what the caller was allowed to write
@@ -258,14 +286,28 @@ class HelpdeskTicket(models.Model):
             )
         return res
 
+    def _dealer_reset_escalations(self, deadlines):
+        """A deadline that moved (severity, team, paused time) and has not passed yet
+        is a new deadline: its escalation flag clears, so the job escalates it again if
+        it is breached. ``deadlines``: {ticket: {flag: the deadline before}}."""
+        now = fields.Datetime.now()
+        for ticket, before in deadlines.items():
+            cleared = {
+                flag: False
+                for flag, field in ESCALATION_FLAGS.items()
+                if ticket[flag]
+                and ticket[field] != before[flag]
+                and (not ticket[field] or ticket[field] >= now)
+            }
+            if cleared:
+                ticket.sudo().write(cleared)
+
     def _dealer_track_pause(self, new_stage):
         """Stop the SLA clocks in a 'waiting on the customer' stage, restart them after."""
         now = fields.Datetime.now()
         for ticket in self:
             if ticket.dealer_paused_since and not new_stage.dealer_waiting_customer:
-                paused = ticket._dealer_calendar().get_work_hours_count(
-                    ticket.dealer_paused_since, now, compute_leaves=False
-                )
+                paused = ticket._dealer_work_hours(ticket.dealer_paused_since, now)
                 ticket.sudo().write(
                     {
                         "dealer_paused_hours": ticket.dealer_paused_hours + paused,
@@ -342,7 +384,10 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _cron_dealer_sla_escalation(self, batch_size=500):
-        """Escalate each SLA breach once: an activity for the manager, the ticket flagged."""
+        """Escalate each SLA breach once: an activity for the manager, the ticket flagged
+        (once per deadline: a deadline that moves clears its flag). The batch is taken
+        with SKIP LOCKED and flagged in its own transaction, which the cron framework
+        commits: a second run at once, or a run after a crash, escalates nothing twice."""
         now = fields.Datetime.now()
         open_running = [("closed", "=", False), ("dealer_paused_since", "=", False)]
         domains = {
@@ -364,7 +409,7 @@ class HelpdeskTicket(models.Model):
         }
         done = self.browse()
         for flag, domain in domains.items():
-            tickets = self.search(domain, limit=batch_size)
+            tickets = self._dealer_claim(domain, batch_size)
             for ticket in tickets:
                 ticket.activity_schedule(
                     act_type_xmlid="mail.mail_activity_data_todo",

@@ -16,6 +16,8 @@ _logger = logging.getLogger(__name__)
 
 #: What only the scheme's own moves write on a dealer card (never a user, whatever the context).
 LEDGER_FIELDS = {"points", "dealer_tier_id", "dealer_points_12m"}
+#: the nightly tier job's progress marker: the last card it recomputed
+TIER_CURSOR_KEY = "dealer_crm.tier_cron_last_id"
 
 
 class LoyaltyCard(models.Model):
@@ -105,10 +107,20 @@ class LoyaltyCard(models.Model):
 
     # Movements -------------------------------------------------------------
     def _dealer_lock(self):
-        """Lock the card rows until the end of the transaction, then read them fresh."""
+        """Lock the card rows until the end of the transaction, then read them fresh.
+
+        Their members' rows are taken first: a move rewrites the member's tier, and an
+        award opening a card takes the member's row, so card then member in one
+        transaction and member then card in another would wait on each other. ``NO KEY``:
+        a history line or a redemption being recorded against the card (which holds a
+        key share on it) is not waited for, nor waits."""
         self.flush_recordset()
+        self.sudo().partner_id._dealer_lock_rows()
         self.env.cr.execute(
-            SQL("SELECT id FROM loyalty_card WHERE id IN %s FOR UPDATE", tuple(self.ids))
+            SQL(
+                "SELECT id FROM loyalty_card WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+                tuple(self.ids),
+            )
         )
         self.invalidate_recordset(["points"])
 
@@ -202,6 +214,16 @@ class LoyaltyCard(models.Model):
             raise UserError(_("Give the reason for the adjustment."))
         return self._dealer_move(points, _("Adjustment: %s", reason), "adjust")
 
+    def _dealer_claim_members(self):
+        """These cards, less those another transaction holds (the card, or its
+        customer's row, which the stored tier is written to: a user editing the
+        customer). Taken with SKIP LOCKED for the job's batch: a card left out is
+        picked up by the job's next call or run, never lost."""
+        cards = self.with_context(active_test=False)._dealer_claim([("id", "in", self.ids)], None)
+        partners = cards.partner_id.with_context(active_test=False)
+        free = partners._dealer_claim([("id", "in", partners.ids)], None) if partners else partners
+        return cards.filtered(lambda card: not card.partner_id or card.partner_id in free)
+
     # Tiers ---------------------------------------------------------------------
     def _dealer_update_tiers(self):
         """Recompute the rolling 12-month points and the tier of these cards."""
@@ -250,15 +272,26 @@ class LoyaltyCard(models.Model):
 
     @api.model
     def _cron_dealer_tiers(self, batch_size=1000):
-        """Nightly: the 12-month window slides, so tiers move down too."""
-        last_id = int(
-            self.env["ir.config_parameter"].sudo().get_param("dealer_crm.tier_cron_last_id", 0)
-        )
+        """Nightly: the 12-month window slides, so tiers move down too.
+
+        The last card done is the job's progress marker, locked for the batch and moved
+        in the batch's own transaction: a second run at once does nothing, a run after a
+        crash starts after the last batch committed. A card another transaction holds
+        (a user editing its customer) ends the batch before it: the next call starts
+        there."""
+        if not self._dealer_claim_marker(TIER_CURSOR_KEY):
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return self.browse()
+        last_id = int(self.env["ir.config_parameter"].sudo().get_param(TIER_CURSOR_KEY, 0))
         cards = self.search(
             [("program_id.dealer_scheme", "=", True), ("id", ">", last_id)],
             order="id",
             limit=batch_size,
         )
+        free = cards._dealer_claim_members()
+        held = cards - free
+        if held:
+            cards = cards.filtered(lambda card: card.id < min(held.ids))
         cards._dealer_update_tiers()
         remaining = (
             self.search_count(
@@ -267,23 +300,30 @@ class LoyaltyCard(models.Model):
             if cards
             else 0
         )
-        self.env["ir.config_parameter"].sudo().set_param(
-            "dealer_crm.tier_cron_last_id", cards[-1:].id if remaining else 0
-        )
+        if cards or not held:
+            self.env["ir.config_parameter"].sudo().set_param(
+                TIER_CURSOR_KEY, cards[-1:].id if remaining else 0
+            )
         self.env["ir.cron"]._notify_progress(done=len(cards), remaining=remaining)
         return cards
 
     # Expiry ----------------------------------------------------------------------
     @api.model
     def _cron_dealer_expire_points(self, batch_size=1000):
-        """Expire earnings past their date, oldest first, writing each into the history."""
+        """Expire earnings past their date, oldest first, writing each into the history.
+
+        The batch's earnings, their cards and customers are taken with SKIP LOCKED (an
+        earning whose card or customer another transaction holds waits for the next
+        call) and zeroed in the batch's own transaction, which the cron framework
+        commits: a second run at once, or a run after a crash, expires nothing twice."""
         today = fields.Date.context_today(self)
         domain = [("dealer_remaining", ">", 0), ("dealer_expiry_date", "<", today)]
         History = self.env["loyalty.history"].sudo()
-        earnings = History.search(domain, order="dealer_expiry_date, id", limit=batch_size)
+        earnings = History._dealer_claim(domain, batch_size, order="dealer_expiry_date, id")
         # set-based: the batch's cards locked at once, one history line each created at
         # once, the points written in one flush
-        cards = earnings.card_id
+        cards = earnings.card_id._dealer_claim_members()
+        earnings = earnings.filtered(lambda earning: earning.card_id in cards)
         if cards:
             cards._dealer_lock()
         expired_of = defaultdict(float)
@@ -336,7 +376,10 @@ class LoyaltyCard(models.Model):
                 for program in programs
             ]
         )
-        earnings = History.search(domain, order="dealer_expiry_date, id", limit=batch_size)
+        # taken with SKIP LOCKED and marked warned in the batch's own transaction: a
+        # second run at once, or a run after a crash, warns nobody twice (the emails
+        # leave by Odoo's mail queue once the batch commits)
+        earnings = History._dealer_claim(domain, batch_size, order="dealer_expiry_date, id")
         cards = earnings.card_id
         template = self.env.ref("dealer_crm.mail_template_loyalty_expiry")
         warned = self.env["loyalty.card"]

@@ -1,4 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import uuid
+
+import psycopg2.errors
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
@@ -42,21 +46,40 @@ class LoyaltyProgram(models.Model):
         return super().write(vals)
 
     def _dealer_card(self, partner):
-        """The partner's card of this program, created on first use."""
+        """The partner's card of this program, created on first use.
+
+        Two first awards at the same moment meet on the unique index (one active card
+        per customer and dealer scheme): the later one waits for the earlier, then finds
+        its card invisible to its own snapshot. That is a serialization failure, which
+        Odoo retries (requests) and jobs roll back and pick up again; the retry finds
+        the card. The customer's own row is not touched: a user editing the customer at
+        that moment does not make the award fail (issue 27).
+        """
         self.ensure_one()
         Card = self.env["loyalty.card"].sudo()
         domain = [("program_id", "=", self.id), ("partner_id", "=", partner.id)]
         card = Card.search(domain, limit=1)
         if card:
             return card
-        # Two first awards at the same moment: both touch the customer's row, so the later
-        # transaction fails with a serialization error, which Odoo retries, and the retry
-        # finds the card the first one opened. (A unique index backs this: one card per
-        # customer and dealer scheme.)
-        self.env.cr.execute(
-            SQL("UPDATE res_partner SET write_date = write_date WHERE id = %s", partner.id)
-        )
-        return Card.create({"program_id": self.id, "partner_id": partner.id, "points": 0})
+        try:
+            with self.env.cr.savepoint():
+                return Card.create({"program_id": self.id, "partner_id": partner.id, "points": 0})
+        except psycopg2.errors.UniqueViolation:
+            # Asked again with ON CONFLICT DO NOTHING, PostgreSQL reports the card it
+            # cannot show this snapshot as what it is: a serialization failure.
+            with self.env.cr.savepoint(flush=False) as probe:
+                self.env.cr.execute(
+                    SQL(
+                        "INSERT INTO loyalty_card (program_id, partner_id, dealer_scheme, "
+                        "active, code) VALUES (%s, %s, TRUE, TRUE, %s) ON CONFLICT "
+                        "(program_id, partner_id) WHERE dealer_scheme AND active DO NOTHING",
+                        self.id,
+                        partner.id,
+                        str(uuid.uuid4()),
+                    )
+                )
+                probe.rollback()
+            raise
 
     def _dealer_points_for(self, source, lines):
         """Points earned by ``lines`` [(amount, product category, service type)]."""

@@ -26,6 +26,9 @@ class SaleOrder(models.Model):
         }
 
     def action_confirm(self):
+        # the orders' rows first: confirming one twice at once awards it once (the second
+        # waits, fails in a way Odoo retries, and its retry is told it is confirmed)
+        self._dealer_lock_rows()
         res = super().action_confirm()
         for order in self:
             lines = [

@@ -54,5 +54,8 @@ from . import test_timeline_queries
 from . import test_job_queries
 from . import test_i26_review
 from . import test_evaluation_sql
+from . import test_concurrency
+from . import test_job_faults
+from . import test_job_concurrency
 from . import test_legal_input
 from . import test_hostile_input

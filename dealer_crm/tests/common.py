@@ -3,10 +3,19 @@
 every test file builds its history with (one copy of each, here)."""
 
 import os
+import subprocess
+import sys
+import threading
+import time
 
-from odoo import Command, fields
+import psycopg2
+
+import odoo
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, retrying
 from odoo.tests import new_test_user
-from odoo.tools import SQL
+from odoo.tools import SQL, config
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT, BaseCommon
 
@@ -309,6 +318,10 @@ class DealerCrmCase(DealerFactories, BaseCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls._setup_department_users()
+
+    @classmethod
+    def _setup_department_users(cls):
         cls.user_sales = cls._create_user("t_sales", "dealer_crm.group_sales")
         cls.user_service = cls._create_user("t_service", "dealer_crm.group_service")
         cls.user_relations = cls._create_user("t_relations", "dealer_crm.group_customer_relations")
@@ -317,3 +330,348 @@ class DealerCrmCase(DealerFactories, BaseCommon):
         cls.customer = cls.env["res.partner"].create(
             {"name": "Chan Tai Man", "email": "chan@example.com", "phone": "+852 9123 4567"}
         )
+
+
+# =============================================================================
+# Two transactions at once (issue 27): the harness of the concurrency tests.
+# Keep this API stable: the job tests build on it.
+# =============================================================================
+
+
+class RaceOutcome:
+    """What one racing transaction ended with: ``result`` (what its callable returned;
+    plain data, never records of its closed cursor) or ``error`` (the exception)."""
+
+    __slots__ = ("error", "index", "result", "retried", "tries")
+
+    def __init__(self, index):
+        self.index = index
+        self.result = None
+        self.error = None
+        self.tries = 0
+        self.retried = []  # with ``retry``: the errors of the tries that were retried
+
+    @property
+    def ok(self):
+        return self.error is None
+
+    @property
+    def retryable(self):
+        """The error is one Odoo's RPC layer retries (serialization failure, lock not
+        available, deadlock)."""
+        return isinstance(self.error, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY)
+
+    def __repr__(self):
+        what = f"error={self.error!r}" if self.error is not None else f"result={self.result!r}"
+        return f"<RaceOutcome {self.index} {what} tries={self.tries}>"
+
+
+class ConcurrentCaseMixin:
+    """Real second transactions for a ``TransactionCase``: commit fixtures outside the
+    test's own transaction, race callables in threads with their own cursors, read the
+    committed state with a fresh cursor, and delete every committed row afterwards.
+
+    Use it before the case class: ``class T(ConcurrentCaseMixin, DealerCrmCase)``.
+
+    - No department users (``self.user_sales``...) in the test's own transaction: see
+      ``_setup_department_users``.
+    - ``self._committed(fn, uid=SUPERUSER_ID)``: ``fn(env)`` in a new cursor, committed;
+      returns what ``fn`` returns (return ids, not records). ``self._factories(env)`` gives
+      the ``DealerFactories`` working in that env (``F._create_vehicle(...)``).
+    - ``self._race(fn_a, fn_b, ..., retry=False)``: each ``fn(env)`` runs in its own thread
+      and cursor (superuser env; ``env(user=uid)`` for a user). Every transaction first
+      takes its snapshot (REPEATABLE READ, as Odoo's cursors), all wait on a barrier, then
+      each calls its ``fn`` and commits. So each reads the state before anyone wrote.
+      With ``retry=True``, each runs under ``odoo.service.model.retrying`` as an RPC call
+      does (retries serialization failures, turns integrity errors into ValidationError).
+      Returns one ``RaceOutcome`` per callable, in order (``retried``: the errors retried).
+    - ``self._fresh(fn)``: ``fn(env)`` in a new cursor, rolled back: the committed state.
+    - ``self.assertCleanLoss(outcome)``: a retryable PostgreSQL error or a UserError
+      (ValidationError included), nothing else; ``self._one_winner(outcomes)``: asserts
+      exactly one of two won, returns (winner, loser).
+
+    Cleanup: the first ``_committed``/``_race`` notes every table's id sequence; the
+    cleanup (``addCleanup``, so also after a failure) deletes every committed row above
+    it, table after table until none is left, and fails if one cannot be deleted.
+    Rows already in the database before the test must not be written by the fixtures
+    or the race (they are not restored): build the fixtures' own partners, users,
+    programs. Do not use rows the test's own transaction created or wrote either (its
+    users, ``self.customer``): they are uncommitted, invisible to the other cursors, and
+    waiting on their locks would hang; use other logins than the shared users'.
+    """
+
+    race_timeout = 120  # seconds a racing thread may take before it is cancelled
+
+    @classmethod
+    def _setup_department_users(cls):
+        """No shared users: creating a user writes rows other users share (the default
+        digest's subscribers), which the test's transaction would then hold and every
+        committed user of a fixture wait on. Create the users a race needs in
+        ``_committed`` (other logins than ``t_sales``...)."""
+
+    def _concurrency_start(self):
+        if getattr(self, "_watermarks", None) is not None:
+            return
+        if self.registry.in_test_mode():
+            raise AssertionError(
+                "The registry is in test mode (HttpCase?): its cursors share the test's "
+                "transaction, so no two transactions can race. Use a TransactionCase."
+            )
+        with self.registry.cursor() as cr:
+            cr.execute(_SEQUENCE_TABLES)
+            self._watermarks = dict(cr.fetchall())
+        self.addCleanup(self._concurrency_cleanup)
+
+    def _factories(self, env):
+        """The shared factories, creating in ``env`` (a fixture's or a racer's)."""
+        return type("BoundFactories", (DealerFactories,), {"env": env})
+
+    def _committed(self, fn, uid=SUPERUSER_ID, context=None):
+        self._concurrency_start()
+        with self.registry.cursor() as cr:
+            # a row the test's own transaction holds fails the fixture, not hangs it
+            cr.execute("SET LOCAL lock_timeout = '60s'")
+            env = api.Environment(cr, uid, {**DISABLED_MAIL_CONTEXT, **(context or {})})
+            result = fn(env)
+            env.flush_all()
+        # the committed data's caches (rights, rules, xml ids) are this process's
+        self.env.registry.clear_cache()
+        return result
+
+    def _fresh(self, fn, uid=SUPERUSER_ID):
+        with self.registry.cursor() as cr:
+            try:
+                return fn(api.Environment(cr, uid, {}))
+            finally:
+                cr.rollback()
+
+    def _race(self, *fns, retry=False, context=None):
+        self._concurrency_start()
+        outcomes = [RaceOutcome(index) for index in range(len(fns))]
+        barrier = threading.Barrier(len(fns), timeout=self.race_timeout)
+        pids = {}
+        testing = getattr(threading.current_thread(), "testing", False)
+
+        def run(index, fn):
+            thread = threading.current_thread()
+            thread.testing = testing
+            outcome = outcomes[index]
+            try:
+                with self.registry.cursor() as cr:
+                    cr.execute("SELECT pg_backend_pid()")  # the snapshot is taken here
+                    pids[index] = cr.fetchone()[0]
+                    env = api.Environment(cr, SUPERUSER_ID, dict(context or {}))
+                    barrier.wait()
+
+                    def call():
+                        outcome.tries += 1
+                        try:
+                            result = fn(env)
+                            env.flush_all()
+                        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                            outcome.retried.append(error)
+                            raise
+                        return result
+
+                    if retry:
+                        outcome.result = retrying(call, env)
+                    else:
+                        outcome.result = call()
+                        # a racer commits as a request does
+                        cr.commit()  # pylint: disable=invalid-commit
+            except threading.BrokenBarrierError as error:
+                outcome.error = error
+            except Exception as error:  # noqa: BLE001 - the outcome is what the test asserts
+                outcome.error = error
+                barrier.abort()
+
+        threads = [
+            threading.Thread(target=run, args=(index, fn), name=f"race-{index}")
+            for index, fn in enumerate(fns)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(self.race_timeout)
+        stuck = [index for index, thread in enumerate(threads) if thread.is_alive()]
+        if stuck:
+            # waiting on a lock the test's own transaction holds, or on each other
+            with self.registry.cursor() as cr:
+                for index in stuck:
+                    if index in pids:
+                        cr.execute("SELECT pg_cancel_backend(%s)", [pids[index]])
+            for index in stuck:
+                threads[index].join(self.race_timeout)
+            raise AssertionError(f"racing transactions {stuck} did not finish: {outcomes}")
+        return outcomes
+
+    def _one_winner(self, outcomes):
+        """(winner, loser) of a race of two that exactly one won."""
+        self.assertEqual(sorted(o.ok for o in outcomes), [False, True], outcomes)
+        return sorted(outcomes, key=lambda o: not o.ok)
+
+    def assertCleanLoss(self, outcome):
+        """``outcome`` lost cleanly: a retryable PostgreSQL error or a message to the
+        user, never another exception."""
+        self.assertIsNotNone(outcome.error, f"{outcome} did not fail")
+        if not (outcome.retryable or isinstance(outcome.error, UserError)):
+            raise AssertionError(f"{outcome} failed with neither a retryable error nor a UserError")
+
+    def _concurrency_cleanup(self):
+        watermarks, self._watermarks = self._watermarks, None
+        with self.registry.cursor() as cr:
+            # a row the test's own transaction still holds must fail the test, not hang it
+            cr.execute("SET LOCAL lock_timeout = '30s'")
+            cr.execute(_SEQUENCE_TABLES)
+            tables = [
+                table for table, last in cr.fetchall() if (last or 0) > (watermarks.get(table) or 0)
+            ]
+            tables = {table: watermarks.get(table) or 0 for table in tables}
+            errors = {}
+            while tables:
+                progress = False
+                for table, mark in list(tables.items()):
+                    try:
+                        with cr.savepoint(flush=False):
+                            cr.execute(
+                                SQL(
+                                    "DELETE FROM %s WHERE id > %s",
+                                    SQL.identifier(table),
+                                    mark,
+                                )
+                            )
+                    except psycopg2.Error as error:
+                        errors[table] = error
+                        continue
+                    del tables[table]
+                    errors.pop(table, None)
+                    progress = True
+                if not progress:
+                    break
+            if tables:
+                cr.rollback()
+                raise AssertionError(f"committed rows left, cannot delete them: {errors}")
+        self.env.registry.clear_cache()
+
+
+# every table with an ``id`` sequence, and the sequence's last value
+_SEQUENCE_TABLES = """
+    SELECT t.relname, s.last_value
+      FROM pg_sequences s
+      JOIN pg_class sc ON sc.relname = s.sequencename AND sc.relkind = 'S'
+      JOIN pg_depend d ON d.objid = sc.oid AND d.deptype = 'a'
+      JOIN pg_class t ON t.oid = d.refobjid
+      JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+     WHERE s.schemaname = current_schema() AND a.attname = 'id'
+"""
+
+
+# =============================================================================
+# Scheduled jobs under real transactions (issue 27): the harness of the job tests,
+# built on ConcurrentCaseMixin.
+# =============================================================================
+
+#: one job run as the cron runner runs it, in a process of its own: one call per
+#: transaction, committed, until a call takes nothing; each batch's ids printed once
+#: committed. Arguments: Odoo conf, database, model, method, batch size.
+_JOB_PROCESS = """
+import sys
+import odoo
+from odoo import SUPERUSER_ID, api
+rc, db, model, method, size = sys.argv[1:6]
+odoo.tools.config.parse_config(["-c", rc, "-d", db, "--log-level=warn"])
+registry = odoo.modules.registry.Registry(db)
+while True:
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"mail_notify_force_send": False})
+        ids = getattr(env[model], method)(batch_size=int(size)).ids
+    print(ids, flush=True)
+    if not ids:
+        break
+"""
+
+
+class JobCaseMixin(ConcurrentCaseMixin):
+    """Run a scheduled job against committed data, as its cron does, in this process or
+    in another one that a test can kill.
+
+    - ``self._hold(sql)``: a transaction of its own takes the row locks of ``sql`` (a
+      ``SELECT ... FOR UPDATE``) and keeps them until the test ends or it is rolled back.
+    - ``self._hold_others(model, ids)``: every row of ``model`` but ``ids`` held: the rows
+      in the database before the test, which a job taking its rows with SKIP LOCKED then
+      leaves alone (the test must not change them).
+    - ``self._run_job(model, method, batch_size)``: one call per transaction, committed,
+      until a call takes nothing; returns each call's ids.
+    - ``self._job_process(model, method, batch_size)``: the same loop in a new Python
+      process on this database (``subprocess.Popen``; killed at cleanup if still running).
+    """
+
+    def _hold(self, sql):
+        cr = self.registry.cursor()
+        self.addCleanup(cr.close)  # rolls back: the locks go
+        cr.execute(sql)
+        return cr
+
+    def _hold_others(self, model, ids):
+        table = SQL.identifier(self.env[model]._table)
+        return self._hold(SQL("SELECT id FROM %s WHERE id != ALL(%s) FOR UPDATE", table, ids))
+
+    def _run_job(self, model, method, batch_size):
+        batches = []
+        while True:
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {"mail_notify_force_send": False})
+                ids = getattr(env[model], method)(batch_size=batch_size).ids
+            if not ids:
+                return batches
+            batches.append(ids)
+
+    def _job_process(self, model, method, batch_size):
+        odoo_root = os.path.dirname(os.path.dirname(odoo.__file__))
+        env = {**os.environ, "PYTHONPATH": odoo_root}
+        args = [config.rcfile, self.env.cr.dbname, model, method, str(batch_size)]
+        process = subprocess.Popen(
+            [sys.executable, "-c", _JOB_PROCESS, *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.addCleanup(self._end_process, process)
+        return process
+
+    def _end_process(self, process):
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+        # its server side goes with it (a backend waiting on a lock outlives its client)
+        self._terminate_backends(process)
+
+    def _terminate_backends(self, process):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = %s",
+                [f"odoo-{process.pid}"],
+            )
+
+    def _waiting_on_a_lock(self, process):
+        """Whether ``process`` has a transaction waiting on a row lock."""
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE application_name = %s "
+                "AND wait_event_type = 'Lock'",
+                [f"odoo-{process.pid}"],
+            )
+            return bool(cr.fetchall())
+
+    def _wait_for(self, condition, what, process=None, timeout=300):
+        """Poll ``condition()`` until true (a bounded wait, not a timed assertion)."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if process is not None and process.poll() is not None:
+                _out, err = process.communicate()
+                raise AssertionError(f"the job process ended before {what}:\n{err[-3000:]}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"gave up waiting for {what}")
+            time.sleep(0.2)

@@ -20,7 +20,7 @@ MODULE = Path(__file__).resolve().parent.parent
 PARAMETER_READERS = {
     "models/dealer_settings_mixin.py": {"field.config_parameter"},
     "models/dealer_settings.py": {"key"},
-    "models/loyalty_card.py": {'"dealer_crm.tier_cron_last_id"'},
+    "models/loyalty_card.py": {"TIER_CURSOR_KEY"},
     "models/dealer_customer_score.py": {"PROGRESS_KEY"},
     # job progress, not a setting: the vehicles a plan change handed to the cron
     "models/dealer_maintenance_plan.py": {"RECOMPUTE_PENDING_KEY"},

@@ -32,6 +32,9 @@ class DealerLoyaltyRedeem(models.TransientModel):
         string="Against Service Visit",
         domain="[('partner_id', '=', partner_id), ('state', '!=', 'cancelled')]",
     )
+    redemption_id = fields.Many2one(
+        "loyalty.history", readonly=True, help="The points spent, once confirmed."
+    )
 
     @api.depends("reward_id.required_points")
     def _compute_points(self):
@@ -46,6 +49,20 @@ class DealerLoyaltyRedeem(models.TransientModel):
         origin = self.sale_order_id or self.service_record_id or None
         if origin:
             origin._dealer_check_caller()
+        # Once, whatever the clicks (issue 27): this redemption's row, then the quotation
+        # or visit, then (in the redemption) the member and the card, the order every
+        # workflow locks in. A second confirmation at the same moment waits, fails in a
+        # way Odoo retries, and its retry finds the points spent.
+        self._dealer_lock_rows()
+        if self.redemption_id:
+            raise UserError(
+                _(
+                    "These points were already redeemed (%s): nothing was taken twice.",
+                    self.sudo().redemption_id.description,
+                )
+            )
+        if origin:
+            origin._dealer_lock_rows()
         if self.reward_id and self.reward_id.program_id != self.card_id.program_id:
             raise UserError(
                 _(
@@ -75,6 +92,7 @@ class DealerLoyaltyRedeem(models.TransientModel):
             ),
             origin,
         )
+        self.redemption_id = redemption
         if self.reward_id.reward_type == "discount" and origin:
             self._apply_discount(origin, label, redemption)
         return {"type": "ir.actions.act_window_close"}
