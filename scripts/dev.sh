@@ -144,7 +144,7 @@ PEER_MODULES=(crm sale sale_loyalty loyalty fleet survey event helpdesk_mgmt)
 # tests/ops (Odoo and PostgreSQL driven as processes: install, upgrade, uninstall, backup,
 # replica) run in the background beside the main suite, on ${TDB}_ops, a copy of the
 # freshly installed test database, and on databases named ${TDB}_ops* that they make.
-ops_start() {  # $1 = the test database, $2 = the work folder
+test_ops_start() {  # $1 = the test database, $2 = the work folder
   local tdb=$1 work=$2 port=${DEALER_OPS_HTTP_PORT:-$((HTTP_PORT + 100))}
   pg_client createdb -T "$tdb" "${tdb}_ops"
   if [ -d "$CACHE/filestore/filestore/$tdb" ]; then
@@ -158,7 +158,7 @@ ops_start() {  # $1 = the test database, $2 = the work folder
     -p no:cacheprovider -rfE --durations=0 tests/ops >"$work/ops.log" 2>&1) &
   OPS_PID=$!
 }
-ops_wait() {  # $1 = the work folder; fails when tests/ops failed
+test_ops_wait() {  # $1 = the work folder; fails when tests/ops failed
   local work=$1 rc=0
   say "waiting for tests/ops"
   wait "$OPS_PID" || rc=$?
@@ -170,7 +170,7 @@ ops_wait() {  # $1 = the work folder; fails when tests/ops failed
   echo "tests/ops: $(grep -E '^=* ?[0-9]+ (passed|failed|error).* in [0-9.]+s' "$work/ops.log" | tail -1 || echo "no summary, exit $rc")"
   return "$rc"
 }
-ops_drop_dbs() {  # $1 = the test database: drops ${1}_ops* and their filestores
+test_ops_drop_dbs() {  # $1 = the test database: drops ${1}_ops* and their filestores
   local name
   for name in $(pg_client psql -d postgres -tAc \
       "SELECT datname FROM pg_database WHERE left(datname, length('${1}_ops')) = '${1}_ops'" 2>/dev/null); do
@@ -189,7 +189,7 @@ cmd_test() {
   cleanup() {
     if [ -n "$OPS_PID" ]; then kill -- "-$OPS_PID" 2>/dev/null || true; wait "$OPS_PID" 2>/dev/null || true; fi
     pg_client dropdb --if-exists "$TDB" >/dev/null 2>&1 || true
-    ops_drop_dbs "$TDB"
+    test_ops_drop_dbs "$TDB"
     rm -rf "$CACHE/filestore/filestore/$TDB" "$WORK"
     if [ "$PG_STARTED" = 1 ]; then pg_stop; fi
   }
@@ -203,7 +203,7 @@ cmd_test() {
   fi
   grep -E " WARNING " "$work/install.log" | grep dealer_crm | head -20 >&2 || true
   # The ops tests (tests/ops) on a copy made before anything connects to $tdb, in parallel.
-  if [ $# -eq 0 ] && [ "${DEALER_OPS:-1}" != 0 ]; then ops_start "$tdb" "$work"; fi
+  if [ $# -eq 0 ] && [ "${DEALER_OPS:-1}" != 0 ]; then test_ops_start "$tdb" "$work"; fi
   say "running the tests"
   cd "$ROOT"
   local status=0
@@ -224,7 +224,7 @@ cmd_test() {
       --rootdir="$ROOT" --odoo-known-failures="$ROOT/tests/peer_known_failures.txt" \
       "${dirs[@]}" || status=$?
   fi
-  if [ -n "$OPS_PID" ]; then ops_wait "$work" || status=1; fi
+  if [ -n "$OPS_PID" ]; then test_ops_wait "$work" || status=1; fi
   return $status
 }
 
