@@ -2,7 +2,7 @@
 ODOO_PATH ?= /opt/odoo/18.0
 export ODOO_PATH
 
-.PHONY: run test test-dates test-odoo lint fmt shell bench pg-stop screenshots
+.PHONY: run test test-dates test-odoo lint fmt shell bench pg-stop screenshots backup restore replica
 
 run:            ## serve a local database 'dealer_crm' with demo data at http://localhost:8069
 	@scripts/dev.sh run
@@ -30,7 +30,16 @@ shell:          ## odoo shell on the 'dealer_crm' database
 bench:          ## timings at full scale on dealer_crm_bench, built or reused (BENCH_SCALE=0.05 quick, BENCH_INSTALL=0)
 	@scripts/dev.sh bench
 
-pg-stop:        ## stop the project-local PostgreSQL cluster
+backup:         ## dump DEALER_DB (default dealer_crm) and its filestore into one tar (BACKUP=path, default ~/.cache/dealer_crm/backups/)
+	@scripts/dev.sh backup
+
+restore:        ## restore BACKUP=path.tar as a new database RESTORE_DB (never over one; RESTORE_FORCE=1 replaces, NEUTRALIZE=1)
+	@scripts/dev.sh restore
+
+replica:        ## a streaming hot standby of the project cluster on port 54330 (built once, reused) for db_replica_host/port
+	@scripts/dev.sh replica
+
+pg-stop:        ## stop the project-local PostgreSQL cluster (and its standby)
 	@scripts/dev.sh pg-stop
 
 fmt:            ## rewrite the code in our style (ruff format and fixes)
