@@ -25,7 +25,8 @@ def _required(name):
     value = os.environ.get(name)
     if not value:
         pytest.fail(
-            f"{name} is not set: the ops tests run under `make test`, or with the variables of the ops test contract (README)"
+            f"{name} is not set: the ops tests run under `make test`,"
+            " or with the variables of the ops test contract (README)"
         )
     return value
 
@@ -89,8 +90,8 @@ def _fingerprints(conf, db):
         for table in _tables(cur):
             cur.execute(
                 sql.SQL(
-                    "SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), ''))"
-                    " FROM {} t"
+                    "SELECT count(*),"
+                    " md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM {} t"
                 ).format(sql.Identifier(table))
             )
             result[table] = cur.fetchone()
