@@ -142,13 +142,55 @@ cmd_run() {
 # still pass with dealer_crm installed.
 PEER_MODULES=(crm sale sale_loyalty loyalty fleet survey event helpdesk_mgmt)
 
+# tests/ops (Odoo and PostgreSQL driven as processes: install, upgrade, uninstall, backup,
+# replica) run in the background beside the main suite, on ${TDB}_ops, a copy of the
+# freshly installed test database, and on databases named ${TDB}_ops* that they make.
+ops_start() {  # $1 = the test database, $2 = the work folder
+  local tdb=$1 work=$2 port=${DEALER_OPS_HTTP_PORT:-$((HTTP_PORT + 100))}
+  pg_client createdb -T "$tdb" "${tdb}_ops"
+  if [ -d "$CACHE/filestore/filestore/$tdb" ]; then
+    cp -r "$CACHE/filestore/filestore/$tdb" "$CACHE/filestore/filestore/${tdb}_ops"
+  fi
+  HTTP_PORT=$port write_conf "$work/odoo-ops.conf"
+  say "running tests/ops in the background on ${tdb}_ops (log: $work/ops.log)"
+  (cd "$ROOT" && DEALER_OPS_CONF="$work/odoo-ops.conf" DEALER_OPS_DB="${tdb}_ops" \
+    DEALER_OPS_PYTHON="$VENV/bin/python" ODOO_PATH="$ODOO_PATH" DEALER_ROOT="$ROOT" \
+    DEALER_OPS_HTTP_PORT="$port" exec setsid "$VENV/bin/python" -m pytest -p no:odoo \
+    -p no:cacheprovider -rfE --durations=0 tests/ops >"$work/ops.log" 2>&1) &
+  OPS_PID=$!
+}
+ops_wait() {  # $1 = the work folder; fails when tests/ops failed
+  local work=$1 rc=0
+  say "waiting for tests/ops"
+  wait "$OPS_PID" || rc=$?
+  OPS_PID=
+  if [ "$rc" != 0 ]; then
+    sed -n '/^=* FAILURES =*$/,$p' "$work/ops.log" | head -300 >&2
+    grep -qE '^=* FAILURES =*$' "$work/ops.log" || tail -60 "$work/ops.log" >&2
+  fi
+  echo "tests/ops: $(grep -E '^=* ?[0-9]+ (passed|failed|error).* in [0-9.]+s' "$work/ops.log" | tail -1 || echo "no summary, exit $rc")"
+  return "$rc"
+}
+ops_drop_dbs() {  # $1 = the test database: drops ${1}_ops* and their filestores
+  local name
+  for name in $(pg_client psql -d postgres -tAc \
+      "SELECT datname FROM pg_database WHERE left(datname, length('${1}_ops')) = '${1}_ops'" 2>/dev/null); do
+    pg_client dropdb --if-exists --force "$name" >/dev/null 2>&1 || true
+    rm -rf "${CACHE:?}/filestore/filestore/$name"
+  done
+  rm -rf "${CACHE:?}/filestore/filestore/${1}_ops"*
+}
+
 cmd_test() {
   check_odoo; check_chromium; venv; pg_start
   # globals, for the EXIT trap
   TDB="dealer_crm_test_$$"; WORK=$(mktemp -d); TCONF="$WORK/odoo-test.conf"; write_conf "$TCONF"
   local tdb=$TDB work=$WORK conf=$TCONF
+  OPS_PID=
   cleanup() {
+    if [ -n "$OPS_PID" ]; then kill -- "-$OPS_PID" 2>/dev/null || true; wait "$OPS_PID" 2>/dev/null || true; fi
     pg_client dropdb --if-exists "$TDB" >/dev/null 2>&1 || true
+    ops_drop_dbs "$TDB"
     rm -rf "$CACHE/filestore/filestore/$TDB" "$WORK"
     if [ "$PG_STARTED" = 1 ]; then pg_stop; fi
   }
@@ -161,6 +203,8 @@ cmd_test() {
     die "installing dealer_crm failed"
   fi
   grep -E " WARNING " "$work/install.log" | grep dealer_crm | head -20 >&2 || true
+  # The ops tests (tests/ops) on a copy made before anything connects to $tdb, in parallel.
+  if [ $# -eq 0 ] && [ "${DEALER_OPS:-1}" != 0 ]; then ops_start "$tdb" "$work"; fi
   say "running the tests"
   cd "$ROOT"
   local status=0
@@ -181,6 +225,7 @@ cmd_test() {
       --rootdir="$ROOT" --odoo-known-failures="$ROOT/tests/peer_known_failures.txt" \
       "${dirs[@]}" || status=$?
   fi
+  if [ -n "$OPS_PID" ]; then ops_wait "$work" || status=1; fi
   return $status
 }
 
