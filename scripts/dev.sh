@@ -476,11 +476,12 @@ replica_caught_up() {  # why not, on stdout; nothing when it streams and has rep
 }
 cmd_replica() {
   pg_start; replica_tools
-  local why
+  local why how
   if [ -f "$REPLICA_DIR/data/PG_VERSION" ]; then
-    replica_start || true
+    if "$R_BIN/pg_isready" -q -h "$REPLICA_DIR/run" -p "$REPLICA_PORT" -d postgres; then how=reused
+    else how="started again from $REPLICA_DIR"; replica_start || true; fi
     if why=$(replica_caught_up); then
-      say "standby reused: host=$REPLICA_DIR/run port=$REPLICA_PORT (streaming from port $DB_PORT)"
+      say "standby $how: host=$REPLICA_DIR/run port=$REPLICA_PORT (streaming from port $DB_PORT)"
       echo "db_replica_host = $REPLICA_DIR/run"; echo "db_replica_port = $REPLICA_PORT"; return 0
     fi
     say "the standby in $REPLICA_DIR cannot be used ($why): rebuilding it"

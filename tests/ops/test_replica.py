@@ -400,6 +400,23 @@ def test_reads_come_from_the_standby_and_writes_reach_it(ops, standby, server):
         what="the interaction",
     )
 
+    # an import-compatible export creates the External IDs it lacks: it stays on the primary
+    odoo_log.mark()
+    manager.download(
+        "/web/export/xlsx",
+        data=json.dumps(
+            {
+                "model": "res.partner",
+                "ids": customers,
+                "domain": [],
+                "context": {},
+                "import_compat": True,
+                "fields": [{"name": "id", "label": "id"}, {"name": "name", "label": "name"}],
+            }
+        ),
+    )
+    assert [m.group(3) for m in map(MODE.search, odoo_log.new().splitlines()) if m] == ["rw"]
+
     odoo = server["log"].read_text()
     assert "ReadOnlySqlTransaction" not in odoo and "retrying with a read/write cursor" not in odoo
     assert len(served) == 2 * len(models) + 2 * len(users) + 7
