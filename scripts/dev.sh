@@ -365,7 +365,7 @@ cmd_backup() {
   out=${BACKUP:-$CACHE/backups/$db-$stamp.tar}
   [ ! -e "$out" ] || die "$out exists already: choose another BACKUP=..."
   mkdir -p "$(dirname "$out")"
-  work=$(mktemp -d); trap 'rm -rf "'"$work"'"' RETURN
+  work=$(mktemp -d); trap 'rm -rf "'"$work"'"' EXIT
   filestore="$DATA_DIR/filestore/$db"
   say "dumping $db (pg_dump, custom format)"
   pg_client pg_dump -Fc --no-owner -f "$work/db.dump" "$db"
@@ -403,7 +403,7 @@ cmd_restore() {
   local in=${BACKUP:-} work src new filestore
   [ -n "$in" ] || die "which backup? make restore BACKUP=path/to/backup.tar RESTORE_DB=name"
   [ -f "$in" ] || die "no backup at $in"
-  work=$(mktemp -d); trap 'rm -rf "'"$work"'"' RETURN
+  work=$(mktemp -d); trap 'rm -rf "'"$work"'"' EXIT
   tar -C "$work" -xf "$in" manifest.json db.dump filestore || die "$in is not a dealer_crm backup (manifest.json, db.dump, filestore)"
   src=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["database"])' "$work/manifest.json")
   new=${RESTORE_DB:-${src}_restored}
@@ -419,7 +419,9 @@ cmd_restore() {
     pg_client dropdb --if-exists "$new"; die "pg_restore failed: nothing was kept"
   fi
   mkdir -p "$(dirname "$filestore")"
-  cp -a "$work/filestore" "$filestore"
+  if ! cp -a "$work/filestore" "$filestore"; then
+    pg_client dropdb --if-exists "$new"; rm -rf "$filestore"; die "copying the filestore failed: nothing was kept"
+  fi
   say "restored $new: $(find "$filestore" -type f | wc -l) filestore files in $filestore"
   if [ "${NEUTRALIZE:-0}" = 1 ]; then
     check_odoo; venv

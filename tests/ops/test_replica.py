@@ -420,3 +420,5 @@ def test_reads_come_from_the_standby_and_writes_reach_it(ops, standby, server):
     odoo = server["log"].read_text()
     assert "ReadOnlySqlTransaction" not in odoo and "retrying with a read/write cursor" not in odoo
     assert len(served) == 2 * len(models) + 2 * len(users) + 7
+    for client in users.values():
+        client.session.close()  # no keep-alive connection holds the server's shutdown
