@@ -20,6 +20,8 @@ The ``ops`` fixture (one per session) gives:
 - ``ops.conf(addons=None, http_port=None)``: a conf like DEALER_OPS_CONF, with the checkout
   in addons_path replaced by ``addons`` (a folder holding another dealer_crm);
 - ``ops.query(db, sql, params)`` (rows) and ``ops.execute(db, sql, params)``;
+- ``ops.columns(db)`` ({table: [column]}) and ``ops.fingerprint(db, columns)`` (an md5 per
+  row, to show that nothing of some tables changed);
 - ``ops.copy_db(template, suffix)``, ``ops.create_db(suffix)``, ``ops.drop_db(name)``: each
   database is named ``<DEALER_OPS_DB>_<suffix>`` (so the cleanup of ``make test`` finds
   leftovers) and is dropped with its filestore at the end of the session;
@@ -197,6 +199,52 @@ class Ops:
 
     def execute(self, db, sql, params=None):
         self.query(db, sql, params)
+
+    def columns(self, db):
+        """{table: [column, ...]} of every table (not view) of the public schema."""
+        out = {}
+        for table, column in self.query(
+            db,
+            """
+            SELECT c.table_name, c.column_name
+              FROM information_schema.columns c
+              JOIN information_schema.tables t USING (table_schema, table_name)
+             WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+             ORDER BY c.table_name, c.ordinal_position
+            """,
+        ):
+            out.setdefault(table, []).append(column)
+        return out
+
+    def fingerprint(self, db, columns=None):
+        """{table: {key: digest}} of the rows of ``columns`` ({table: [column]}, by default
+        every column of every table): the key is the row's id and the digest the md5 of
+        those columns, or for a table without id the md5 of the row and the digest its
+        number of copies. Tables and columns no longer there are left out: compare the
+        tables and columns themselves with ``columns()``."""
+        from psycopg2 import sql
+
+        present = self.columns(db)
+        out = {}
+        conn = self.connect(db)
+        try:
+            with conn.cursor() as cr:
+                for table, wanted in (columns or present).items():
+                    cols = [c for c in wanted if c in present.get(table, ())]
+                    if not cols:
+                        continue
+                    row = sql.SQL("md5(ROW({})::text)").format(
+                        sql.SQL(", ").join(map(sql.Identifier, cols))
+                    )
+                    if "id" in cols:
+                        query = sql.SQL("SELECT id, {} FROM {}")
+                    else:
+                        query = sql.SQL("SELECT {0}, count(*) FROM {1} GROUP BY 1")
+                    cr.execute(query.format(row, sql.Identifier(table)))
+                    out[table] = dict(cr.fetchall())
+        finally:
+            conn.close()
+        return out
 
     def exists(self, name):
         return bool(self.query("postgres", "SELECT 1 FROM pg_database WHERE datname = %s", [name]))
