@@ -8,40 +8,16 @@ import json
 import os
 import subprocess
 
-from psycopg2 import sql
-
 
 def dealer_tables(ops, db):
-    """dealer_crm's tables (its models' and their relation tables), the core tables it
-    extends with dealer_ columns, and ir_attachment."""
-    return [
-        table
-        for (table,) in ops.query(
-            db,
-            """
-            SELECT c.relname FROM pg_class c
-             WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace
-               AND (c.relname LIKE 'dealer\\_%%' OR c.relname = 'ir_attachment'
-                    OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid
-                                AND a.attname LIKE 'dealer\\_%%' AND NOT a.attisdropped))
-             ORDER BY 1
-            """,
-            [],
-        )
-    ]
-
-
-def fingerprint(ops, db, tables):
-    """{table: (rows, md5 of all its rows' text in order)}."""
+    """{table: [column]} of dealer_crm's tables (its models' and their relation tables), of
+    the core tables it extends with dealer_ columns, and of ir_attachment."""
     return {
-        table: ops.query(
-            db,
-            sql.SQL(
-                "SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), ''))"
-                " FROM {} t"
-            ).format(sql.Identifier(table)),
-        )[0]
-        for table in tables
+        table: columns
+        for table, columns in ops.columns(db).items()
+        if table.startswith("dealer_")
+        or table == "ir_attachment"
+        or any(column.startswith("dealer_") for column in columns)
     }
 
 
@@ -89,13 +65,13 @@ def test_backup_then_restore_keeps_every_record_and_file(ops, tmp_path):
     restored = ops.name("restore")
     archive = tmp_path / "backup.tar"
     tables = dealer_tables(ops, source)
-    before = fingerprint(ops, source, tables)
+    before = ops.fingerprint(source, tables)
     files = dict(
         ops.query(
             source, "SELECT store_fname, checksum FROM ir_attachment WHERE store_fname IS NOT NULL"
         )
     )
-    assert before["dealer_vehicle"][0] and before["dealer_interaction"][0], "no demo data"
+    assert before["dealer_vehicle"] and before["dealer_interaction"], "no demo data to back up"
     assert files, "the ops database has no attachment in its filestore"
 
     done = dev(ops, "backup", DEALER_DB=source, BACKUP=str(archive))
@@ -106,7 +82,7 @@ def test_backup_then_restore_keeps_every_record_and_file(ops, tmp_path):
         ).stdout
     )
     assert manifest["database"] == source and manifest["dealer_crm"] and manifest["odoo"]
-    assert manifest["counts"]["tables"]["dealer_vehicle"] == before["dealer_vehicle"][0]
+    assert manifest["counts"]["tables"]["dealer_vehicle"] == len(before["dealer_vehicle"])
 
     ops.drop_db(restored)
     try:
@@ -116,7 +92,7 @@ def test_backup_then_restore_keeps_every_record_and_file(ops, tmp_path):
 
         # every dealer_crm record, every row of the core tables it extends, every attachment
         assert dealer_tables(ops, restored) == tables
-        assert fingerprint(ops, restored, tables) == before
+        assert ops.fingerprint(restored, tables) == before
         for store_fname, checksum in files.items():
             path = ops.filestore(restored) / store_fname
             assert path.is_file(), f"{store_fname} is missing from the restored filestore"
@@ -125,7 +101,7 @@ def test_backup_then_restore_keeps_every_record_and_file(ops, tmp_path):
         # never over an existing database, which is left as it was
         again = dev(ops, "restore", BACKUP=str(archive), RESTORE_DB=restored)
         assert again.returncode != 0 and "exists already" in again.stderr
-        assert fingerprint(ops, restored, tables) == before
+        assert ops.fingerprint(restored, tables) == before
 
         # Odoo starts on it and reads a customer 360 and a file of the filestore
         out = ops.shell(restored, SHELL_360)
