@@ -468,7 +468,7 @@ replica_caught_up() {  # why not, on stdout; nothing when it streams and has rep
     sleep 1
   done
   [ "$(replica_sql "SELECT status FROM pg_stat_wal_receiver")" = streaming ] \
-    || { echo "it does not stream from the primary ($(grep -o 'requested WAL segment [^ ]* has already been removed' "$REPLICA_DIR/server.log" | tail -1))"; return 1; }
+    || { echo "it does not stream from the primary$(grep -o 'requested WAL segment [^ ]* has already been removed' "$REPLICA_DIR/server.log" | tail -1 | sed 's/^/: /')"; return 1; }
   lsn=$(pg_client psql -d postgres -tAXqc "SELECT pg_current_wal_lsn()")
   for i in $(seq "${REPLICA_CATCHUP_WAIT:-600}"); do
     [ "$(replica_sql "SELECT pg_last_wal_replay_lsn() >= '$lsn'::pg_lsn")" = t ] && return 0
