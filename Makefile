@@ -2,7 +2,7 @@
 ODOO_PATH ?= /opt/odoo/18.0
 export ODOO_PATH
 
-.PHONY: run test test-dates test-odoo lint fmt shell bench load pg-stop screenshots
+.PHONY: run test test-dates test-odoo lint fmt shell bench load pg-stop screenshots backup restore replica
 
 run:            ## serve a local database 'dealer_crm' with demo data at http://localhost:8069
 	@scripts/dev.sh run
@@ -33,7 +33,16 @@ bench:          ## timings at full scale on dealer_crm_bench, built or reused (B
 load:           ## 60 s of concurrent department users on 2 workers and a cron worker, then a database check (LOAD_SECONDS, LOAD_CLIENTS, LOAD_PORT)
 	@scripts/dev.sh load
 
-pg-stop:        ## stop the project-local PostgreSQL cluster
+backup:         ## dump DEALER_DB (default dealer_crm) and its filestore into one tar (BACKUP=path, default ~/.cache/dealer_crm/backups/)
+	@scripts/dev.sh backup
+
+restore:        ## restore BACKUP=path.tar as a new database RESTORE_DB (never over one; RESTORE_FORCE=1 replaces, NEUTRALIZE=1)
+	@scripts/dev.sh restore
+
+replica:        ## a streaming hot standby of the project cluster on port 54330 (built once, reused) for db_replica_host/port
+	@scripts/dev.sh replica
+
+pg-stop:        ## stop the project-local PostgreSQL cluster (and its standby)
 	@scripts/dev.sh pg-stop
 
 fmt:            ## rewrite the code in our style (ruff format and fixes)

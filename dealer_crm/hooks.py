@@ -30,5 +30,20 @@ def create_partner_columns(cr):
         )
 
 
+def create_computed_columns(cr):
+    """Stored computed fields on the dealer's existing records, created empty: the ORM
+    would compute them row by row and, doing so, stamp every existing ticket and survey
+    answer as written by the install (write_date, write_uid). Their value is known: a
+    ticket has no severity before dealer_crm, so no deadline; an answer has no survey
+    occasion, so a score of 0."""
+    for column in ("dealer_response_deadline", "dealer_resolution_deadline"):
+        if not column_exists(cr, "helpdesk_ticket", column):
+            create_column(cr, "helpdesk_ticket", column, "timestamp")
+    if not column_exists(cr, "survey_user_input", "dealer_score"):
+        create_column(cr, "survey_user_input", "dealer_score", "numeric")
+        cr.execute(SQL("UPDATE survey_user_input SET dealer_score = 0"))
+
+
 def pre_init_hook(env):
     create_partner_columns(env.cr)
+    create_computed_columns(env.cr)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dealer_crm developer commands: environment, PostgreSQL, run and test.
-# Usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|shell|bench|load}
+# Usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|shell|bench|load|backup|restore|replica}
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -97,6 +97,7 @@ pg_start() {
   fi
 }
 pg_stop() {
+  replica_stop  # the standby first: it would only retry its primary
   local bindir; bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
   [ -f "$PG_LOCAL_DIR/data/postmaster.pid" ] || return 0
   local as=(); [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
@@ -141,13 +142,55 @@ cmd_run() {
 # still pass with dealer_crm installed.
 PEER_MODULES=(crm sale sale_loyalty loyalty fleet survey event helpdesk_mgmt)
 
+# tests/ops (Odoo and PostgreSQL driven as processes: install, upgrade, uninstall, backup,
+# replica) run in the background beside the main suite, on ${TDB}_ops, a copy of the
+# freshly installed test database, and on databases named ${TDB}_ops* that they make.
+test_ops_start() {  # $1 = the test database, $2 = the work folder
+  local tdb=$1 work=$2 port=${DEALER_OPS_HTTP_PORT:-$((HTTP_PORT + 100))}
+  pg_client createdb -T "$tdb" "${tdb}_ops"
+  if [ -d "$CACHE/filestore/filestore/$tdb" ]; then
+    cp -r "$CACHE/filestore/filestore/$tdb" "$CACHE/filestore/filestore/${tdb}_ops"
+  fi
+  HTTP_PORT=$port write_conf "$work/odoo-ops.conf"
+  say "running tests/ops in the background on ${tdb}_ops (log: $work/ops.log)"
+  (cd "$ROOT" && DEALER_OPS_CONF="$work/odoo-ops.conf" DEALER_OPS_DB="${tdb}_ops" \
+    DEALER_OPS_PYTHON="$VENV/bin/python" ODOO_PATH="$ODOO_PATH" DEALER_ROOT="$ROOT" \
+    DEALER_OPS_HTTP_PORT="$port" exec setsid "$VENV/bin/python" -m pytest -p no:odoo \
+    -p no:cacheprovider -rfE --durations=0 tests/ops >"$work/ops.log" 2>&1) &
+  OPS_PID=$!
+}
+test_ops_wait() {  # $1 = the work folder; fails when tests/ops failed
+  local work=$1 rc=0
+  say "waiting for tests/ops"
+  wait "$OPS_PID" || rc=$?
+  OPS_PID=
+  if [ "$rc" != 0 ]; then
+    sed -n '/^=* FAILURES =*$/,$p' "$work/ops.log" | head -300 >&2
+    grep -qE '^=* FAILURES =*$' "$work/ops.log" || tail -60 "$work/ops.log" >&2
+  fi
+  echo "tests/ops: $(grep -E '^=* ?[0-9]+ (passed|failed|error).* in [0-9.]+s' "$work/ops.log" | tail -1 || echo "no summary, exit $rc")"
+  return "$rc"
+}
+test_ops_drop_dbs() {  # $1 = the test database: drops ${1}_ops* and their filestores
+  local name
+  for name in $(pg_client psql -d postgres -tAc \
+      "SELECT datname FROM pg_database WHERE left(datname, length('${1}_ops')) = '${1}_ops'" 2>/dev/null); do
+    pg_client dropdb --if-exists --force "$name" >/dev/null 2>&1 || true
+    rm -rf "${CACHE:?}/filestore/filestore/$name"
+  done
+  rm -rf "${CACHE:?}/filestore/filestore/${1}_ops"*
+}
+
 cmd_test() {
   check_odoo; check_chromium; venv; pg_start
   # globals, for the EXIT trap
   TDB="dealer_crm_test_$$"; WORK=$(mktemp -d); TCONF="$WORK/odoo-test.conf"; write_conf "$TCONF"
   local tdb=$TDB work=$WORK conf=$TCONF
+  OPS_PID=
   cleanup() {
+    if [ -n "$OPS_PID" ]; then kill -- "-$OPS_PID" 2>/dev/null || true; wait "$OPS_PID" 2>/dev/null || true; fi
     pg_client dropdb --if-exists "$TDB" >/dev/null 2>&1 || true
+    test_ops_drop_dbs "$TDB"
     rm -rf "$CACHE/filestore/filestore/$TDB" "$WORK"
     if [ "$PG_STARTED" = 1 ]; then pg_stop; fi
   }
@@ -160,6 +203,8 @@ cmd_test() {
     die "installing dealer_crm failed"
   fi
   grep -E " WARNING " "$work/install.log" | grep dealer_crm | head -20 >&2 || true
+  # The ops tests (tests/ops) on a copy made before anything connects to $tdb, in parallel.
+  if [ $# -eq 0 ] && [ "${DEALER_OPS:-1}" != 0 ]; then test_ops_start "$tdb" "$work"; fi
   say "running the tests"
   cd "$ROOT"
   local status=0
@@ -180,6 +225,7 @@ cmd_test() {
       --rootdir="$ROOT" --odoo-known-failures="$ROOT/tests/peer_known_failures.txt" \
       "${dirs[@]}" || status=$?
   fi
+  if [ -n "$OPS_PID" ]; then test_ops_wait "$work" || status=1; fi
   return $status
 }
 
@@ -379,6 +425,164 @@ cmd_load() {
   return $status
 }
 
+# make backup / make restore: the database (pg_dump's custom format) and its filestore in
+# one tar, with a manifest; restored under a new name, never over an existing database.
+DATA_DIR=${DEALER_DATA_DIR:-$CACHE/filestore}
+backup_counts_sql() {  # rows per dealer_crm table, attachments, as one JSON object
+  cat <<'SQL'
+SELECT json_build_object(
+  'tables', (SELECT json_object_agg(relname, (xpath('/row/c/text()',
+               query_to_xml(format('SELECT count(*) AS c FROM %I', relname), false, true, '')))[1]::text::bigint
+               ORDER BY relname)
+             FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace
+              AND (relname LIKE 'dealer\_%' OR relname IN ('res_partner', 'sale_order', 'crm_lead',
+                   'helpdesk_ticket', 'loyalty_card', 'ir_attachment'))),
+  'attachments_in_filestore', (SELECT count(*) FROM ir_attachment WHERE store_fname IS NOT NULL))
+SQL
+}
+cmd_backup() {
+  pg_start
+  local db=$DB stamp out work filestore version
+  db_exists "$db" || die "no database $db to back up (DEALER_DB=...)"
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  out=${BACKUP:-$CACHE/backups/$db-$stamp.tar}
+  [ ! -e "$out" ] || die "$out exists already: choose another BACKUP=..."
+  mkdir -p "$(dirname "$out")"
+  work=$(mktemp -d); trap 'rm -rf "'"$work"'"' EXIT
+  filestore="$DATA_DIR/filestore/$db"
+  say "dumping $db (pg_dump, custom format)"
+  pg_client pg_dump -Fc --no-owner -f "$work/db.dump" "$db"
+  # The filestore after the dump: its files are named by their checksum and never
+  # rewritten, so every file the dump refers to is in the copy.
+  mkdir -p "$work/filestore"
+  if [ -d "$filestore" ]; then cp -a "$filestore/." "$work/filestore/"
+  else say "no filestore at $filestore: the backup holds the database only"; fi
+  version=$(sed -nE "s/^version_info = \(([0-9]+), ([0-9]+).*/\1.\2/p" "$ODOO_PATH/odoo/release.py" 2>/dev/null || true)
+  pg_client psql -d "$db" -tAXq -v ON_ERROR_STOP=1 \
+    -v db="$db" -v stamp="$stamp" -v odoo="${version:-unknown}" \
+    -v files="$(find "$work/filestore" -type f | wc -l)" <<'SQL' > "$work/manifest-head.json"
+SELECT json_build_object(
+  'database', :'db', 'date', :'stamp', 'odoo', :'odoo',
+  'dealer_crm', (SELECT latest_version FROM ir_module_module WHERE name = 'dealer_crm' AND state = 'installed'),
+  'postgresql', current_setting('server_version'),
+  'filestore_files', :'files'::int)
+SQL
+  pg_client psql -d "$db" -tAXq -v ON_ERROR_STOP=1 -c "$(backup_counts_sql)" > "$work/counts.json"
+  "$PY" - "$work" <<'PY'
+import json, sys
+work = sys.argv[1]
+manifest = json.load(open(f"{work}/manifest-head.json"))
+manifest["counts"] = json.load(open(f"{work}/counts.json"))
+json.dump(manifest, open(f"{work}/manifest.json", "w"), indent=1, sort_keys=True)
+PY
+  tar -C "$work" -cf "$out.part" manifest.json db.dump filestore
+  mv "$out.part" "$out"
+  say "backed up $db to $out ($(du -h "$out" | cut -f1))"
+  echo "$out"
+}
+
+cmd_restore() {
+  pg_start
+  local in=${BACKUP:-} work src new filestore
+  [ -n "$in" ] || die "which backup? make restore BACKUP=path/to/backup.tar RESTORE_DB=name"
+  [ -f "$in" ] || die "no backup at $in"
+  work=$(mktemp -d); trap 'rm -rf "'"$work"'"' EXIT
+  tar -C "$work" -xf "$in" manifest.json db.dump filestore || die "$in is not a dealer_crm backup (manifest.json, db.dump, filestore)"
+  src=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["database"])' "$work/manifest.json")
+  new=${RESTORE_DB:-${src}_restored}
+  filestore="$DATA_DIR/filestore/$new"
+  if db_exists "$new" || [ -e "$filestore" ]; then
+    [ "${RESTORE_FORCE:-0}" = 1 ] || die "the database $new or its filestore $filestore exists already: choose another RESTORE_DB=..., or RESTORE_FORCE=1 to drop and replace it"
+    say "RESTORE_FORCE=1: dropping the database $new and its filestore"
+    pg_client dropdb --if-exists "$new"; rm -rf "$filestore"
+  fi
+  say "restoring $src (backed up $(sed -nE 's/.*"date": "([^"]+)".*/\1/p' "$work/manifest.json")) as $new"
+  pg_client createdb -T template0 "$new"
+  if ! pg_client pg_restore --no-owner --exit-on-error -d "$new" "$work/db.dump"; then
+    pg_client dropdb --if-exists "$new"; die "pg_restore failed: nothing was kept"
+  fi
+  mkdir -p "$(dirname "$filestore")"
+  if ! cp -a "$work/filestore" "$filestore"; then
+    pg_client dropdb --if-exists "$new"; rm -rf "$filestore"; die "copying the filestore failed: nothing was kept"
+  fi
+  say "restored $new: $(find "$filestore" -type f | wc -l) filestore files in $filestore"
+  if [ "${NEUTRALIZE:-0}" = 1 ]; then
+    check_odoo; venv
+    local conf="$work/odoo.conf"; write_conf "$conf"
+    odoo_bin neutralize -c "$conf" -d "$new" --log-level=warn
+    say "neutralised $new (Odoo's neutralize: scheduled jobs and outgoing mail servers off, a ribbon on the screens)"
+  else
+    say "not neutralised: $new keeps the scheduled jobs, outgoing mail servers and database uuid of $src; if both run, both send. NEUTRALIZE=1 turns them off"
+  fi
+  echo "$new"
+}
+
+# make replica: a streaming hot standby of the project's cluster, socket-only like the
+# primary, for Odoo's db_replica_host/db_replica_port. Built once by pg_basebackup and
+# reused; rebuilt when it cannot catch up (no replication slot, so a stopped standby
+# never makes the primary keep WAL for it).
+REPLICA_PORT=${DEALER_REPLICA_PORT:-54330}
+REPLICA_DIR=${DEALER_REPLICA_DIR:-/var/tmp/dealer_crm-pg-$(id -u)-$REPLICA_PORT}
+replica_tools() {
+  R_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -n "$R_BIN" ] || R_BIN=$(dirname "$(command -v pg_ctl || die 'no PostgreSQL server binaries (pg_ctl) found')")
+  R_AS=(); [ "$(id -u)" = 0 ] && R_AS=(runuser -u postgres --)
+  return 0
+}
+replica_sql() { psql -h "$REPLICA_DIR/run" -p "$REPLICA_PORT" -U "${DB_USER:-odoo}" -d postgres -tAXqc "$1" 2>/dev/null; }
+replica_stop() {
+  replica_tools
+  [ -f "$REPLICA_DIR/data/postmaster.pid" ] || return 0
+  "${R_AS[@]}" "$R_BIN/pg_ctl" -D "$REPLICA_DIR/data" -m fast -w stop >/dev/null || true
+}
+replica_start() {
+  "$R_BIN/pg_isready" -q -h "$REPLICA_DIR/run" -p "$REPLICA_PORT" -d postgres && return 0
+  "${R_AS[@]}" "$R_BIN/pg_ctl" -D "$REPLICA_DIR/data" -l "$REPLICA_DIR/server.log" -w -t 300 start \
+    -o "-k $REPLICA_DIR/run -p $REPLICA_PORT -c listen_addresses='' -c hot_standby=on -c hot_standby_feedback=on -c fsync=off -c log_line_prefix='%m [%p] %a@%d '" >/dev/null
+}
+replica_caught_up() {  # why not, on stdout; nothing when it streams and has replayed the primary's WAL
+  local sysid lsn i
+  [ "$(replica_sql 'SELECT pg_is_in_recovery()')" = t ] || { echo "it is not a standby (or does not answer)"; return 1; }
+  sysid=$(pg_client psql -d postgres -tAXqc "SELECT system_identifier FROM pg_control_system()")
+  [ "$(replica_sql 'SELECT system_identifier FROM pg_control_system()')" = "$sysid" ] \
+    || { echo "it is a copy of another cluster"; return 1; }
+  for i in $(seq "${REPLICA_STREAM_WAIT:-30}"); do
+    [ "$(replica_sql "SELECT status FROM pg_stat_wal_receiver")" = streaming ] && break
+    sleep 1
+  done
+  [ "$(replica_sql "SELECT status FROM pg_stat_wal_receiver")" = streaming ] \
+    || { echo "it does not stream from the primary$(grep -o 'requested WAL segment [^ ]* has already been removed' "$REPLICA_DIR/server.log" | tail -1 | sed 's/^/: /')"; return 1; }
+  lsn=$(pg_client psql -d postgres -tAXqc "SELECT pg_current_wal_lsn()")
+  for i in $(seq "${REPLICA_CATCHUP_WAIT:-600}"); do
+    [ "$(replica_sql "SELECT pg_last_wal_replay_lsn() >= '$lsn'::pg_lsn")" = t ] && return 0
+    sleep 1
+  done
+  echo "it has not replayed the primary's WAL up to $lsn"; return 1
+}
+cmd_replica() {
+  pg_start; replica_tools
+  local why how
+  if [ -f "$REPLICA_DIR/data/PG_VERSION" ]; then
+    if "$R_BIN/pg_isready" -q -h "$REPLICA_DIR/run" -p "$REPLICA_PORT" -d postgres; then how=reused
+    else how="started again from $REPLICA_DIR"; replica_start || true; fi
+    if why=$(replica_caught_up); then
+      say "standby $how: host=$REPLICA_DIR/run port=$REPLICA_PORT (streaming from port $DB_PORT)"
+      echo "db_replica_host = $REPLICA_DIR/run"; echo "db_replica_port = $REPLICA_PORT"; return 0
+    fi
+    say "the standby in $REPLICA_DIR cannot be used ($why): rebuilding it"
+    replica_stop; rm -rf "$REPLICA_DIR/data"
+  fi
+  say "building the standby in $REPLICA_DIR (pg_basebackup of the cluster at $DB_HOST port $DB_PORT, $(pg_client psql -d postgres -tAXqc "SELECT pg_size_pretty(sum(pg_database_size(datname))) FROM pg_database"))"
+  mkdir -p "$REPLICA_DIR/run"; chmod 755 "$REPLICA_DIR"
+  [ "$(id -u)" = 0 ] && chown -R postgres "$REPLICA_DIR"
+  "${R_AS[@]}" "$R_BIN/pg_basebackup" -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -D "$REPLICA_DIR/data" \
+    -R -X stream -c fast --no-sync
+  replica_start
+  why=$(replica_caught_up) || die "the new standby does not follow the primary: $why (see $REPLICA_DIR/server.log)"
+  say "standby ready: host=$REPLICA_DIR/run port=$REPLICA_PORT (streaming from port $DB_PORT)"
+  echo "db_replica_host = $REPLICA_DIR/run"; echo "db_replica_port = $REPLICA_PORT"
+}
+
 cmd_shell() { check_odoo; venv; pg_start; local conf="$CACHE/odoo-run.conf"; write_conf "$conf"; odoo_bin shell -c "$conf" -d "$DB" "$@"; }
 
 case "${1:-}" in
@@ -394,5 +598,8 @@ case "${1:-}" in
   load) shift; cmd_load "$@" ;;
   test-dates) shift; cmd_test_dates "$@" ;;
   test-odoo) shift; cmd_test_odoo "$@" ;;
-  *) die "usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|shell|bench|load}" ;;
+  backup) shift; cmd_backup "$@" ;;
+  restore) shift; cmd_restore "$@" ;;
+  replica) shift; cmd_replica "$@" ;;
+  *) die "usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|shell|bench|load|backup|restore|replica}" ;;
 esac

@@ -109,13 +109,11 @@ class LoyaltyCard(models.Model):
     def _dealer_lock(self):
         """Lock the card rows until the end of the transaction, then read them fresh.
 
-        Their members' rows are taken first: a move rewrites the member's tier, and an
-        award opening a card takes the member's row, so card then member in one
-        transaction and member then card in another would wait on each other. ``NO KEY``:
-        a history line or a redemption being recorded against the card (which holds a
-        key share on it) is not waited for, nor waits."""
+        The members' rows are not taken: a move writes the member's row only when their
+        tier changes, so a job's award does not wait on (nor fail for) a user saving the
+        customer. ``NO KEY``: a history line or a redemption being recorded against the
+        card (which holds a key share on it) is not waited for, nor waits."""
         self.flush_recordset()
-        self.sudo().partner_id._dealer_lock_rows()
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM loyalty_card WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",

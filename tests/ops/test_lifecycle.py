@@ -1,0 +1,397 @@
+"""Install, upgrade and uninstall dealer_crm on a dealer's own database (issue 27).
+
+One chain of databases per run, made once and copied with ``createdb -T``:
+
+- ``deps``: dealer_crm's dependencies (its manifest's ``depends``) with their demo data:
+  customers, quotations and orders, helpdesk tickets, leads, vehicles, products, plus
+  the loyalty cards and points history a dealer already has (added here: the demo data
+  has none). Its every table is fingerprinted: an md5 per row of every column.
+- ``installed``: a copy of ``deps``, ``-i dealer_crm --without-demo=all``. Nothing the
+  dealer had may change: every row of every table that was there keeps the values of
+  every column that was there. Only Odoo's registry (REGISTRY_TABLES) records the module.
+- then, on the same database, ``-u dealer_crm`` twice: the second upgrade changes nothing
+  at all, save the columns listed in UPGRADE_MOVES (what every upgrade rewrites);
+- then the uninstall (``button_immediate_uninstall``): the dealer's data is back to what
+  it was before the install (same rows, same values), no table or column of dealer_crm
+  is left, and Odoo starts on the database without an error.
+- ``old``: a copy of ``deps`` with dealer_crm at commit OLD_COMMIT (the code when issue 27
+  started) installed with its demo data, then upgraded to the checkout: no error or
+  warning, every dealer_crm record kept, the module's version the checkout's, the
+  customer 360 readable.
+"""
+
+import ast
+import subprocess
+
+import pytest
+
+MODULE = "dealer_crm"
+#: the code as it stood when issue 27 started
+OLD_COMMIT = "8d48d66"
+#: Odoo's registry and configuration: installing, upgrading or uninstalling a module
+#: writes them by design (models, fields, views, menus, actions, rights, xml ids, the
+#: module list, the groups the admin gets, parameters and sequences the module declares)
+REGISTRY_TABLES = {
+    "ir_act_client",
+    "ir_act_report_xml",
+    "ir_act_server",
+    "ir_act_window",
+    "ir_act_window_view",
+    "ir_actions",
+    "ir_attachment",
+    "ir_config_parameter",
+    "ir_cron",
+    "ir_model",
+    "ir_model_access",
+    "ir_model_constraint",
+    "ir_model_data",
+    "ir_model_fields",
+    "ir_model_fields_selection",
+    "ir_model_inherit",
+    "ir_model_relation",
+    "ir_module_category",
+    "ir_module_module",
+    "ir_module_module_dependency",
+    "ir_rule",
+    "ir_ui_menu",
+    "ir_ui_view",
+    "res_groups",
+    "res_groups_implied_rel",
+    "res_groups_users_rel",
+}
+#: the only columns that move on rows of the other tables, on which rows, and why
+ALLOWED_MOVES = {
+    # dealer_crm gives its manager group to OdooBot and the administrator, as Odoo's apps
+    # do with theirs (data re-applied by each upgrade): Odoo recomputes those users and
+    # their partners, which stamps the two partners as written
+    "res_partner": ({"write_date", "write_uid"}, ("base.partner_root", "base.partner_admin")),
+    # dealer_crm marks helpdesk_mgmt's "Awaiting" stage as waiting for the customer (a
+    # column of its own): the stage is stamped as written
+    "helpdesk_ticket_stage": (
+        {"write_date", "write_uid"},
+        ("helpdesk_mgmt.helpdesk_ticket_stage_awaiting",),
+    ),
+}
+#: the dealer's business, named in the failures: customers, orders, tickets, cards...
+BUSINESS_TABLES = (
+    "res_partner",
+    "sale_order",
+    "sale_order_line",
+    "helpdesk_ticket",
+    "loyalty_card",
+    "loyalty_history",
+    "product_template",
+    "fleet_vehicle",
+    "fleet_vehicle_model",
+    "crm_lead",
+    "mail_message",
+)
+
+#: the loyalty cards, points history and tickets a dealer has before dealer_crm: the
+#: dependencies' demo data have no card and no history
+DEALER_DATA = """
+partners = env["res.partner"].search([("is_company", "=", False), ("email", "!=", False)],
+                                     order="id", limit=6)
+program = env["loyalty.program"].create({"name": "Garage points", "program_type": "loyalty"})
+for index, partner in enumerate(partners):
+    card = env["loyalty.card"].create(
+        {"program_id": program.id, "partner_id": partner.id, "points": 100 + index}
+    )
+    env["loyalty.history"].create(
+        {"card_id": card.id, "description": "Opening balance", "issued": 100 + index}
+    )
+    env["helpdesk.ticket"].create(
+        {"name": "Noise when braking", "description": "Since the last visit",
+         "partner_id": partner.id}
+    )
+env["sale.order"].search([("state", "=", "draft")], order="id", limit=2).action_confirm()
+env.cr.commit()
+print("cards", env["loyalty.card"].search_count([]))
+"""
+
+#: the customer 360 of a customer with vehicles, read as the dealer's manager would read
+#: it: every field of the partner form, then the counts of its smart buttons
+CUSTOMER_360 = """
+partner = env["res.partner"].search([("dealer_vehicle_ids", "!=", False)], order="id", limit=1)
+assert partner, "no customer with a vehicle"
+user = env.ref("dealer_crm.user_manager_demo")
+Partner = env["res.partner"].with_user(user)
+views = Partner.get_views([(False, "form")])
+spec = {name: {} for name in views["models"]["res.partner"]["fields"]}
+values = Partner.browse(partner.id).web_read(spec)[0]
+print("360", partner.id, values["dealer_vehicle_count"], len(spec))
+"""
+
+
+def _odoo_ok(run, what):
+    """The run ended well, with no error and no warning about dealer_crm."""
+    run.check()
+    noisy = [line for line in run.lines("WARNING") if "dealer" in line.lower()]
+    assert not noisy, f"{what}: warnings about dealer_crm:\n" + "\n".join(noisy[:20])
+    return run
+
+
+def _moved(ops, db_before, db_after, table, ids, columns):
+    """{id: the columns whose value differs between the two databases} for ``ids``."""
+    from psycopg2 import sql
+
+    query = sql.SQL("SELECT id, {} FROM {} WHERE id = ANY(%s)").format(
+        sql.SQL(", ").join(sql.SQL("md5({}::text)").format(sql.Identifier(c)) for c in columns),
+        sql.Identifier(table),
+    )
+    then = {row[0]: row[1:] for row in ops.query(db_before, query, [list(ids)])}
+    now = {row[0]: row[1:] for row in ops.query(db_after, query, [list(ids)])}
+    out = {}
+    for key in ids:
+        if key not in now:
+            out[key] = {"(row gone)"}
+        else:
+            out[key] = {c for c, a, b in zip(columns, then[key], now[key], strict=True) if a != b}
+    return out
+
+
+def _ids_of(ops, db, xmlids):
+    rows = ops.query(
+        db,
+        "SELECT res_id FROM ir_model_data WHERE module || '.' || name = ANY(%s)",
+        [list(xmlids)],
+    )
+    return {res_id for (res_id,) in rows}
+
+
+def _changes(ops, db_before, db_after, before, columns):
+    """The rows of ``before`` (a fingerprint of ``db_before``) that ``db_after`` has
+    changed or lost, outside Odoo's registry and the moves of ALLOWED_MOVES, in words."""
+    after = ops.fingerprint(db_after, columns)
+    lines = []
+    for table, rows in sorted(before.items()):
+        if table in REGISTRY_TABLES:
+            continue
+        now = after.get(table, {})
+        keys = [key for key, digest in rows.items() if now.get(key) != digest]
+        if not keys:
+            continue
+        ids = [key for key in keys if isinstance(key, int)]
+        moved = _moved(ops, db_before, db_after, table, ids, columns[table]) if ids else {}
+        if table in ALLOWED_MOVES:
+            allowed, xmlids = ALLOWED_MOVES[table]
+            rows_allowed = _ids_of(ops, db_after, xmlids)
+            keys = [k for k in keys if not (k in rows_allowed and moved.get(k, {"?"}) <= allowed)]
+            if not keys:
+                continue
+        sample = [k for k in keys if k in moved][:5]
+        what = "; ".join(f"id {k}: {sorted(moved[k])}" for k in sample) or "rows without id"
+        business = " (the dealer's business)" if table in BUSINESS_TABLES else ""
+        lines.append(f"{table}{business}: {len(keys)} of {len(rows)} rows changed ({what})")
+    return lines
+
+
+def _dealer_tables(ops, db):
+    """The tables of dealer_crm's own models (not the wizards', not the SQL views)."""
+    models = ops.query(
+        db,
+        """
+        SELECT m.model FROM ir_model m
+          JOIN ir_model_data d ON d.model = 'ir.model' AND d.res_id = m.id
+         WHERE d.module = %s AND NOT m.transient
+        """,
+        [MODULE],
+    )
+    tables = set(ops.columns(db))
+    return sorted(t for (model,) in models if (t := model.replace(".", "_")) in tables)
+
+
+def _records(ops, db):
+    """{table: ids} of dealer_crm's tables, and {xml id: (model, res_id)} of its data."""
+    ids = {
+        table: {i for (i,) in ops.query(db, f'SELECT id FROM "{table}"')}
+        for table in _dealer_tables(ops, db)
+    }
+    xmlids = {
+        name: (model, res_id)
+        for name, model, res_id in ops.query(
+            db, "SELECT name, model, res_id FROM ir_model_data WHERE module = %s", [MODULE]
+        )
+    }
+    return ids, xmlids
+
+
+def _module(ops, db):
+    rows = ops.query(
+        db, "SELECT state, latest_version FROM ir_module_module WHERE name = %s", [MODULE]
+    )
+    return rows[0] if rows else (None, None)
+
+
+def _manifest(ops):
+    return ast.literal_eval((ops.root / MODULE / "__manifest__.py").read_text())
+
+
+def _old_code(ops, target):
+    """dealer_crm as it stood at OLD_COMMIT, extracted into ``target``."""
+    git = ["git", "-C", str(ops.root)]
+    found = subprocess.run(
+        [*git, "cat-file", "-e", f"{OLD_COMMIT}^{{commit}}"], capture_output=True, check=False
+    )
+    if found.returncode:
+        pytest.fail(
+            f"commit {OLD_COMMIT} (dealer_crm when issue 27 started) is not in the git "
+            f"history of {ops.root}: the upgrade from it cannot be checked "
+            "(fetch the full history)",
+            pytrace=False,
+        )
+    target.mkdir()
+    archive = subprocess.run(
+        [*git, "archive", OLD_COMMIT, MODULE], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+UPGRADE = ("-u", MODULE, "--stop-after-init", "--no-http", "--log-level=warn")
+
+
+@pytest.fixture(scope="module")
+def deps(ops):
+    """The dealer's database before dealer_crm, with its columns and fingerprint."""
+    db = ops.create_db("deps")
+    depends = ",".join(_manifest(ops)["depends"])
+    run = ops.odoo("-i", depends, "--stop-after-init", "--no-http", "--log-level=warn", db=db)
+    run.check()
+    ops.shell(db, DEALER_DATA)
+    # A dealer's database: its modules were installed without demo data (Odoo installs a
+    # new module with demo data whenever one of its dependencies has them, whatever
+    # --without-demo says)
+    ops.execute(db, "UPDATE ir_module_module SET demo = FALSE")
+    counts = {
+        t: ops.query(db, f'SELECT count(*) FROM "{t}"')[0][0]
+        for t in ("res_partner", "sale_order", "helpdesk_ticket", "loyalty_card", "loyalty_history")
+    }
+    assert all(counts.values()), f"the dealer's database lacks data: {counts}"
+    columns = ops.columns(db)
+    return {"db": db, "columns": columns, "fingerprint": ops.fingerprint(db, columns)}
+
+
+@pytest.fixture(scope="module")
+def installed(ops, deps):
+    """A copy of the dealer's database with dealer_crm installed without demo data."""
+    db = ops.copy_db(deps["db"], "life")
+    run = ops.odoo(
+        "-i",
+        MODULE,
+        "--without-demo=all",
+        "--stop-after-init",
+        "--no-http",
+        "--log-level=warn",
+        db=db,
+    )
+    _odoo_ok(run, "install")
+    changes = _changes(ops, deps["db"], db, deps["fingerprint"], deps["columns"])
+    demo = ops.query(
+        db,
+        "SELECT count(*) FROM ir_model_data WHERE module = %s AND name LIKE '%%_demo'",
+        [MODULE],
+    )[0][0]
+    return {"db": db, "changes": changes, "demo": demo}
+
+
+@pytest.fixture(scope="module")
+def upgraded(ops, installed):
+    """The same database upgraded twice in a row: what the second upgrade changed."""
+    db = installed["db"]
+    _odoo_ok(ops.odoo(*UPGRADE, db=db), "first upgrade")
+    columns = ops.columns(db)
+    first = ops.fingerprint(db, columns)
+    snapshot = ops.copy_db(db, "life_u1", filestore=False)
+    _odoo_ok(ops.odoo(*UPGRADE, db=db), "second upgrade")
+    changes = _changes(ops, snapshot, db, first, columns)
+    ops.drop_db(snapshot)
+    return {"db": db, "changes": changes, "same_columns": columns == ops.columns(db)}
+
+
+@pytest.fixture(scope="module")
+def uninstalled(ops, deps, upgraded):
+    """The same database once dealer_crm is uninstalled, then Odoo started on it."""
+    db = upgraded["db"]
+    ops.shell(
+        db,
+        f"env['ir.module.module'].search([('name', '=', '{MODULE}')])"
+        ".button_immediate_uninstall()\nenv.cr.commit()",
+    )
+    start = ops.odoo("--stop-after-init", "--no-http", "--log-level=warn", db=db)
+    columns = ops.columns(db)
+    leftovers = sorted(set(columns) - set(deps["columns"])) + sorted(
+        f"{table}.{column}"
+        for table, before in deps["columns"].items()
+        for column in set(columns.get(table, ())) - set(before)
+    )
+    return {
+        "db": db,
+        "state": _module(ops, db)[0],
+        "start": start,
+        "leftovers": leftovers,
+        "changes": _changes(ops, deps["db"], db, deps["fingerprint"], deps["columns"]),
+    }
+
+
+def test_install_changes_nothing_of_the_dealers_data(installed):
+    assert not installed["demo"], "dealer_crm was installed with its demo data"
+    assert not installed["changes"], (
+        "installing dealer_crm changed the dealer's data:\n" + "\n".join(installed["changes"])
+    )
+
+
+def test_upgrade_twice_changes_nothing(upgraded):
+    assert upgraded["same_columns"], "the second upgrade changed the tables or their columns"
+    assert not upgraded["changes"], "the second upgrade in a row changed rows:\n" + "\n".join(
+        upgraded["changes"]
+    )
+
+
+def test_uninstall_leaves_the_dealers_data_as_before_the_install(uninstalled):
+    assert uninstalled["state"] == "uninstalled"
+    uninstalled["start"].check()
+    assert not uninstalled["leftovers"], (
+        f"tables and columns left by dealer_crm: {uninstalled['leftovers']}"
+    )
+    assert not uninstalled["changes"], (
+        "after the uninstall, the dealer's data differ from before the install:\n"
+        + "\n".join(uninstalled["changes"])
+    )
+
+
+def test_upgrade_from_the_code_when_issue_27_started(ops, deps, ops_dbs, tmp_path):
+    old = _old_code(ops, tmp_path / "old")
+    db = ops_dbs.copy_db(deps["db"], "old")
+    # with demo data, as a dealer trying the addon has it
+    ops.execute(db, "UPDATE ir_module_module SET demo = TRUE WHERE state = 'installed'")
+    install = ops.odoo(
+        "-i",
+        MODULE,
+        "--stop-after-init",
+        "--no-http",
+        "--log-level=warn",
+        db=db,
+        conf=ops.conf(addons=old),
+    )
+    install.check()
+    ids, xmlids = _records(ops, db)
+    assert any(name.endswith("_demo") for name in xmlids), "no demo data at the old code"
+    columns = ops.columns(db)
+    before = ops.fingerprint(db, {t: deps["columns"][t] for t in deps["columns"]})
+    snapshot = ops_dbs.copy_db(db, "old_before", filestore=False)
+
+    _odoo_ok(ops.odoo(*UPGRADE, db=db), f"upgrade from {OLD_COMMIT}")
+
+    state, version = _module(ops, db)
+    assert (state, version) == ("installed", _manifest(ops)["version"])
+    ids_after, xmlids_after = _records(ops, db)
+    lost = {t: sorted(i - ids_after.get(t, set()))[:5] for t, i in ids.items()}
+    assert not {t: i for t, i in lost.items() if i}, f"records lost by the upgrade: {lost}"
+    new_data = {res_id for name, (_m, res_id) in xmlids_after.items() if name not in xmlids}
+    extra = {t: sorted(i - ids[t] - new_data)[:5] for t, i in ids_after.items() if t in ids}
+    assert not {t: i for t, i in extra.items() if i}, f"records made by the upgrade: {extra}"
+    assert set(columns) <= set(ops.columns(db)), "the upgrade dropped tables"
+    changes = _changes(ops, snapshot, db, before, deps["columns"])
+    assert not changes, "the upgrade changed the dealer's data:\n" + "\n".join(changes)
+    assert "360 " in ops.shell(db, CUSTOMER_360)
