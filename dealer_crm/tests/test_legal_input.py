@@ -4,7 +4,9 @@ call, a data file) ends in the right result or a clear message, never a tracebac
 leaves what is stored as it was."""
 
 import io
+import json
 from datetime import timedelta
+from unittest.mock import Mock, patch
 
 from openpyxl import load_workbook
 from psycopg2 import IntegrityError
@@ -14,6 +16,7 @@ from odoo.service.model import _as_validation_error
 from odoo.tests import Form, tagged
 from odoo.tools import SQL, mute_logger
 
+from ..controllers import main as controllers_main
 from .common import DealerCrmCase
 
 
@@ -242,3 +245,23 @@ class TestLegalInput(DealerCrmCase):
         self.assertEqual(
             Reading.create({**base[Reading], "date": f"{self.today} 10:00:00"}).date, self.today
         )
+
+    def test_export_with_field_names_that_are_no_text_goes_to_the_primary(self):
+        """The read-only test of the XLSX export route never fails itself: a field
+        name that is no text sends the export to the primary, whose own errors answer."""
+        cases = {
+            "vin": True,
+            "vin/id": False,
+            None: False,
+            ("vin",): False,
+            7: False,
+        }
+        for name, readonly in cases.items():
+            data = {"fields": [{"name": list(name) if isinstance(name, tuple) else name}]}
+            request = Mock()
+            request.get_http_params.return_value = {"data": json.dumps(data)}
+            with (
+                self.subTest(name=name),
+                patch.object(controllers_main, "request", new=request),
+            ):
+                self.assertIs(controllers_main._export_only_reads(None), readonly)
