@@ -186,7 +186,13 @@ def test_value_problems_named():
     assert values.value_problem("integer", float("inf")) == values.NOT_FINITE
     assert values.value_problem("float", " 12.5 ") is None
     assert values.value_problem("monetary", 1.8e306) == values.OUT_OF_RANGE
-    assert values.value_problem("many2one", "anything") is None
+    # a reference is an id (review of issue 27): a text, a list, True name no record
+    assert values.value_problem("many2one", "anything") == values.NOT_A_RECORD
+    assert values.value_problem("many2one", [1]) == values.NOT_A_RECORD
+    assert values.value_problem("many2one", 2**31) == values.NOT_A_RECORD
+    assert values.value_problem("many2one", 52) is None
+    assert values.value_problem("many2one_reference", "52") is None
+    assert values.value_problem("selection", "anything") is None
 
 
 # Due dates -----------------------------------------------------------------------

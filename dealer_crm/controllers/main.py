@@ -36,8 +36,11 @@ def _export_only_reads(controller):
     data = _http_data({})
     if not isinstance(data, dict) or data.get("import_compat"):
         return False
-    names = [field.get("name", "") for field in data.get("fields") or () if isinstance(field, dict)]
-    return bool(names) and all("id" not in name.split("/") for name in names)
+    names = [field.get("name") for field in data.get("fields") or () if isinstance(field, dict)]
+    # a name that is no text is Odoo's export to refuse (on the primary), not a crash here
+    return bool(names) and all(
+        isinstance(name, str) and "id" not in name.split("/") for name in names
+    )
 
 
 def _download_only_reads(controller):

@@ -13,7 +13,7 @@ What a client may still send, so that Odoo's own forms and imports keep working:
 - on ``write``, the value the record already has.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 import psycopg2.errors
 
@@ -21,7 +21,15 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
-from ..tools.values import NOT_A_NUMBER, NOT_FINITE, NUL, OUT_OF_RANGE, UNICODE, value_problem
+from ..tools.values import (
+    NOT_A_NUMBER,
+    NOT_A_RECORD,
+    NOT_FINITE,
+    NUL,
+    OUT_OF_RANGE,
+    UNICODE,
+    value_problem,
+)
 
 
 class Base(models.AbstractModel):
@@ -111,8 +119,7 @@ class Base(models.AbstractModel):
             elif (
                 not problem
                 and field.type == "selection"
-                and isinstance(value, str)
-                and value  # an empty text is no choice, as Odoo reads it
+                and value != ""  # an empty text is no choice, as Odoo reads it
                 and value not in field.get_values(self.env)
             ):
                 problem = "choice"
@@ -127,6 +134,10 @@ class Base(models.AbstractModel):
         convert = fields.Date.to_date if field.type == "date" else fields.Datetime.to_datetime
         try:
             convert(value)
+            if field.type == "date" and isinstance(value, str) and len(value.strip()) > 10:
+                # Odoo reads the first ten characters, but the column gets the whole
+                # text: a time after the date must be one ("2026-11-30xyz" is no date)
+                datetime.fromisoformat(value.strip())
         except (TypeError, ValueError, OverflowError):
             return "date"
         return None
@@ -141,6 +152,7 @@ class Base(models.AbstractModel):
             NOT_A_NUMBER: _("it is no number"),
             NOT_FINITE: _("it is no finite number"),
             OUT_OF_RANGE: _("it is beyond the largest number this field holds"),
+            NOT_A_RECORD: _("it names no record"),
             "date": _("it is no date"),
             "choice": _("it is none of the choices offered"),
         }

@@ -4,7 +4,9 @@ call, a data file) ends in the right result or a clear message, never a tracebac
 leaves what is stored as it was."""
 
 import io
+import json
 from datetime import timedelta
+from unittest.mock import Mock, patch
 
 from openpyxl import load_workbook
 from psycopg2 import IntegrityError
@@ -14,6 +16,7 @@ from odoo.service.model import _as_validation_error
 from odoo.tests import Form, tagged
 from odoo.tools import SQL, mute_logger
 
+from ..controllers import main as controllers_main
 from .common import DealerCrmCase
 
 
@@ -180,12 +183,19 @@ class TestLegalInput(DealerCrmCase):
         Referral = self.env["dealer.referral"].with_user(self.user_sales)
         Activity = self.env["mail.activity"].sudo()
         before = Activity.search_count([])
-        for model in ("no.such.model", "mail.activity.mixin", "mail.thread", "dealer.referral"):
+        # res.users has its partner's activity_ids (_inherits) but schedules none itself
+        for model in (
+            "no.such.model",
+            "mail.activity.mixin",
+            "mail.thread",
+            "dealer.referral",
+            "res.users",
+        ):
             referral = Referral.create(
                 {
                     "partner_id": self.customer.id,
                     "res_model": model,
-                    "res_id": self.customer.id,
+                    "res_id": self.user_sales.id if model == "res.users" else self.customer.id,
                     "department": "service",
                     "note": "Asks about the warranty",
                 }
@@ -193,3 +203,65 @@ class TestLegalInput(DealerCrmCase):
             with self.subTest(model=model), self.assertRaisesRegex(UserError, model):
                 referral.action_refer()
         self.assertEqual(Activity.search_count([]), before)
+
+    # Values of the kind no column holds (review of issue 27) --------------------
+    def test_odd_values_of_references_choices_and_dates_are_refused(self):
+        """A reference that names no record, a choice of another type, or a date
+        followed by no time is refused in words, before the database; the stored
+        rows stay as they were."""
+        Promise = self.env["dealer.promise"].with_user(self.user_relations)
+        Reading = self.env["dealer.vehicle.odometer"].with_user(self.user_service)
+        Referral = self.env["dealer.referral"].with_user(self.user_sales)
+        promise = self._promise()
+        cases = [
+            *[
+                (Promise, {"partner_id": v}, "names no record")
+                for v in ("abc", "52", [1], True, 1.5, 2**40, -1)
+            ],
+            *[(Reading, {"date": v}, "no date") for v in ("2026-11-30xyz", "2026-11-30 25:00:00")],
+            *[(Referral, {"department": v}, "none of the choices") for v in (1, ["sales"], True)],
+            *[
+                (Referral, {"res_model": "res.partner", "res_id": v}, "names no record")
+                for v in (10**12, "abc", [1])
+            ],
+        ]
+        base = {
+            Promise: {"name": "Call back", "partner_id": self.customer.id, "date_due": self.today},
+            Reading: {"vehicle_id": self.vehicle.id, "value": 10, "date": self.today},
+            Referral: {"partner_id": self.customer.id, "department": "service", "note": "n"},
+        }
+        for model, vals, message in cases:
+            with self.subTest(model=model._name, vals=vals):
+                with self.assertRaisesRegex(ValidationError, message):
+                    model.create({**base[model], **vals})
+        for value in ("abc", [1], True):
+            with (
+                self.subTest(value=value),
+                self.assertRaisesRegex(ValidationError, "names no record"),
+            ):
+                promise.with_user(self.user_relations).write({"partner_id": value})
+        self.assertEqual(promise.partner_id, self.customer)
+        # what Odoo itself accepts still goes: a date with its time
+        self.assertEqual(
+            Reading.create({**base[Reading], "date": f"{self.today} 10:00:00"}).date, self.today
+        )
+
+    def test_export_with_field_names_that_are_no_text_goes_to_the_primary(self):
+        """The read-only test of the XLSX export route never fails itself: a field
+        name that is no text sends the export to the primary, whose own errors answer."""
+        cases = {
+            "vin": True,
+            "vin/id": False,
+            None: False,
+            ("vin",): False,
+            7: False,
+        }
+        for name, readonly in cases.items():
+            data = {"fields": [{"name": list(name) if isinstance(name, tuple) else name}]}
+            request = Mock()
+            request.get_http_params.return_value = {"data": json.dumps(data)}
+            with (
+                self.subTest(name=name),
+                patch.object(controllers_main, "request", new=request),
+            ):
+                self.assertIs(controllers_main._export_only_reads(None), readonly)

@@ -26,9 +26,12 @@ NOT_A_NUMBER = "number"
 NOT_FINITE = "finite"
 #: a number beyond what the column (or its rounding) holds
 OUT_OF_RANGE = "range"
+#: not the id of a record (a text that is no number, a list, ``True``)
+NOT_A_RECORD = "record"
 
 TEXT_KINDS = frozenset({"char", "text", "html"})
 NUMBER_KINDS = frozenset({"float", "monetary"})
+REFERENCE_KINDS = frozenset({"many2one", "many2one_reference"})
 
 
 def text_problem(value):
@@ -73,6 +76,20 @@ def integer_problem(value):
     return None if INT_MIN <= number <= INT_MAX else OUT_OF_RANGE
 
 
+def record_problem(value, kind="many2one"):
+    """What keeps ``value`` out of a reference column (``many2one``,
+    ``many2one_reference``: an integer id), or ``None``. Only values a client can send
+    are judged; a recordset or a new id (which code passes) is Odoo's to convert."""
+    if kind == "many2one_reference" and isinstance(value, str) and value.strip().isdigit():
+        value = int(value)  # Odoo reads it as an integer
+    if value is True or isinstance(value, (str, bytes, float, list, dict)):
+        # a many2one of "52" or 52.0: the column would take it, but Odoo reads no record
+        return NOT_A_RECORD
+    if isinstance(value, int):
+        return None if 0 <= value <= INT_MAX else NOT_A_RECORD
+    return None
+
+
 def value_problem(kind, value):
     """What keeps ``value`` out of a field of type ``kind`` (Odoo's field type), or
     ``None`` when the column can hold it (or when this function does not judge the
@@ -95,4 +112,6 @@ def value_problem(kind, value):
         return number_problem(value)
     if kind == "integer":
         return integer_problem(value)
+    if kind in REFERENCE_KINDS:
+        return record_problem(value, kind)
     return None

@@ -40,6 +40,8 @@ class DealerReferral(models.TransientModel):
                 or model._abstract
                 or model._transient
                 or "activity_ids" not in model._fields
+                # users carry their partner's activities (_inherits), not their own
+                or not hasattr(model, "activity_schedule")
             ):
                 raise UserError(
                     _(
