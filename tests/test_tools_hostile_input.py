@@ -153,6 +153,7 @@ def test_value_problem_answers_any_value(kind, value):
         values.NOT_A_NUMBER,
         values.NOT_FINITE,
         values.OUT_OF_RANGE,
+        values.NOT_TEXT,
     }
 
 

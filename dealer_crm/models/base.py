@@ -25,6 +25,7 @@ from ..tools.values import (
     NOT_A_NUMBER,
     NOT_A_RECORD,
     NOT_FINITE,
+    NOT_TEXT,
     NUL,
     OUT_OF_RANGE,
     UNICODE,
@@ -113,7 +114,13 @@ class Base(models.AbstractModel):
                 # an empty cell or field is no date, as a form sends it
                 vals[name] = False
                 continue
+            if field.translate and isinstance(value, dict):
+                continue  # a translated text may come as its translations by language
             problem = value_problem(field.type, value)
+            if problem == NOT_TEXT and (self.env.su or not self._dealer_typed_in()):
+                # data files and code give a context or domain as a dict or list, which
+                # Odoo writes as text: only what users type into is judged so
+                problem = None
             if not problem and field.type in ("date", "datetime"):
                 problem = self._dealer_date_problem(field, value)
             elif (
@@ -125,6 +132,11 @@ class Base(models.AbstractModel):
                 problem = "choice"
             if problem:
                 self._dealer_refuse_value(field, value, problem)
+
+    @api.model
+    def _dealer_typed_in(self):
+        """The records staff type into: dealer_crm's own and the customers."""
+        return self._name.startswith("dealer.") or self._name == "res.partner"
 
     @api.model
     def _dealer_date_problem(self, field, value):
@@ -153,6 +165,7 @@ class Base(models.AbstractModel):
             NOT_FINITE: _("it is no finite number"),
             OUT_OF_RANGE: _("it is beyond the largest number this field holds"),
             NOT_A_RECORD: _("it names no record"),
+            NOT_TEXT: _("it is no text"),
             "date": _("it is no date"),
             "choice": _("it is none of the choices offered"),
         }

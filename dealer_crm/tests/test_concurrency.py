@@ -229,6 +229,38 @@ class TestConcurrency(ConcurrentCaseMixin, DealerCrmCase):
         owner, lines = self._assert_ownership_consistent(ids.vehicle)
         self.assertEqual((owner, len(lines)), (ids.buyer, 2))
 
+    def test_transfers_opened_before_either_is_confirmed_the_second_is_told(self):
+        """As in the web client: both users open (save) the transfer, then confirm. The
+        second confirmation, retried after the first commits, is told the vehicle changed
+        hands instead of silently moving it on again."""
+        ids = self._world()
+
+        def opened(user, partner):
+            return self._committed(
+                lambda env: (
+                    env(user=ids[user])["dealer.vehicle.transfer"]
+                    .create({"vehicle_id": ids.vehicle, "new_owner_id": ids[partner]})
+                    .id
+                )
+            )
+
+        wizards = (opened("sales", "buyer"), opened("service", "other"))
+
+        def confirm(user, wizard_id):
+            return lambda env: (
+                env(user=ids[user])["dealer.vehicle.transfer"].browse(wizard_id).action_confirm()
+            )
+
+        outcomes = self._race(
+            confirm("sales", wizards[0]), confirm("service", wizards[1]), retry=True
+        )
+        winner, loser = self._one_winner(outcomes)
+        self.assertIsInstance(loser.error, UserError)
+        self.assertIn("changed hands while this transfer was open", str(loser.error))
+        owner, lines = self._assert_ownership_consistent(ids.vehicle)
+        self.assertEqual(owner, ids[("buyer", "other")[winner.index]])
+        self.assertEqual(len(lines), 2, "the first owner, then the winner's buyer only")
+
     def test_transfer_of_vehicle_without_owner_twice_one_wins_the_other_retries(self):
         """No open period to fight over: the vehicle's row is what both take first."""
         ids = self._world(owner=False)

@@ -205,6 +205,24 @@ class TestLegalInput(DealerCrmCase):
         self.assertEqual(Activity.search_count([]), before)
 
     # Values of the kind no column holds (review of issue 27) --------------------
+    def test_a_list_or_mapping_sent_for_a_text_is_refused(self):
+        """Odoo would store the Python form of a list or dict ("['XY 1']") in a text
+        field; it is refused in words and the stored text stays."""
+        vehicle = self.vehicle.with_user(self.user_service)
+        customer = self.customer.with_user(self.user_sales)
+        plate, name, phone = vehicle.license_plate, customer.name, customer.phone
+        for record, vals in (
+            (vehicle, {"license_plate": ["XY 1"]}),
+            (customer, {"name": {"a": 1}}),
+            (customer, {"phone": ["+852 1234 5678"]}),
+            (customer, {"comment": ("a", "b")}),
+        ):
+            with self.subTest(vals=vals), self.assertRaisesRegex(ValidationError, "no text"):
+                record.write(vals)
+        self.assertEqual(
+            (vehicle.license_plate, customer.name, customer.phone), (plate, name, phone)
+        )
+
     def test_odd_values_of_references_choices_and_dates_are_refused(self):
         """A reference that names no record, a choice of another type, or a date
         followed by no time is refused in words, before the database; the stored

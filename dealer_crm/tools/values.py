@@ -28,6 +28,8 @@ NOT_FINITE = "finite"
 OUT_OF_RANGE = "range"
 #: not the id of a record (a text that is no number, a list, ``True``)
 NOT_A_RECORD = "record"
+#: a list or a mapping sent for a text: Odoo would store its Python form ("['XY 1']")
+NOT_TEXT = "text"
 
 TEXT_KINDS = frozenset({"char", "text", "html"})
 NUMBER_KINDS = frozenset({"float", "monetary"})
@@ -107,6 +109,8 @@ def value_problem(kind, value):
     if value is None or value is False:
         return None
     if kind in TEXT_KINDS:
+        if isinstance(value, (list, tuple, set, dict)):
+            return NOT_TEXT
         return text_problem(value) if isinstance(value, (str, bytes)) else None
     if kind in NUMBER_KINDS:
         return number_problem(value)
