@@ -118,6 +118,31 @@ class DealerFactories:
 
     # Complaints -----------------------------------------------------------------
     @classmethod
+    def _create_sla_team(cls, name):
+        """A helpdesk team working 9 to 17 on weekdays (UTC), by its own calendar."""
+        calendar = cls.env["resource.calendar"].create(
+            {
+                "name": f"{name} 9-17",
+                "tz": "UTC",
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"Weekday {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 9,
+                            "hour_to": 17,
+                            "day_period": "morning",
+                        }
+                    )
+                    for day in range(5)
+                ],
+            }
+        )
+        return cls.env["helpdesk.ticket.team"].create(
+            {"name": name, "dealer_resource_calendar_id": calendar.id}
+        )
+
+    @classmethod
     def _create_ticket(cls, partner, created=None, **vals):
         """A complaint of ``partner``, dated ``created`` (now when not given)."""
         ticket = cls.env["helpdesk.ticket"].create(

@@ -13,27 +13,8 @@ class TestComplaints(DealerCrmCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "Dealer 9-17",
-                "tz": "UTC",
-                "attendance_ids": [
-                    Command.create(
-                        {
-                            "name": f"Day {d}",
-                            "dayofweek": str(d),
-                            "hour_from": 9,
-                            "hour_to": 17,
-                            "day_period": "morning",
-                        }
-                    )
-                    for d in range(5)
-                ],
-            }
-        )
-        cls.team = cls.env["helpdesk.ticket.team"].create(
-            {"name": "CR test team", "dealer_resource_calendar_id": cls.calendar.id}
-        )
+        cls.team = cls._create_sla_team("CR test team")
+        cls.calendar = cls.team.dealer_resource_calendar_id
         cls.severity = cls.env["dealer.complaint.severity"].create(
             {"name": "Test", "response_hours": 4, "resolution_hours": 16}
         )

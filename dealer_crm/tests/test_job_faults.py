@@ -23,27 +23,8 @@ class SlaFixtures(DealerCrmCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.calendar = cls.env["resource.calendar"].create(
-            {
-                "name": "Job faults 9-17",
-                "tz": "UTC",
-                "attendance_ids": [
-                    Command.create(
-                        {
-                            "name": f"Weekday {day}",
-                            "dayofweek": str(day),
-                            "hour_from": 9,
-                            "hour_to": 17,
-                            "day_period": "morning",
-                        }
-                    )
-                    for day in range(5)
-                ],
-            }
-        )
-        cls.team = cls.env["helpdesk.ticket.team"].create(
-            {"name": "Job faults team", "dealer_resource_calendar_id": cls.calendar.id}
-        )
+        cls.team = cls._create_sla_team("Job faults team")
+        cls.calendar = cls.team.dealer_resource_calendar_id
         Severity = cls.env["dealer.complaint.severity"]
         cls.urgent = Severity.create({"name": "Urgent", "response_hours": 2, "resolution_hours": 8})
         cls.minor = Severity.create({"name": "Minor", "response_hours": 40, "resolution_hours": 80})
