@@ -102,6 +102,8 @@
         "views/dealer_settings_views.xml",
         "report/dealer_loyalty_letter.xml",
         "views/dealer_department_views.xml",
+        "views/dealer_winback_views.xml",
+        "wizards/dealer_winback_outcome_views.xml",
         "views/dealer_crm_menus.xml",
     ],
     "demo": [
@@ -119,6 +121,7 @@
         "demo/dealer_strategy_demo.xml",
         "demo/dealer_handover_demo.xml",
         "demo/dealer_erasure_log_demo.xml",
+        "demo/dealer_winback_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

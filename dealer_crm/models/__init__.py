@@ -27,6 +27,7 @@ from . import dealer_partner_revenue_mixin
 from . import dealer_partner_phone_mixin
 from . import dealer_partner_loyalty_mixin
 from . import dealer_partner_vehicle_mixin
+from . import dealer_partner_winback_mixin
 from . import res_partner
 from . import sale_order
 from . import crm_lead
@@ -74,3 +75,4 @@ from . import product_template
 from . import sale_order_line
 from . import dealer_test_drive
 from . import res_currency
+from . import dealer_winback

@@ -323,4 +323,9 @@ class DealerCustomerScore(models.Model):
                 params.set_param(PROGRESS_KEY, f"{today}:{company.id}/{batch[-1]}")
             remaining += len(candidates) - len(batch)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if done and not remaining:
+            # every customer evaluated: who moved to at risk or lost gets a win-back
+            winback = self.env.ref("dealer_crm.ir_cron_dealer_winback", raise_if_not_found=False)
+            if winback:
+                winback._trigger()
         return done
