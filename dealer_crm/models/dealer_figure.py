@@ -44,6 +44,9 @@ class Figure(NamedTuple):
     #: a ``dealer.figure`` method ``(figure, domain, company)`` for a figure that is not
     #: one aggregate of its rows
     compute: str | None = None
+    #: measured on nothing it is "no data", not 0, though it has no target (a share
+    #: of something that did not happen in the period)
+    no_data: bool = False
 
 
 _DONE = (("state", "=", "done"),)
@@ -215,6 +218,25 @@ FIGURES = (
         (("kind", "=", "lost_enquiry"),),
         direction="lower",
     ),
+    # of the win-backs closed in the period, those won back: "no data" when none closed
+    Figure(
+        "winbacks_won",
+        "Customers won back",
+        "dealer.winback",
+        "__count",
+        "outcome_date",
+        (("state", "=", "done"),),
+        compute="_dealer_compute_winbacks_won",
+        no_data=True,
+    ),
+    Figure(
+        "winbacks_opened",
+        "Win-backs opened",
+        "dealer.winback",
+        "__count",
+        "date",
+        direction="lower",
+    ),
 )
 
 
@@ -282,7 +304,8 @@ class DealerFigure(models.AbstractModel):
 
         Set-based: figures of one source and domain are read by one ``_read_group``. A
         standard measured on nothing is None ("no data"), never a perfect figure: Odoo's
-        ``_read_group`` gives False for the average of no rows. Other figures are 0.
+        ``_read_group`` gives False for the average of no rows. Other figures are 0,
+        but those declared ``no_data``.
         """
         figures = self._dealer_figures()
         codes = list(figures) if codes is None else codes
@@ -307,7 +330,7 @@ class DealerFigure(models.AbstractModel):
             read = dict(zip(aggregates, row, strict=True))
             values.update({figure.code: read[figure.aggregate] for figure in batch})
         return {
-            code: (None if figures[code].target_setting else 0.0)
+            code: (None if figures[code].target_setting or figures[code].no_data else 0.0)
             if values[code] is None or values[code] is False
             else round(float(values[code]), 2)
             for code in codes
@@ -340,3 +363,10 @@ class DealerFigure(models.AbstractModel):
             if created and created.date() >= vehicle.service_reminder_date
         )
         return 100.0 * answered / len(reminded)
+
+    @api.model
+    def _dealer_compute_winbacks_won(self, figure, domain, company):
+        """Of the win-backs closed in the period, how many were won back; None (no data)
+        when none was closed."""
+        outcomes = dict(self.env[figure.model]._read_group(domain, ["outcome"], ["__count"]))
+        return outcomes.get("won_back", 0) if outcomes else None

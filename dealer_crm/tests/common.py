@@ -315,6 +315,30 @@ class DealerFactories:
         )
         return record.browse(id_ for (id_,) in cr.fetchall())
 
+    # Evaluation snapshots and win-backs (issue 28) -----------------------------------
+    @classmethod
+    def _create_score(cls, partner, month, segment=False, churn_risk=False, company=None):
+        """``partner``'s evaluation snapshot of ``month`` (any day of it) in ``company``
+        (the current one), as the evaluation records it: their latest one there. Create
+        them in the order of their months."""
+        company = company or cls.env.company
+        Score = cls.env["dealer.customer.score"].sudo()
+        month = month.replace(day=1)
+        Score.search([("partner_id", "=", partner.id), ("company_id", "=", company.id)]).write(
+            {"latest": False}
+        )
+        return Score.create(
+            {
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "month": month,
+                "segment": segment,
+                "churn_risk": churn_risk,
+                "latest": True,
+                "evaluated_on": month,
+            }
+        )
+
 
 class DealerCrmCase(DealerFactories, BaseCommon):
     """One user per department and a quiet context, shared by every test."""

@@ -103,6 +103,9 @@ ACCESS = {
     "survey.user_input.line": ("----", "----", "----", "r---", "----", "----"),
     "event.event": ("r---", "r---", "----", "rcw-", "----", "----"),
     "event.registration": ("rcw-", "rcw-", "----", "rcw-", "----", "----"),
+    # win-back (issue 28): every department reads; outcomes through the wizard
+    "dealer.winback": ("r---", "r---", "r---", "r-w-", "----", "----"),
+    "dealer.winback.outcome": ("rcw-", "rcw-", "rcw-", "rcw-", "----", "----"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL
@@ -183,6 +186,7 @@ RULES = {
     },
     "dealer.test.drive": {"dealer_test_drive_rule_company"},
     "helpdesk.ticket": {"helpdesk_ticket_rule_sales_service"},
+    "dealer.winback": {"dealer_winback_rule_company"},
 }
 
 
