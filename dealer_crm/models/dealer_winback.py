@@ -47,7 +47,17 @@ class DealerWinback(models.Model):
     _dealer_read_actions = frozenset({"action_record_outcome"})
     #: set by the win-back job and by the outcome, never typed
     _dealer_protected_fields = frozenset(
-        {"trigger", "reason", "state", "outcome", "outcome_date", "recorded_by", "score_id"}
+        {
+            "trigger",
+            "reason",
+            "date",
+            "state",
+            "outcome",
+            "outcome_date",
+            "outcome_note",
+            "recorded_by",
+            "score_id",
+        }
     )
 
     partner_id = fields.Many2one(
@@ -67,12 +77,16 @@ class DealerWinback(models.Model):
         help="Who calls the customer: their salesperson, else the leader of customer "
         "relations.",
     )
-    trigger = fields.Selection(TRIGGERS, required=True, readonly=True, tracking=True)
+    trigger = fields.Selection(TRIGGERS, required=True, readonly=True, tracking=True, copy=False)
     reason = fields.Char(
-        readonly=True, help="The facts at the time the win-back was opened, in words."
+        readonly=True, copy=False, help="The facts at the time the win-back was opened, in words."
     )
     date = fields.Date(
-        string="Opened On", required=True, readonly=True, default=fields.Date.context_today
+        string="Opened On",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=fields.Date.context_today,
     )
     state = fields.Selection(
         [("open", "Open"), ("done", "Done")],
@@ -90,6 +104,7 @@ class DealerWinback(models.Model):
         "dealer.customer.score",
         string="Evaluation",
         readonly=True,
+        copy=False,
         index="btree_not_null",
         ondelete="set null",
         help="The evaluation snapshot that opened the win-back.",
