@@ -74,8 +74,7 @@ class DealerWinback(models.Model):
         index=True,
         tracking=True,
         check_company=True,
-        help="Who calls the customer: their salesperson, else the leader of customer "
-        "relations.",
+        help="Who calls the customer: their salesperson, else the leader of customer relations.",
     )
     trigger = fields.Selection(TRIGGERS, required=True, readonly=True, tracking=True, copy=False)
     reason = fields.Char(
@@ -131,14 +130,17 @@ class DealerWinback(models.Model):
         """Who may record the outcome: a reader of the win-back who owns it, or who is in
         customer relations (managers included); and only of an open one."""
         self._dealer_check_caller(operation="read")
-        if not self.env.su and not self.env.user.has_group(OUTCOME_GROUP):
-            if any(winback.user_id != self.env.user for winback in self):
-                raise AccessError(
-                    _(
-                        "The outcome of a win-back is recorded by its owner, customer "
-                        "relations or a manager."
-                    )
+        if (
+            not self.env.su
+            and not self.env.user.has_group(OUTCOME_GROUP)
+            and any(winback.user_id != self.env.user for winback in self)
+        ):
+            raise AccessError(
+                _(
+                    "The outcome of a win-back is recorded by its owner, customer "
+                    "relations or a manager."
                 )
+            )
         if any(winback.state != "open" for winback in self):
             raise UserError(_("This win-back is closed: its outcome is already recorded."))
 

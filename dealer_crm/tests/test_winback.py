@@ -300,7 +300,9 @@ class TestWinback(DealerCrmCase):
         with self.assertRaises(AccessError):
             winback.with_user(relations_b)._record_outcome("won_back")
         # company B's own customer falls there: their win-back is B's
-        customer_b = self.env["res.partner"].create({"name": "B customer", "company_id": company_b.id})
+        customer_b = self.env["res.partner"].create(
+            {"name": "B customer", "company_id": company_b.id}
+        )
         self._fall(customer_b, "loyal", "lost", company=company_b)
         winback_b = self._run()
         self.assertEqual((winback_b.company_id, winback_b.user_id), (company_b, relations_b))
@@ -316,8 +318,10 @@ class TestWinback(DealerCrmCase):
         # a history imported: a customer last seen three years ago, evaluated the first time
         long_ago = self._today() - relativedelta(years=3)
         importer = self.env["dealer.vehicle"].with_context(import_file=True)
-        imported = self.env["res.partner"].with_context(import_file=True).create(
-            {"name": "Imported", "customer_rank": 1}
+        imported = (
+            self.env["res.partner"]
+            .with_context(import_file=True)
+            .create({"name": "Imported", "customer_rank": 1})
         )
         vehicle = importer.create(
             {
