@@ -494,6 +494,9 @@ class TestPartnerMerge(DealerCrmCase):
             {"partner_id": partner.id, "kind": "thanks_letter"}
         )
         self.env["dealer.suggestion"].create({"name": "Longer hours", "partner_id": partner.id})
+        self.env["dealer.winback"].create(
+            {"partner_id": partner.id, "trigger": "lost", "reason": "No service for 26 months"}
+        )
         partner.dealer_licence_number = "HK-1234567"
         self.env["dealer.test.drive"].create(
             {"partner_id": partner.id, "vehicle_id": bought.id, "start": datetime.now()}
