@@ -276,6 +276,7 @@ def main():
     exports()
     analysis()
     erasure()
+    winback_job()
 
 
 def sample_vehicles(n):
@@ -782,7 +783,58 @@ def erasure():
         )
 
 
-if PART == "register":
+def winback_job():
+    """The win-back job after the nightly evaluation, at the scale of the bench: every
+    customer the evaluation finds at risk, lost or flagged for churn is made to have
+    moved there (a snapshot a month before, healthy, made in SQL for who has none). The
+    job runs until done, then again (it opens nothing), and everything is rolled back."""
+
+    @guarded("win-back job")
+    def _winback():
+        Winback = env["dealer.winback"]
+        cr.execute(
+            """INSERT INTO dealer_customer_score (partner_id, company_id, month, segment,
+                      churn_risk, latest, create_uid, create_date, write_uid, write_date)
+               SELECT s.partner_id, s.company_id, (s.month - interval '1 month')::date,
+                      'loyal', FALSE, FALSE, 1, now(), 1, now()
+                 FROM dealer_customer_score s
+                WHERE s.latest AND NOT EXISTS (
+                      SELECT 1 FROM dealer_customer_score b
+                       WHERE b.partner_id = s.partner_id AND b.company_id = s.company_id
+                         AND b.month < s.month)"""
+        )
+        floor = sql_time(Winback._candidates_sql())
+
+        def until_done():
+            opened = Winback.browse()
+            while batch := Winback._cron_create_winbacks():
+                opened |= batch
+            return opened
+
+        elapsed, queries, opened = measure(until_done)
+        again, again_queries, reopened = measure(until_done)
+        cr.execute(
+            "SELECT count(*) FROM mail_activity WHERE res_model = 'dealer.winback'"
+            " AND res_id = ANY(%s)",
+            [opened.ids],
+        )
+        activities = cr.fetchone()[0]
+        cr.rollback()
+        line(
+            f"win-back job opening {len(opened)} win-backs (_cron_create_winbacks until done)",
+            elapsed,
+            queries,
+            "-",
+            "its candidate query",
+            floor,
+            f"{activities} activities; second run {fmt_time(again)}, {again_queries} queries, "
+            f"{len(reopened)} opened",
+        )
+
+
+if PART == "winback":
+    winback_job()
+elif PART == "register":
     part_register()
 elif PART == "export":
     part_export()

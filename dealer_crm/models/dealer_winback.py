@@ -281,7 +281,7 @@ class DealerWinback(models.Model):
         Department = self.env["dealer.department"]
         leaders = {
             company: Department._dealer_leader("customer_relations", company)
-            for company in companies
+            for company in set(companies)
         }
         owners = {}
         for partner, company in zip(partners, companies, strict=True):

@@ -151,6 +151,22 @@ class TestWinback(DealerCrmCase):
         self.env["dealer.customer.score"]._cron_evaluate()
         self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
 
+    def test_the_job_costs_the_same_queries_for_3_or_30_customers(self):
+        counts = []
+        for size in (1, 3, 30):  # the first run warms what every run caches
+            customers = self.env["res.partner"].create(
+                [{"name": f"Falls {size}/{i}", "user_id": self.user_sales.id} for i in range(size)]
+            )
+            for customer in customers:
+                self._fall(customer, "loyal", "lost")
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            self.assertEqual(len(self._run()), size)
+            self.env.flush_all()
+            counts.append(self.cr.sql_log_count - before)
+        self.assertEqual(counts[1], counts[2], f"queries for 1, 3, 30 customers: {counts}")
+
     # ------------------------------------------------------------------ the reason
     def test_the_reason_is_built_from_the_facts(self):
         today = self._today()
