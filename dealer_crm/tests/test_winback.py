@@ -251,6 +251,25 @@ class TestWinback(DealerCrmCase):
             self._record(winback, "won_back", user)
             self.assertEqual((winback.state, winback.recorded_by), ("done", user))
 
+    def test_a_manager_gives_a_winback_to_another_owner_who_then_records_it(self):
+        self._fall(self.customer, "loyal", "at_risk")
+        winback = self._run()
+        with self.assertRaises(AccessError):
+            winback.with_user(self.user_sales).write({"user_id": self.user_service.id})
+        winback.with_user(self.user_manager).write({"user_id": self.user_service.id})
+        self._record(winback, "moved_away", self.user_service)
+        self.assertEqual((winback.outcome, winback.recorded_by), ("moved_away", self.user_service))
+
+    def test_the_customer_360_opens_the_customers_winbacks(self):
+        self._fall(self.customer, "loyal", "at_risk")
+        winback = self._run()
+        partner = self.customer.with_user(self.user_service)
+        self.assertEqual((partner.dealer_winback_count, partner.dealer_winback_total), (1, 1))
+        action = partner.action_dealer_view_winbacks()
+        self.assertEqual(
+            self.Winback.with_user(self.user_service).search(action["domain"]), winback
+        )
+
     # ------------------------------------------------------------------ attacks
     def test_department_users_cannot_type_what_the_workflow_records(self):
         self._fall(self.customer, "loyal", "at_risk")
