@@ -119,6 +119,8 @@
         "demo/dealer_strategy_demo.xml",
         "demo/dealer_handover_demo.xml",
         "demo/dealer_erasure_log_demo.xml",
+        "demo/dealer_need_tag_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -74,3 +74,5 @@ from . import product_template
 from . import sale_order_line
 from . import dealer_test_drive
 from . import res_currency
+from . import product_product
+from . import dealer_lifecycle_lead
