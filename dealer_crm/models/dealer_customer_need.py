@@ -36,9 +36,10 @@ class DealerCustomerNeed(models.Model):
         needs = super().create(vals_list)
         # a need no current vehicle meets is a lead at once, unless it is imported history
         today = fields.Date.context_today(self)
+        current = needs
         if self.env["dealer.import.mixin"]._dealer_importing():
-            needs = needs.filtered(lambda n: n.date >= today)
-        self.env["dealer.lifecycle.lead"]._open_needs_leads(needs)
+            current = needs.filtered(lambda n: n.date >= today)
+        self.env["dealer.lifecycle.lead"]._open_needs_leads(current)
         return needs
 
     def action_archive(self):

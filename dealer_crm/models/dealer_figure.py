@@ -215,6 +215,14 @@ FIGURES = (
         (("kind", "=", "lost_enquiry"),),
         direction="lower",
     ),
+    Figure(
+        "lifecycle_leads_won",
+        "Lifecycle leads won",
+        "crm.lead",
+        "__count",
+        "date_closed",
+        (("dealer_lifecycle_outcome", "=", "won"),),
+    ),
 )
 
 
