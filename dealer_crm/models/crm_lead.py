@@ -86,6 +86,7 @@ class CrmLead(models.Model):
             "dealer_lifecycle_reason",
             "dealer_lifecycle_vehicle_id",
             "dealer_lifecycle_need_id",
+            "dealer_lifecycle_outcome",
         }
     )
     dealer_test_drive_ids = fields.One2many(

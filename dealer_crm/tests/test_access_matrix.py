@@ -103,6 +103,7 @@ ACCESS = {
     "survey.user_input.line": ("----", "----", "----", "r---", "----", "----"),
     "event.event": ("r---", "r---", "----", "rcw-", "----", "----"),
     "event.registration": ("rcw-", "rcw-", "----", "rcw-", "----", "----"),
+    "product.product": ("r---", "r---", "r---", "rcwu", "r---", "----"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL
