@@ -277,6 +277,7 @@ def main():
     analysis()
     erasure()
     winback_job()
+    lifecycle_leads_job()
 
 
 def sample_vehicles(n):
@@ -829,6 +830,40 @@ def winback_job():
             floor,
             f"{activities} activities; second run {fmt_time(again)}, {again_queries} queries, "
             f"{len(reopened)} opened",
+        )
+
+
+def lifecycle_leads_job():
+    """One batch of the nightly lifecycle lead job (issue 28): the vehicles whose warranty
+    ends soon or that reach the replacement age or distance, each opening its lead."""
+
+    @guarded("lifecycle leads job")
+    def _lifecycle():
+        Job = uenv["dealer.lifecycle.lead"].sudo()
+        domains = Job._vehicle_domains()
+        due = sum(uenv["dealer.vehicle"].sudo().search_count(d) for d in domains.values())
+        elapsed, queries, leads = measure(lambda: Job._cron_lifecycle_leads(batch_size=500))
+        cr.rollback()
+        floor = sql_time(
+            """SELECT v.id FROM dealer_vehicle v
+                 JOIN res_partner p ON p.id = v.owner_id AND p.active
+                  AND NOT COALESCE(p.dealer_anonymized, false)
+                WHERE v.active
+                  AND (v.model_year BETWEEN 1 AND %s OR v.odometer >= 160000)
+                  AND NOT EXISTS (SELECT 1 FROM crm_lead l
+                                   WHERE l.dealer_lifecycle_vehicle_id = v.id
+                                     AND l.dealer_lifecycle_reason = 'replacement')
+                ORDER BY v.id LIMIT 500""",
+            (date.today().year - 8,),
+        )
+        line(
+            "lifecycle leads, one batch of 500 vehicles (_cron_lifecycle_leads)",
+            elapsed,
+            queries,
+            "-",
+            "selecting the batch in SQL",
+            floor,
+            f"{len(leads)} leads opened, {due} vehicles due in all",
         )
 
 

@@ -122,6 +122,8 @@
         "demo/dealer_handover_demo.xml",
         "demo/dealer_erasure_log_demo.xml",
         "demo/dealer_winback_demo.xml",
+        "demo/dealer_need_tag_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -76,3 +76,5 @@ from . import sale_order_line
 from . import dealer_test_drive
 from . import res_currency
 from . import dealer_winback
+from . import product_product
+from . import dealer_lifecycle_lead

@@ -1,9 +1,18 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
 
 from ..tools.access import DEALER_GROUPS
 from ..tools.channels import INTERACTION_CHANNELS
+
+#: why the nightly job (dealer.lifecycle.lead) opened an opportunity
+LIFECYCLE_REASONS = [
+    ("warranty_end", "Warranty ending"),
+    ("replacement", "Replacement due"),
+    ("unmet_need", "Need no vehicle meets"),
+]
 
 
 class CrmLead(models.Model):
@@ -69,7 +78,16 @@ class CrmLead(models.Model):
     )
     #: the appraisal and its approval are recorded by Record Appraisal and Approve Offer
     _dealer_protected_fields = frozenset(
-        {"dealer_trade_in_state", "dealer_trade_in_appraiser_id", "dealer_trade_in_approved_by_id"}
+        {
+            "dealer_trade_in_state",
+            "dealer_trade_in_appraiser_id",
+            "dealer_trade_in_approved_by_id",
+            # lifecycle leads are opened by their job only (dealer.lifecycle.lead)
+            "dealer_lifecycle_reason",
+            "dealer_lifecycle_vehicle_id",
+            "dealer_lifecycle_need_id",
+            "dealer_lifecycle_outcome",
+        }
     )
     dealer_test_drive_ids = fields.One2many(
         "dealer.test.drive", "lead_id", string="Test Drives", groups=DEALER_GROUPS
@@ -78,10 +96,106 @@ class CrmLead(models.Model):
         string="Test Drive Count", compute="_compute_dealer_test_drive_count", groups=DEALER_GROUPS
     )
 
+    # Lifecycle leads (issue 28): what the CRM knows, turned into an opportunity
+    dealer_lifecycle_reason = fields.Selection(
+        LIFECYCLE_REASONS,
+        string="Lifecycle Reason",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Opened by the nightly lifecycle job: a warranty about to end, a vehicle of "
+        "replacement age or distance, or a need no current vehicle of the customer meets.",
+    )
+    dealer_lifecycle_vehicle_id = fields.Many2one(
+        "dealer.vehicle",
+        string="Lifecycle Vehicle",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        groups=DEALER_GROUPS,
+    )
+    dealer_lifecycle_need_id = fields.Many2one(
+        "dealer.customer.need",
+        string="Lifecycle Need",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        groups=DEALER_GROUPS,
+    )
+    dealer_lifecycle_outcome = fields.Selection(
+        [("open", "Open"), ("won", "Won"), ("lost", "Lost")],
+        string="Lifecycle Outcome",
+        compute="_compute_dealer_lifecycle_outcome",
+        store=True,
+        help="What became of a lifecycle lead, to report its conversion by reason.",
+    )
+    # Information for staff: what we offer for the customer's recorded needs
+    dealer_offer_product_ids = fields.Many2many(
+        "product.product",
+        string="What We Offer For These Needs",
+        compute="_compute_dealer_offer_product_ids",
+        groups=DEALER_GROUPS,
+    )
+
+    def _auto_init(self):
+        """The outcome column is created empty before the ORM sees it: only lifecycle
+        leads have one, and none exists before this field, so no existing lead is
+        computed at install (crm_lead may be large)."""
+        if not column_exists(self.env.cr, "crm_lead", "dealer_lifecycle_outcome"):
+            create_column(self.env.cr, "crm_lead", "dealer_lifecycle_outcome", "varchar")
+        return super()._auto_init()
+
+    def init(self):
+        """Each lifecycle lead is created once: one per vehicle and reason (warranty,
+        replacement) and one per need, among all leads of the table (archived and lost
+        ones too), so a rerun or a second run at once never opens another."""
+        res = super().init()
+        for name, columns, where in (
+            (
+                "crm_lead_dealer_lifecycle_vehicle_uniq",
+                "dealer_lifecycle_vehicle_id, dealer_lifecycle_reason",
+                "dealer_lifecycle_reason IN ('warranty_end', 'replacement')",
+            ),
+            (
+                "crm_lead_dealer_lifecycle_need_uniq",
+                "dealer_lifecycle_need_id",
+                "dealer_lifecycle_reason = 'unmet_need'",
+            ),
+        ):
+            self.env.cr.execute(
+                SQL(
+                    "CREATE UNIQUE INDEX IF NOT EXISTS %s ON crm_lead (%s) WHERE %s",
+                    SQL.identifier(name),
+                    SQL(columns),
+                    SQL(where),
+                )
+            )
+        return res
+
     @api.depends("dealer_test_drive_ids")
     def _compute_dealer_test_drive_count(self):
         for lead in self:
             lead.dealer_test_drive_count = len(lead.dealer_test_drive_ids)
+
+    @api.depends("dealer_lifecycle_reason", "active", "stage_id.is_won")
+    def _compute_dealer_lifecycle_outcome(self):
+        for lead in self:
+            if not lead.dealer_lifecycle_reason:
+                lead.dealer_lifecycle_outcome = False
+            elif lead.stage_id.is_won and lead.active:
+                lead.dealer_lifecycle_outcome = "won"
+            else:
+                lead.dealer_lifecycle_outcome = "open" if lead.active else "lost"
+
+    @api.depends("partner_id")
+    def _compute_dealer_offer_product_ids(self):
+        offers = self.partner_id._dealer_offers()
+        for lead in self:
+            lead.dealer_offer_product_ids = offers.get(
+                lead.partner_id.id, lead.dealer_offer_product_ids.browse()
+            )
 
     @api.model
     def _dealer_trade_in_limit(self):

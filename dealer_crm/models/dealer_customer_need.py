@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class DealerCustomerNeed(models.Model):
@@ -30,6 +30,17 @@ class DealerCustomerNeed(models.Model):
     )
     #: recorded by archiving the need
     _dealer_protected_fields = frozenset({"date_closed"})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        needs = super().create(vals_list)
+        # a need no current vehicle meets is a lead at once, unless it is imported history
+        today = fields.Date.context_today(self)
+        current = needs
+        if self.env["dealer.import.mixin"]._dealer_importing():
+            current = needs.filtered(lambda n: n.date >= today)
+        self.env["dealer.lifecycle.lead"]._open_needs_leads(current)
+        return needs
 
     def action_archive(self):
         self._dealer_check_caller()

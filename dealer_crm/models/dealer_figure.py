@@ -237,6 +237,14 @@ FIGURES = (
         "date",
         direction="lower",
     ),
+    Figure(
+        "lifecycle_leads_won",
+        "Lifecycle leads won",
+        "crm.lead",
+        "__count",
+        "date_closed",
+        (("dealer_lifecycle_outcome", "=", "won"),),
+    ),
 )
 
 

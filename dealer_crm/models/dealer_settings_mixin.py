@@ -142,6 +142,29 @@ class DealerSettingsMixin(models.AbstractModel):
         "the sale is delivered. 0: no approval needed.",
     )
 
+    # Lifecycle leads (issue 28): the nightly job's triggers
+    dealer_lifecycle_warranty_days = fields.Integer(
+        string="Warranty Lead Before Its End (Days)",
+        config_parameter="dealer_crm.lifecycle_warranty_days",
+        default=60,
+        help="A vehicle whose warranty ends within this many days gets an opportunity for "
+        "its owner's salesperson: an extended warranty or a service plan to offer.",
+    )
+    dealer_lifecycle_replacement_years = fields.Integer(
+        string="Replacement Lead From Age (Years)",
+        config_parameter="dealer_crm.lifecycle_replacement_years",
+        default=8,
+        help="A vehicle this old (from its model year, else its purchase date) gets a "
+        "replacement opportunity.",
+    )
+    dealer_lifecycle_replacement_km = fields.Integer(
+        string="Replacement Lead From Distance (km)",
+        config_parameter="dealer_crm.lifecycle_replacement_km",
+        default=160000,
+        help="A vehicle whose odometer reaches this distance gets a replacement "
+        "opportunity. In kilometres: a vehicle that reads miles is compared converted.",
+    )
+
     def _valid_field_parameter(self, field, name):
         return name == "config_parameter" or super()._valid_field_parameter(field, name)
 
@@ -179,6 +202,17 @@ class DealerSettingsMixin(models.AbstractModel):
             raise ValidationError(_("The trade-in approval limit cannot be negative."))
         if self.dealer_verify_months < 1:
             raise ValidationError(_("Customer details must be verified at least every month."))
+        if (
+            self.dealer_lifecycle_warranty_days < 1
+            or self.dealer_lifecycle_replacement_years < 1
+            or self.dealer_lifecycle_replacement_km < 1
+        ):
+            raise ValidationError(
+                _(
+                    "Lifecycle leads need a positive number of days before the warranty "
+                    "ends, of years and of kilometres for a replacement."
+                )
+            )
 
     # ------------------------------------------------------------------ the reader
     @api.model

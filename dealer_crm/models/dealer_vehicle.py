@@ -96,6 +96,15 @@ class DealerVehicle(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
+    dealer_lifecycle_lead_ids = fields.One2many(
+        "crm.lead",
+        "dealer_lifecycle_vehicle_id",
+        string="Lifecycle Leads",
+        context={"active_test": False},
+        help="The opportunities opened for this vehicle (warranty ending, replacement), "
+        "lost and archived ones included.",
+    )
+    lifecycle_lead_count = fields.Integer(compute="_compute_lifecycle_lead_count")
 
     #: recorded from the odometer log and the service visits (computed), and by the
     #: service reminder job
@@ -173,6 +182,19 @@ class DealerVehicle(models.Model):
         for vehicle in self:
             for field, by_vehicle in counts.items():
                 vehicle[field] = by_vehicle.get(vehicle, 0)
+
+    def _compute_lifecycle_lead_count(self):
+        counts = dict(
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            ._read_group(
+                [("dealer_lifecycle_vehicle_id", "in", self.ids)],
+                ["dealer_lifecycle_vehicle_id"],
+                ["__count"],
+            )
+        )
+        for vehicle in self:
+            vehicle.lifecycle_lead_count = counts.get(vehicle, 0)
 
     @api.model
     def _search_display_name(self, operator, value):
@@ -379,6 +401,13 @@ class DealerVehicle(models.Model):
             default_dealer_vehicle_id=self.id,
             default_partner_id=self.owner_id.id,
             default_dealer_feedback_kind="complaint",
+        )
+
+    def action_view_lifecycle_leads(self):
+        self.ensure_one()
+        self._dealer_check_caller(operation="read")
+        return self._dealer_related_action(
+            "dealer_crm.crm_lead_lifecycle_action", "dealer_lifecycle_vehicle_id"
         )
 
     def action_view_services(self):

@@ -130,6 +130,13 @@ class ResPartner(models.Model):
         "member who recorded it; a need removed is archived, not forgotten.",
         groups=DEALER_GROUPS,
     )
+    dealer_offer_product_ids = fields.Many2many(
+        "product.product",
+        string="What We Offer For These Needs",
+        compute="_compute_dealer_offer_product_ids",
+        help="The products and services linked to the customer's current needs.",
+        groups=DEALER_GROUPS,
+    )
     dealer_interaction_ids = fields.One2many(
         "dealer.interaction",
         "partner_id",
@@ -223,6 +230,32 @@ class ResPartner(models.Model):
             operator = "!=" if operator == "=" else "="
             return [("dealer_need_line_ids", operator, False)]
         return [("dealer_need_line_ids.tag_id", operator, value)]
+
+    @api.depends("dealer_need_line_ids.tag_id.product_ids", "dealer_need_line_ids.active")
+    def _compute_dealer_offer_product_ids(self):
+        offers = self._dealer_offers()
+        for partner in self:
+            partner.dealer_offer_product_ids = offers.get(partner.id, self.env["product.product"])
+
+    def _dealer_offers(self):
+        """{partner id: the products linked to their active recorded needs} for the whole
+        set, in one grouped query on the needs and one on the products, as the reader may
+        see them (record rules of the needs, tags and products)."""
+        ids = [pid for pid in self.ids if pid]
+        if not ids:
+            return {}
+        rows = self.env["dealer.customer.need"]._read_group(
+            [("partner_id", "in", ids), ("tag_id.product_ids", "!=", False)],
+            ["partner_id", "tag_id"],
+        )
+        tags = self.env["dealer.need.tag"].browse({tag.id for _partner, tag in rows})
+        products = self.env["product.product"].search([("id", "in", tags.product_ids.ids)])
+        offers = {}
+        for partner, tag in rows:
+            offers[partner.id] = offers.get(partner.id, products.browse()) | (
+                tag.product_ids & products
+            )
+        return offers
 
     @api.depends_context("uid")
     def _compute_dealer_can_rate(self):

@@ -60,3 +60,4 @@ from . import test_job_concurrency
 from . import test_legal_input
 from . import test_hostile_input
 from . import test_winback
+from . import test_lifecycle_leads

@@ -106,6 +106,7 @@ ACCESS = {
     # win-back (issue 28): every department reads; outcomes through the wizard
     "dealer.winback": ("r---", "r---", "r---", "r-w-", "----", "----"),
     "dealer.winback.outcome": ("rcw-", "rcw-", "rcw-", "rcw-", "----", "----"),
+    "product.product": ("r---", "r---", "r---", "rcwu", "r---", "----"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL

@@ -89,8 +89,8 @@ class TestCustomerFormQueries(DealerCrmCase):
             self.env.cr.flush()
             self.env.invalidate_all()
             before = self.cr.sql_log_count
-            # 64: the open win-backs' count (issue 28)
-            with self.assertQueryCount(64):
+            # 65: the open win-backs' count and What We Offer For These Needs (issue 28)
+            with self.assertQueryCount(65):
                 self._open(partner)
             counts.append(self.cr.sql_log_count - before)
         self.assertEqual(counts[0], counts[1], "one customer's history costs no query")
