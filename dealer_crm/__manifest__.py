@@ -23,6 +23,7 @@
         "survey",
         "event",
         "base_import",
+        "mass_mailing",
     ],
     "data": [
         "security/dealer_crm_security.xml",
@@ -102,6 +103,7 @@
         "views/dealer_settings_views.xml",
         "report/dealer_loyalty_letter.xml",
         "views/dealer_department_views.xml",
+        "views/mailing_mailing_views.xml",
         "views/dealer_crm_menus.xml",
     ],
     "demo": [
@@ -119,6 +121,7 @@
         "demo/dealer_strategy_demo.xml",
         "demo/dealer_handover_demo.xml",
         "demo/dealer_erasure_log_demo.xml",
+        "demo/mailing_mailing_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -74,3 +74,6 @@ from . import product_template
 from . import sale_order_line
 from . import dealer_test_drive
 from . import res_currency
+from . import mailing_mailing
+from . import mail_mail
+from . import mailing_trace
