@@ -9,7 +9,6 @@ token: a forged link changes nothing.
 """
 
 from odoo import http
-from odoo.http import request
 
 from odoo.addons.mass_mailing.controllers.main import MassMailController
 

@@ -14,7 +14,9 @@ class MailMail(models.Model):
         refused = self._dealer_refused_mailing_mails()
         if refused:
             refused.write({"state": "cancel", "failure_type": "mail_optout"})
-            refused.mailing_trace_ids.write({"trace_status": "cancel", "failure_type": "mail_optout"})
+            refused.mailing_trace_ids.write(
+                {"trace_status": "cancel", "failure_type": "mail_optout"}
+            )
         return super(MailMail, self - refused)._send(
             auto_commit=auto_commit,
             raise_exception=raise_exception,

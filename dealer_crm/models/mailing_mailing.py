@@ -119,6 +119,12 @@ class MailingMailing(models.Model):
             )
         return domain
 
+    def _get_recipients(self):
+        """The audience as the sending company sees it (a segment is the latest
+        evaluation in that company)."""
+        mailing = self.with_company(self.dealer_company_id) if self.dealer_company_id else self
+        return super(MailingMailing, mailing)._get_recipients()
+
     def _get_recipients_domain(self):
         """At send time: the mailing's own filter, its customer filters (a filter edited
         by hand cannot widen them) and the consent gate."""
@@ -153,9 +159,9 @@ class MailingMailing(models.Model):
         gated_emails = Partner._search(
             [("id", "in", gated), ("email_normalized", "!=", False)]
         ).subselect(EMAIL_COLUMN)
-        allowed_emails = Partner._search(
-            [*gate, ("email_normalized", "!=", False)]
-        ).subselect(EMAIL_COLUMN)
+        allowed_emails = Partner._search([*gate, ("email_normalized", "!=", False)]).subselect(
+            EMAIL_COLUMN
+        )
         return [
             "|",
             "|",
