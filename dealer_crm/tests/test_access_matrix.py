@@ -103,6 +103,11 @@ ACCESS = {
     "survey.user_input.line": ("----", "----", "----", "r---", "----", "----"),
     "event.event": ("r---", "r---", "----", "rcw-", "----", "----"),
     "event.registration": ("rcw-", "rcw-", "----", "rcw-", "----", "----"),
+    # update mailings (issue 28): Email Marketing is the manager's (mass_mailing's user)
+    "mailing.mailing": ("----", "----", "----", "rcwu", "----", "----"),
+    "mailing.trace": ("----", "----", "----", "rcwu", "----", "----"),
+    "mail.mail": ("----", "----", "----", "----", "----", "----"),
+    "mail.compose.message": ("rcw-", "rcw-", "rcw-", "rcw-", "rcw-", "----"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL
