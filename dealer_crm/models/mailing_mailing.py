@@ -21,7 +21,6 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, email_normalize
 
-from ..tools.access import DEALER_GROUPS
 from ..tools.rfm import SEGMENTS
 
 #: the recipient models the gate knows how to read a customer from
@@ -45,25 +44,21 @@ class MailingMailing(models.Model):
         SEGMENTS,
         string="Segment",
         help="Only customers of this segment.",
-        groups=DEALER_GROUPS,
     )
     dealer_tier_ids = fields.Many2many(
         "dealer.loyalty.tier",
         string="Loyalty Tiers",
         help="Only customers holding one of these loyalty tiers.",
-        groups=DEALER_GROUPS,
     )
     dealer_brand_ids = fields.Many2many(
         "fleet.vehicle.model.brand",
         string="Brands Owned",
         help="Only customers who own a vehicle of one of these makes now.",
-        groups=DEALER_GROUPS,
     )
     dealer_need_tag_ids = fields.Many2many(
         "dealer.need.tag",
         string="Needs",
         help="Only customers who recorded one of these needs (and still have it).",
-        groups=DEALER_GROUPS,
     )
 
     @api.depends(*AUDIENCE_FIELDS)

@@ -44,7 +44,7 @@ class DealerCustomerTimeline(models.Model):
         "event.registration": ["partner_id", "state", "event_id"],
         "event.event": ["name", "company_id"],
         "mailing.trace": ["model", "res_id", "trace_status", "sent_datetime", "mass_mailing_id"],
-        "mailing.mailing": ["subject", "dealer_company_id"],
+        "mailing.mailing": ["subject", "user_id", "dealer_company_id"],
     }
 
     partner_id = fields.Many2one("res.partner", readonly=True)

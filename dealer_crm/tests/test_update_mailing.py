@@ -403,13 +403,19 @@ class TestUpdateMailing(UpdateMailingCommon, MockEmail, DealerCrmCase):
         trace = self._traces(mailing)[self.nothing.id]
         self.assertEqual((trace.trace_status, trace.failure_type), ("cancel", "mail_optout"))
 
-    def test_the_customer_filters_are_the_managers(self):
+    def test_an_email_marketing_user_of_no_department_keeps_odoos_form(self):
+        marketing = self._create_user("t_marketing", "mass_mailing.group_mass_mailing_user")
         self.env.invalidate_all()
-        fields = self.env["mailing.mailing"].with_user(self.user_plain).fields_get()
-        self.assertNotIn("dealer_segment", fields)
-        self.assertIn(
-            "dealer_segment", self.env["mailing.mailing"].with_user(self.user_manager).fields_get()
+        Mailing = self.env["mailing.mailing"].with_user(marketing)
+        arch = Mailing.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("dealer_segment", arch)
+        mailing = self._create_update_mailing(
+            user=marketing, mailing_domain=repr([("id", "in", self.everyone.ids)])
         )
+        # and the gate holds for them as for the manager
+        self.assertEqual(self._received(self._send(mailing)), self.granted | self.supplier)
+        manager = self.env["mailing.mailing"].with_user(self.user_manager)
+        self.assertIn("dealer_segment", manager.get_views([(False, "form")])["views"]["form"]["arch"])
 
 
 @tagged("post_install", "-at_install")
