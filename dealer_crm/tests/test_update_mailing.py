@@ -415,7 +415,9 @@ class TestUpdateMailing(UpdateMailingCommon, MockEmail, DealerCrmCase):
         # and the gate holds for them as for the manager
         self.assertEqual(self._received(self._send(mailing)), self.granted | self.supplier)
         manager = self.env["mailing.mailing"].with_user(self.user_manager)
-        self.assertIn("dealer_segment", manager.get_views([(False, "form")])["views"]["form"]["arch"])
+        self.assertIn(
+            "dealer_segment", manager.get_views([(False, "form")])["views"]["form"]["arch"]
+        )
 
 
 @tagged("post_install", "-at_install")
