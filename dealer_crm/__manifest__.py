@@ -23,6 +23,7 @@
         "survey",
         "event",
         "base_import",
+        "mass_mailing",
     ],
     "data": [
         "security/dealer_crm_security.xml",
@@ -104,6 +105,7 @@
         "views/dealer_department_views.xml",
         "views/dealer_winback_views.xml",
         "wizards/dealer_winback_outcome_views.xml",
+        "views/mailing_mailing_views.xml",
         "views/dealer_crm_menus.xml",
     ],
     "demo": [
@@ -124,6 +126,7 @@
         "demo/dealer_winback_demo.xml",
         "demo/dealer_need_tag_demo.xml",
         "demo/crm_lead_demo.xml",
+        "demo/mailing_mailing_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

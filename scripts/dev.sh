@@ -140,7 +140,7 @@ cmd_run() {
 
 # Odoo and OCA modules whose models or forms dealer_crm extends: their own tests must
 # still pass with dealer_crm installed.
-PEER_MODULES=(crm sale sale_loyalty loyalty fleet survey event helpdesk_mgmt)
+PEER_MODULES=(crm sale sale_loyalty loyalty fleet survey event helpdesk_mgmt mass_mailing)
 
 # tests/ops (Odoo and PostgreSQL driven as processes: install, upgrade, uninstall, backup,
 # replica) run in the background beside the main suite, on ${TDB}_ops, a copy of the

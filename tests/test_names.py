@@ -28,6 +28,8 @@ REDECLARED = {
     ("base.partner.merge.automatic.wizard", "group_by_dealer_vin"),
     ("base.partner.merge.automatic.wizard", "group_by_dealer_phone"),
     ("base.partner.merge.automatic.wizard", "group_by_dealer_name"),
+    # a core field given an index: the customer timeline reads a customer's mailings by it
+    ("mailing.trace", "res_id"),
 }
 
 

@@ -78,3 +78,6 @@ from . import res_currency
 from . import dealer_winback
 from . import product_product
 from . import dealer_lifecycle_lead
+from . import mailing_mailing
+from . import mail_mail
+from . import mailing_trace

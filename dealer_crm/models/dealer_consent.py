@@ -75,6 +75,7 @@ class DealerConsent(models.Model):
             ("phone", "Phone call"),
             ("email", "Email"),
             ("website", "Website"),
+            ("unsubscribe", "Unsubscribe link"),
         ],
         tracking=True,
     )
@@ -121,7 +122,15 @@ class DealerConsent(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         # the staff member who recorded an imported consent is not notified of it
-        return super(DealerConsent, self._dealer_import_quiet()).create(vals_list)
+        consents = super(DealerConsent, self._dealer_import_quiet()).create(vals_list)
+        consents._dealer_sync_mailing_optout()
+        return consents
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "state" in vals:
+            self._dealer_sync_mailing_optout()
+        return res
 
     def action_grant(self):
         self._dealer_check_caller()
@@ -343,3 +352,57 @@ class DealerConsent(models.Model):
             ._search([("dealer_consent_ids", "any", [("state", "!=", "never_asked")])])
         )
         return [("id", "not in", asked)]
+
+    # Update mailings (mass_mailing) ------------------------------------------------
+    def _dealer_sync_mailing_optout(self):
+        """A marketing consent by email withdrawn opts its customer's address out of
+        every mailing list (Odoo's ``mailing.subscription``): one search, one write."""
+        withdrawn = self.filtered(
+            lambda c: c.purpose == "marketing" and c.channel == "email" and c.state == "withdrawn"
+        )
+        emails = set(withdrawn.sudo().partner_id.mapped("email_normalized")) - {False}
+        if not emails:
+            return
+        subscriptions = (
+            self.env["mailing.subscription"]
+            .sudo()
+            .search([("contact_id.email_normalized", "in", list(emails)), ("opt_out", "=", False)])
+        )
+        subscriptions.write({"opt_out": True})
+
+    @api.model
+    def _dealer_record_withdrawal(self, partners, purpose, channel, company, note):
+        """Record that ``partners`` withdrew their consent for ``purpose`` by ``channel``
+        to ``company``, by an unsubscribe link: today's date, the link as source and
+        ``note`` as evidence. Their consent lines are updated, missing ones created
+        withdrawn: one search, one write, one create."""
+        Consent = self.sudo().with_context(active_test=False)
+        existing = Consent.search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("purpose", "=", purpose),
+                ("channel", "=", channel),
+                ("company_id", "=", company.id),
+            ]
+        )
+        evidence = {
+            "state": "withdrawn",
+            "date": fields.Date.context_today(self),
+            "source": "unsubscribe",
+            "user_id": False,
+            "note": note,
+        }
+        existing.filtered(lambda c: c.state != "withdrawn").write(evidence)
+        missing = partners - existing.partner_id
+        Consent.create(
+            [
+                {
+                    **evidence,
+                    "partner_id": partner.id,
+                    "purpose": purpose,
+                    "channel": channel,
+                    "company_id": company.id,
+                }
+                for partner in missing
+            ]
+        )

@@ -43,6 +43,8 @@ class DealerCustomerTimeline(models.Model):
         "loyalty.card": ["partner_id", "company_id"],
         "event.registration": ["partner_id", "state", "event_id"],
         "event.event": ["name", "company_id"],
+        "mailing.trace": ["model", "res_id", "trace_status", "sent_datetime", "mass_mailing_id"],
+        "mailing.mailing": ["subject", "user_id", "dealer_company_id"],
     }
 
     partner_id = fields.Many2one("res.partner", readonly=True)
@@ -56,6 +58,7 @@ class DealerCustomerTimeline(models.Model):
             ("ticket", "Ticket"),
             ("loyalty", "Loyalty"),
             ("event", "Event"),
+            ("mailing", "Mailing"),
         ],
         readonly=True,
     )
@@ -104,6 +107,16 @@ class DealerCustomerTimeline(models.Model):
                   'event.registration', r.create_uid, e.company_id
              FROM event_registration r JOIN event_event e ON e.id = r.event_id
             WHERE r.partner_id IS NOT NULL""",
+        # a mailing sent to the customer (a contact), with what became of it
+        """SELECT 8 * 10000000000::bigint + t.id, t.id, 'mailing', t.id, t.res_id,
+                  COALESCE(t.sent_datetime, t.create_date),
+                  mm.subject || CASE t.trace_status WHEN 'sent' THEN ' (sent)'
+                      WHEN 'open' THEN ' (opened)' WHEN 'reply' THEN ' (replied)'
+                      WHEN 'bounce' THEN ' (bounced)' WHEN 'error' THEN ' (failed)'
+                      WHEN 'cancel' THEN ' (not sent)' ELSE ' (queued)' END,
+                  'mailing.trace', mm.user_id, mm.dealer_company_id
+             FROM mailing_trace t JOIN mailing_mailing mm ON mm.id = t.mass_mailing_id
+            WHERE t.model = 'res.partner' AND t.trace_type = 'mail'""",
     )
 
     def _query(self):

@@ -339,6 +339,24 @@ class DealerFactories:
             }
         )
 
+    # Update mailings (issue 28) ----------------------------------------------------
+    @classmethod
+    def _create_update_mailing(cls, user=None, **vals):
+        """An email mailing to contacts (``res.partner``), created by ``user`` (the
+        current user when not given); ``vals``: its filters, domain, company..."""
+        Mailing = cls.env["mailing.mailing"]
+        if user:
+            Mailing = Mailing.with_user(user)
+        return Mailing.create(
+            {
+                "subject": vals.pop("subject", "Winter check"),
+                "mailing_type": "mail",
+                "mailing_model_id": cls.env["ir.model"]._get_id("res.partner"),
+                "body_html": "<p>Your winter check is open for booking.</p>",
+                **vals,
+            }
+        )
+
 
 class DealerCrmCase(DealerFactories, BaseCommon):
     """One user per department and a quiet context, shared by every test."""

@@ -107,6 +107,11 @@ ACCESS = {
     "dealer.winback": ("r---", "r---", "r---", "r-w-", "----", "----"),
     "dealer.winback.outcome": ("rcw-", "rcw-", "rcw-", "rcw-", "----", "----"),
     "product.product": ("r---", "r---", "r---", "rcwu", "r---", "----"),
+    # update mailings (issue 28): Email Marketing is the manager's (mass_mailing's user)
+    "mailing.mailing": ("----", "----", "----", "rcwu", "----", "----"),
+    "mailing.trace": ("----", "----", "----", "rcwu", "----", "----"),
+    "mail.mail": ("----", "----", "----", "----", "----", "----"),
+    "mail.compose.message": ("rcw-", "rcw-", "rcw-", "rcw-", "rcw-", "----"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL

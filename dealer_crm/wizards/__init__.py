@@ -9,3 +9,4 @@ from . import dealer_vehicle_delivery
 from . import base_partner_merge_automatic_wizard
 from . import dealer_partner_merge
 from . import dealer_winback_outcome
+from . import mail_compose_message
