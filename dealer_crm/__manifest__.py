@@ -102,6 +102,9 @@
         "views/dealer_settings_views.xml",
         "report/dealer_loyalty_letter.xml",
         "views/dealer_department_views.xml",
+        "views/dealer_recall_campaign_views.xml",
+        "views/dealer_recall_vehicle_views.xml",
+        "wizards/dealer_recall_vin_import_views.xml",
         "views/dealer_crm_menus.xml",
     ],
     "demo": [
@@ -119,6 +122,7 @@
         "demo/dealer_strategy_demo.xml",
         "demo/dealer_handover_demo.xml",
         "demo/dealer_erasure_log_demo.xml",
+        "demo/dealer_recall_campaign_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

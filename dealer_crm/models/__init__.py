@@ -7,6 +7,9 @@ from . import dealer_erasure
 from . import dealer_followup_step
 from . import dealer_interaction
 from . import dealer_vehicle_service_mixin
+from . import dealer_vehicle_recall_mixin
+from . import dealer_partner_recall_mixin
+from . import dealer_service_recall_mixin
 from . import dealer_interaction_mixin
 from . import dealer_vehicle
 from . import dealer_service_reminder
@@ -74,3 +77,5 @@ from . import product_template
 from . import sale_order_line
 from . import dealer_test_drive
 from . import res_currency
+from . import dealer_recall_campaign
+from . import dealer_recall_vehicle

@@ -8,3 +8,4 @@ from . import dealer_event_invite
 from . import dealer_vehicle_delivery
 from . import base_partner_merge_automatic_wizard
 from . import dealer_partner_merge
+from . import dealer_recall_vin_import
