@@ -31,9 +31,7 @@ class DealerRecallCampaign(models.Model):
     _order = "state, id desc"
     _check_company_auto = True
 
-    name = fields.Char(
-        string="Manufacturer Reference", required=True, tracking=True, copy=False
-    )
+    name = fields.Char(string="Manufacturer Reference", required=True, tracking=True, copy=False)
     title = fields.Char(required=True, tracking=True)
     description = fields.Html()
     remedy = fields.Text(help="The work that puts an affected vehicle right.")
@@ -115,6 +113,7 @@ class DealerRecallCampaign(models.Model):
                 "legal_obligation" if campaign.is_safety else "legitimate_interest"
             )
 
+    @api.depends("line_ids.state")
     def _compute_counts(self):
         """Lines per campaign and state, in one grouped query for the whole set."""
         counts = {
@@ -188,8 +187,10 @@ class DealerRecallCampaign(models.Model):
         self._dealer_check_caller(groups=MANAGER_GROUP)
         if self.state != "open":
             raise UserError(_("Open the recall campaign before notifying the owners."))
-        lines = self.env["dealer.recall.vehicle"].sudo().search(
-            [("campaign_id", "=", self.id), ("state", "=", "to_notify")]
+        lines = (
+            self.env["dealer.recall.vehicle"]
+            .sudo()
+            .search([("campaign_id", "=", self.id), ("state", "=", "to_notify")])
         )
         lines._notify()
         return True
@@ -309,9 +310,11 @@ class DealerRecallCampaign(models.Model):
         followup_domain = Line._followup_domain()
         lines = Line._dealer_claim(notify_domain, batch_size)
         lines._notify()
-        due = Line._dealer_claim(followup_domain, batch_size - len(lines)) if len(
-            lines
-        ) < batch_size else Line.browse()
+        due = (
+            Line._dealer_claim(followup_domain, batch_size - len(lines))
+            if len(lines) < batch_size
+            else Line.browse()
+        )
         due._schedule_followups()
         remaining = Line.search_count(notify_domain) + Line.search_count(followup_domain)
         self.env["ir.cron"]._notify_progress(done=len(lines) + len(due), remaining=remaining)

@@ -6,6 +6,7 @@ a vehicle that changes hands after its owner was told goes back to "to notify", 
 new owner is told (``dealer.vehicle.recall.mixin``)."""
 
 from odoo import _, api, fields, models
+
 from ..tools.channels import CONTACT_FIELDS
 from .dealer_recall_campaign import LAWFUL_BASES
 
@@ -35,9 +36,15 @@ class DealerRecallVehicle(models.Model):
         index=True,
         ondelete="restrict",
         check_company=True,
+        copy=False,
     )
     vehicle_id = fields.Many2one(
-        "dealer.vehicle", required=True, index=True, ondelete="restrict", check_company=True
+        "dealer.vehicle",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        copy=False,
     )
     partner_id = fields.Many2one(
         related="vehicle_id.owner_id",
@@ -176,7 +183,9 @@ class DealerRecallVehicle(models.Model):
         unreachable = no_owner | skipped
         channel_of = {}
         for campaign in (lines - unreachable).campaign_id:
-            of_campaign = (lines - unreachable).filtered(lambda line, c=campaign: line.campaign_id == c)
+            of_campaign = (lines - unreachable).filtered(
+                lambda line, c=campaign: line.campaign_id == c
+            )
             by_owner = {}
             for line in of_campaign:
                 by_owner[line.partner_id] = by_owner.get(line.partner_id, line) | line
@@ -261,9 +270,7 @@ class DealerRecallVehicle(models.Model):
         if sent.get("phone"):
             call = self.env.ref("mail.mail_activity_data_call")
             model_id = self.env["ir.model"]._get_id(self._name)
-            self.env["mail.activity"].sudo().with_context(
-                mail_activity_quick_update=True
-            ).create(
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
                 [
                     {
                         "res_model_id": model_id,
@@ -307,13 +314,17 @@ class DealerRecallVehicle(models.Model):
             return lines
         today = fields.Date.context_today(self)
         activity_type = self.env.ref("dealer_crm.mail_activity_type_recall_followup")
-        open_activities = self.env["mail.activity"].sudo().search_fetch(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", lines.ids),
-                ("activity_type_id", "=", activity_type.id),
-            ],
-            ["res_id"],
+        open_activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", lines.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ],
+                ["res_id"],
+            )
         )
         busy = set(open_activities.mapped("res_id"))
         model_id = self.env["ir.model"]._get_id(self._name)
@@ -382,9 +393,9 @@ class DealerRecallVehicle(models.Model):
 
     def _book(self):
         """Lines ticked on a planned visit: booked."""
-        self.sudo().filtered(lambda line: line.state in ("to_notify", "notified", "unreachable")).write(
-            {"state": "booked", "next_followup_date": False}
-        )
+        self.sudo().filtered(
+            lambda line: line.state in ("to_notify", "notified", "unreachable")
+        ).write({"state": "booked", "next_followup_date": False})
 
     def _close_by(self, visit):
         """Lines whose remedy ``visit`` performed: done, closed by it."""

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
 
 class DealerVehicleRecallMixin(models.AbstractModel):
@@ -19,6 +19,7 @@ class DealerVehicleRecallMixin(models.AbstractModel):
         string="Open Recalls Summary", compute="_compute_dealer_recall_open_count"
     )
 
+    @api.depends("dealer_recall_line_ids.state", "dealer_recall_line_ids.campaign_id.state")
     def _compute_dealer_recall_open_count(self):
         lines = self.env["dealer.recall.vehicle"].search_fetch(
             [

@@ -59,3 +59,4 @@ from . import test_job_faults
 from . import test_job_concurrency
 from . import test_legal_input
 from . import test_hostile_input
+from . import test_recall

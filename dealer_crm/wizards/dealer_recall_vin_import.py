@@ -37,7 +37,11 @@ class DealerRecallVinImport(models.TransientModel):
         rows = [line.split(",")[0].split(";")[0] for line in text.splitlines()]
         added, problems = self.campaign_id._match_vins("\n".join(rows))
         lines = [
-            _("%(count)s vehicles added to recall %(name)s.", count=added, name=self.campaign_id.name)
+            _(
+                "%(count)s vehicles added to recall %(name)s.",
+                count=added,
+                name=self.campaign_id.name,
+            )
         ]
         if problems:
             lines.append(_("%s VINs were not matched:", len(problems)))
