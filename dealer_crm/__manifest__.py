@@ -105,6 +105,7 @@
         "views/dealer_recall_campaign_views.xml",
         "views/dealer_recall_vehicle_views.xml",
         "wizards/dealer_recall_vin_import_views.xml",
+        "report/dealer_recall_letter.xml",
         "views/dealer_crm_menus.xml",
     ],
     "demo": [

@@ -17,6 +17,8 @@ from ..tools.vin import normalize_vin, vin_problem
 
 #: who sets campaigns up, opens and closes them
 MANAGER_GROUP = "dealer_crm.group_manager"
+#: lines notified per batch (a button's first batch, the nightly job's batches)
+NOTIFY_BATCH = 500
 
 LAWFUL_BASES = [
     ("legal_obligation", "Legal obligation"),
@@ -182,17 +184,17 @@ class DealerRecallCampaign(models.Model):
         }
 
     def action_notify(self):
-        """Tell the owners not told yet, now (the nightly job does the same)."""
+        """Tell the owners not told yet: a first batch now, the rest by the nightly
+        job's batches, started at once."""
         self.ensure_one()
         self._dealer_check_caller(groups=MANAGER_GROUP)
         if self.state != "open":
             raise UserError(_("Open the recall campaign before notifying the owners."))
-        lines = (
-            self.env["dealer.recall.vehicle"]
-            .sudo()
-            .search([("campaign_id", "=", self.id), ("state", "=", "to_notify")])
-        )
-        lines._notify()
+        Line = self.env["dealer.recall.vehicle"].sudo()
+        domain = [("campaign_id", "=", self.id), ("state", "=", "to_notify")]
+        Line._dealer_claim(domain, NOTIFY_BATCH)._notify()
+        if Line.search_count(domain, limit=1):
+            self.env.ref("dealer_crm.ir_cron_dealer_recalls")._trigger()
         return True
 
     def action_view_lines(self):
@@ -301,7 +303,7 @@ class DealerRecallCampaign(models.Model):
 
     # The nightly job ------------------------------------------------------------------
     @api.model
-    def _cron_recalls(self, batch_size=500):
+    def _cron_recalls(self, batch_size=NOTIFY_BATCH):
         """Notify the owners of open campaigns' vehicles, then follow up those notified
         and not booked, one batch per call. A processed line leaves the job's domain in
         the batch's own transaction, so a second run sends and schedules nothing twice."""

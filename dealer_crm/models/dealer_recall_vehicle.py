@@ -145,7 +145,9 @@ class DealerRecallVehicle(models.Model):
 
     def action_notify_now(self):
         self._dealer_check_caller()
-        todo = self.filtered(lambda line: line.state == "to_notify")
+        todo = self.filtered(
+            lambda line: line.state == "to_notify" and line.campaign_state == "open"
+        )
         todo.sudo()._notify()
 
     # Domains of the nightly job ---------------------------------------------------------
