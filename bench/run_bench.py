@@ -26,7 +26,7 @@ import traceback
 from datetime import date
 
 import odoo
-from odoo import fields
+from odoo import Command, fields
 from odoo.tools import SQL
 
 env = globals()["env"]  # provided by odoo shell
@@ -278,6 +278,7 @@ def main():
     erasure()
     winback_job()
     lifecycle_leads_job()
+    recalls()
 
 
 def sample_vehicles(n):
@@ -867,8 +868,100 @@ def lifecycle_leads_job():
         )
 
 
+def recalls():
+    """A recall campaign matched against every bench vehicle (issue 28): by model and
+    model years, and by the manufacturer's VIN list; then one notice batch. Rolled back."""
+    company = env.company.id
+    cr.execute("SELECT count(*) FROM dealer_vehicle WHERE active AND company_id = %s", (company,))
+    vehicles = cr.fetchone()[0]
+    cr.execute(
+        "SELECT array_agg(DISTINCT model_id), min(model_year) FILTER (WHERE model_year > 0),"
+        " max(model_year) FROM dealer_vehicle WHERE active AND company_id = %s",
+        (company,),
+    )
+    model_ids, year_from, year_to = cr.fetchone()
+    Campaign = uenv["dealer.recall.campaign"]
+
+    def campaign(name, **vals):
+        record = Campaign.create({"name": name, "title": "Bench recall", **vals})
+        record.action_open()
+        uenv.flush_all()
+        return record
+
+    floor = sql_time(
+        """SELECT v.id, v.owner_id, v.company_id FROM dealer_vehicle v
+            WHERE v.active AND v.company_id = %s AND v.model_id = ANY(%s)
+              AND v.model_year BETWEEN %s AND %s""",
+        (company, model_ids, year_from or 0, year_to or 9999),
+    )
+
+    @guarded("recall matching by model and years")
+    def _by_model():
+        record = campaign(
+            "BENCH-MODELS",
+            model_ids=[Command.set(model_ids)],
+            year_from=year_from,
+            year_to=year_to,
+        )
+        elapsed, queries, added = measure(lambda: record._match_models())
+        rerun, rerun_queries, again = measure(lambda: record._match_models())
+        cr.rollback()
+        line(
+            "recall matching by model and model years, every bench vehicle (_match_models)",
+            elapsed,
+            queries,
+            "-",
+            "selecting the same vehicles in SQL",
+            floor,
+            f"{added} of {vehicles} vehicles matched; a rerun adds {again} "
+            f"in {fmt_time(rerun)} ({rerun_queries} queries)",
+        )
+
+    @guarded("recall matching by VIN list")
+    def _by_vins():
+        cr.execute(
+            "SELECT vin FROM dealer_vehicle WHERE active AND company_id = %s ORDER BY id",
+            (company,),
+        )
+        vins = [vin for (vin,) in cr.fetchall()]
+        text = "\n".join(vins + ["WVWZZZ1KZ99999999", "NOT-A-VIN"])
+        record = campaign("BENCH-VINS")
+        elapsed, queries, (added, problems) = measure(lambda: record._match_vins(text))
+        cr.rollback()
+        line(
+            f"recall matching by a VIN list of {len(vins) + 2} VINs (_match_vins)",
+            elapsed,
+            queries,
+            "-",
+            "selecting the same vehicles in SQL",
+            floor,
+            f"{added} vehicles matched, {len(problems)} VINs reported back",
+        )
+
+    @guarded("one recall notice batch")
+    def _notify():
+        record = campaign("BENCH-NOTIFY", model_ids=[Command.set(model_ids)])
+        record._match_models()
+        elapsed, queries, lines = measure(lambda: Campaign.sudo()._cron_recalls(batch_size=500))
+        states = {}
+        for state in lines.mapped("state"):
+            states[state] = states.get(state, 0) + 1
+        cr.rollback()
+        line(
+            "one recall notice batch of 500 (_cron_recalls)",
+            elapsed,
+            queries,
+            "-",
+            note=", ".join(f"{count} {state}" for state, count in sorted(states.items())),
+        )
+
+
 if PART == "winback":
     winback_job()
+elif PART == "lifecycle":
+    lifecycle_leads_job()
+elif PART == "recalls":
+    recalls()
 elif PART == "register":
     part_register()
 elif PART == "export":

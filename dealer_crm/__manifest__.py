@@ -106,6 +106,10 @@
         "views/dealer_winback_views.xml",
         "wizards/dealer_winback_outcome_views.xml",
         "views/mailing_mailing_views.xml",
+        "views/dealer_recall_campaign_views.xml",
+        "views/dealer_recall_vehicle_views.xml",
+        "wizards/dealer_recall_vin_import_views.xml",
+        "report/dealer_recall_letter.xml",
         "views/dealer_crm_menus.xml",
     ],
     "demo": [
@@ -127,6 +131,7 @@
         "demo/dealer_need_tag_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/mailing_mailing_demo.xml",
+        "demo/dealer_recall_campaign_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

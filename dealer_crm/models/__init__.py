@@ -7,6 +7,9 @@ from . import dealer_erasure
 from . import dealer_followup_step
 from . import dealer_interaction
 from . import dealer_vehicle_service_mixin
+from . import dealer_vehicle_recall_mixin
+from . import dealer_partner_recall_mixin
+from . import dealer_service_recall_mixin
 from . import dealer_interaction_mixin
 from . import dealer_vehicle
 from . import dealer_service_reminder
@@ -81,3 +84,5 @@ from . import dealer_lifecycle_lead
 from . import mailing_mailing
 from . import mail_mail
 from . import mailing_trace
+from . import dealer_recall_campaign
+from . import dealer_recall_vehicle

@@ -24,6 +24,7 @@ class DealerServiceRecord(models.Model):
         "mail.activity.mixin",
         "dealer.interaction.mixin",
         "dealer.import.mixin",
+        "dealer.service.recall.mixin",
     ]
     _order = "date desc, id desc"
     _check_company_auto = True

@@ -25,6 +25,7 @@ class DealerVehicle(models.Model):
         "dealer.interaction.mixin",
         "dealer.import.mixin",
         "dealer.vehicle.service.mixin",
+        "dealer.vehicle.recall.mixin",
     ]
     _order = "brand_id, model_id, license_plate, id"
     _check_company_auto = True

@@ -43,6 +43,7 @@ class ResPartner(models.Model):
         "dealer.partner.loyalty.mixin",
         "dealer.partner.vehicle.mixin",
         "dealer.partner.winback.mixin",
+        "dealer.partner.recall.mixin",
     ]
     # The partner is the customer itself: it declares no link, and its personal fields
     # are listed in dealer_personal_data.PARTNER_PERSONAL_FIELDS.

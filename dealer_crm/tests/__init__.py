@@ -62,3 +62,4 @@ from . import test_hostile_input
 from . import test_winback
 from . import test_lifecycle_leads
 from . import test_update_mailing
+from . import test_recall

@@ -357,6 +357,30 @@ class DealerFactories:
             }
         )
 
+    # Recalls (issue 28) --------------------------------------------------------
+    @classmethod
+    def _create_recall_campaign(cls, name="24V-001", models=None, open_it=True, **vals):
+        """A safety recall of ``models`` (the test vehicle model), opened unless
+        ``open_it`` is false."""
+        models = models or cls.env.ref(VEHICLE_MODEL)
+        campaign = cls.env["dealer.recall.campaign"].create(
+            {
+                "name": name,
+                "title": "Brake hose may chafe",
+                "remedy": "Fit a retaining clip.",
+                "model_ids": [Command.set(models.ids)],
+                **vals,
+            }
+        )
+        if open_it:
+            campaign.action_open()
+        return campaign
+
+    @classmethod
+    def _recall_vin(cls, number):
+        """A valid European VIN (no check digit) numbered ``number``."""
+        return f"WVWZZZ1KZ{number:08d}"
+
 
 class DealerCrmCase(DealerFactories, BaseCommon):
     """One user per department and a quiet context, shared by every test."""

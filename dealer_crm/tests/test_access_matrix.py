@@ -80,6 +80,9 @@ ACCESS = {
     "dealer.staff.scorecard": ("r---", "r---", "r---", "r---", "----", "----"),
     "dealer.test.drive": ("rcw-", "r---", "r---", "rcwu", "----", "----"),
     "dealer.vehicle.delivery": ("rcw-", "----", "----", "rcw-", "----", "----"),
+    "dealer.recall.campaign": ("r---", "r---", "r---", "rcw-", "----", "----"),
+    "dealer.recall.vehicle": ("r---", "r-w-", "r-w-", "rcw-", "----", "----"),
+    "dealer.recall.vin.import": ("----", "----", "----", "rcw-", "----", "----"),
     # extended core and OCA models
     "res.partner": ("rcwu", "rcwu", "rcwu", "rcwu", "r---", "r---"),
     "sale.order": ("rcw-", "rcw-", "r---", "rcwu", "----", "r---"),
@@ -191,6 +194,8 @@ RULES = {
         "dealer_staff_scorecard_rule_own",
     },
     "dealer.test.drive": {"dealer_test_drive_rule_company"},
+    "dealer.recall.campaign": {"dealer_recall_campaign_rule_company"},
+    "dealer.recall.vehicle": {"dealer_recall_vehicle_rule_company"},
     "helpdesk.ticket": {"helpdesk_ticket_rule_sales_service"},
     "dealer.winback": {"dealer_winback_rule_company"},
 }

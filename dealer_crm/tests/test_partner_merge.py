@@ -503,6 +503,10 @@ class TestPartnerMerge(DealerCrmCase):
         )
         for someone in (partner, other):
             self.program._dealer_card(someone)._dealer_move(100, "Visit", "earn")
+        # a recall of the customer's vehicles, notified to them (issue 28)
+        recall = self._create_recall_campaign("MERGE-1", models=vehicle.model_id)
+        recall.action_match_models()
+        recall.action_notify()
         product = self.env["product.product"].create({"name": "Oil", "list_price": 50})
         self.env["sale.order"].create(
             {"partner_id": partner.id, "order_line": [Command.create({"product_id": product.id})]}

@@ -67,3 +67,21 @@ class TestUiTours(DealerHttpCase):
         self.assertEqual(action.name, "Call every unhappy customer within a day")
         self.assertEqual(action.state, "open")
         self.assertTrue(action.activity_ids, "tracked work for its owner")
+
+    def test_service_visit_shows_and_books_the_open_recall(self):
+        visit = self.env.ref("dealer_crm.recall_service_planned_demo")
+        line = self.env["dealer.recall.vehicle"].search(
+            [
+                ("vehicle_id", "=", visit.vehicle_id.id),
+                ("campaign_id", "=", self.env.ref("dealer_crm.recall_campaign_brake_demo").id),
+            ]
+        )
+        self.assertNotEqual(line.state, "booked")
+        self.start_tour("/odoo", "dealer_crm_recall_tour", login="service", timeout=300)
+        # the vehicle's first planned visit in the list (the demo has two)
+        booked_on = self.env["dealer.service.record"].search(
+            [("dealer_recall_line_ids", "in", line.ids)]
+        )
+        self.assertEqual(booked_on.vehicle_id, visit.vehicle_id)
+        self.assertEqual(booked_on.state, "scheduled")
+        self.assertEqual(line.state, "booked")

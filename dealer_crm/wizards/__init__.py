@@ -10,3 +10,4 @@ from . import base_partner_merge_automatic_wizard
 from . import dealer_partner_merge
 from . import dealer_winback_outcome
 from . import mail_compose_message
+from . import dealer_recall_vin_import
