@@ -148,14 +148,17 @@ class CrmLead(models.Model):
         return super()._auto_init()
 
     def init(self):
-        """Each lifecycle lead is created once: one per vehicle and reason (warranty,
-        replacement) and one per need, among all leads of the table (archived and lost
+        """Each lifecycle lead is created once: one per vehicle, reason (warranty,
+        replacement) and owner, and one per need, among all leads of the table (archived and lost
         ones too), so a rerun or a second run at once never opens another."""
         res = super().init()
+        # one per vehicle and reason became one per vehicle, reason and owner: a vehicle
+        # sold on is due its lead for the new owner
+        self.env.cr.execute("DROP INDEX IF EXISTS crm_lead_dealer_lifecycle_vehicle_uniq")
         for name, columns, where in (
             (
-                "crm_lead_dealer_lifecycle_vehicle_uniq",
-                "dealer_lifecycle_vehicle_id, dealer_lifecycle_reason",
+                "crm_lead_dealer_lifecycle_vehicle_owner_uniq",
+                "dealer_lifecycle_vehicle_id, dealer_lifecycle_reason, COALESCE(partner_id, 0)",
                 "dealer_lifecycle_reason IN ('warranty_end', 'replacement')",
             ),
             (

@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from ..tools.distance import KILOMETERS, MILES, convert_distance, unit_label
 from .dealer_consent import contactable_domain
@@ -88,11 +89,21 @@ class DealerLifecycleLead(models.AbstractModel):
                 [
                     self._owner_domain(),
                     trigger,
+                    # none yet for this vehicle, reason and its current owner: a vehicle
+                    # sold on is due a lead for its new owner
                     [
                         (
-                            "dealer_lifecycle_lead_ids",
-                            "not any",
-                            [("dealer_lifecycle_reason", "=", reason)],
+                            "id",
+                            "not in",
+                            SQL(
+                                """(SELECT lead.dealer_lifecycle_vehicle_id
+                                      FROM crm_lead lead
+                                      JOIN dealer_vehicle vehicle
+                                        ON vehicle.id = lead.dealer_lifecycle_vehicle_id
+                                     WHERE lead.dealer_lifecycle_reason = %s
+                                       AND lead.partner_id = vehicle.owner_id)""",
+                                reason,
+                            ),
                         )
                     ],
                 ]
@@ -159,7 +170,27 @@ class DealerLifecycleLead(models.AbstractModel):
         unmet = needs.filtered(
             lambda n: not any((n.partner_id, n.company_id, m) in owned for m in models_of[n])
         )
-        return self._open_leads([self._need_lead_values(n, models_of[n]) for n in unmet])
+        # the same need recorded twice (or again after its lead) opens no second lead
+        seen = {
+            (lead.partner_id, lead.company_id, lead.dealer_lifecycle_need_id.tag_id)
+            for lead in self.env["crm.lead"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("dealer_lifecycle_reason", "=", "unmet_need"),
+                    ("partner_id", "in", unmet.partner_id.ids),
+                    ("dealer_lifecycle_need_id.tag_id", "in", unmet.tag_id.ids),
+                ]
+            )
+        }
+        vals_list = []
+        for need in unmet:
+            key = (need.partner_id, need.company_id, need.tag_id)
+            if key not in seen:
+                seen.add(key)
+                vals_list.append(self._need_lead_values(need, models_of[need]))
+        return self._open_leads(vals_list)
 
     @api.model
     def _open_leads(self, vals_list):

@@ -6,6 +6,7 @@ a vehicle that changes hands after its owner was told goes back to "to notify", 
 new owner is told (``dealer.vehicle.recall.mixin``)."""
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools.channels import CONTACT_FIELDS
 from .dealer_recall_campaign import LAWFUL_BASES
@@ -139,6 +140,8 @@ class DealerRecallVehicle(models.Model):
     def action_mark_unreachable(self):
         """Staff tried every way: the owner cannot be reached."""
         self._dealer_check_caller()
+        if any(line.campaign_state != "open" for line in self):
+            raise UserError(_("Only a recall of an open campaign can be marked unreachable."))
         self.filtered(lambda line: line.state in ("to_notify", "notified")).sudo().write(
             {"state": "unreachable", "next_followup_date": False}
         )

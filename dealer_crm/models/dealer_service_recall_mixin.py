@@ -60,9 +60,32 @@ class DealerServiceRecallMixin(models.AbstractModel):
                     )
                 )
 
+    def _dealer_check_recalls_ticked(self, ticked):
+        """A recall newly ticked on a visit is one still to do, of an open campaign: a
+        closed campaign's line, or one another visit already closed, is refused."""
+        ticked = ticked.sudo()
+        closed = ticked.filtered(lambda line: line.campaign_id.state != "open")
+        if closed:
+            raise ValidationError(
+                _(
+                    "Recall %(recall)s cannot be booked or performed: its campaign is not open.",
+                    recall=closed[0].display_name,
+                )
+            )
+        done = ticked.filtered(lambda line: line.state == "done")
+        if done:
+            raise ValidationError(
+                _(
+                    "Recall %(recall)s is already done (visit %(visit)s).",
+                    recall=done[0].display_name,
+                    visit=done[0].service_record_id.display_name,
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         visits = super().create(vals_list)
+        self._dealer_check_recalls_ticked(visits.dealer_recall_line_ids)
         visits.filtered("dealer_recall_line_ids")._dealer_sync_recalls()
         return visits
 
@@ -71,6 +94,11 @@ class DealerServiceRecallMixin(models.AbstractModel):
         if "dealer_recall_line_ids" in vals:
             removed = {visit: visit.dealer_recall_line_ids for visit in self}
         res = super().write(vals)
+        if removed:
+            self._dealer_check_recalls_ticked(
+                self.dealer_recall_line_ids
+                - self.env["dealer.recall.vehicle"].union(*removed.values())
+            )
         if {"state", "dealer_recall_line_ids"} & set(vals):
             for visit, before in removed.items():
                 (before - visit.dealer_recall_line_ids)._unbook()

@@ -48,6 +48,8 @@ class DealerWinback(models.Model):
     #: set by the win-back job and by the outcome, never typed
     _dealer_protected_fields = frozenset(
         {
+            "partner_id",
+            "company_id",
             "trigger",
             "reason",
             "date",

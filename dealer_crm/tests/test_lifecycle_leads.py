@@ -95,7 +95,7 @@ class TestLifecycleLeads(LifecycleCase):
             ["replacement", "warranty_end"],
         )
 
-    def test_the_database_refuses_a_second_lead_for_the_same_vehicle_and_reason(self):
+    def test_the_database_refuses_a_second_lead_for_the_same_vehicle_reason_and_owner(self):
         vehicle = self._vehicle(3, warranty_end_date=self.today + timedelta(days=1))
         lead = self._run()
         with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.IntegrityError):
@@ -103,6 +103,7 @@ class TestLifecycleLeads(LifecycleCase):
                 self.Lead.sudo().create(
                     {
                         "name": "Forged",
+                        "partner_id": vehicle.owner_id.id,
                         "dealer_lifecycle_reason": "warranty_end",
                         "dealer_lifecycle_vehicle_id": vehicle.id,
                     }
@@ -211,6 +212,20 @@ class TestLifecycleLeads(LifecycleCase):
         self._run()
         self.assertEqual(self._leads(vehicle).partner_id, new_owner)
 
+    def test_a_vehicle_sold_on_after_its_lead_opens_one_for_its_new_owner_once(self):
+        vehicle = self._vehicle(44, model_year=self.today.year - 10)
+        self._run()
+        first = self._leads(vehicle)
+        self.assertEqual(first.partner_id, vehicle.owner_id)
+        buyer = self.env["res.partner"].create({"name": "Second owner"})
+        vehicle._transfer_owner(buyer, self.today)
+        self._run()
+        self._run()
+        leads = self._leads(vehicle)
+        self.assertEqual(len(leads), 2)
+        self.assertEqual((leads - first).partner_id, buyer)
+        self.assertEqual(set(leads.mapped("dealer_lifecycle_reason")), {"replacement"})
+
     def test_a_vehicle_taken_in_by_the_dealer_opens_nothing(self):
         vehicle = self._vehicle(41, model_year=self.today.year - 10)
         vehicle._transfer_owner(vehicle.company_id.partner_id, self.today, origin="trade_in")
@@ -248,6 +263,19 @@ class TestLifecycleLeads(LifecycleCase):
         sold = self._vehicle(51, owner_id=former.id, model_id=self.model_ev.id)
         sold._transfer_owner(owner, self.today)
         self.assertTrue(self._leads(need=self._need(former, self.tag_ev)))
+
+    def test_the_same_need_recorded_twice_opens_one_lead(self):
+        first = self._need(self.customer, self.tag_ev)
+        again = self._need(self.customer, self.tag_ev)
+        both = self.env["dealer.customer.need"].create(
+            [
+                {"partner_id": self.customer.id, "tag_id": self.tag_ev.id},
+                {"partner_id": self.customer.id, "tag_id": self.tag_ev.id},
+            ]
+        )
+        self.assertEqual(len(self._leads(need=first)), 1)
+        self.assertFalse(self._leads(need=again))
+        self.assertFalse(self._leads(need=both[0]) | self._leads(need=both[1]))
 
     def test_a_need_that_offers_no_vehicle_opens_nothing(self):
         self.assertFalse(self._leads(need=self._need(self.customer, self.tag_service)))

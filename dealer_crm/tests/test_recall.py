@@ -2,8 +2,10 @@
 """Recall campaigns (issue 28): matching, the legal-notice channel fallback, closing by
 a visit, follow-ups, and what a department user may send by RPC."""
 
+import base64
 from datetime import timedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time, tagged
 
@@ -108,6 +110,32 @@ class TestRecall(DealerCrmCase):
             self.env["dealer.recall.vin.import"].create(
                 {"campaign_id": campaign.id, "vin_text": "\n \n"}
             ).action_import()
+
+    def test_a_pasted_list_separated_by_commas_and_a_csv_files_first_column_are_read_whole(self):
+        second, third = self._vehicle(11, model_year=2019), self._vehicle(12, model_year=2020)
+        campaign = self._campaign()
+        Import = self.env["dealer.recall.vin.import"]
+        pasted = Import.create(
+            {
+                "campaign_id": campaign.id,
+                "vin_text": "%s,%s;%s" % tuple(self._recall_vin(n) for n in (1, 11, 12)),
+            }
+        )
+        pasted.action_import()
+        self.assertEqual(campaign.line_ids.vehicle_id, self.vehicle | second | third)
+        self.assertIn("3 vehicles added", pasted.result)
+        fourth = self._vehicle(13, model_year=2021)
+        csv = "VIN,Model,Year\n%s,Corolla,2021\n%s;Corolla;2019\n" % (
+            self._recall_vin(13),
+            self._recall_vin(11),
+        )
+        from_file = Import.create(
+            {"campaign_id": campaign.id, "vin_file": base64.b64encode(csv.encode())}
+        )
+        from_file.action_import()
+        self.assertIn(fourth, campaign.line_ids.vehicle_id)
+        self.assertIn("1 vehicles added", from_file.result)
+        self.assertNotIn("Corolla", from_file.result, "a CSV's other columns are no VINs")
 
     def test_matching_takes_as_many_queries_for_100_vehicles_as_for_10(self):
         Model = self.env["fleet.vehicle.model"]
@@ -272,6 +300,32 @@ class TestRecall(DealerCrmCase):
         with self.assertRaisesRegex(ValidationError, "another vehicle"):
             visit.with_user(self.user_service).dealer_recall_line_ids = self._line(campaign)
 
+    def test_a_visit_cannot_tick_a_closed_campaigns_or_a_done_recall(self):
+        campaign = self._campaign()
+        campaign.action_match_models()
+        line = self._line(campaign)
+        done_by = self._create_visit(self.vehicle)
+        done_by.with_user(self.user_service).dealer_recall_line_ids = line
+        done_by.action_done()
+        later = self._create_visit(self.vehicle).with_user(self.user_service)
+        with self.assertRaisesRegex(ValidationError, "already done"):
+            later.dealer_recall_line_ids = line
+        self.assertEqual(line.service_record_id, done_by, "the first visit keeps the remedy")
+        other = self._campaign("24V-002")
+        other.action_match_models()
+        other.action_close()
+        with self.assertRaisesRegex(ValidationError, "not open"):
+            later.write({"dealer_recall_line_ids": [Command.link(self._line(other).id)]})
+        with self.assertRaisesRegex(ValidationError, "not open"):
+            self.env["dealer.service.record"].with_user(self.user_service).create(
+                {
+                    "vehicle_id": self.vehicle.id,
+                    "date": self._today(),
+                    "dealer_recall_line_ids": self._line(other).ids,
+                }
+            )
+        self.assertEqual(self._line(other).state, "to_notify")
+
     # Follow-ups ---------------------------------------------------------------------------
     def test_followups_come_once_per_interval_up_to_the_maximum(self):
         today = self._today()
@@ -332,6 +386,13 @@ class TestRecall(DealerCrmCase):
         # the line's own actions are theirs
         line.action_mark_unreachable()
         self.assertEqual(line.state, "unreachable")
+        # ... while the campaign is open
+        other = self._campaign("24V-003")
+        other.action_match_models()
+        other.action_close()
+        with self.assertRaisesRegex(UserError, "open campaign"):
+            self._line(other).with_user(self.user_service).action_mark_unreachable()
+        self.assertEqual(self._line(other).state, "to_notify")
 
     def test_a_second_company_cannot_read_the_recalls(self):
         campaign = self._campaign()

@@ -259,6 +259,12 @@ class TestWinback(DealerCrmCase):
         winback.with_user(self.user_manager).write({"user_id": self.user_service.id})
         self._record(winback, "moved_away", self.user_service)
         self.assertEqual((winback.outcome, winback.recorded_by), ("moved_away", self.user_service))
+        # the customer and company of a win-back are its evidence, for a manager too
+        other = self.customer.copy({"name": "Someone Else"})
+        for vals in ({"partner_id": other.id}, {"company_id": self._create_company_b("B")[0].id}):
+            with self.assertRaises(AccessError):
+                winback.with_user(self.user_manager).write(vals)
+        self.assertEqual(winback.partner_id, self.customer)
 
     def test_the_customer_360_opens_the_customers_winbacks(self):
         self._fall(self.customer, "loyal", "at_risk")
