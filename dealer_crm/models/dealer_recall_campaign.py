@@ -31,6 +31,7 @@ class DealerRecallCampaign(models.Model):
     _description = "Recall Campaign"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "state, id desc"
+    _dealer_partner_fields = ()
     _check_company_auto = True
 
     name = fields.Char(string="Manufacturer Reference", required=True, tracking=True, copy=False)
