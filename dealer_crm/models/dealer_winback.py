@@ -69,6 +69,7 @@ class DealerWinback(models.Model):
         index=True,
         tracking=True,
         check_company=True,
+        copy=False,
     )
     user_id = fields.Many2one(
         "res.users",
@@ -111,7 +112,11 @@ class DealerWinback(models.Model):
         help="The evaluation snapshot that opened the win-back.",
     )
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        index=True,
+        copy=False,
+        default=lambda self: self.env.company,
     )
 
     # ------------------------------------------------------------------ outcome
