@@ -24,6 +24,7 @@
         "event",
         "base_import",
         "mass_mailing",
+        "resource_booking",
     ],
     "data": [
         "security/dealer_crm_security.xml",

@@ -60,6 +60,14 @@ venv() {
     rm -rf "$tmp"
     touch "$VENV/.complete"
   fi
+  # The OCA set may grow after the virtualenv was made: install it again when it changed.
+  local oca_key; oca_key=$(sha1sum < "$ROOT/requirements-oca.txt" | cut -c1-12)
+  if [ ! -f "$VENV/.oca-$oca_key" ]; then
+    say "installing the OCA addons of requirements-oca.txt into $VENV"
+    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -r "$ROOT/requirements-oca.txt" \
+      2> >(grep -v '^WARNING: Location' >&2)
+    touch "$VENV/.oca-$oca_key"
+  fi
   OCA_ADDONS=$("$VENV/bin/python" -c 'import os, odoo.addons.helpdesk_mgmt as m; print(os.path.dirname(os.path.dirname(m.__file__)))' 2>/dev/null \
     || PYTHONPATH="$ODOO_PATH" "$VENV/bin/python" -c 'import os, odoo.addons.helpdesk_mgmt as m; print(os.path.dirname(os.path.dirname(m.__file__)))')
   ADDONS_PATH="$ODOO_PATH/odoo/addons,$OCA_ADDONS,$ROOT"
@@ -140,7 +148,7 @@ cmd_run() {
 
 # Odoo and OCA modules whose models or forms dealer_crm extends: their own tests must
 # still pass with dealer_crm installed.
-PEER_MODULES=(crm sale sale_loyalty loyalty fleet survey event helpdesk_mgmt mass_mailing)
+PEER_MODULES=(crm sale sale_loyalty loyalty fleet survey event helpdesk_mgmt mass_mailing resource_booking)
 
 # tests/ops (Odoo and PostgreSQL driven as processes: install, upgrade, uninstall, backup,
 # replica) run in the background beside the main suite, on ${TDB}_ops, a copy of the

@@ -86,3 +86,6 @@ from . import mail_mail
 from . import mailing_trace
 from . import dealer_recall_campaign
 from . import dealer_recall_vehicle
+from . import resource_resource
+from . import resource_booking_type
+from . import resource_booking
