@@ -41,6 +41,7 @@
         "data/helpdesk_data.xml",
         "data/loyalty_data.xml",
         "data/survey_data.xml",
+        "data/resource_booking_type_data.xml",
         "report/dealer_xlsx_reports.xml",
         "views/fleet_vehicle_model_views.xml",
         "views/fleet_vehicle_model_brand_views.xml",
@@ -111,6 +112,7 @@
         "views/dealer_recall_vehicle_views.xml",
         "wizards/dealer_recall_vin_import_views.xml",
         "report/dealer_recall_letter.xml",
+        "views/resource_booking_views.xml",
         "views/dealer_crm_menus.xml",
     ],
     "demo": [
@@ -133,6 +135,7 @@
         "demo/crm_lead_demo.xml",
         "demo/mailing_mailing_demo.xml",
         "demo/dealer_recall_campaign_demo.xml",
+        "demo/resource_booking_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -121,6 +121,15 @@ class DealerServiceRecord(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
+    dealer_booking_ids = fields.One2many(
+        "resource.booking",
+        "dealer_visit_id",
+        string="Workshop Bookings",
+        help="The workshop booking this visit was when the customer arrived.",
+    )
+    dealer_booking_count = fields.Integer(
+        string="Bookings", compute="_compute_dealer_booking_count"
+    )
 
     #: recorded by the visit's buttons (state, tier discount), a redemption (loyalty
     #: discount) and its own numbering; the
@@ -158,6 +167,15 @@ class DealerServiceRecord(models.Model):
             "A tier discount cannot be negative.",
         ),
     ]
+
+    def _compute_dealer_booking_count(self):
+        counts = dict(
+            self.env["resource.booking"]
+            .with_context(active_test=False)
+            ._read_group([("dealer_visit_id", "in", self.ids)], ["dealer_visit_id"], ["__count"])
+        )
+        for visit in self:
+            visit.dealer_booking_count = counts.get(visit, 0)
 
     @api.depends("vehicle_id", "date")
     def _compute_partner_id(self):
@@ -266,6 +284,13 @@ class DealerServiceRecord(models.Model):
             "service_record_id": self.id,
             "subject": self.name,
         }
+
+    def action_view_bookings(self):
+        self.ensure_one()
+        self._dealer_check_caller(operation="read")
+        return self._dealer_related_action(
+            "dealer_crm.resource_booking_action", "dealer_visit_id", active_test=False
+        )
 
     def action_start(self):
         self._dealer_check_caller(groups=SERVICE_GROUP)

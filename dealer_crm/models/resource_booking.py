@@ -1,7 +1,36 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Workshop capacity on OCA resource_booking: what the dealership adds to a booking."""
+"""Workshop capacity on OCA resource_booking: what the dealership adds to a booking.
 
-from odoo import fields, models
+A booking of a workshop type (one with a kind of work) is for a customer's vehicle. When
+the customer arrives, "Customer Arrived" turns it into the service visit; a booking
+whose time has passed without arrival is a no-show (by staff, or by the daily job).
+Attendance and the visit are evidence: only those methods write them.
+
+Two bookings of the same resources at once: resource_booking checks the resources are
+free in the transaction's snapshot, so two transactions could both take the last slot.
+A scheduled booking therefore first rewrites its resources' rows: the second transaction
+fails with a serialization error, which Odoo retries, and the retry sees the first
+booking and gets resource_booking's message that the resources are busy.
+"""
+
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from .dealer_service_record import SERVICE_GROUP
+
+ATTENDANCE = [
+    ("expected", "Expected"),
+    ("arrived", "Arrived"),
+    ("no_show", "No-show"),
+]
+
+#: how long after a booking's end the daily job waits before calling it a no-show
+NO_SHOW_GRACE = timedelta(hours=2)
 
 
 class ResourceBooking(models.Model):
@@ -22,3 +51,232 @@ class ResourceBooking(models.Model):
         copy=False,
         help="The service visit this booking became when the customer arrived.",
     )
+    dealer_attendance = fields.Selection(
+        ATTENDANCE,
+        string="Attendance",
+        default="expected",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+        help="Expected until the customer arrives (Customer Arrived) or the booking's "
+        "time has passed without them (No-show, by staff or the daily job).",
+    )
+    dealer_service_type = fields.Selection(related="type_id.dealer_service_type")
+    dealer_bay_id = fields.Many2one(
+        "resource.resource",
+        string="Service Bay",
+        compute="_compute_dealer_bay_id",
+        store=True,
+        index="btree_not_null",
+        help="The service bay among the booked resources: the advisor's day by bay.",
+    )
+    company_id = fields.Many2one(
+        related="type_id.company_id",
+        store=True,
+        index=True,
+        help="The booking type's company: the company the booking is counted in.",
+    )
+
+    #: written by Customer Arrived and No-show only
+    _dealer_protected_fields = frozenset({"dealer_attendance", "dealer_visit_id"})
+
+    @api.depends("combination_id.resource_ids.dealer_workshop_role")
+    def _compute_dealer_bay_id(self):
+        for booking in self:
+            booking.dealer_bay_id = booking.combination_id.resource_ids.filtered(
+                lambda resource: resource.dealer_workshop_role == "bay"
+            )[:1]
+
+    @api.constrains("dealer_vehicle_id", "partner_ids", "type_id")
+    def _check_dealer_vehicle_id(self):
+        for booking in self.filtered("dealer_vehicle_id"):
+            vehicle = booking.dealer_vehicle_id.sudo()
+            if vehicle.owner_id not in booking.partner_ids.commercial_partner_id | (
+                booking.partner_ids
+            ):
+                raise ValidationError(
+                    _(
+                        "Vehicle %(vehicle)s does not belong to %(customer)s: book the "
+                        "customer's own vehicle.",
+                        vehicle=vehicle.display_name,
+                        customer=booking.partner_id.display_name or _("the customer"),
+                    )
+                )
+            company = booking.type_id.company_id
+            if company and vehicle.company_id and vehicle.company_id != company:
+                raise ValidationError(
+                    _(
+                        "Vehicle %(vehicle)s is another company's: book it in a booking "
+                        "type of %(company)s.",
+                        vehicle=vehicle.display_name,
+                        company=vehicle.company_id.name,
+                    )
+                )
+
+    @api.constrains("combination_id", "meeting_id", "type_id")
+    def _check_scheduling(self):
+        """resource_booking's check, after taking the booked resources' rows (see the
+        module docstring): two bookings of one resource never pass it at once."""
+        self._dealer_lock_resources()
+        return super()._check_scheduling()
+
+    def _dealer_lock_resources(self):
+        """Rewrite (unchanged) the rows of the resources these scheduled, coming bookings
+        take, in id order. A concurrent transaction that took one of them is waited
+        for; one that took it since this transaction began makes this one fail with a
+        serialization error, which Odoo retries with the new bookings in sight."""
+        now = fields.Datetime.now()
+        resources = (
+            self.filtered(lambda b: b.meeting_id and (not b.stop or b.stop >= now))
+            .sudo()
+            .with_context(active_test=False)
+            .combination_id.resource_ids
+        )
+        if not resources:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM resource_resource WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+                tuple(resources.ids),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE resource_resource SET write_date = write_date WHERE id IN %s",
+                tuple(resources.ids),
+            )
+        )
+
+    def action_dealer_arrived(self):
+        """Customer Arrived: the booking becomes the service visit, with its vehicle, its
+        advisor, its kind of work and the work booked (and, for recall work, the
+        vehicle's open recalls ticked). Returns the visit's form."""
+        self.ensure_one()
+        self._dealer_check_caller(groups=SERVICE_GROUP)
+        self._dealer_lock_rows()
+        self.invalidate_recordset()
+        if self.dealer_attendance == "arrived" or self.dealer_visit_id:
+            raise UserError(
+                _(
+                    "The customer of booking %(booking)s has already arrived: it is visit "
+                    "%(visit)s.",
+                    booking=self.display_name,
+                    visit=self.dealer_visit_id.display_name,
+                )
+            )
+        if not self.active or self.state == "canceled":
+            raise UserError(
+                _(
+                    "Booking %s is cancelled: book the customer again to receive them.",
+                    self.display_name,
+                )
+            )
+        if not self.dealer_vehicle_id:
+            raise UserError(
+                _(
+                    "Booking %s has no vehicle: choose the customer's vehicle first.",
+                    self.display_name,
+                )
+            )
+        visit = self.env["dealer.service.record"].create(self._dealer_visit_vals())
+        self.sudo().write({"dealer_attendance": "arrived", "dealer_visit_id": visit.id})
+        visit.message_post_with_source(
+            "mail.message_origin_link",
+            render_values={"self": visit, "origin": self},
+            subtype_xmlid="mail.mt_note",
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "dealer.service.record",
+            "res_id": visit.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_dealer_no_show(self):
+        """No-show: the time of these bookings has passed and the customer never came."""
+        self._dealer_check_caller(groups=SERVICE_GROUP)
+        self._dealer_lock_rows()
+        self.invalidate_recordset()
+        now = fields.Datetime.now()
+        for booking in self:
+            if booking.dealer_attendance != "expected" or not booking.active:
+                raise UserError(
+                    _(
+                        "Booking %s is not awaited any more (arrived, no-show or cancelled).",
+                        booking.display_name,
+                    )
+                )
+            if not booking.stop or booking.stop > now:
+                raise UserError(
+                    _(
+                        "Booking %s has not ended yet: the customer may still come.",
+                        booking.display_name,
+                    )
+                )
+        self._dealer_record_no_show()
+
+    def _dealer_visit_vals(self):
+        self.ensure_one()
+        work = Markup("<p>%s</p>") % self.type_id.name
+        if self.description:
+            work += self.description
+        vals = {
+            "vehicle_id": self.dealer_vehicle_id.id,
+            "advisor_id": (self.user_id or self.env.user).id,
+            "service_type": self.type_id.dealer_service_type or "other",
+            "work_done": work,
+            "company_id": (self.type_id.company_id or self.env.company).id,
+        }
+        if self.type_id.dealer_service_type == "recall":
+            lines = (
+                self.env["dealer.service.record"]
+                .new({"vehicle_id": self.dealer_vehicle_id.id})
+                .dealer_recall_open_ids.filtered(lambda line: line.state != "booked")
+            )
+            vals["dealer_recall_line_ids"] = [fields.Command.set(lines.ids)]
+        return vals
+
+    def _dealer_record_no_show(self):
+        """Record these bookings as no-shows and put each on its customer's timeline.
+        The caller checked who asked (a workflow method or the daily job)."""
+        if not self:
+            return
+        self.sudo().write({"dealer_attendance": "no_show"})
+        self.env["dealer.interaction"].sudo().create(
+            [
+                {
+                    "partner_id": booking.partner_id.id,
+                    "vehicle_id": booking.dealer_vehicle_id.id,
+                    "channel": "visit",
+                    "direction": "inbound",
+                    "date": booking.stop,
+                    "user_id": (booking.user_id or self.env.user).id,
+                    "department": "service",
+                    "subject": _("No-show: %s", booking.display_name),
+                    "outcome": "other",
+                    "company_id": (booking.type_id.company_id or self.env.company).id,
+                }
+                for booking in self
+                if booking.partner_id
+            ]
+        )
+
+    @api.model
+    def _cron_dealer_no_show(self, batch_size=500):
+        """Daily: workshop bookings that ended more than the grace ago and that nobody
+        received are no-shows. Batched and idempotent: a booking recorded is no longer
+        expected, so a second run takes nothing."""
+        domain = [
+            ("dealer_attendance", "=", "expected"),
+            ("type_id.dealer_service_type", "!=", False),
+            ("meeting_id", "!=", False),
+            ("stop", "<", fields.Datetime.now() - NO_SHOW_GRACE),
+        ]
+        bookings = self._dealer_claim(domain, batch_size)
+        bookings._dealer_record_no_show()
+        remaining = self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(bookings), remaining=remaining)
+        return bookings
