@@ -245,6 +245,19 @@ FIGURES = (
         "date_closed",
         (("dealer_lifecycle_outcome", "=", "won"),),
     ),
+    # of the workshop bookings of the period, those the customer missed: "no data" when
+    # the workshop had no booking (issue 29)
+    Figure(
+        "bookings_no_show",
+        "Workshop bookings missed (no-shows)",
+        "resource.booking",
+        "__count",
+        "start",
+        (("type_id.dealer_service_type", "!=", False), ("meeting_id", "!=", False)),
+        direction="lower",
+        compute="_dealer_compute_bookings_no_show",
+        no_data=True,
+    ),
 )
 
 
@@ -378,3 +391,12 @@ class DealerFigure(models.AbstractModel):
         when none was closed."""
         outcomes = dict(self.env[figure.model]._read_group(domain, ["outcome"], ["__count"]))
         return outcomes.get("won_back", 0) if outcomes else None
+
+    @api.model
+    def _dealer_compute_bookings_no_show(self, figure, domain, company):
+        """Of the workshop bookings of the period, how many the customer missed; None
+        (no data) when the workshop had none."""
+        attendance = dict(
+            self.env[figure.model]._read_group(domain, ["dealer_attendance"], ["__count"])
+        )
+        return attendance.get("no_show", 0) if attendance else None

@@ -120,6 +120,26 @@ class ResourceBooking(models.Model):
         """resource_booking's check, after taking the booked resources' rows (see the
         module docstring): two bookings of one resource never pass it at once."""
         self._dealer_lock_resources()
+        # resource_booking finds no free combination for a slot just taken; say so
+        taken = self.filtered(
+            lambda b: (
+                b.meeting_id
+                and b.type_id.dealer_service_type
+                and b.combination_auto_assign
+                and not b.combination_id
+            )
+        )
+        if taken:
+            raise ValidationError(
+                _(
+                    "No bay, technician or courtesy car is free for %(booking)s at %(when)s: "
+                    "the slot has just been taken. Choose another time.",
+                    booking=taken[0].display_name,
+                    when=fields.Datetime.context_timestamp(taken[0], taken[0].start).strftime(
+                        "%Y-%m-%d %H:%M"
+                    ),
+                )
+            )
         return super()._check_scheduling()
 
     def _dealer_lock_resources(self):
@@ -164,6 +184,14 @@ class ResourceBooking(models.Model):
                     "%(visit)s.",
                     booking=self.display_name,
                     visit=self.dealer_visit_id.display_name,
+                )
+            )
+        if self.dealer_attendance == "no_show":
+            raise UserError(
+                _(
+                    "Booking %s was recorded as a no-show, and is not awaited any more: book "
+                    "the customer again to receive them.",
+                    self.display_name,
                 )
             )
         if not self.active or self.state == "canceled":

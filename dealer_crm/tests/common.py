@@ -7,6 +7,8 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import datetime, timedelta
+from datetime import time as day_time
 
 import psycopg2
 
@@ -380,6 +382,82 @@ class DealerFactories:
     def _recall_vin(cls, number):
         """A valid European VIN (no check digit) numbered ``number``."""
         return f"WVWZZZ1KZ{number:08d}"
+
+    # Workshop bookings (issue 29) ------------------------------------------------
+    @classmethod
+    def _create_workshop_type(
+        cls, service_type="maintenance", combinations=1, duration=1.0, **vals
+    ):
+        """A booking type of its own workshop (open 06:00-20:00 UTC every day) for the kind
+        of work ``service_type``, needing one of ``combinations`` bay and technician pairs."""
+        Resource = cls.env["resource.resource"]
+        calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Test Workshop Hours",
+                "tz": "UTC",
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": f"Day {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 6,
+                            "hour_to": 20,
+                            "day_period": "morning",
+                        }
+                    )
+                    for day in range(7)
+                ],
+            }
+        )
+        rels = []
+        for number in range(1, combinations + 1):
+            pair = Resource.create(
+                [
+                    {
+                        "name": f"Test {role} {number}",
+                        "resource_type": "material",
+                        "dealer_workshop_role": role,
+                        "calendar_id": calendar.id,
+                    }
+                    for role in ("bay", "technician")
+                ]
+            )
+            combination = cls.env["resource.booking.combination"].create(
+                {"resource_ids": [Command.set(pair.ids)]}
+            )
+            rels.append(Command.create({"combination_id": combination.id, "sequence": number}))
+        return cls.env["resource.booking.type"].create(
+            {
+                "name": f"Test {service_type}",
+                "dealer_service_type": service_type,
+                "duration": duration,
+                "slot_duration": duration,
+                "resource_calendar_id": calendar.id,
+                "combination_rel_ids": rels,
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _workshop_slot(cls, days=1, hour=10):
+        """The naive UTC start ``days`` after today at ``hour``:00 (negative: past)."""
+        return datetime.combine(cls._today() + timedelta(days=days), day_time(hour))
+
+    @classmethod
+    def _create_booking(cls, booking_type, partner, vehicle=None, start=None, user=None, **vals):
+        """A booking of ``booking_type`` by ``partner`` for ``vehicle``, scheduled at
+        ``start`` (tomorrow 10:00 UTC), with ``user`` (the current user) as advisor."""
+        return cls.env["resource.booking"].create(
+            {
+                "type_id": booking_type.id,
+                "partner_ids": [Command.set(partner.ids)],
+                "dealer_vehicle_id": vehicle.id if vehicle else False,
+                "start": start or cls._workshop_slot(),
+                "user_id": (user or cls.env.user).id,
+                **vals,
+            }
+        )
 
 
 class DealerCrmCase(DealerFactories, BaseCommon):
