@@ -113,6 +113,9 @@
         "wizards/dealer_recall_vin_import_views.xml",
         "report/dealer_recall_letter.xml",
         "views/resource_booking_views.xml",
+        "views/resource_booking_type_views.xml",
+        "views/resource_booking_combination_views.xml",
+        "views/resource_resource_views.xml",
         "views/dealer_crm_menus.xml",
     ],
     "demo": [

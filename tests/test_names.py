@@ -30,6 +30,9 @@ REDECLARED = {
     ("base.partner.merge.automatic.wizard", "group_by_dealer_name"),
     # a core field given an index: the customer timeline reads a customer's mailings by it
     ("mailing.trace", "res_id"),
+    # a booking's company (its type's, stored): the figure registry reads a source's
+    # company_id (issue 29)
+    ("resource.booking", "company_id"),
 }
 
 

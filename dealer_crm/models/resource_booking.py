@@ -64,6 +64,12 @@ class ResourceBooking(models.Model):
         "time has passed without them (No-show, by staff or the daily job).",
     )
     dealer_service_type = fields.Selection(related="type_id.dealer_service_type")
+    company_id = fields.Many2one(
+        related="type_id.company_id",
+        store=True,
+        index=True,
+        help="The booking type's company: the one the booking is counted in (reporting).",
+    )
     dealer_bay_id = fields.Many2one(
         "resource.resource",
         string="Service Bay",
@@ -71,12 +77,6 @@ class ResourceBooking(models.Model):
         store=True,
         index="btree_not_null",
         help="The service bay among the booked resources: the advisor's day by bay.",
-    )
-    company_id = fields.Many2one(
-        related="type_id.company_id",
-        store=True,
-        index=True,
-        help="The booking type's company: the company the booking is counted in.",
     )
 
     #: written by Customer Arrived and No-show only

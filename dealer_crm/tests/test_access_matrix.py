@@ -115,6 +115,12 @@ ACCESS = {
     "mailing.trace": ("----", "----", "----", "rcwu", "----", "----"),
     "mail.mail": ("----", "----", "----", "----", "----", "----"),
     "mail.compose.message": ("rcw-", "rcw-", "rcw-", "rcw-", "rcw-", "----"),
+    # workshop bookings (issue 29): service works with the company's bookings, others
+    # read; the manager configures the workshop; a portal user reads their own (OCA's rule)
+    "resource.booking": ("r---", "rcw-", "r---", "rcwu", "----", "r---"),
+    "resource.booking.type": ("r---", "r---", "r---", "rcwu", "----", "----"),
+    "resource.booking.combination": ("r---", "r---", "r---", "rcwu", "----", "----"),
+    "resource.resource": ("r---", "r---", "r---", "rcwu", "r---", "----"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL
@@ -198,6 +204,7 @@ RULES = {
     "dealer.recall.vehicle": {"dealer_recall_vehicle_rule_company"},
     "helpdesk.ticket": {"helpdesk_ticket_rule_sales_service"},
     "dealer.winback": {"dealer_winback_rule_company"},
+    "resource.booking": {"resource_booking_rule_service", "resource_booking_rule_read"},
 }
 
 

@@ -30,6 +30,8 @@ NOT_EVIDENCE = {
     "its date, source and evidence file (a partner's Privacy tab, an import of signed "
     "forms); every change is tracked, and Granted and Withdrawn give no department more "
     "than it may already write",
+    ("resource.booking", "dealer_bay_id"): "the bay among the booked resources, recomputed "
+    "from the booking's combination",
 }
 
 #: Methods the walk does not call, with why.
