@@ -25,6 +25,7 @@
         "base_import",
         "mass_mailing",
         "resource_booking",
+        "portal",
     ],
     "data": [
         "security/dealer_crm_security.xml",
@@ -112,6 +113,7 @@
         "wizards/dealer_recall_vin_import_views.xml",
         "report/dealer_recall_letter.xml",
         "views/dealer_crm_menus.xml",
+        "templates/portal_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -133,6 +135,7 @@
         "demo/crm_lead_demo.xml",
         "demo/mailing_mailing_demo.xml",
         "demo/dealer_recall_campaign_demo.xml",
+        "demo/res_users_portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
