@@ -30,6 +30,8 @@ REDECLARED = {
     ("base.partner.merge.automatic.wizard", "group_by_dealer_name"),
     # a core field given an index: the customer timeline reads a customer's mailings by it
     ("mailing.trace", "res_id"),
+    # helpdesk_mgmt's internal notes, made staff only: never read by a portal customer
+    ("helpdesk.ticket", "notes"),
 }
 
 

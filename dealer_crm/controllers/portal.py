@@ -81,9 +81,7 @@ class DealerCustomerPortal(CustomerPortal):
     @http.route("/my/vehicles", type="http", auth="user", website=True)
     def dealer_portal_vehicles(self, **kw):
         values = self._prepare_portal_layout_values()
-        values.update(
-            {"vehicles": self._dealer_portal_vehicles(), "page_name": "dealer_vehicles"}
-        )
+        values.update({"vehicles": self._dealer_portal_vehicles(), "page_name": "dealer_vehicles"})
         return request.render("dealer_crm.portal_my_vehicles", values)
 
     @http.route("/my/vehicles/<int:vehicle_id>", type="http", auth="user", website=True)
@@ -167,7 +165,9 @@ class DealerCustomerPortal(CustomerPortal):
         )
 
     @http.route("/my/consents", type="http", auth="user", website=True, methods=["POST"])
-    def dealer_portal_consent_answer(self, purpose=None, channel=None, company_id=None, state=None, **kw):
+    def dealer_portal_consent_answer(
+        self, purpose=None, channel=None, company_id=None, state=None, **kw
+    ):
         try:
             self._dealer_record_portal_answer(purpose, channel, company_id, state)
         except ValidationError as error:
@@ -226,4 +226,3 @@ class DealerCustomerPortal(CustomerPortal):
                 ("Content-Disposition", http.content_disposition(filename)),
             ],
         )
-

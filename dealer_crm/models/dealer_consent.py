@@ -381,7 +381,9 @@ class DealerConsent(models.Model):
         )
 
     @api.model
-    def _dealer_record_answer(self, partners, purpose, channel, company, state, source, note, user=None):
+    def _dealer_record_answer(
+        self, partners, purpose, channel, company, state, source, note, user=None
+    ):
         """Record that ``partners`` answered ``state`` (granted or withdrawn) for
         ``purpose`` by ``channel`` to ``company``, by ``source`` (the unsubscribe link,
         the customer portal), recorded by ``user`` (none for a link): today's date and
