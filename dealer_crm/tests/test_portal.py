@@ -407,7 +407,7 @@ class TestPortalCrawl(DealerHttpCase):
             self.assertIn(expected, seen)
         self.assertTrue(any(re.match(r"/my/vehicles/\d+$", u) for u in seen), seen)
         self.assertTrue(any(re.match(r"/my/loyalty_card/\d+/history$", u) for u in seen), seen)
-        vehicle = sorted(u for u in seen if re.match(r"/my/vehicles/\d+$", u))[0]
+        vehicle = min(u for u in seen if re.match(r"/my/vehicles/\d+$", u))
         for url in ("/my", "/my/vehicles", vehicle, "/my/consents"):
             self.browser_js(
                 url,
