@@ -25,6 +25,7 @@
         "base_import",
         "mass_mailing",
         "resource_booking",
+        "portal",
     ],
     "data": [
         "security/dealer_crm_security.xml",
@@ -117,6 +118,7 @@
         "views/resource_booking_combination_views.xml",
         "views/resource_resource_views.xml",
         "views/dealer_crm_menus.xml",
+        "templates/portal_templates.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -139,6 +141,7 @@
         "demo/mailing_mailing_demo.xml",
         "demo/dealer_recall_campaign_demo.xml",
         "demo/resource_booking_demo.xml",
+        "demo/res_users_portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

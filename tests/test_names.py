@@ -33,6 +33,8 @@ REDECLARED = {
     # a booking's company (its type's, stored): the figure registry reads a source's
     # company_id (issue 29)
     ("resource.booking", "company_id"),
+    # helpdesk_mgmt's internal notes, made staff only: never read by a portal customer
+    ("helpdesk.ticket", "notes"),
 }
 
 

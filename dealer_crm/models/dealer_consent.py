@@ -376,6 +376,20 @@ class DealerConsent(models.Model):
         to ``company``, by an unsubscribe link: today's date, the link as source and
         ``note`` as evidence. Their consent lines are updated, missing ones created
         withdrawn: one search, one write, one create."""
+        return self._dealer_record_answer(
+            partners, purpose, channel, company, "withdrawn", "unsubscribe", note
+        )
+
+    @api.model
+    def _dealer_record_answer(
+        self, partners, purpose, channel, company, state, source, note, user=None
+    ):
+        """Record that ``partners`` answered ``state`` (granted or withdrawn) for
+        ``purpose`` by ``channel`` to ``company``, by ``source`` (the unsubscribe link,
+        the customer portal), recorded by ``user`` (none for a link): today's date and
+        ``note`` as evidence. Lines already so answered are left as they are; missing
+        ones are created: one search, one write, one create. The caller has checked who
+        may answer for ``partners``."""
         Consent = self.sudo().with_context(active_test=False)
         existing = Consent.search(
             [
@@ -386,13 +400,13 @@ class DealerConsent(models.Model):
             ]
         )
         evidence = {
-            "state": "withdrawn",
+            "state": state,
             "date": fields.Date.context_today(self),
-            "source": "unsubscribe",
-            "user_id": False,
+            "source": source,
+            "user_id": user.id if user else False,
             "note": note,
         }
-        existing.filtered(lambda c: c.state != "withdrawn").write(evidence)
+        existing.filtered(lambda c: c.state != state).write(evidence)
         missing = partners - existing.partner_id
         Consent.create(
             [

@@ -27,6 +27,8 @@ def _evaluation(figure):
         "search": search,
         "readonly": True,
         "copy": False,
+        # an evaluation is the dealer's own: never read by a portal customer (issue 29)
+        "groups": "base.group_user",
     }
 
 
@@ -42,6 +44,7 @@ class DealerPartnerEvaluationMixin(models.AbstractModel):
         string="At Risk",
         compute="_compute_dealer_at_risk",
         search="_search_dealer_at_risk",
+        groups="base.group_user",
         help="Needs attention or at risk: slipping away, and can still be won back (the "
         "dashboard counts the same customers).",
     )
@@ -58,6 +61,7 @@ class DealerPartnerEvaluationMixin(models.AbstractModel):
     dealer_recency_days = fields.Integer(
         string="Days Since Last Purchase or Visit",
         compute="_compute_dealer_recency_days",
+        groups="base.group_user",
         help="Counted from the last purchase or visit to today, whenever it is read.",
     )
     dealer_evaluated_on = fields.Date(

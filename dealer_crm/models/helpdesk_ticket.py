@@ -61,6 +61,7 @@ class HelpdeskTicket(models.Model):
         "dealer.service.record", string="Service Visit", groups=DEALER_GROUPS
     )
     # The complaint's internal handling: staff only, never portal customers.
+    notes = fields.Html(groups="base.group_user")
     dealer_root_cause_id = fields.Many2one(
         "dealer.complaint.root.cause", string="Root Cause", tracking=True, groups="base.group_user"
     )
@@ -94,6 +95,7 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         copy=False,
         help="Who recorded the contact date: set when it is recorded, never typed.",
+        groups="base.group_user",
     )
     dealer_customer_confirmed = fields.Boolean(
         string="Customer Confirms Resolution",
@@ -117,28 +119,42 @@ class HelpdeskTicket(models.Model):
         compute="_compute_dealer_satisfaction_low",
         search="_search_dealer_satisfaction_low",
         help="Scored up to the low satisfaction setting (Follow Up Scores Up To).",
+        groups="base.group_user",
     )
-    dealer_low_satisfaction_followup = fields.Boolean(readonly=True, copy=False)
-    # Service levels
-    dealer_first_response_date = fields.Datetime(string="First Response", readonly=True, copy=False)
-    dealer_paused_hours = fields.Float(readonly=True, copy=False)
-    dealer_paused_since = fields.Datetime(readonly=True, copy=False)
+    dealer_low_satisfaction_followup = fields.Boolean(
+        readonly=True, copy=False, groups="base.group_user"
+    )
+    # Service levels (from the severity): staff only, never portal customers
+    dealer_first_response_date = fields.Datetime(
+        string="First Response", readonly=True, copy=False, groups="base.group_user"
+    )
+    dealer_paused_hours = fields.Float(readonly=True, copy=False, groups="base.group_user")
+    dealer_paused_since = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     dealer_response_deadline = fields.Datetime(
-        string="Respond By", compute="_compute_dealer_deadlines", store=True
+        string="Respond By",
+        compute="_compute_dealer_deadlines",
+        store=True,
+        groups="base.group_user",
     )
     dealer_resolution_deadline = fields.Datetime(
-        string="Resolve By", compute="_compute_dealer_deadlines", store=True
+        string="Resolve By",
+        compute="_compute_dealer_deadlines",
+        store=True,
+        groups="base.group_user",
     )
     dealer_resolution_remaining = fields.Float(
         string="Working Hours Left",
         compute="_compute_dealer_resolution_remaining",
         help="Working hours left before the resolution deadline (negative once breached).",
+        groups="base.group_user",
     )
     dealer_sla_breached = fields.Boolean(
-        string="SLA Breached", readonly=True, copy=False, index=True
+        string="SLA Breached", readonly=True, copy=False, index=True, groups="base.group_user"
     )
-    dealer_escalated_response = fields.Boolean(readonly=True, copy=False)
-    dealer_escalated_resolution = fields.Boolean(readonly=True, copy=False)
+    dealer_escalated_response = fields.Boolean(readonly=True, copy=False, groups="base.group_user")
+    dealer_escalated_resolution = fields.Boolean(
+        readonly=True, copy=False, groups="base.group_user"
+    )
 
     #: recorded by the service-level clocks and jobs and the satisfaction follow-up
     _dealer_protected_fields = frozenset(

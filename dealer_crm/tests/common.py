@@ -459,6 +459,18 @@ class DealerFactories:
             }
         )
 
+    # The customer portal (issue 29) ----------------------------------------------
+    @classmethod
+    def _create_portal_user(cls, partner, login):
+        """A portal user (password: the login) who is the customer ``partner``."""
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups="base.group_portal",
+            partner_id=partner.id,
+            name=partner.name,
+        )
+
 
 class DealerCrmCase(DealerFactories, BaseCommon):
     """One user per department and a quiet context, shared by every test."""

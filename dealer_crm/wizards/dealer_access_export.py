@@ -30,18 +30,8 @@ class DealerAccessExport(models.TransientModel):
             )
         # the customer must be one the officer may read (their companies), before any sudo
         self.partner_id._dealer_check_caller(operation="read")
-        content = self._collect()
-        stamp = fields.Date.to_string(fields.Date.context_today(self))
-        if self.file_format == "json":
-            raw = json.dumps(content, indent=2, ensure_ascii=False, default=str).encode()
-        else:
-            raw = self._to_xlsx(content)
-        self.write(
-            {
-                "data": base64.b64encode(raw),
-                "filename": f"personal-data-{self.partner_id.id}-{stamp}.{self.file_format}",
-            }
-        )
+        raw, filename = self._dealer_file(self.partner_id, self._collect(), self.file_format)
+        self.write({"data": base64.b64encode(raw), "filename": filename})
         self.partner_id.sudo().message_post(
             body=_("Personal data exported for an access request (%s).", self.file_format.upper()),
             subtype_xmlid="mail.mt_note",
@@ -61,8 +51,39 @@ class DealerAccessExport(models.TransientModel):
         one they may read, and records of other companies stay out of the file.
         """
         self.partner_id.check_access("read")
-        companies = self.env.companies
-        partner = self.partner_id.sudo()
+        return self._dealer_content(self.partner_id, self.env.companies)
+
+    def _dealer_file(self, partner, content, file_format):
+        """(file content, file name) of the export ``content`` of ``partner``."""
+        stamp = fields.Date.to_string(fields.Date.context_today(self))
+        if file_format == "json":
+            raw = json.dumps(content, indent=2, ensure_ascii=False, default=str).encode()
+        else:
+            raw = self._to_xlsx(content)
+        return raw, f"personal-data-{partner.id}-{stamp}.{file_format}"
+
+    def _dealer_portal_file(self, user, file_format):
+        """(file content, file name) of the export of ``user``'s own personal data, as
+        the customer downloads it from the portal: the same content staff export for an
+        access request (``_collect``), of the user's own contact (and the contacts under
+        it) in the user's companies. Noted on the customer's timeline."""
+        partner = user.partner_id
+        raw, filename = self._dealer_file(
+            partner, self._dealer_content(partner, user.company_ids), file_format
+        )
+        partner.sudo().message_post(
+            body=_(
+                "Personal data downloaded by the customer from the portal (%s).",
+                file_format.upper(),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return raw, filename
+
+    def _dealer_content(self, partner, companies):
+        """{section: [rows]} of everything ``companies`` hold about ``partner``; the
+        caller has checked that it may answer for ``partner``."""
+        partner = partner.sudo()
         # The customer and every contact under them, archived ones included.
         contacts = partner.with_context(active_test=False).search([("id", "child_of", partner.ids)])
         content = {"res.partner": self._rows(contacts)}
