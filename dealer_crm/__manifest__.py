@@ -111,6 +111,7 @@
         "views/dealer_recall_vehicle_views.xml",
         "wizards/dealer_recall_vin_import_views.xml",
         "report/dealer_recall_letter.xml",
+        "wizards/dealer_service_delay_views.xml",
         "views/dealer_crm_menus.xml",
     ],
     "demo": [

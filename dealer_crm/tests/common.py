@@ -381,6 +381,20 @@ class DealerFactories:
         """A valid European VIN (no check digit) numbered ``number``."""
         return f"WVWZZZ1KZ{number:08d}"
 
+    # Delayed service (issue 29) ------------------------------------------------
+    @classmethod
+    def _create_late_visit(cls, vehicle, promised, state="scheduled", **vals):
+        """A visit of ``vehicle`` promised ready at ``promised`` (a naive UTC datetime),
+        moved to ``state`` by its buttons (as a superuser: the tests' arrangement)."""
+        visit = cls._create_visit(vehicle, dealer_promised_ready=promised, **vals)
+        if state in ("in_progress", "done"):
+            visit.sudo().action_start()
+        if state == "done":
+            visit.sudo().action_done()
+        elif state == "cancelled":
+            visit.sudo().action_cancel()
+        return visit
+
 
 class DealerCrmCase(DealerFactories, BaseCommon):
     """One user per department and a quiet context, shared by every test."""
