@@ -112,6 +112,7 @@
         "wizards/dealer_recall_vin_import_views.xml",
         "report/dealer_recall_letter.xml",
         "wizards/dealer_service_delay_views.xml",
+        "report/dealer_workshop_load_report_views.xml",
         "views/dealer_crm_menus.xml",
     ],
     "demo": [

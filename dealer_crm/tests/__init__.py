@@ -64,3 +64,4 @@ from . import test_lifecycle_leads
 from . import test_update_mailing
 from . import test_recall
 from . import test_service_late
+from . import test_workshop_load_report
