@@ -57,6 +57,22 @@ class DealerServiceLateMixin(models.AbstractModel):
         help="Why the visit is late, as the customer was last told with the new time.",
     )
 
+    def write(self, vals):
+        if "dealer_promised_ready" in vals and not self.env.su:
+            promised = fields.Datetime.to_datetime(vals["dealer_promised_ready"] or False)
+            closed = self.filtered(
+                lambda v: v.state in ("done", "cancelled") and v.dealer_promised_ready != promised
+            )
+            if closed:
+                raise UserError(
+                    _(
+                        "Visit %s is closed: its promised-ready time is what on-time "
+                        "completion is measured on, and can no longer change.",
+                        closed[0].name,
+                    )
+                )
+        return super().write(vals)
+
     # Tell the customer ---------------------------------------------------------------
     def action_dealer_inform_delay(self):
         """Open the wizard that gives the customer a new ready time and the reason."""

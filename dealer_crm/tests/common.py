@@ -395,6 +395,19 @@ class DealerFactories:
             visit.sudo().action_cancel()
         return visit
 
+    @classmethod
+    def _create_service_consent(cls, partner, channel, state="granted"):
+        """``partner``'s consent to service messages (the purpose *Service reminders*)
+        on the consent ``channel``, in the current company."""
+        return cls.env["dealer.consent"].create(
+            {
+                "partner_id": partner.id,
+                "purpose": "service_reminder",
+                "channel": channel,
+                "state": state,
+            }
+        )
+
     # Workshop load against capacity (issue 29) ---------------------------------
     @classmethod
     def _create_load_calendar(cls, name="Workshop", days=range(5), hours=(8, 17), **vals):

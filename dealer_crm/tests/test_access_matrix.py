@@ -115,6 +115,9 @@ ACCESS = {
     "mailing.trace": ("----", "----", "----", "rcwu", "----", "----"),
     "mail.mail": ("----", "----", "----", "----", "----", "----"),
     "mail.compose.message": ("rcw-", "rcw-", "rcw-", "rcw-", "rcw-", "----"),
+    # delayed service and workshop load (issue 29): the service department's
+    "dealer.service.delay": ("----", "rcw-", "----", "rcw-", "----", "----"),
+    "dealer.workshop.load.report": ("----", "r---", "----", "r---", "----", "----"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL
@@ -198,6 +201,7 @@ RULES = {
     "dealer.recall.vehicle": {"dealer_recall_vehicle_rule_company"},
     "helpdesk.ticket": {"helpdesk_ticket_rule_sales_service"},
     "dealer.winback": {"dealer_winback_rule_company"},
+    "dealer.workshop.load.report": {"dealer_workshop_load_report_rule_company"},
 }
 
 

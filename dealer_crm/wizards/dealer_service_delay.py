@@ -9,7 +9,7 @@ class DealerServiceDelay(models.TransientModel):
     _name = "dealer.service.delay"
     _description = "Tell the Customer of a Delay"
 
-    visit_id = fields.Many2one("dealer.service.record", string="Visit", required=True)
+    visit_id = fields.Many2one("dealer.service.record", required=True)
     partner_id = fields.Many2one(related="visit_id.partner_id")
     promised_ready = fields.Datetime(
         related="visit_id.dealer_promised_ready", string="Promised Ready"
