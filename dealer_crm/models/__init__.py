@@ -10,6 +10,7 @@ from . import dealer_vehicle_service_mixin
 from . import dealer_vehicle_recall_mixin
 from . import dealer_partner_recall_mixin
 from . import dealer_service_recall_mixin
+from . import dealer_service_late_mixin
 from . import dealer_interaction_mixin
 from . import dealer_vehicle
 from . import dealer_service_reminder

@@ -258,6 +258,19 @@ FIGURES = (
         compute="_dealer_compute_bookings_no_show",
         no_data=True,
     ),
+    # of the visits promised ready in the period and done or past their promise, the
+    # share done by it (issue 29): "no data" when no visit had a promise
+    Figure(
+        "visits_on_time",
+        "Visits ready on time (%)",
+        "dealer.service.record",
+        "__count",
+        "dealer_promised_ready",
+        (("dealer_promised_ready", "!=", False), ("state", "!=", "cancelled")),
+        "%",
+        target_setting="dealer_target_visits_on_time",
+        compute="_dealer_compute_visits_on_time",
+    ),
 )
 
 
@@ -400,3 +413,16 @@ class DealerFigure(models.AbstractModel):
             self.env[figure.model]._read_group(domain, ["dealer_attendance"], ["__count"])
         )
         return attendance.get("no_show", 0) if attendance else None
+
+    @api.model
+    def _dealer_compute_visits_on_time(self, figure, domain, company):
+        """Of the visits promised ready in the period whose outcome is known (done, with
+        the time it was done, or flagged late), the share done by their promise; None
+        (no data) when there is none. A visit still in the workshop before its promise
+        is not counted yet, nor history imported as done (its done time is unknown)."""
+        known = domain + ["|", ("dealer_done_at", "!=", False), ("dealer_late", "=", True)]
+        counts = dict(self.env[figure.model]._read_group(known, ["dealer_late"], ["__count"]))
+        total = sum(counts.values())
+        if not total:
+            return None
+        return 100.0 * counts.get(False, 0) / total

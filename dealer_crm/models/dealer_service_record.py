@@ -25,6 +25,7 @@ class DealerServiceRecord(models.Model):
         "dealer.interaction.mixin",
         "dealer.import.mixin",
         "dealer.service.recall.mixin",
+        "dealer.service.late.mixin",
     ]
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -145,6 +146,9 @@ class DealerServiceRecord(models.Model):
             "dealer_loyalty_discount",
             "dealer_amount_net",
             "state",
+            "dealer_late",
+            "dealer_done_at",
+            "dealer_delay_reason",
         }
     )
     _dealer_import_state_methods = {
@@ -342,6 +346,7 @@ class DealerServiceRecord(models.Model):
     def _on_done(self):
         """Follow-up steps after a service visit (not for a past visit imported as done:
         see dealer.import.mixin)."""
+        self._dealer_record_done_time()
         self.env["dealer.followup.step"]._schedule("service_done", self)
         self.env["survey.user_input"]._dealer_send("service", self)
         self._apply_tier_discount()

@@ -134,6 +134,12 @@ class DealerSettingsMixin(models.AbstractModel):
         default=30,
         help="A second visit for the same vehicle within this many days is a comeback.",
     )
+    dealer_target_visits_on_time = fields.Float(
+        string="Visits Ready On Time (%)",
+        config_parameter="dealer_crm.target_visits_on_time",
+        default=90,
+        help="Of the visits with a promised-ready time, the share done by it.",
+    )
 
     dealer_trade_in_limit = fields.Float(
         string="Trade-in Offers Above Need a Manager",
@@ -195,6 +201,7 @@ class DealerSettingsMixin(models.AbstractModel):
                 "reminders_answered",
                 "comebacks",
                 "retention",
+                "visits_on_time",
             )
         ):
             raise ValidationError(_("Service standard targets cannot be negative."))

@@ -15,3 +15,4 @@ from . import dealer_satisfaction_report
 from . import dealer_unmet_need_report
 from . import dealer_staff_scorecard
 from . import dealer_data_quality
+from . import dealer_workshop_load_report

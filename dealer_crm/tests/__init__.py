@@ -65,3 +65,5 @@ from . import test_update_mailing
 from . import test_recall
 from . import test_workshop_booking
 from . import test_portal
+from . import test_service_late
+from . import test_workshop_load_report

@@ -471,6 +471,120 @@ class DealerFactories:
             name=partner.name,
         )
 
+    # Delayed service (issue 29) ------------------------------------------------
+    @classmethod
+    def _create_late_visit(cls, vehicle, promised, state="scheduled", **vals):
+        """A visit of ``vehicle`` promised ready at ``promised`` (a naive UTC datetime),
+        moved to ``state`` by its buttons (as a superuser: the tests' arrangement)."""
+        visit = cls._create_visit(vehicle, dealer_promised_ready=promised, **vals)
+        if state in ("in_progress", "done"):
+            visit.sudo().action_start()
+        if state == "done":
+            visit.sudo().action_done()
+        elif state == "cancelled":
+            visit.sudo().action_cancel()
+        return visit
+
+    @classmethod
+    def _create_service_consent(cls, partner, channel, state="granted"):
+        """``partner``'s consent to service messages (the purpose *Service reminders*)
+        on the consent ``channel``, in the current company."""
+        return cls.env["dealer.consent"].create(
+            {
+                "partner_id": partner.id,
+                "purpose": "service_reminder",
+                "channel": channel,
+                "state": state,
+            }
+        )
+
+    # Workshop load against capacity (issue 29) ---------------------------------
+    @classmethod
+    def _create_load_calendar(cls, name="Workshop", days=range(5), hours=(8, 17), **vals):
+        """A working calendar open ``days`` (0 is Monday) from ``hours`` (UTC)."""
+        return cls.env["resource.calendar"].create(
+            {
+                "name": name,
+                "tz": "UTC",
+                "attendance_ids": [
+                    Command.clear(),
+                    *(
+                        Command.create(
+                            {
+                                "name": f"Day {day}",
+                                "dayofweek": str(day),
+                                "hour_from": hours[0],
+                                "hour_to": hours[1],
+                                "day_period": "morning",
+                            }
+                        )
+                        for day in days
+                    ),
+                ],
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _create_load_bay(cls, name, calendar, role="bay", **vals):
+        """A workshop resource (a service bay by default) working on ``calendar``."""
+        return cls.env["resource.resource"].create(
+            {
+                "name": name,
+                "resource_type": "material",
+                "calendar_id": calendar.id,
+                "tz": "UTC",
+                "dealer_workshop_role": role,
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _create_load_booking_type(cls, bays, calendar, service_type="maintenance", **vals):
+        """A booking type of the kind of work ``service_type``, with one combination per
+        bay of ``bays``, on ``calendar``."""
+        combinations = cls.env["resource.booking.combination"].create(
+            [{"resource_ids": [Command.set(bay.ids)]} for bay in bays]
+        )
+        return cls.env["resource.booking.type"].create(
+            {
+                "name": f"Workshop {service_type}",
+                "duration": 2.0,
+                "resource_calendar_id": calendar.id,
+                "dealer_service_type": service_type,
+                "combination_rel_ids": [
+                    Command.create({"sequence": index, "combination_id": combination.id})
+                    for index, combination in enumerate(combinations)
+                ],
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _create_load_booking(cls, booking_type, bay, partner, start, **vals):
+        """A booking of ``bay`` (its combination in ``booking_type``) for ``partner`` at
+        ``start`` (naive UTC): scheduled, as staff book it."""
+        combination = booking_type.combination_rel_ids.combination_id.filtered(
+            lambda c: c.resource_ids == bay
+        )
+        return cls.env["resource.booking"].create(
+            {
+                "partner_ids": [Command.set(partner.ids)],
+                "type_id": booking_type.id,
+                "combination_id": combination.id,
+                "combination_auto_assign": False,
+                "start": start,
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _set_load_due_date(cls, vehicle, due):
+        """Make ``vehicle`` due for service on ``due``, as its plan would."""
+        vehicle.env.flush_all()  # its own due date computed first, then replaced
+        vehicle.sudo().write({"next_service_date": due})
+        return vehicle
+
 
 class DealerCrmCase(DealerFactories, BaseCommon):
     """One user per department and a quiet context, shared by every test."""

@@ -121,6 +121,9 @@ ACCESS = {
     "resource.booking.type": ("r---", "r---", "r---", "rcwu", "----", "----"),
     "resource.booking.combination": ("r---", "r---", "r---", "rcwu", "----", "----"),
     "resource.resource": ("r---", "r---", "r---", "rcwu", "r---", "----"),
+    # delayed service and workshop load (issue 29): the service department's
+    "dealer.service.delay": ("----", "rcw-", "----", "rcw-", "----", "----"),
+    "dealer.workshop.load.report": ("----", "r---", "----", "r---", "----", "----"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL
@@ -205,6 +208,7 @@ RULES = {
     "helpdesk.ticket": {"helpdesk_ticket_rule_sales_service"},
     "dealer.winback": {"dealer_winback_rule_company"},
     "resource.booking": {"resource_booking_rule_service", "resource_booking_rule_read"},
+    "dealer.workshop.load.report": {"dealer_workshop_load_report_rule_company"},
 }
 
 

@@ -4,7 +4,7 @@ report, the service plan's KPIs and the manager dashboard read every figure from
 registry and judge it against its target the same way."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 from unittest.mock import patch
 
 from odoo.tests import freeze_time, tagged
@@ -183,3 +183,14 @@ class TestFigureRegistry(DealerCrmCase):
             kpi = self._kpi(added.code, 3, PERIOD)
             self.assertEqual((kpi.actual, kpi.status, kpi.higher_is_better), (2.0, "met", False))
             self.assertEqual(self._dashboard_status(added.code, PERIOD), (2.0, "missed"))
+
+    def test_visits_on_time_agree_everywhere_and_no_promise_is_no_data(self):
+        """Delayed service (issue 29): of the visits promised ready in March, one done
+        by its promise and one after it: 50 %, missed against 90 %."""
+        vehicle = self._create_vehicle(self._recall_vin(1), owner_id=self.customer.id)
+        with freeze_time("2031-03-10 08:00:00"):
+            self._create_late_visit(vehicle, datetime(2031, 3, 10, 17, 0), state="done")
+            self._create_late_visit(vehicle, datetime(2031, 3, 10, 7, 0), state="done")
+        self._assert_all_agree("visits_on_time", 90, PERIOD, 50.0, "missed")
+        self._assert_all_agree("visits_on_time", 40, PERIOD, 50.0, "met")
+        self._assert_all_agree("visits_on_time", 90, EMPTY_PERIOD, None, "no_data")
