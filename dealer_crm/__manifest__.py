@@ -112,6 +112,7 @@
         "wizards/dealer_recall_vin_import_views.xml",
         "report/dealer_recall_letter.xml",
         "views/dealer_crm_menus.xml",
+        "views/resource_booking_portal_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
