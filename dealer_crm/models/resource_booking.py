@@ -97,8 +97,10 @@ class ResourceBooking(models.Model):
             else:
                 found.setdefault((vehicle, booking.type_id.dealer_service_type), booking)
         stale.action_cancel()
-        advisor_of = self.env["dealer.service.reminder"]._latest_advisors(vehicles)
-        fallback = self.env.ref("dealer_crm.mail_activity_type_service_reminder").default_user_id
+        # in sudo: the customer's own Book page calls this too
+        advisor_of = self.env["dealer.service.reminder"].sudo()._latest_advisors(vehicles)
+        activity_type = self.env.ref("dealer_crm.mail_activity_type_service_reminder").sudo()
+        fallback = activity_type.default_user_id
         to_create = [
             (vehicle, booking_type)
             for vehicle, booking_type in vehicle_types

@@ -64,3 +64,4 @@ from . import test_lifecycle_leads
 from . import test_update_mailing
 from . import test_recall
 from . import test_booking_reminder
+from . import test_booking_portal

@@ -186,7 +186,7 @@ class TestBookFromTheReminder(DealerCrmCase):
             {company_b: of_b},
             "never another company's type, never an archived one",
         )
-        self.assertEqual(Booking._dealer_booking_types(company, "tyres"), {})
+        self.assertEqual(Booking._dealer_booking_types(company, "bodywork"), {})
 
     def test_imported_history_creates_no_booking(self):
         """A vehicle imported counts as reminded on the import day (README "Importing a
