@@ -134,6 +134,7 @@
         "demo/crm_lead_demo.xml",
         "demo/mailing_mailing_demo.xml",
         "demo/dealer_recall_campaign_demo.xml",
+        "demo/res_users_portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
