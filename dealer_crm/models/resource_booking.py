@@ -23,14 +23,19 @@ class ResourceBooking(models.Model):
         help="The service visit this booking became when the customer arrived.",
     )
 
-    # =========================================================================
-    # Issue 29, helper "reminder": book from the reminder, and the day-before
-    # reminder (see also models/dealer_booking_reminder.py and
-    # models/calendar_attendee.py, the consent gate on the calendar's mails).
-    # MERGE NOTE: if another block declares ``_dealer_protected_fields`` on this
-    # class, unite the two sets in one declaration (a second one silently wins).
-    # =========================================================================
-    _dealer_protected_fields = frozenset({"dealer_day_before_sent"})
+
+# =============================================================================
+# Issue 29, helper "reminder": book from the reminder, and the day-before reminder
+# (see also models/dealer_booking_reminder.py, and models/calendar_attendee.py: the
+# consent gate on the calendar's mails). A block of its own, on the same model: it
+# adds its protected field to those the class above declares.
+# =============================================================================
+class ResourceBookingReminder(models.Model):
+    _inherit = "resource.booking"
+
+    _dealer_protected_fields = getattr(
+        ResourceBooking, "_dealer_protected_fields", frozenset({"dealer_visit_id"})
+    ) | frozenset({"dealer_day_before_sent"})
 
     dealer_day_before_sent = fields.Boolean(
         string="Day-before Reminder Sent",

@@ -115,6 +115,9 @@ ACCESS = {
     "mailing.trace": ("----", "----", "----", "rcwu", "----", "----"),
     "mail.mail": ("----", "----", "----", "----", "----", "----"),
     "mail.compose.message": ("rcw-", "rcw-", "rcw-", "rcw-", "rcw-", "----"),
+    # booking from the reminder (issue 29): the calendar's own rights; its mails to a
+    # booking's customer go through the consent gate
+    "calendar.attendee": ("rcwu", "rcwu", "rcwu", "rcwu", "rcwu", "----"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL
