@@ -121,6 +121,7 @@
         "report/dealer_workshop_load_report_views.xml",
         "views/dealer_crm_menus.xml",
         "templates/portal_templates.xml",
+        "views/resource_booking_portal_views.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",

@@ -2,3 +2,4 @@
 from . import main
 from . import mass_mailing
 from . import portal
+from . import resource_booking

@@ -90,3 +90,5 @@ from . import dealer_recall_vehicle
 from . import resource_resource
 from . import resource_booking_type
 from . import resource_booking
+from . import calendar_attendee
+from . import dealer_booking_reminder

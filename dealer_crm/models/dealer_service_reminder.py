@@ -157,13 +157,14 @@ class DealerServiceReminder(models.AbstractModel):
     @api.model
     def _send_reminders(self, vehicles, channel_of, recently):
         """Remind each owner once, on the channel the gate allowed; an owner reminded
-        recently (or already in this batch) is noted instead, all notes at once.
+        recently (or already in this batch) is noted instead, all notes at once. Each
+        reminder carries the link to book the service due (``_booking_links``).
         Returns the owners reminded."""
         template = self.env.ref("dealer_crm.mail_template_service_reminder")
         sms_template = self.env.ref("dealer_crm.sms_template_service_reminder")
         reminded = self.env["res.partner"]
         notes = {}
-        texted = False
+        to_send = []  # [(vehicle, channel)]
         for vehicle in vehicles:
             owner = vehicle.owner_id
             channel = channel_of.get((vehicle.company_id, owner))
@@ -171,19 +172,41 @@ class DealerServiceReminder(models.AbstractModel):
                 notes[vehicle.id] = _(
                     "Service reminder not sent: %s was reminded recently.", owner.display_name
                 )
-            elif channel == "email":
-                vehicle.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+            elif channel:
+                to_send.append((vehicle, channel))
                 reminded |= owner
-            elif channel == "sms":
+            # else: refused by the consent gate, which noted it on the vehicle
+        links = self._booking_links(vehicles.browse([v.id for v, _c in to_send]), "maintenance")
+        texted = False
+        for vehicle, channel in to_send:
+            # no booking type for the work: the reminder asks the customer to call, as before
+            link = links.get(vehicle)
+            if channel == "email":
+                vehicle.with_context(dealer_booking_url=link).message_post_with_source(
+                    template, subtype_xmlid="mail.mt_comment"
+                )
+            else:
                 # queued, not sent: the SMS queue job sends it once this batch commits
                 vehicle._message_sms_with_template(
-                    template=sms_template, partner_ids=owner.ids, put_in_queue=True
+                    template=sms_template.with_context(dealer_booking_url=link),
+                    partner_ids=vehicle.owner_id.ids,
+                    put_in_queue=True,
                 )
-                reminded |= owner
                 texted = True
-            # else: refused by the consent gate, which noted it on the vehicle
         if notes:
             vehicles.browse(list(notes))._message_log_batch(notes)
         if texted:
             self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
         return reminded
+
+    @api.model
+    def _booking_links(self, vehicles, kind):
+        """{vehicle: the portal link to schedule its pending booking for ``kind`` of
+        work}, for the vehicles whose company has a booking type for that work (see
+        ``resource.booking._dealer_booking_types``); the pending booking is the open
+        one, or a new one. Set-based."""
+        Booking = self.env["resource.booking"]
+        type_of = Booking._dealer_booking_types(vehicles.company_id, kind)
+        vehicle_types = [(v, type_of[v.company_id]) for v in vehicles if v.company_id in type_of]
+        bookings = Booking._dealer_pending_bookings(vehicle_types)
+        return {vehicle: booking._dealer_schedule_url() for vehicle, booking in bookings.items()}

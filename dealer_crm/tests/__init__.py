@@ -67,3 +67,5 @@ from . import test_workshop_booking
 from . import test_portal
 from . import test_service_late
 from . import test_workshop_load_report
+from . import test_booking_reminder
+from . import test_booking_portal

@@ -585,6 +585,68 @@ class DealerFactories:
         vehicle.sudo().write({"next_service_date": due})
         return vehicle
 
+    # Booking from the reminder (issue 29, helper "reminder") -------------------------
+    @classmethod
+    def _create_reminder_booking_type(cls, kind="maintenance", company=None, **vals):
+        """A workshop booking type for ``kind`` of work, of ``company`` (none: every
+        company), with one service bay open round the clock (UTC), so that any hour to
+        come fits: tests do not depend on the hour they run."""
+        calendar = cls.env["resource.calendar"].create(
+            {
+                "name": f"Workshop {kind} round the clock",
+                "tz": "UTC",
+                "company_id": company.id if company else False,
+                "attendance_ids": [
+                    Command.clear(),
+                    *(
+                        Command.create(
+                            {
+                                "name": f"Day {day}",
+                                "dayofweek": str(day),
+                                "hour_from": 0,
+                                "hour_to": 24,
+                                "day_period": "morning",
+                            }
+                        )
+                        for day in range(7)
+                    ),
+                ],
+            }
+        )
+        bay = cls.env["resource.resource"].create(
+            {
+                "name": f"Bay {kind}",
+                "resource_type": "material",
+                "calendar_id": calendar.id,
+                "company_id": company.id if company else False,
+            }
+        )
+        combination = cls.env["resource.booking.combination"].create(
+            {"resource_ids": [Command.set(bay.ids)]}
+        )
+        return cls.env["resource.booking.type"].create(
+            {
+                "name": vals.pop("name", f"Workshop: {kind}"),
+                "dealer_service_type": kind,
+                "company_id": company.id if company else False,
+                "resource_calendar_id": calendar.id,
+                "duration": 1.0,
+                "slot_duration": 1.0,
+                "modifications_deadline": 0,
+                "combination_rel_ids": [Command.create({"combination_id": combination.id})],
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _schedule_reminder_booking(cls, booking, hours_ahead=2):
+        """Schedule ``booking`` (of a type from ``_create_reminder_booking_type``) on the
+        hour, ``hours_ahead`` hours from now, as the customer's confirmation does."""
+        start = fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
+        booking.sudo().write({"start": start + timedelta(hours=hours_ahead)})
+        booking.sudo().action_confirm()
+        return booking
+
 
 class DealerCrmCase(DealerFactories, BaseCommon):
     """One user per department and a quiet context, shared by every test."""

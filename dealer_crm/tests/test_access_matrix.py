@@ -124,6 +124,9 @@ ACCESS = {
     # delayed service and workshop load (issue 29): the service department's
     "dealer.service.delay": ("----", "rcw-", "----", "rcw-", "----", "----"),
     "dealer.workshop.load.report": ("----", "r---", "----", "r---", "----", "----"),
+    # booking from the reminder (issue 29): the calendar's own rights; its mails to a
+    # booking's customer go through the consent gate
+    "calendar.attendee": ("rcwu", "rcwu", "rcwu", "rcwu", "rcwu", "----"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """One day's work per department, played in Chromium on the demo database."""
 
+import re
+
 from odoo.tests import tagged
 
 from .ui_common import DealerHttpCase
@@ -85,3 +87,37 @@ class TestUiTours(DealerHttpCase):
         self.assertEqual(booked_on.vehicle_id, visit.vehicle_id)
         self.assertEqual(booked_on.state, "scheduled")
         self.assertEqual(line.state, "booked")
+
+    def test_customer_books_from_the_reminder_and_the_advisor_sees_it(self):
+        """Issue 29: the reminder's link, the customer's booking on the portal, the
+        advisor's backend. (The arrival, helper "booking", is marked in the tour.)"""
+        vehicle = self.env.ref("dealer_crm.vehicle_00_demo")
+        customer = self.env.ref("dealer_crm.user_portal_chan_demo")
+        self.assertEqual(vehicle.owner_id, customer.partner_id)
+        # until helper "booking" gives the workshop its booking rights and demo types
+        self.env.ref("dealer_crm.user_service_demo").groups_id |= self.env.ref(
+            "resource_booking.group_manager"
+        )
+        self.env["resource.booking.type"].search(
+            [("dealer_service_type", "=", "maintenance")]
+        ).write({"active": False})
+        self._create_reminder_booking_type("maintenance")
+        # Chan's car comes due, and Chan has not been reminded lately
+        vehicle.sudo().write({"next_service_date": self._today(), "service_reminder_date": False})
+        vehicle.owner_id.sudo().write({"dealer_last_reminder_date": False})
+        self.env["dealer.service.reminder"]._cron_service_reminders(batch_size=10000)
+        # one reminder per customer: on whichever of Chan's vehicles came first
+        mail = customer.partner_id.dealer_vehicle_ids.message_ids.filtered(
+            lambda m: "/schedule?access_token=" in str(m.body)
+        )
+        self.assertEqual(len(mail), 1, "the reminder carries the link")
+        vehicle = vehicle.browse(mail.res_id)
+        link = re.search(r'href="([^"]+/schedule\?access_token=[^"]+)"', str(mail.body)).group(1)
+        link = link.replace("&amp;", "&")
+        path = link[len(vehicle.get_base_url()) :]
+        self.start_tour(path, "dealer_crm_portal_booking_tour", login="customer", timeout=300)
+        booking = self.env["resource.booking"].search([("dealer_vehicle_id", "=", vehicle.id)])
+        self.assertEqual(booking.state, "confirmed")
+        self.assertEqual(booking.partner_ids, customer.partner_id)
+        self.assertTrue(booking.meeting_id, "scheduled against the workshop's capacity")
+        self.assertTrue(booking.combination_id, "on a free bay")
