@@ -233,6 +233,20 @@ class TestPortalIsolation(PortalCase):
             with self.subTest(model=model), self.assertRaises(AccessError):
                 self.env[model].with_user(self.portal).search([])
 
+    def test_a_contact_of_a_company_customer_sees_the_companys_vehicles(self):
+        fleet = self.env["res.partner"].create({"name": "Fleet Ltd", "is_company": True})
+        driver = self.env["res.partner"].create({"name": "Driver", "parent_id": fleet.id})
+        self._create_portal_user(driver, "t_portal_driver")
+        vehicle = self._create_vehicle(vin=self._recall_vin(3), owner_id=fleet.id)
+        sibling = self.env["res.partner"].create({"name": "Sibling", "parent_id": fleet.id})
+        not_theirs = self._create_vehicle(vin=self._recall_vin(4), owner_id=sibling.id)
+        self.authenticate("t_portal_driver", "t_portal_driver")
+        page = self.url_open("/my/vehicles")
+        self.assertIn(vehicle.vin, page.text)
+        self.assertNotIn(not_theirs.vin, page.text, "a colleague's own vehicle is theirs")
+        self.assertEqual(self.url_open(f"/my/vehicles/{vehicle.id}").status_code, 200)
+        self.assertEqual(self.url_open(f"/my/vehicles/{not_theirs.id}").status_code, 404)
+
     def test_anonymous_visitors_are_sent_to_log_in(self):
         page = self.url_open(f"/my/vehicles/{self.mine['vehicle'].id}", allow_redirects=False)
         self.assertIn(page.status_code, (302, 303))
