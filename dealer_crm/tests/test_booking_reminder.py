@@ -3,7 +3,9 @@
 service due, and every mail about a booking (its confirmation, a changed date, the
 calendar's alarm, the day-before reminder) goes through the consent gate."""
 
+import importlib.util
 from datetime import timedelta
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
@@ -291,3 +293,47 @@ class TestBookFromTheReminder(DealerCrmCase):
         with self.assertRaises(AccessError):
             as_service.write({"dealer_day_before_sent": True})
         self.assertFalse(booking.dealer_day_before_sent)
+
+
+def _migration_1_7():
+    path = Path(__file__).parent.parent / "migrations/18.0.1.7.0/post-migration.py"
+    spec = importlib.util.spec_from_file_location("dealer_crm_post_migration_1_7", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@tagged("post_install", "-at_install")
+class TestReminderTemplatesUpgrade(DealerCrmCase):
+    """An upgrade puts the booking link in reminder templates still worded as shipped,
+    and leaves the ones a dealer reworded."""
+
+    def test_the_shipped_wording_gets_the_link_a_reworded_one_is_kept(self):
+        migration = _migration_1_7()
+        mail = self.env.ref("dealer_crm.mail_template_service_reminder")
+        sms = self.env.ref("dealer_crm.sms_template_service_reminder")
+        shipped = (
+            "<div><p>Dear <t t-out=\"object.partner_id.name or ''\">Customer</t>,</p>"
+            f"{migration.MAIL_OLD}<p>Kind regards</p></div>"
+        )
+        mail.write({"body_html": shipped})
+        sms.write({"body": "Your car is due. Call us to book."})
+        self.env.flush_all()
+        migration.add_booking_links(self.env.cr)
+        self.env.invalidate_all()
+        self.assertIn("dealer_booking_url", mail.body_html)
+        self.assertIn("Kind regards", mail.body_html, "the rest of the wording is kept")
+        self.assertIn("Book online: ", sms.body)
+        # a second upgrade changes nothing more
+        before = (mail.body_html, sms.body)
+        migration.add_booking_links(self.env.cr)
+        self.env.invalidate_all()
+        self.assertEqual((mail.body_html, sms.body), before)
+        # the dealer's own words stay
+        mail.write({"body_html": "<div><p>Ring us on 1234 to book.</p></div>"})
+        sms.write({"body": "Ring us on 1234."})
+        self.env.flush_all()
+        migration.add_booking_links(self.env.cr)
+        self.env.invalidate_all()
+        self.assertEqual(mail.body_html, "<div><p>Ring us on 1234 to book.</p></div>")
+        self.assertEqual(sms.body, "Ring us on 1234.")

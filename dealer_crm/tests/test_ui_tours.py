@@ -88,16 +88,13 @@ class TestUiTours(DealerHttpCase):
         self.assertEqual(booked_on.state, "scheduled")
         self.assertEqual(line.state, "booked")
 
-    def test_customer_books_from_the_reminder_and_the_advisor_sees_it(self):
+    def test_customer_books_from_the_reminder_and_the_advisor_turns_it_into_a_visit(self):
         """Issue 29: the reminder's link, the customer's booking on the portal, the
-        advisor's backend. (The arrival, helper "booking", is marked in the tour.)"""
+        advisor's backend, and the booking turned into the visit when the customer arrives."""
         vehicle = self.env.ref("dealer_crm.vehicle_00_demo")
         customer = self.env.ref("dealer_crm.user_portal_chan_demo")
         self.assertEqual(vehicle.owner_id, customer.partner_id)
-        # until helper "booking" gives the workshop its booking rights and demo types
-        self.env.ref("dealer_crm.user_service_demo").groups_id |= self.env.ref(
-            "resource_booking.group_manager"
-        )
+        # a workshop open round the clock: the tour does not depend on the hour it runs
         self.env["resource.booking.type"].search(
             [("dealer_service_type", "=", "maintenance")]
         ).write({"active": False})
@@ -115,9 +112,15 @@ class TestUiTours(DealerHttpCase):
         link = re.search(r'href="([^"]+/schedule\?access_token=[^"]+)"', str(mail.body)).group(1)
         link = link.replace("&amp;", "&")
         path = link[len(vehicle.get_base_url()) :]
-        self.start_tour(path, "dealer_crm_portal_booking_tour", login="customer", timeout=300)
+        self.start_tour(path, "dealer_crm_portal_booking_tour", login="chan", timeout=300)
         booking = self.env["resource.booking"].search([("dealer_vehicle_id", "=", vehicle.id)])
         self.assertEqual(booking.state, "confirmed")
         self.assertEqual(booking.partner_ids, customer.partner_id)
         self.assertTrue(booking.meeting_id, "scheduled against the workshop's capacity")
         self.assertTrue(booking.combination_id, "on a free bay")
+        self.assertEqual(booking.dealer_attendance, "arrived")
+        visit = booking.dealer_visit_id
+        self.assertEqual(visit.vehicle_id, vehicle)
+        self.assertEqual(visit.partner_id, customer.partner_id)
+        self.assertEqual(visit.advisor_id, booking.user_id)
+        self.assertEqual(visit.dealer_booking_ids, booking)

@@ -1,8 +1,9 @@
 /**
  * Issue 29: a customer books from the service reminder's link on the portal, then the
- * advisor sees the booking in the backend. The test (test_ui_tours.py) runs the
+ * advisor opens the booking in the backend and, when the customer arrives, turns it into
+ * the service visit. The test (test_ui_tours.py) runs the
  * reminder job and starts this tour at the link the reminder carries, logged in as the
- * demo customer ("customer").
+ * demo customer ("chan").
  */
 import { registry } from "@web/core/registry";
 
@@ -59,12 +60,15 @@ registry.category("web_tour.tours").add("dealer_crm_portal_booking_tour", {
             content: "The advisor sees the customer's booking",
             trigger: ".o_form_view .o_field_widget[name=partner_ids]:contains(Chan Tai Man)",
         },
-        // === ARRIVAL STEP (helper "booking", merged later) =================================
-        // Here the advisor clicks "Customer Arrived" (button[name=action_dealer_arrived]),
-        // which turns the booking into a service visit: add its steps here, e.g.
-        //   { trigger: "button[name=action_dealer_arrived]", run: "click" },
-        //   { trigger: ".o_form_view .o_field_widget[name=vehicle_id]:contains(XYZ-100)" },
-        // and assert the visit in test_ui_tours.py (dealer_visit_id, its vehicle and advisor).
-        // ================================================================================
+        // --- the customer arrives: the booking becomes the service visit --------------
+        {
+            content: "The customer arrives",
+            trigger: ".o_form_view button[name=action_dealer_arrived]",
+            run: "click",
+        },
+        {
+            content: "The service visit's form opens, with the booking's vehicle",
+            trigger: ".o_form_view:has(button[name=action_view_bookings]) .o_field_widget[name=vehicle_id]",
+        },
     ],
 });
