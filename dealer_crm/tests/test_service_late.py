@@ -284,6 +284,17 @@ class TestServiceLate(DealerCrmCase):
         self._inform(visit, user=self.user_manager)
         self.assertEqual(visit.dealer_promised_ready, NOW + timedelta(hours=3))
 
+    def test_merged_contacts_keep_the_late_visit_and_the_delay_on_the_timeline(self):
+        self._create_service_consent(self.customer, "email")
+        visit = self._create_late_visit(self.vehicle, NOW - timedelta(hours=1))
+        self.Visit._cron_flag_late()
+        self._inform(visit)
+        twin = self.env["res.partner"].create({"name": "Chan Tai Man", "email": "CHAN@example.com"})
+        self._merge_customers_by_wizard(self.customer, twin, self.user_manager)
+        self.assertEqual(visit.partner_id, twin)
+        self.assertEqual(self._delay_interactions(visit).partner_id, twin)
+        self.assertTrue(visit.dealer_late)
+
     # On-time completion, the service standard ------------------------------------------
     def _local(self, day, hour, minute=0):
         """The naive UTC datetime of ``hour:minute`` on ``day`` in the users' time zone."""
