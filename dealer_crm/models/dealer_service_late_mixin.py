@@ -186,16 +186,16 @@ class DealerServiceLateMixin(models.AbstractModel):
         ]
 
     @api.model
-    def _cron_flag_late(self, batch=LATE_BATCH):
+    def _cron_flag_late(self, batch_size=LATE_BATCH):
         """Flag the visits not done by their promised time, one batch per call, and
         give each visit's advisor one "Late Visit" activity (never a second one while
         one is open). Idempotent: a flagged visit is not taken again."""
         now = fields.Datetime.now()
         domain = self._dealer_late_domain(now)
-        visits = self._dealer_claim(domain, batch, order="dealer_promised_ready, id")
+        visits = self._dealer_claim(domain, batch_size, order="dealer_promised_ready, id")
         visits.sudo().write({"dealer_late": True})
         visits._dealer_schedule_late_activity()
-        remaining = self.search_count(domain) if len(visits) == batch else 0
+        remaining = self.search_count(domain) if len(visits) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(visits), remaining=remaining)
         return visits
 

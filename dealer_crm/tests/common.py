@@ -498,6 +498,20 @@ class DealerFactories:
             }
         )
 
+    @classmethod
+    def _merge_customers_by_wizard(cls, source, destination, user):
+        """Merge ``source`` into ``destination`` as ``user`` does: Odoo's merge wizard
+        opened on the two contacts, then Merge Contacts."""
+        wizard = (
+            cls.env["base.partner.merge.automatic.wizard"]
+            .with_user(user)
+            .with_context(active_model="res.partner", active_ids=(source | destination).ids)
+            .create({})
+        )
+        wizard.dst_partner_id = destination
+        wizard.action_merge()
+        cls.env.invalidate_all()
+
     # Workshop load against capacity (issue 29) ---------------------------------
     @classmethod
     def _create_load_calendar(cls, name="Workshop", days=range(5), hours=(8, 17), **vals):

@@ -90,6 +90,28 @@ class TestJobsAtOnce(JobCaseMixin, DealerCrmCase):
         self.assertEqual(points, [0.0] * 6)
         self.assertEqual((expired_cards, expiries), (sorted(card_ids), 6), "one expiry each")
 
+    def test_the_late_visit_job_run_twice_at_once_flags_each_visit_once(self):
+        """Delayed service (issue 29): one Late Visit activity per visit, whatever runs."""
+
+        def build(env):
+            factories = self._factories(env)
+            partner = env["res.partner"].create({"name": "Late race customer"})
+            vehicle = factories._create_vehicle(factories._recall_vin(901), owner_id=partner.id)
+            promised = fields.Datetime.now() - timedelta(hours=1)
+            return [factories._create_late_visit(vehicle, promised).id for _n in range(5)]
+
+        ids = self._committed(build)
+        self._hold_others("dealer.service.record", ids)
+        self._race_job("dealer.service.record", "_cron_flag_late", 2, ids)
+
+        def read(env):
+            visits = env["dealer.service.record"].browse(ids)
+            return visits.mapped("dealer_late"), [len(v.activity_ids) for v in visits]
+
+        late, activities = self._fresh(read)
+        self.assertEqual(late, [True] * 5)
+        self.assertEqual(activities, [1] * 5, "one Late Visit activity each")
+
 
 @tagged("post_install", "-at_install")
 class TestJobCrashResume(JobCaseMixin, DealerCrmCase):

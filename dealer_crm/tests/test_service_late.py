@@ -75,7 +75,7 @@ class TestServiceLate(DealerCrmCase):
         self.assertEqual(len(self._late_activities(late | started)), 2)
 
     def test_the_job_works_in_batches_and_reports_what_is_left(self):
-        self.Visit._cron_flag_late(batch=10**6)  # whatever the database holds late already
+        self.Visit._cron_flag_late(batch_size=10**6)  # whatever the database holds late already
         visits = self.Visit.browse()
         for hours in (1, 2, 3):
             visits |= self._create_late_visit(self.vehicle, NOW - timedelta(hours=hours))
@@ -88,9 +88,9 @@ class TestServiceLate(DealerCrmCase):
             return original(cron, done=done, remaining=remaining, deactivate=deactivate)
 
         with patch.object(Cron, "_notify_progress", spy):
-            first = self.Visit._cron_flag_late(batch=2)
-            second = self.Visit._cron_flag_late(batch=2)
-            third = self.Visit._cron_flag_late(batch=2)
+            first = self.Visit._cron_flag_late(batch_size=2)
+            second = self.Visit._cron_flag_late(batch_size=2)
+            third = self.Visit._cron_flag_late(batch_size=2)
         self.assertEqual(len(first), 2, "the earliest promises first")
         self.assertEqual(first | second, visits)
         self.assertFalse(third)
@@ -283,6 +283,17 @@ class TestServiceLate(DealerCrmCase):
                 self._inform(visit, user=user)
         self._inform(visit, user=self.user_manager)
         self.assertEqual(visit.dealer_promised_ready, NOW + timedelta(hours=3))
+
+    def test_merged_contacts_keep_the_late_visit_and_the_delay_on_the_timeline(self):
+        self._create_service_consent(self.customer, "email")
+        visit = self._create_late_visit(self.vehicle, NOW - timedelta(hours=1))
+        self.Visit._cron_flag_late()
+        self._inform(visit)
+        twin = self.env["res.partner"].create({"name": "Chan Tai Man", "email": "CHAN@example.com"})
+        self._merge_customers_by_wizard(self.customer, twin, self.user_manager)
+        self.assertEqual(visit.partner_id, twin)
+        self.assertEqual(self._delay_interactions(visit).partner_id, twin)
+        self.assertTrue(visit.dealer_late)
 
     # On-time completion, the service standard ------------------------------------------
     def _local(self, day, hour, minute=0):
