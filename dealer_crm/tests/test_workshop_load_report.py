@@ -29,6 +29,10 @@ class TestWorkshopLoadReport(DealerCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.Report = cls.env["dealer.workshop.load.report"]
+        # the workshop of these tests only: the demo workshop's bays are closed
+        cls.env["resource.resource"].search([("dealer_workshop_role", "=", "bay")]).write(
+            {"active": False}
+        )
         cls.calendar = cls._create_load_calendar()  # Monday to Friday, 8 to 17
         cls.bay_1 = cls._create_load_bay("Bay 1", cls.calendar)
         cls.bay_2 = cls._create_load_bay("Bay 2", cls.calendar)
