@@ -291,3 +291,26 @@ class TestBookFromTheReminder(DealerCrmCase):
         with self.assertRaises(AccessError):
             as_service.write({"dealer_day_before_sent": True})
         self.assertFalse(booking.dealer_day_before_sent)
+
+    # recall notices -------------------------------------------------------------------
+    def test_recall_notice_carries_the_link_to_book_the_recall_work(self):
+        recall_type = self._create_reminder_booking_type("recall")
+        campaign = self._create_recall_campaign()
+        campaign.action_match_models()
+        campaign.with_user(self.user_manager).action_notify()
+        vehicle = self.vehicles[self.ada]
+        line = campaign.line_ids.filtered(lambda l: l.vehicle_id == vehicle)
+        self.assertEqual(line.state, "notified")
+        booking = self._bookings(vehicle)
+        self.assertEqual(booking.type_id, recall_type, "a booking for the recall work")
+        self.assertEqual(booking.partner_ids, self.ada)
+        mail = line.message_ids.filtered(lambda m: self.ada in m.partner_ids)
+        self.assertIn(booking._dealer_schedule_url().replace("&", "&amp;"), str(mail.body))
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.tex.id)])
+        self.assertIn(self._bookings(self.vehicles[self.tex])._dealer_schedule_url(), sms.body)
+        # the maintenance booking and the recall booking are two kinds: each its own
+        self.Reminder._booking_links(vehicle, "maintenance")
+        self.assertEqual(
+            sorted(self._bookings(vehicle).type_id.mapped("dealer_service_type")),
+            ["maintenance", "recall"],
+        )
