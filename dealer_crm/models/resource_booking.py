@@ -31,7 +31,8 @@ class ResourceBooking(models.Model):
 # adds its protected field to those the class above declares.
 # =============================================================================
 class ResourceBookingReminder(models.Model):
-    _inherit = "resource.booking"
+    # one model, two classes on purpose: see above
+    _inherit = "resource.booking"  # pylint: disable=consider-merging-classes-inherited
 
     _dealer_protected_fields = getattr(
         ResourceBooking, "_dealer_protected_fields", frozenset({"dealer_visit_id"})
