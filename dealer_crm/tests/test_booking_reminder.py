@@ -314,3 +314,21 @@ class TestBookFromTheReminder(DealerCrmCase):
             sorted(self._bookings(vehicle).type_id.mapped("dealer_service_type")),
             ["maintenance", "recall"],
         )
+
+    def test_merged_contacts_keep_their_booking_and_reuse_it(self):
+        vehicle = self.vehicles[self.wes]
+        self.Reminder._booking_links(vehicle, "maintenance")
+        booking = self._bookings(vehicle)
+        self.wes.email = self.ada.email  # the same customer, recorded twice
+        merge = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.user_manager)
+            .with_context(active_model="res.partner", active_ids=(self.wes | self.ada).ids)
+            .create({"dst_partner_id": self.ada.id})
+        )
+        merge.action_merge()
+        self.env.invalidate_all()
+        self.assertEqual(booking.partner_ids, self.ada)
+        self.assertEqual(vehicle.owner_id, self.ada)
+        self.Reminder._booking_links(vehicle, "maintenance")
+        self.assertEqual(self._bookings(vehicle), booking, "the merged customer's, reused")
