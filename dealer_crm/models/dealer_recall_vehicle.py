@@ -260,16 +260,25 @@ class DealerRecallVehicle(models.Model):
         timeline. ``sent``: {channel: lines}."""
         if not sent:
             return
+        # the link to book the recall work, where the company has a booking type for it
+        written = sent.get("email", self.browse()) | sent.get("sms", self.browse())
+        links = self.env["dealer.service.reminder"]._booking_links(written.vehicle_id, "recall")
         if sent.get("email"):
             template = self.env.ref("dealer_crm.mail_template_recall_notice")
             for line in sent["email"]:
-                line.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+                line.with_context(
+                    dealer_booking_url=links.get(line.vehicle_id)
+                ).message_post_with_source(template, subtype_xmlid="mail.mt_comment")
         if sent.get("sms"):
             sms_template = self.env.ref("dealer_crm.sms_template_recall_notice")
             for line in sent["sms"]:
                 # queued, not sent: the SMS queue job sends it once this batch commits
                 line._message_sms_with_template(
-                    template=sms_template, partner_ids=line.partner_id.ids, put_in_queue=True
+                    template=sms_template.with_context(
+                        dealer_booking_url=links.get(line.vehicle_id)
+                    ),
+                    partner_ids=line.partner_id.ids,
+                    put_in_queue=True,
                 )
             self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
         if sent.get("phone"):

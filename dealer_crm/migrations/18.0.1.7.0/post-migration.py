@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""1.7 (issue 29): the service reminder carries the link to book the service due.
+"""1.7 (issue 29): the service reminder and the recall notice carry the link to book.
 
 The reminder's mail and SMS templates are ``noupdate`` data, so an upgrade does not
 reload them. A template still worded as shipped gets the booking link; one the dealer
@@ -23,9 +23,29 @@ SMS_NEW = (
     "{{ ctx.get('dealer_booking_url') and ('Book online: ' + ctx.get('dealer_booking_url')) "
     "or 'Call us to book.' }}"
 )
+RECALL_MAIL_OLD = (
+    "<p>The work is free of charge. Reply to this message or call us to book a time that "
+    "suits you.</p>"
+)
+RECALL_MAIL_NEW = (
+    "<p t-if=\"ctx.get('dealer_booking_url')\">The work is free of charge. Pick a time that "
+    "suits you, in the workshop's free slots:</p>"
+    "<p t-if=\"ctx.get('dealer_booking_url')\"><a t-att-href=\"ctx.get('dealer_booking_url')\" "
+    'style="background-color: #875A7B; padding: 8px 16px; color: #fff; border-radius: 5px; '
+    'text-decoration: none;">Book the recall work</a></p>'
+    '<p t-else="">The work is free of charge. Reply to this message or call us to book a '
+    "time that suits you.</p>"
+)
+RECALL_SMS_OLD = "The work is free; call us to book."
+RECALL_SMS_NEW = (
+    "The work is free; {{ ctx.get('dealer_booking_url') and ('book online: ' + "
+    "ctx.get('dealer_booking_url')) or 'call us to book.' }}"
+)
 TEMPLATES = (
     ("mail_template", "body_html", "mail_template_service_reminder", MAIL_OLD, MAIL_NEW),
     ("sms_template", "body", "sms_template_service_reminder", SMS_OLD, SMS_NEW),
+    ("mail_template", "body_html", "mail_template_recall_notice", RECALL_MAIL_OLD, RECALL_MAIL_NEW),
+    ("sms_template", "body", "sms_template_recall_notice", RECALL_SMS_OLD, RECALL_SMS_NEW),
 )
 
 
