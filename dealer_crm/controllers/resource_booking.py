@@ -7,6 +7,11 @@ booking of one of the customer's own vehicles, for a workshop booking type of th
 vehicle's company, then the schedule page where the customer picks a slot.
 """
 
+from datetime import UTC, datetime
+
+from dateutil.parser import isoparse
+
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request, route
 
 from odoo.addons.resource_booking.controllers.portal import CustomerPortal
@@ -63,4 +68,32 @@ class DealerBookingPortal(CustomerPortal):
         booking = request.env["resource.booking"]._dealer_pending_bookings(
             [(vehicle, booking_type)]
         )[vehicle]
+        if booking.type_id != booking_type:
+            # the open booking of that kind of work, for the type the customer chose
+            booking.write({"type_id": booking_type.id, "duration": booking_type.duration})
         return request.redirect(booking.get_portal_url(suffix="/schedule"))
+
+    @route()
+    def portal_booking_confirm(self, booking_id, access_token, when, **kwargs):
+        """resource_booking's confirmation, in a savepoint: a slot refused (taken, out of
+        the workshop's hours, a booking no longer open) leaves the booking as it was, and
+        the customer is sent back to the schedule page with the reason."""
+        booking_sudo = self._get_booking_sudo(booking_id, access_token)
+        try:
+            when_tz_aware = isoparse(when)
+        except (TypeError, ValueError):
+            return request.not_found()
+        when_naive = datetime.fromtimestamp(when_tz_aware.timestamp(), tz=UTC).replace(tzinfo=None)
+        try:
+            with request.env.cr.savepoint():
+                booking_sudo.start = when_naive
+                booking_sudo.flush_recordset()
+        except (UserError, ValidationError) as error:
+            booking_sudo.invalidate_recordset()
+            url = booking_sudo.get_portal_url(
+                suffix=f"/schedule/{when_tz_aware:%Y/%m}",
+                query_string=f"&error={error.args[0]}",
+            )
+            return request.redirect(url)
+        booking_sudo.action_confirm()
+        return request.redirect(booking_sudo.get_portal_url())

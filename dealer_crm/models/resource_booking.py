@@ -92,6 +92,67 @@ class ResourceBooking(models.Model):
         {"dealer_attendance", "dealer_visit_id", "dealer_day_before_sent"}
     )
 
+    #: what moves, reassigns or cancels a booking: refused once the customer has arrived
+    #: or was recorded as a no-show (the booking is then the record of what happened)
+    _DEALER_CLOSED_FIELDS = frozenset(
+        {
+            "start",
+            "duration",
+            "meeting_id",
+            "active",
+            "combination_id",
+            "type_id",
+            "partner_ids",
+            "partner_id",
+            "dealer_vehicle_id",
+        }
+    )
+
+    @api.depends("dealer_attendance")
+    def _compute_is_modifiable(self):
+        """resource_booking's deadline, and never once the customer has arrived or was
+        recorded as a no-show: the portal then offers no Reschedule or Cancel."""
+        result = super()._compute_is_modifiable()
+        self.filtered(lambda b: b.dealer_attendance != "expected").is_modifiable = False
+        return result
+
+    def _dealer_check_open(self):
+        """Refuse moving or cancelling a booking the customer arrived for (it is a
+        visit now) or missed (it is the no-show's record), whoever asks."""
+        closed = self.filtered(lambda b: b.dealer_attendance != "expected")
+        if not closed:
+            return
+        booking = closed[0]
+        if booking.dealer_attendance == "arrived":
+            raise UserError(
+                _(
+                    "The customer of booking %(booking)s has arrived: it is visit %(visit)s "
+                    "now, and it can no longer be moved or cancelled.",
+                    booking=booking.display_name,
+                    visit=booking.dealer_visit_id.display_name,
+                )
+            )
+        raise UserError(
+            _(
+                "Booking %s was recorded as a no-show: it can no longer be moved or "
+                "cancelled. Book the customer again.",
+                booking.display_name,
+            )
+        )
+
+    def write(self, vals):
+        if self._DEALER_CLOSED_FIELDS & set(vals):
+            self._dealer_check_open()
+        return super().write(vals)
+
+    def action_unschedule(self):
+        self._dealer_check_open()
+        return super().action_unschedule()
+
+    def action_cancel(self):
+        self._dealer_check_open()
+        return super().action_cancel()
+
     @api.depends("combination_id.resource_ids.dealer_workshop_role")
     def _compute_dealer_bay_id(self):
         for booking in self:
@@ -219,7 +280,10 @@ class ResourceBooking(models.Model):
                 )
             )
         visit = self.env["dealer.service.record"].create(self._dealer_visit_vals())
-        self.sudo().write({"dealer_attendance": "arrived", "dealer_visit_id": visit.id})
+        # the attendance only: the meeting is not touched (no "date updated" mail)
+        self.sudo().with_context(syncing_booking_ids=self.ids).write(
+            {"dealer_attendance": "arrived", "dealer_visit_id": visit.id}
+        )
         visit.message_post_with_source(
             "mail.message_origin_link",
             render_values={"self": visit, "origin": self},
@@ -282,7 +346,9 @@ class ResourceBooking(models.Model):
         The caller checked who asked (a workflow method or the daily job)."""
         if not self:
             return
-        self.sudo().write({"dealer_attendance": "no_show"})
+        self.sudo().with_context(syncing_booking_ids=self.ids).write(
+            {"dealer_attendance": "no_show"}
+        )
         self.env["dealer.interaction"].sudo().create(
             [
                 {

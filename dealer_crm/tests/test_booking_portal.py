@@ -4,7 +4,10 @@ their own vehicles, for a workshop type of its company), Reschedule and Cancel
 (resource_booking's own pages), tried as a portal user with a second customer's ids."""
 
 import re
+from datetime import timedelta
+from urllib.parse import quote
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .ui_common import DealerHttpCase
@@ -116,3 +119,66 @@ class TestBookingPortal(DealerHttpCase):
         # Bob, with his link, reschedules his own
         self.authenticate("t_portal_bob", "bob-pw12")
         self.assertEqual(self.url_open(bob._dealer_schedule_url()).status_code, 200)
+
+    def test_a_refused_slot_leaves_the_booking_as_it_was(self):
+        taken = self._schedule_reminder_booking(self.booking_bob, hours_ahead=3)
+        self.authenticate("t_portal_alice", "alice-pw1")
+        self._book(self.car_alice.id, self.maintenance.id)
+        booking = self._bookings_of(self.car_alice)
+        when = quote(taken.start.isoformat() + "+00:00")
+        response = self.url_open(
+            f"/my/bookings/{booking.id}/confirm?access_token={booking.access_token}&when={when}",
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("error=", response.headers["Location"], "sent back with the reason")
+        booking.invalidate_recordset()
+        self.assertFalse(booking.start, "the refused time is not kept")
+        self.assertEqual(booking.state, "pending")
+        self.assertFalse(booking.meeting_id)
+
+    def test_book_another_type_of_the_same_kind_takes_that_type(self):
+        tyres = self._create_reminder_booking_type("maintenance", name="Tyres")
+        tyres.duration = 0.5
+        self.authenticate("t_portal_alice", "alice-pw1")
+        self._book(self.car_alice.id, self.maintenance.id)
+        booking = self._bookings_of(self.car_alice)
+        self._book(self.car_alice.id, tyres.id)
+        self.assertEqual(self._bookings_of(self.car_alice), booking, "still one open booking")
+        self.assertEqual(booking.type_id, tyres, "the type the customer chose")
+        self.assertEqual(booking.duration, 0.5)
+
+    def test_an_arrived_booking_can_no_longer_be_moved_or_cancelled(self):
+        service = self._create_user("t_portal_service", "dealer_crm.group_service")
+        self.authenticate("t_portal_alice", "alice-pw1")
+        self._book(self.car_alice.id, self.maintenance.id)
+        booking = self._schedule_reminder_booking(self._bookings_of(self.car_alice))
+        start = booking.start
+        changed = self.env["mail.mail"].search_count([("subject", "ilike", "Date updated")])
+        booking.with_user(service).action_dealer_arrived()
+        self.assertEqual(booking.dealer_attendance, "arrived")
+        self.assertEqual(
+            self.env["mail.mail"].search_count([("subject", "ilike", "Date updated")]),
+            changed,
+            "the customer at the counter is not told of a date change",
+        )
+        # the portal offers neither Reschedule nor Cancel, and its routes change nothing
+        page = self.url_open(booking.get_portal_url()).text
+        self.assertNotIn('data-bs-target="#modal_cancel"', page)
+        self.assertNotIn("Reschedule", page)
+        when = quote((start + timedelta(hours=2)).isoformat() + "+00:00")
+        self.url_open(
+            f"/my/bookings/{booking.id}/confirm?access_token={booking.access_token}&when={when}"
+        )
+        self.url_open(f"/my/bookings/{booking.id}/cancel?access_token={booking.access_token}")
+        booking.invalidate_recordset()
+        self.assertEqual((booking.start, booking.active), (start, True))
+        self.assertTrue(booking.meeting_id)
+        # nor can staff, whoever asks
+        for action in (
+            lambda b: b.action_cancel(),
+            lambda b: b.action_unschedule(),
+            lambda b: b.write({"start": start + timedelta(days=1)}),
+        ):
+            with self.assertRaisesRegex(UserError, "has arrived"):
+                action(booking.with_user(service))

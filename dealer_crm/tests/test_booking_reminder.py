@@ -294,6 +294,47 @@ class TestBookFromTheReminder(DealerCrmCase):
             as_service.write({"dealer_day_before_sent": True})
         self.assertFalse(booking.dealer_day_before_sent)
 
+    # recall notices -------------------------------------------------------------------
+    def test_recall_notice_carries_the_link_to_book_the_recall_work(self):
+        recall_type = self._create_reminder_booking_type("recall")
+        campaign = self._create_recall_campaign()
+        campaign.action_match_models()
+        campaign.with_user(self.user_manager).action_notify()
+        vehicle = self.vehicles[self.ada]
+        line = campaign.line_ids.filtered(lambda l: l.vehicle_id == vehicle)
+        self.assertEqual(line.state, "notified")
+        booking = self._bookings(vehicle)
+        self.assertEqual(booking.type_id, recall_type, "a booking for the recall work")
+        self.assertEqual(booking.partner_ids, self.ada)
+        mail = line.message_ids.filtered(lambda m: self.ada in m.partner_ids)
+        self.assertIn(booking._dealer_schedule_url().replace("&", "&amp;"), str(mail.body))
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.tex.id)])
+        self.assertIn(self._bookings(self.vehicles[self.tex])._dealer_schedule_url(), sms.body)
+        # the maintenance booking and the recall booking are two kinds: each its own
+        self.Reminder._booking_links(vehicle, "maintenance")
+        self.assertEqual(
+            sorted(self._bookings(vehicle).type_id.mapped("dealer_service_type")),
+            ["maintenance", "recall"],
+        )
+
+    def test_merged_contacts_keep_their_booking_and_reuse_it(self):
+        vehicle = self.vehicles[self.wes]
+        self.Reminder._booking_links(vehicle, "maintenance")
+        booking = self._bookings(vehicle)
+        self.wes.email = self.ada.email  # the same customer, recorded twice
+        merge = (
+            self.env["base.partner.merge.automatic.wizard"]
+            .with_user(self.user_manager)
+            .with_context(active_model="res.partner", active_ids=(self.wes | self.ada).ids)
+            .create({"dst_partner_id": self.ada.id})
+        )
+        merge.action_merge()
+        self.env.invalidate_all()
+        self.assertEqual(booking.partner_ids, self.ada)
+        self.assertEqual(vehicle.owner_id, self.ada)
+        self.Reminder._booking_links(vehicle, "maintenance")
+        self.assertEqual(self._bookings(vehicle), booking, "the merged customer's, reused")
+
 
 def _migration_1_7():
     path = Path(__file__).parent.parent / "migrations/18.0.1.7.0/post-migration.py"
@@ -343,44 +384,3 @@ class TestReminderTemplatesUpgrade(DealerCrmCase):
         self.env.invalidate_all()
         self.assertEqual(mail.body_html, "<div><p>Ring us on 1234 to book.</p></div>")
         self.assertEqual(sms.body, "Ring us on 1234.")
-
-    # recall notices -------------------------------------------------------------------
-    def test_recall_notice_carries_the_link_to_book_the_recall_work(self):
-        recall_type = self._create_reminder_booking_type("recall")
-        campaign = self._create_recall_campaign()
-        campaign.action_match_models()
-        campaign.with_user(self.user_manager).action_notify()
-        vehicle = self.vehicles[self.ada]
-        line = campaign.line_ids.filtered(lambda l: l.vehicle_id == vehicle)
-        self.assertEqual(line.state, "notified")
-        booking = self._bookings(vehicle)
-        self.assertEqual(booking.type_id, recall_type, "a booking for the recall work")
-        self.assertEqual(booking.partner_ids, self.ada)
-        mail = line.message_ids.filtered(lambda m: self.ada in m.partner_ids)
-        self.assertIn(booking._dealer_schedule_url().replace("&", "&amp;"), str(mail.body))
-        sms = self.env["sms.sms"].search([("partner_id", "=", self.tex.id)])
-        self.assertIn(self._bookings(self.vehicles[self.tex])._dealer_schedule_url(), sms.body)
-        # the maintenance booking and the recall booking are two kinds: each its own
-        self.Reminder._booking_links(vehicle, "maintenance")
-        self.assertEqual(
-            sorted(self._bookings(vehicle).type_id.mapped("dealer_service_type")),
-            ["maintenance", "recall"],
-        )
-
-    def test_merged_contacts_keep_their_booking_and_reuse_it(self):
-        vehicle = self.vehicles[self.wes]
-        self.Reminder._booking_links(vehicle, "maintenance")
-        booking = self._bookings(vehicle)
-        self.wes.email = self.ada.email  # the same customer, recorded twice
-        merge = (
-            self.env["base.partner.merge.automatic.wizard"]
-            .with_user(self.user_manager)
-            .with_context(active_model="res.partner", active_ids=(self.wes | self.ada).ids)
-            .create({"dst_partner_id": self.ada.id})
-        )
-        merge.action_merge()
-        self.env.invalidate_all()
-        self.assertEqual(booking.partner_ids, self.ada)
-        self.assertEqual(vehicle.owner_id, self.ada)
-        self.Reminder._booking_links(vehicle, "maintenance")
-        self.assertEqual(self._bookings(vehicle), booking, "the merged customer's, reused")
