@@ -392,3 +392,12 @@ class ResPartner(models.Model):
             "target": "new",
             "context": {"default_partner_id": self.id},
         }
+
+    def _compute_resource_booking_count(self):
+        """resource_booking's count of a contact's bookings, 0 for a user who may not
+        read bookings (an accountant, a user of no department): the contact's form
+        and a whole-record read then open without an access error (issue 29)."""
+        if not self.env["resource.booking"].has_access("read"):
+            self.resource_booking_count = 0
+            return
+        super()._compute_resource_booking_count()

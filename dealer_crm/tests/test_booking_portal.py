@@ -139,7 +139,7 @@ class TestBookingPortal(DealerHttpCase):
         # the booking's page and the list say which vehicle it is for
         self.assertIn("ALICE 1", self.url_open(booking.get_portal_url()).text)
         listed = self.url_open("/my/bookings").text
-        self.assertIn("<th name=\"dealer_vehicle\">Vehicle</th>", listed)
+        self.assertIn('<th name="dealer_vehicle">Vehicle</th>', listed)
 
     def test_book_another_type_of_the_same_kind_takes_that_type(self):
         tyres = self._create_reminder_booking_type("maintenance", name="Tyres")

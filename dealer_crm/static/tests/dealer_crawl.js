@@ -122,6 +122,11 @@ async function openFirstRecord(where) {
     return Boolean(document.querySelector(".o_action_manager .o_form_view"));
 }
 
+/** Smart buttons that open a page outside the web client (a URL in the same tab): the
+ * crawl would leave the client with them. resource_booking's "Preview" opens the
+ * booking's portal page; the portal has its own crawl (test_portal.py). */
+const LEAVES_THE_CLIENT = new Set(["action_open_portal"]);
+
 function statButtons() {
     return [
         ...document.querySelectorAll(
@@ -154,6 +159,10 @@ async function crawlForm(env, where) {
             ];
         }
         if (!button || !button.getAttribute("name")) {
+            continue;
+        }
+        if (LEAVES_THE_CLIENT.has(button.getAttribute("name"))) {
+            browser.console.log(`dealer-crawl: ${where}: "${button.getAttribute("name")}" leaves the web client, not followed`);
             continue;
         }
         const label = button.innerText.replace(/\s+/g, " ").trim();
