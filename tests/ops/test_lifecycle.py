@@ -64,7 +64,22 @@ ALLOWED_MOVES = {
     # dealer_crm gives its manager group to OdooBot and the administrator, as Odoo's apps
     # do with theirs (data re-applied by each upgrade): Odoo recomputes those users and
     # their partners, which stamps the two partners as written
-    "res_partner": ({"write_date", "write_uid"}, ("base.partner_root", "base.partner_admin")),
+    # (issue 29) the demo portal user made for the demo customer Chan Tai Man stamps that
+    # customer's contact as written, as any user made for an existing contact does
+    "res_partner": (
+        {"write_date", "write_uid"},
+        ("base.partner_root", "base.partner_admin", "dealer_crm.partner_chan_demo"),
+    ),
+    # the 1.7 migration (issue 29) puts the booking link in the reminder and recall
+    # notice templates still worded as shipped (noupdate data): by design
+    "mail_template": (
+        {"body_html", "write_date", "write_uid"},
+        ("dealer_crm.mail_template_service_reminder", "dealer_crm.mail_template_recall_notice"),
+    ),
+    "sms_template": (
+        {"body", "write_date", "write_uid"},
+        ("dealer_crm.sms_template_service_reminder", "dealer_crm.sms_template_recall_notice"),
+    ),
     # dealer_crm marks helpdesk_mgmt's "Awaiting" stage as waiting for the customer (a
     # column of its own): the stage is stamped as written
     "helpdesk_ticket_stage": (
