@@ -20,7 +20,9 @@ class CalendarAttendee(models.Model):
 
     def _dealer_gated(self):
         """These attendees less the booking customers the consent gate refuses."""
-        bookings = self.sudo().event_id.resource_booking_ids
+        # the workshop's bookings (a type with a kind of work): another booking type is
+        # resource_booking's own, not a dealer's message to its customer
+        bookings = self.sudo().event_id.resource_booking_ids.filtered("type_id.dealer_service_type")
         if not bookings:
             return self
         Consent = self.env["dealer.consent"]
