@@ -36,9 +36,3 @@ def test_same_unit_none_and_zero():
 def test_unknown_unit_refused():
     with pytest.raises(ValueError):
         distance.convert_distance(1, "leagues", "kilometers")
-
-
-def test_labels():
-    assert distance.unit_label("miles") == "mi"
-    assert distance.unit_label("kilometers") == "km"
-    assert distance.unit_label(False) == "km"

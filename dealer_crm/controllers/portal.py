@@ -143,12 +143,14 @@ class DealerCustomerPortal(CustomerPortal):
             .search([("partner_id", "=", partner.id), ("company_id", "in", companies.ids)])
         )
         answers = {(c.company_id.id, c.purpose, c.channel): c for c in consents}
+        Consent = request.env["dealer.consent"]
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "companies": companies.sudo(),
-                "purposes": PURPOSES,
-                "channels": CONSENT_CHANNELS,
+                # in the customer's language
+                "purposes": list(Consent._dealer_labels("purpose").items()),
+                "channels": list(Consent._dealer_labels("channel").items()),
                 "answers": answers,
                 "error": error,
                 "saved": saved,

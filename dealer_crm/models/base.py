@@ -302,3 +302,10 @@ class Base(models.AbstractModel):
         action["domain"] = [(field, "=", self.id), *domain]
         action["context"] = context or {f"default_{field}": self.id}
         return action
+
+    # Words -------------------------------------------------------------------
+    @api.model
+    def _dealer_labels(self, field):
+        """{value: label} of the selection ``field`` in the user's language. A selection
+        list's own labels (``field.selection``, a module's constant) are English."""
+        return dict(self._fields[field]._description_selection(self.env))

@@ -98,9 +98,10 @@ class DealerConsent(models.Model):
     ]
 
     @api.depends("partner_id", "purpose", "channel", "state")
+    @api.depends_context("lang")
     def _compute_display_name(self):
-        purposes, channels = dict(PURPOSES), dict(CONSENT_CHANNELS)
-        states = dict(self._fields["state"].selection)
+        purposes, channels = self._dealer_labels("purpose"), self._dealer_labels("channel")
+        states = self._dealer_labels("state")
         for consent in self:
             consent.display_name = _(
                 "%(partner)s: %(purpose)s by %(channel)s (%(state)s)",
@@ -277,8 +278,9 @@ class DealerConsent(models.Model):
         if not refused:
             return
         contactable = self._contactable_partners(refused)
-        purpose_label = dict(PURPOSES)[purpose]
-        labels = [dict(CONSENT_CHANNELS)[channel] for channel in channels]
+        purpose_label = self._dealer_labels("purpose")[purpose]
+        channel_labels = self._dealer_labels("channel")
+        labels = [channel_labels[channel] for channel in channels]
         channel_label = labels[0]
         if len(labels) > 1:
             channel_label = _(

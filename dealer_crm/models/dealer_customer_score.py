@@ -144,10 +144,14 @@ class DealerCustomerScore(models.Model):
     @api.model
     def _check_settings(self, values):
         """Refuse boundaries that would make some segments unreachable."""
+        # in English, marked for translation in tools/rfm.py: said in the user's language
         message = _thresholds(values).check()
         if message or values["rfm_window_months"] < 1 or values["churn_months"] < 1:
             raise ValidationError(
-                _("Customer evaluation: %s", message or _("windows must be at least 1 month."))
+                _(
+                    "Customer evaluation: %s",
+                    self.env._(message) if message else _("windows must be at least 1 month."),
+                )
             )
 
     @api.model

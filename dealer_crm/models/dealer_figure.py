@@ -15,16 +15,22 @@ from typing import NamedTuple
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, models
+from odoo.tools import LazyTranslate
+from odoo.tools.translate import LazyGettext
 
 from ..tools.period import period_bounds
 from ..tools.target import status
+
+_lt = LazyTranslate(__name__)
 
 
 class Figure(NamedTuple):
     """One named figure. ``domain`` is added to the company and period domains."""
 
     code: str
-    label: str
+    #: the figure's name, translated where it is shown (``_lt``: said in the reader's
+    #: language by ``env._(figure.label)``)
+    label: LazyGettext
     #: the source: a model or analysis view that has ``company_id``
     model: str
     #: a ``_read_group`` aggregate on ``model``: "field:sum", "field:avg" or "__count"
@@ -56,14 +62,14 @@ _COMPLAINT = (("kind", "=", "complaint"),)
 FIGURES = (
     Figure(
         "customers_new",
-        "New customers",
+        _lt("New customers"),
         "dealer.customer.report",
         "customer_count:sum",
         "create_date",
     ),
     Figure(
         "visits",
-        "Service visits completed",
+        _lt("Service visits completed"),
         "dealer.service.report",
         "visit_count:sum",
         "date",
@@ -71,7 +77,7 @@ FIGURES = (
     ),
     Figure(
         "service_revenue",
-        "Service revenue",
+        _lt("Service revenue"),
         "dealer.service.report",
         "amount:sum",
         "date",
@@ -80,7 +86,7 @@ FIGURES = (
     ),
     Figure(
         "sales_orders",
-        "Sales confirmed",
+        _lt("Sales confirmed"),
         "sale.order",
         "__count",
         "date_order",
@@ -89,7 +95,7 @@ FIGURES = (
     # untaxed, in the company currency at each order's date
     Figure(
         "sales_revenue",
-        "Sales revenue (untaxed)",
+        _lt("Sales revenue (untaxed)"),
         "sale.order",
         "amount_untaxed:sum",
         "date_order",
@@ -99,14 +105,14 @@ FIGURES = (
     ),
     Figure(
         "interactions",
-        "Interactions recorded",
+        _lt("Interactions recorded"),
         "dealer.interaction.report",
         "interaction_count:sum",
         "date",
     ),
     Figure(
         "complaints",
-        "Complaints received",
+        _lt("Complaints received"),
         "dealer.complaint.report",
         "ticket_count:sum",
         "create_date",
@@ -115,7 +121,7 @@ FIGURES = (
     ),
     Figure(
         "first_response_hours",
-        "First response (hours)",
+        _lt("First response (hours)"),
         "dealer.complaint.report",
         "response_hours:avg",
         "create_date",
@@ -125,7 +131,7 @@ FIGURES = (
     ),
     Figure(
         "resolution_days",
-        "Complaint resolution (days)",
+        _lt("Complaint resolution (days)"),
         "dealer.complaint.report",
         "resolution_days:avg",
         "closed_date",
@@ -136,7 +142,7 @@ FIGURES = (
     ),
     Figure(
         "sla_met",
-        "Complaints within service level (%)",
+        _lt("Complaints within service level (%)"),
         "dealer.complaint.report",
         "sla_met:avg",
         "closed_date",
@@ -145,7 +151,7 @@ FIGURES = (
     ),
     Figure(
         "satisfaction",
-        "Satisfaction (1-5)",
+        _lt("Satisfaction (1-5)"),
         "dealer.satisfaction.report",
         "score:avg",
         "date",
@@ -153,7 +159,7 @@ FIGURES = (
     ),
     Figure(
         "promises_kept",
-        "Promises kept on time (%)",
+        _lt("Promises kept on time (%)"),
         "dealer.promise",
         "on_time_score:avg",
         "date_due",
@@ -164,7 +170,7 @@ FIGURES = (
     # of the vehicles reminded in the period, the share booked for service since
     Figure(
         "reminders_answered",
-        "Service reminders answered (%)",
+        _lt("Service reminders answered (%)"),
         "dealer.vehicle",
         "__count",
         "service_reminder_date",
@@ -174,7 +180,7 @@ FIGURES = (
     ),
     Figure(
         "comebacks",
-        "Service comebacks (%)",
+        _lt("Service comebacks (%)"),
         "dealer.service.report",
         "comeback_rate:avg",
         "date",
@@ -185,7 +191,7 @@ FIGURES = (
     ),
     Figure(
         "retention",
-        "Buyers back for service within 12 months (%)",
+        _lt("Buyers back for service within 12 months (%)"),
         "dealer.retention.report",
         "retention_rate:avg",
         "sale_date",
@@ -193,17 +199,19 @@ FIGURES = (
         target_setting="dealer_target_retention",
         lag_months=12,
     ),
-    Figure("points_earned", "Loyalty points earned", "dealer.loyalty.report", "earned:sum", "date"),
+    Figure(
+        "points_earned", _lt("Loyalty points earned"), "dealer.loyalty.report", "earned:sum", "date"
+    ),
     Figure(
         "points_redeemed",
-        "Loyalty points redeemed",
+        _lt("Loyalty points redeemed"),
         "dealer.loyalty.report",
         "redeemed:sum",
         "date",
     ),
     Figure(
         "points_expired",
-        "Loyalty points expired",
+        _lt("Loyalty points expired"),
         "dealer.loyalty.report",
         "expired:sum",
         "date",
@@ -211,7 +219,7 @@ FIGURES = (
     ),
     Figure(
         "lost_enquiries",
-        "Enquiries lost",
+        _lt("Enquiries lost"),
         "dealer.unmet.need.report",
         "count:sum",
         "closed_at",
@@ -221,7 +229,7 @@ FIGURES = (
     # of the win-backs closed in the period, those won back: "no data" when none closed
     Figure(
         "winbacks_won",
-        "Customers won back",
+        _lt("Customers won back"),
         "dealer.winback",
         "__count",
         "outcome_date",
@@ -231,7 +239,7 @@ FIGURES = (
     ),
     Figure(
         "winbacks_opened",
-        "Win-backs opened",
+        _lt("Win-backs opened"),
         "dealer.winback",
         "__count",
         "date",
@@ -239,7 +247,7 @@ FIGURES = (
     ),
     Figure(
         "lifecycle_leads_won",
-        "Lifecycle leads won",
+        _lt("Lifecycle leads won"),
         "crm.lead",
         "__count",
         "date_closed",
@@ -249,7 +257,7 @@ FIGURES = (
     # the workshop had no booking (issue 29)
     Figure(
         "bookings_no_show",
-        "Workshop bookings missed (no-shows)",
+        _lt("Workshop bookings missed (no-shows)"),
         "resource.booking",
         "__count",
         "start",
@@ -262,7 +270,7 @@ FIGURES = (
     # share done by it (issue 29): "no data" when no visit had a promise
     Figure(
         "visits_on_time",
-        "Visits ready on time (%)",
+        _lt("Visits ready on time (%)"),
         "dealer.service.record",
         "__count",
         "dealer_promised_ready",
@@ -293,7 +301,7 @@ class DealerFigure(models.AbstractModel):
     def _dealer_selection(self, standards_only=False):
         """The (code, label) selection of the figures, or of the standards only."""
         figures = self._dealer_standards() if standards_only else self._dealer_figures()
-        return [(code, figure.label) for code, figure in figures.items()]
+        return [(code, self.env._(figure.label)) for code, figure in figures.items()]
 
     @api.model
     def _dealer_targets(self):

@@ -10,7 +10,7 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..tools.distance import KILOMETERS, MILES, convert_distance, unit_label
+from ..tools.distance import KILOMETERS, MILES, convert_distance
 from .dealer_consent import contactable_domain
 
 _logger = logging.getLogger(__name__)
@@ -271,7 +271,7 @@ class DealerLifecycleLead(models.AbstractModel):
                 year=vehicle.model_year or "-",
                 bought=fields.Date.to_string(vehicle.purchase_date) or "-",
                 odometer=f"{vehicle.odometer:,.0f}",
-                unit=unit_label(vehicle.odometer_unit),
+                unit=self.env["dealer.vehicle.odometer"]._dealer_unit_label(vehicle),
             )
         vals = self._lead_values(
             reason, vehicle.owner_id, vehicle.company_id, name, note, vehicle=vehicle

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
+from ..report.dealer_analysis_mixin import selection_of
+
 
 class DealerLoyaltyRule(models.Model):
     _name = "dealer.loyalty.rule"
@@ -15,7 +17,7 @@ class DealerLoyaltyRule(models.Model):
         required=True,
     )
     service_type = fields.Selection(
-        lambda self: self.env["dealer.service.record"]._fields["service_type"].selection,
+        selection_of("dealer.service.record", "service_type"),
         help="Only visits of this type (empty: every type).",
     )
     product_categ_id = fields.Many2one(

@@ -13,7 +13,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools.vin import normalize_vin, vin_problem
+from ..tools.vin import normalize_vin
 
 #: who sets campaigns up, opens and closes them
 MANAGER_GROUP = "dealer_crm.group_manager"
@@ -239,7 +239,7 @@ class DealerRecallCampaign(models.Model):
             raise UserError(_("The list holds no VIN."))
         problems, vins = [], []
         for value in raw:
-            problem = vin_problem(value)
+            problem = self.env["dealer.vehicle"]._dealer_vin_problem(value)
             if problem:
                 problems.append((value, problem))
             else:

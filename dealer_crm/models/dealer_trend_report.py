@@ -70,13 +70,15 @@ class DealerTrendReport(models.Model):
     @api.depends("date_from", "date_to")
     def _compute_name(self):
         for report in self:
-            if report.date_from and report.date_to:
-                report.name = _(
-                    "Trend report %(from)s to %(to)s",
-                    **{"from": report.date_from, "to": report.date_to},
-                )
-            else:
-                report.name = _("New trend report")
+            report.name = report._dealer_title()
+
+    @api.depends("date_from", "date_to")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        """The title in the reader's language: ``name`` is recorded in the language of
+        whoever made the report (the monthly job's, for its reports)."""
+        for report in self:
+            report.display_name = report._dealer_title()
 
     @api.depends("line_ids.status")
     def _compute_standards(self):
@@ -91,6 +93,12 @@ class DealerTrendReport(models.Model):
         reports = super().create(vals_list)
         reports.action_refresh()
         return reports
+
+    def _dealer_title(self):
+        self.ensure_one()
+        if not (self.date_from and self.date_to):
+            return _("New trend report")
+        return _("Trend report %(from)s to %(to)s", **{"from": self.date_from, "to": self.date_to})
 
     # ------------------------------------------------------------------ figures
     @api.model
@@ -166,7 +174,13 @@ class DealerTrendReport(models.Model):
             limit=5,
         )
         return [
-            {"kind": "cause", "name": cause.name or _("Cause not found yet"), "count": count}
+            {
+                "kind": "cause",
+                "name": cause.name or _("Cause not found yet"),
+                "root_cause_id": cause.id,
+                "unnamed": not cause,
+                "count": count,
+            }
             for cause, count in causes
         ]
 
@@ -184,16 +198,26 @@ class DealerTrendReport(models.Model):
                     + [("date", "<=", self.date_to)],
                 ]
             ),
-            ["name"],
+            ["lost_reason_id", "need_tag_id"],
             ["count:sum"],
             order="count:sum desc",
             limit=5,
         )
-        return [{"kind": "need", "name": name, "count": count} for name, count in needs]
+        return [
+            {
+                "kind": "need",
+                "name": reason.name or tag.name or _("No reason given"),
+                "lost_reason_id": reason.id,
+                "need_tag_id": tag.id,
+                "unnamed": not (reason or tag),
+                "count": count,
+            }
+            for reason, tag, count in needs
+        ]
 
     def _items_movements(self, co):
         """How many customers moved from one segment to another in the period."""
-        segments = dict(self.env["dealer.customer.score"]._fields["segment"].selection)
+        segments = self.env["dealer.customer.score"]._dealer_labels("segment")
         moves = self.env["dealer.customer.score"]._read_group(
             co
             + [
@@ -210,9 +234,11 @@ class DealerTrendReport(models.Model):
                 "kind": "movement",
                 "name": _(
                     "%(before)s → %(after)s",
-                    before=segments.get(before, before),
-                    after=segments.get(after, after or _("none")),
+                    before=segments.get(before) or _("none"),
+                    after=segments.get(after) or _("none"),
                 ),
+                "segment_before": before,
+                "segment_after": after,
                 "count": count,
             }
             for before, after, count in moves

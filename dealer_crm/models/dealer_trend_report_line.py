@@ -56,6 +56,7 @@ class DealerTrendReportLine(models.Model):
         return self.env["dealer.figure"]._dealer_selection()
 
     @api.depends("code")
+    @api.depends_context("lang")
     def _compute_name(self):
         labels = dict(self._fields["code"]._description_selection(self.env))
         for line in self:

@@ -293,7 +293,7 @@ class DealerVehicle(models.Model):
     @api.constrains("vin")
     def _check_vin(self):
         for vehicle in self:
-            problem = vin_problem(vehicle.vin)
+            problem = self._dealer_vin_problem(vehicle.vin)
             if problem:
                 raise ValidationError(problem)
 
@@ -312,8 +312,15 @@ class DealerVehicle(models.Model):
         number or a list a client sent), which the ORM would store as text. No VIN at
         all is the required field's refusal."""
         if value and not isinstance(value, str):
-            raise ValidationError(vin_problem(value))
+            raise ValidationError(self._dealer_vin_problem(value))
         return normalize_vin(value)
+
+    @api.model
+    def _dealer_vin_problem(self, vin):
+        """What is wrong with ``vin`` (``tools/vin.py``), in the user's language, or None.
+        The tool says it in English and marks it for ``i18n/dealer_crm.pot``."""
+        problem = vin_problem(vin)
+        return problem and self.env._(problem.message, **problem.values)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -337,7 +344,7 @@ class DealerVehicle(models.Model):
     def write(self, vals):
         if "vin" in vals:
             if not vals["vin"]:
-                raise ValidationError(vin_problem(vals["vin"]))
+                raise ValidationError(self._dealer_vin_problem(vals["vin"]))
             vals["vin"] = self._dealer_vin_value(vals["vin"])
         if "owner_id" in vals:
             # The owner follows the open ownership line: a new owner typed on the form is a

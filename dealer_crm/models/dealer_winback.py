@@ -165,7 +165,11 @@ class DealerWinback(models.Model):
                 _("Choose the outcome: won back, moved away, sold the car or no answer.")
             )
         activity_type = self.env.ref("dealer_crm.mail_activity_type_winback")
-        feedback = labels[outcome] + (f": {note}" if note else "")
+        feedback = (
+            _("%(outcome)s: %(note)s", outcome=labels[outcome], note=note)
+            if note
+            else labels[outcome]
+        )
         activities = self.sudo().activity_ids.filtered(
             lambda a: a.activity_type_id == activity_type
         )

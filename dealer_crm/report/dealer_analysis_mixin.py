@@ -6,8 +6,10 @@ from odoo.tools import SQL
 
 
 def selection_of(model, field):
-    """The selection of ``model``'s ``field``, for an analysis column that copies it."""
-    return lambda self: self.env[model]._fields[field].selection
+    """The selection of ``model``'s ``field``, for an analysis column that copies it,
+    with its labels in the reader's language (a selection given as a function is not
+    translated by Odoo: its labels are those the function returns)."""
+    return lambda self: self.env[model]._fields[field]._description_selection(self.env)
 
 
 class DealerAnalysisMixin(models.AbstractModel):

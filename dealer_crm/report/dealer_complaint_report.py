@@ -2,6 +2,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .dealer_analysis_mixin import selection_of
+
 
 class DealerComplaintReport(models.Model):
     """Complaints and feedback by kind, severity and root cause, with the time taken to
@@ -34,10 +36,7 @@ class DealerComplaintReport(models.Model):
     create_date = fields.Datetime(string="Received On", readonly=True)
     closed_date = fields.Datetime(string="Closed On", readonly=True)
     kind = fields.Selection(
-        selection=lambda self: (
-            self.env["helpdesk.ticket"]._fields["dealer_feedback_kind"].selection
-        ),
-        readonly=True,
+        selection=selection_of("helpdesk.ticket", "dealer_feedback_kind"), readonly=True
     )
     severity_id = fields.Many2one("dealer.complaint.severity", readonly=True)
     root_cause_id = fields.Many2one("dealer.complaint.root.cause", readonly=True)

@@ -3,6 +3,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..tools.rfm import SEGMENTS, VALUE_TIERS
+from .dealer_analysis_mixin import selection_of
 
 
 class DealerCustomerReport(models.Model):
@@ -48,7 +49,7 @@ class DealerCustomerReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     create_date = fields.Datetime(string="Customer Since", readonly=True)
     customer_type = fields.Selection(
-        selection=lambda self: self.env["res.partner"]._fields["dealer_customer_type"].selection,
+        selection=selection_of("res.partner", "dealer_customer_type"),
         readonly=True,
     )
     segment = fields.Selection(SEGMENTS, readonly=True)

@@ -63,6 +63,22 @@ class DealerCustomerTimeline(models.Model):
         readonly=True,
     )
     source_name = fields.Char(readonly=True)
+    #: what became of an invitation to an event or of a mailing, said after its title
+    source_state = fields.Selection(
+        [
+            ("invited", "invited"),
+            ("attended", "attended"),
+            ("cancelled", "cancelled"),
+            ("queued", "queued"),
+            ("sent", "sent"),
+            ("opened", "opened"),
+            ("replied", "replied"),
+            ("bounced", "bounced"),
+            ("failed", "failed"),
+            ("not_sent", "not sent"),
+        ],
+        readonly=True,
+    )
     name = fields.Char(
         string="Event",
         compute="_compute_name",
@@ -82,38 +98,43 @@ class DealerCustomerTimeline(models.Model):
     SOURCES = (
         """SELECT 1 * 10000000000::bigint + i.id AS id, i.id AS source_id, 'interaction' AS kind,
                   i.id AS res_id, i.partner_id, i.date, i.subject AS source_name,
-                  'dealer.interaction' AS res_model, i.user_id, i.company_id
+                  NULL::varchar AS source_state, 'dealer.interaction' AS res_model, i.user_id,
+                  i.company_id
              FROM dealer_interaction i WHERE i.partner_id IS NOT NULL""",
         """SELECT 2 * 10000000000::bigint + m.id, m.id, 'email', m.id, m.res_id, m.date,
-                  COALESCE(m.subject, m.record_name), 'mail.message', NULL, m.record_company_id
+                  COALESCE(m.subject, m.record_name), NULL, 'mail.message', NULL,
+                  m.record_company_id
              FROM mail_message m
             WHERE m.model = 'res.partner' AND m.message_type = 'email' AND m.res_id IS NOT NULL""",
         """SELECT 3 * 10000000000::bigint + s.id, s.id, 'sale', s.id, s.partner_id, s.date_order,
-                  s.name, 'sale.order', s.user_id, s.company_id
+                  s.name, NULL, 'sale.order', s.user_id, s.company_id
              FROM sale_order s WHERE s.state = 'sale'""",
         """SELECT 4 * 10000000000::bigint + v.id, v.id, 'service', v.id, v.partner_id,
-                  v.date::timestamp, v.name, 'dealer.service.record', v.advisor_id, v.company_id
+                  v.date::timestamp, v.name, NULL, 'dealer.service.record', v.advisor_id,
+                  v.company_id
              FROM dealer_service_record v WHERE v.state != 'cancelled'""",
         """SELECT 5 * 10000000000::bigint + t.id, t.id, 'ticket', t.id, t.partner_id, t.create_date,
-                  t.name, 'helpdesk.ticket', t.user_id, t.company_id
+                  t.name, NULL, 'helpdesk.ticket', t.user_id, t.company_id
              FROM helpdesk_ticket t WHERE t.partner_id IS NOT NULL""",
         """SELECT 6 * 10000000000::bigint + h.id, h.id, 'loyalty', c.id, c.partner_id,
-                  h.create_date, h.description, 'loyalty.card', h.create_uid, c.company_id
+                  h.create_date, h.description, NULL, 'loyalty.card', h.create_uid, c.company_id
              FROM loyalty_history h JOIN loyalty_card c ON c.id = h.card_id
             WHERE c.partner_id IS NOT NULL""",
         """SELECT 7 * 10000000000::bigint + r.id, r.id, 'event', r.id, r.partner_id, r.create_date,
-                  e.name->>'en_US' || CASE r.state WHEN 'done' THEN ' (attended)'
-                      WHEN 'cancel' THEN ' (cancelled)' ELSE ' (invited)' END,
+                  e.name->>'en_US',
+                  CASE r.state WHEN 'done' THEN 'attended' WHEN 'cancel' THEN 'cancelled'
+                      ELSE 'invited' END,
                   'event.registration', r.create_uid, e.company_id
              FROM event_registration r JOIN event_event e ON e.id = r.event_id
             WHERE r.partner_id IS NOT NULL""",
         # a mailing sent to the customer (a contact), with what became of it
         """SELECT 8 * 10000000000::bigint + t.id, t.id, 'mailing', t.id, t.res_id,
                   COALESCE(t.sent_datetime, t.create_date),
-                  mm.subject || CASE t.trace_status WHEN 'sent' THEN ' (sent)'
-                      WHEN 'open' THEN ' (opened)' WHEN 'reply' THEN ' (replied)'
-                      WHEN 'bounce' THEN ' (bounced)' WHEN 'error' THEN ' (failed)'
-                      WHEN 'cancel' THEN ' (not sent)' ELSE ' (queued)' END,
+                  mm.subject,
+                  CASE t.trace_status WHEN 'sent' THEN 'sent' WHEN 'open' THEN 'opened'
+                      WHEN 'reply' THEN 'replied' WHEN 'bounce' THEN 'bounced'
+                      WHEN 'error' THEN 'failed' WHEN 'cancel' THEN 'not_sent'
+                      ELSE 'queued' END,
                   'mailing.trace', mm.user_id, mm.dealer_company_id
              FROM mailing_trace t JOIN mailing_mailing mm ON mm.id = t.mass_mailing_id
             WHERE t.model = 'res.partner' AND t.trace_type = 'mail'""",
@@ -122,15 +143,23 @@ class DealerCustomerTimeline(models.Model):
     def _query(self):
         return SQL(" UNION ALL ").join(SQL(query) for query in self.SOURCES)
 
-    @api.depends("kind", "source_name", "res_model", "res_id", "partner_id")
-    @api.depends_context("uid")
+    @api.depends("kind", "source_name", "source_state", "res_model", "res_id", "partner_id")
+    @api.depends_context("uid", "lang")
     def _compute_name(self):
-        """The record's title for who may open it; only its kind for the others."""
+        """The record's title (and what became of it) for who may open it; only its kind
+        for the others."""
         readable = self._readable_records()
         kinds = dict(self._fields["kind"]._description_selection(self.env))
+        states = self._dealer_labels("source_state")
         for row in self:
             if row._opened_record() in readable:
                 row.name = row.source_name
+                if row.source_state:
+                    row.name = _(
+                        "%(title)s (%(state)s)",
+                        title=row.source_name or "",
+                        state=states[row.source_state],
+                    )
             else:
                 row.name = _("%s (not yours to open)", kinds.get(row.kind, row.kind))
 

@@ -2,6 +2,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .dealer_analysis_mixin import selection_of
+
 
 class DealerLoyaltyReport(models.Model):
     """Loyalty points earned, redeemed and expired, from the dealer schemes' ledger."""
@@ -22,7 +24,7 @@ class DealerLoyaltyReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Member", readonly=True)
     tier_id = fields.Many2one("dealer.loyalty.tier", string="Tier Now", readonly=True)
     kind = fields.Selection(
-        selection=lambda self: self.env["loyalty.history"]._fields["dealer_kind"].selection,
+        selection=selection_of("loyalty.history", "dealer_kind"),
         string="Movement",
         readonly=True,
     )

@@ -41,7 +41,7 @@ class DealerTrendReportXlsx(models.AbstractModel):
                     sheet,
                     row,
                     [
-                        report.name,
+                        report.display_name,
                         line.name,
                         no_data if line.no_data else line.value,
                         no_data if line.previous_no_data else line.previous,
@@ -62,5 +62,5 @@ class DealerTrendReportXlsx(models.AbstractModel):
                 for item in report[f"{kind}_ids"]:
                     row += 1
                     self._dealer_write_row(
-                        workbook, sheet, row, [report.name, item.name, item.count]
+                        workbook, sheet, row, [report.display_name, item.label, item.count]
                     )

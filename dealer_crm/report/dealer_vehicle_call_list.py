@@ -1,7 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, models
 
-from ..tools.distance import unit_label
 from ..tools.xlsx import write_cells
 
 
@@ -33,6 +32,7 @@ class DealerVehicleCallList(models.AbstractModel):
         ]
         write_cells(sheet, 0, headers, cell_format=bold)
         states = dict(vehicles._fields["service_due_state"]._description_selection(self.env))
+        units = vehicles._dealer_labels("odometer_unit")
         # a call (interaction channel) needs the consent its channel maps to
         may_call = self.env["dealer.consent"]._reachable_partners(
             vehicles.owner_id, "service_reminder", "phone"
@@ -60,7 +60,7 @@ class DealerVehicleCallList(models.AbstractModel):
                     states.get(vehicle.service_due_state),
                     _("Yes") if owner in may_call else _("No"),
                     # the odometer and the due distance are in the vehicle's own unit
-                    unit_label(vehicle.odometer_unit),
+                    units.get(vehicle.odometer_unit),
                 ],
             )
         sheet.freeze_panes(1, 0)

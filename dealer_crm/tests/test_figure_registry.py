@@ -75,7 +75,7 @@ class TestFigureRegistry(DealerCrmCase):
 
     def _dashboard_status(self, code, period):
         board = self.env["dealer.dashboard"].create({"date_from": period[0], "date_to": period[1]})
-        label = re.escape(self.Figure._dealer_figures()[code].label)
+        label = re.escape(self.env._(self.Figure._dealer_figures()[code].label))
         row = re.search(
             rf"<tr><td>{label}</td><td[^>]*>([^<]*)</td><td[^>]*>[^<]*</td>"
             r"<td><span class='badge [^']*'>([^<]*)</span>",
@@ -116,8 +116,8 @@ class TestFigureRegistry(DealerCrmCase):
         self.assertEqual(report.line_ids.mapped("code"), list(figures), "every figure, in order")
         for line in report.line_ids:
             figure = figures[line.code]
-            self.assertTrue(figure.label, line.code)
-            self.assertEqual(line.name, figure.label)
+            self.assertTrue(self.env._(figure.label), line.code)
+            self.assertEqual(line.name, self.env._(figure.label))
             self.assertIn(figure.unit, UNITS, line.code)
             self.assertIn(figure.direction, DIRECTIONS, line.code)
             source = self.env[figure.model]

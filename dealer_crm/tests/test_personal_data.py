@@ -163,8 +163,9 @@ class TestPersonalData(DealerCrmCase):
 
     def test_access_export_as_xlsx(self):
         book = load_workbook(io.BytesIO(self._export("xlsx")))
-        self.assertIn("dealer.vehicle", book.sheetnames)
-        values = [c.value for row in book["dealer.vehicle"].iter_rows() for c in row]
+        # each model's records on a sheet named as users know the model
+        self.assertIn("Customer Vehicle", book.sheetnames)
+        values = [c.value for row in book["Customer Vehicle"].iter_rows() for c in row]
         self.assertIn(self.vehicle.vin, values)
         self.assertNotIn(self.other_vehicle.vin, values)
 

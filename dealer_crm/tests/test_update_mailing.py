@@ -345,7 +345,8 @@ class TestUpdateMailing(UpdateMailingCommon, MockEmail, DealerCrmCase):
         self.assertEqual(rows.company_id, self.env.company)
         trace.set_opened()
         rows.invalidate_recordset()
-        self.assertEqual(rows.source_name, f"{mailing.subject} (opened)")
+        self.assertEqual(rows.source_state, "opened")
+        self.assertEqual(rows.name, f"{mailing.subject} (opened)")
         # a department that may not open mailings sees the row, not its title
         row = Timeline.with_user(self.user_sales).browse(rows.id)
         self.assertEqual(row.name, "Mailing (not yours to open)")

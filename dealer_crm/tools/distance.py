@@ -29,8 +29,3 @@ def convert_distance(value, from_unit, to_unit):
     if from_unit == to_unit:
         return value
     return value * KM_PER_MILE if from_unit == MILES else value / KM_PER_MILE
-
-
-def unit_label(unit):
-    """The short label of ``unit``: 'km' or 'mi'."""
-    return dict(UNITS).get(unit or KILOMETERS, "km")

@@ -8,6 +8,13 @@ from the A/B/C split of the last 12 months' revenue (see :func:`abc_tiers`).
 
 from dataclasses import dataclass
 
+
+def _lt(message):
+    """``message``, marked for translation: Odoo's export of the addon's terms reads the
+    ``_()`` and ``_lt()`` calls of every Python file of the addon, this one too."""
+    return message
+
+
 SEGMENTS = [
     ("champion", "Champion"),
     ("loyal", "Loyal"),
@@ -35,11 +42,14 @@ class Thresholds:
     loyal_frequency: int = 3
 
     def check(self):
-        """Return an error message when the boundaries are out of order, else None."""
+        """Return an error message when the boundaries are out of order, else None.
+
+        The message is in English and marked with :func:`_lt` for ``i18n/dealer_crm.pot``:
+        the model says it in the user's language with ``env._(message)``."""
         if min(self.new_days, self.active_days, self.loyal_frequency) < 1:
-            return "Every evaluation boundary must be at least 1."
+            return _lt("Every evaluation boundary must be at least 1.")
         if not self.active_days < self.at_risk_days < self.lost_days:
-            return (
+            return _lt(
                 "The evaluation boundaries must grow: active within < at risk after < lost after."
             )
         return None

@@ -45,36 +45,76 @@ def vin_check_applies(vin):
     return bool(vin) and vin[0] in CHECK_DIGIT_REGIONS
 
 
+class VinProblem(str):
+    """What is wrong with a VIN: the sentence in English (this ``str`` itself), with its
+    source text ``message`` (a term of ``i18n/dealer_crm.pot``) and its ``values``, from
+    which a model says it in the user's language:
+    ``env._(problem.message, **problem.values)``."""
+
+    def __new__(cls, message, values):
+        problem = super().__new__(cls, message % values)
+        problem.message, problem.values = message, values
+        return problem
+
+
+def _lt(message, **values):
+    """``message`` with ``values``, marked for translation. Odoo's export of the addon's
+    terms (``TranslationModuleReader``) reads the ``_()`` and ``_lt()`` calls of every
+    Python file of the addon, so the sentence is in ``i18n/dealer_crm.pot`` though this
+    module imports nothing of Odoo."""
+    return VinProblem(message, values)
+
+
 def vin_problem(vin):
     """Explain what is wrong with a VIN, or return ``None`` when it is valid.
 
-    The VIN is normalised first. The explanation names the offending character and its
-    position (counted from 1), in words a service advisor understands.
+    The VIN is normalised first. The explanation (a :class:`VinProblem`) names the
+    offending character and its position (counted from 1), in words a service advisor
+    understands.
     """
     if vin and not isinstance(vin, str):
-        return (
-            f"A VIN is written in letters and digits, as text of {VIN_LENGTH} characters; "
-            f"{vin!r} is not text."
+        return _lt(
+            "A VIN is written in letters and digits, as text of %(length)s characters; "
+            "%(value)s is not text.",
+            length=VIN_LENGTH,
+            value=repr(vin),
         )
     vin = normalize_vin(vin) or ""
     if not vin:
-        return f"A vehicle needs its VIN: {VIN_LENGTH} characters, letters and digits."
+        return _lt(
+            "A vehicle needs its VIN: %(length)s characters, letters and digits.",
+            length=VIN_LENGTH,
+        )
     if len(vin) != VIN_LENGTH:
-        return f"A VIN has {VIN_LENGTH} characters; {vin!r} has {len(vin)}."
+        return _lt(
+            "A VIN has %(length)s characters; %(vin)s has %(count)s.",
+            length=VIN_LENGTH,
+            vin=repr(vin),
+            count=len(vin),
+        )
     for position, char in enumerate(vin, start=1):
         if char not in VIN_ALPHABET:
             if char in "IOQ":
-                return (
-                    f"Character {position} of the VIN is {char!r}: the letters I, O and Q "
-                    f"are never used in a VIN (did you mean {'1' if char == 'I' else '0'}?)."
+                return _lt(
+                    "Character %(position)s of the VIN is %(char)s: the letters I, O and Q "
+                    "are never used in a VIN (did you mean %(digit)s?).",
+                    position=position,
+                    char=repr(char),
+                    digit="1" if char == "I" else "0",
                 )
-            return f"Character {position} of the VIN is {char!r}, which a VIN cannot contain."
+            return _lt(
+                "Character %(position)s of the VIN is %(char)s, which a VIN cannot contain.",
+                position=position,
+                char=repr(char),
+            )
     if vin_check_applies(vin):
         expected = vin_check_digit(vin)
         if vin[8] != expected:
-            return (
-                f"Character 9 of the VIN is the check digit: it is {vin[8]!r} but the other "
-                f"characters give {expected!r}. One of the characters was probably mistyped."
+            return _lt(
+                "Character 9 of the VIN is the check digit: it is %(char)s but the other "
+                "characters give %(expected)s. One of the characters was probably mistyped.",
+                char=repr(vin[8]),
+                expected=repr(expected),
             )
     return None
 

@@ -2,6 +2,7 @@
 import base64
 import io
 import json
+import re
 
 import xlsxwriter
 
@@ -106,10 +107,10 @@ class DealerAccessExport(models.TransientModel):
         )
         content["mail.message"] = [
             {
-                "date": str(m.date),
-                "author": m.author_id.display_name or "",
-                "subject": m.subject or "",
-                "body": m.preview or "",
+                _("Date"): str(m.date),
+                _("Author"): m.author_id.display_name or "",
+                _("Subject"): m.subject or "",
+                _("Body"): m.preview or "",
             }
             for m in messages
         ]
@@ -123,6 +124,13 @@ class DealerAccessExport(models.TransientModel):
             and field.type not in ("binary", "one2many", "many2many", "html")
             and name not in ("message_main_attachment_id", "write_uid", "create_uid")
         ]
+        # the field labels and the choices of selections in the user's language
+        labels = {name: records._fields[name]._description_string(self.env) for name in names}
+        choices = {
+            name: records._dealer_labels(name)
+            for name in names
+            if records._fields[name].type == "selection"
+        }
         rows = []
         for record in records:
             row = {}
@@ -132,9 +140,9 @@ class DealerAccessExport(models.TransientModel):
                     value = value.display_name or ""
                 elif value is False:
                     value = ""
-                row[records._fields[name].string] = (
-                    value if isinstance(value, (int, float, str)) else str(value)
-                )
+                elif name in choices:
+                    value = choices[name].get(value, value)
+                row[labels[name]] = value if isinstance(value, (int, float, str)) else str(value)
             rows.append(row)
         return rows
 
@@ -142,11 +150,24 @@ class DealerAccessExport(models.TransientModel):
         out = io.BytesIO()
         book = xlsxwriter.Workbook(out, {"in_memory": True, **WORKBOOK_OPTIONS})
         bold = book.add_format({"bold": True})
+        titles = set()
         for section, rows in content.items():
-            sheet = book.add_worksheet(section[:31])
+            sheet = book.add_worksheet(self._sheet_title(section, titles))
             headers = list(rows[0]) if rows else [_("No records")]
             write_cells(sheet, 0, headers, cell_format=bold)
             for r, row in enumerate(rows, start=1):
                 write_cells(sheet, r, [row.get(h, "") for h in headers])
         book.close()
         return out.getvalue()
+
+    def _sheet_title(self, model, taken):
+        """The sheet of ``model``'s records: its description in the user's language, as
+        a worksheet may be named (31 characters, none of ``[]:*?/\\``), once."""
+        title = self.env["ir.model"].sudo()._get(model).name or model
+        title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
+        base, number = title, 1
+        while title.lower() in taken:
+            number += 1
+            title = f"{base[: 31 - len(str(number)) - 3]} ({number})"
+        taken.add(title.lower())
+        return title

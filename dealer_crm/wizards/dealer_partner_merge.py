@@ -198,8 +198,7 @@ class DealerPartnerMerge(models.AbstractModel):
             )
         )
         self.env.invalidate_all()
-        states = dict(loser._fields["state"].selection)
-        sources = dict(loser._fields["source"].selection)
+        states, sources = loser._dealer_labels("state"), loser._dealer_labels("source")
         winner.message_post(
             body=_(
                 "Contacts merged: %(partner)s's answer of %(date)s is kept here as "
@@ -248,7 +247,7 @@ class DealerPartnerMerge(models.AbstractModel):
         )
         if not superseded:
             return
-        segments = dict(superseded._fields["segment"].selection)
+        segments = superseded._dealer_labels("segment")
         dst_partner.sudo().message_post(
             body=_(
                 "Contacts merged: the monthly evaluations of the merged contact for months "
