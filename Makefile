@@ -2,7 +2,7 @@
 ODOO_PATH ?= /opt/odoo/18.0
 export ODOO_PATH
 
-.PHONY: run test test-dates test-odoo lint fmt shell bench load pg-stop screenshots backup restore replica
+.PHONY: run test test-dates test-odoo lint pot fmt shell bench load pg-stop screenshots backup restore replica
 
 run:            ## serve a local database 'dealer_crm' with demo data at http://localhost:8069
 	@scripts/dev.sh run
@@ -23,6 +23,9 @@ screenshots:    ## retake the README's screenshots (docs/screenshots) in Chromiu
 
 lint:           ## ruff and pylint-odoo on the addon
 	@scripts/dev.sh lint
+
+pot:            ## dealer_crm/i18n/dealer_crm.pot exported by Odoo from a throw-away database (POT_DB=name: from that one), every i18n/*.po merged with it
+	@scripts/dev.sh pot
 
 shell:          ## odoo shell on the 'dealer_crm' database
 	@scripts/dev.sh shell

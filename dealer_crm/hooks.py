@@ -10,6 +10,8 @@ with one statement; the ORM keeps it current from then on.
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
+from .models.ir_module_module import LANG_FALLBACKS
+
 
 def create_partner_columns(cr):
     if not column_exists(cr, "res_partner", "dealer_tier_id"):
@@ -47,3 +49,14 @@ def create_computed_columns(cr):
 def pre_init_hook(env):
     create_partner_columns(env.cr)
     create_computed_columns(env.cr)
+
+
+def post_init_hook(env):
+    """Hong Kong Chinese (or another language of ``LANG_FALLBACKS``) already in use when
+    dealer_crm is installed: the modules installed before it take its terms again, with
+    their Taiwan Chinese for the terms they have no Hong Kong Chinese of."""
+    langs = [code for code, _name in env["res.lang"].get_installed() if code in LANG_FALLBACKS]
+    if langs:
+        env["ir.module.module"].search(
+            [("state", "in", ("installed", "to install", "to upgrade"))]
+        )._update_translations(langs)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dealer_crm developer commands: environment, PostgreSQL, run and test.
-# Usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|shell|bench|load|backup|restore|replica}
+# Usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|pot|shell|bench|load|backup|restore|replica}
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -591,6 +591,37 @@ cmd_replica() {
   echo "db_replica_host = $REPLICA_DIR/run"; echo "db_replica_port = $REPLICA_PORT"
 }
 
+# make pot: dealer_crm's terms exported by Odoo (the Python _() and _lt() calls, field
+# labels and selections, views, mail and SMS templates, data) into
+# dealer_crm/i18n/dealer_crm.pot, from a throw-away database where dealer_crm is installed
+# with demo data (POT_DB=name exports from that database instead: upgrade it first);
+# then every dealer_crm/i18n/*.po merged with it (scripts/i18n.py).
+cmd_pot() {
+  check_odoo; venv; pg_start
+  local db=${POT_DB:-} work out="$ROOT/dealer_crm/i18n/dealer_crm.pot" po
+  work=$(mktemp -d)
+  write_conf "$work/odoo.conf"
+  POT_WORK=$work POT_TMP_DB=
+  if [ -z "$db" ]; then
+    db="dealer_crm_pot_$$"; POT_TMP_DB=$db
+  fi
+  trap 'if [ -n "$POT_TMP_DB" ]; then pg_client dropdb --if-exists "$POT_TMP_DB" >/dev/null 2>&1 || true; rm -rf "$CACHE/filestore/filestore/$POT_TMP_DB"; fi; rm -rf "$POT_WORK"; if [ "$PG_STARTED" = 1 ]; then pg_stop; fi' EXIT
+  if [ -n "$POT_TMP_DB" ]; then
+    say "installing dealer_crm with demo data into the throw-away database $db"
+    odoo_bin -c "$work/odoo.conf" -d "$db" -i dealer_crm --stop-after-init --log-level=warn \
+      --no-http > "$work/install.log" 2>&1 || { tail -40 "$work/install.log" >&2; die "installing dealer_crm failed"; }
+  fi
+  say "exporting dealer_crm's terms from $db"
+  odoo_bin -c "$work/odoo.conf" -d "$db" --i18n-export="$work/dealer_crm.pot" --modules=dealer_crm \
+    --log-level=warn --no-http
+  mkdir -p "$(dirname "$out")"
+  "$VENV/bin/python" "$ROOT/scripts/i18n.py" pot "$work/dealer_crm.pot" "$out"
+  for po in "$ROOT"/dealer_crm/i18n/*.po; do
+    [ -f "$po" ] && "$VENV/bin/python" "$ROOT/scripts/i18n.py" merge "$out" "$po"
+  done
+  return 0
+}
+
 cmd_shell() { check_odoo; venv; pg_start; local conf="$CACHE/odoo-run.conf"; write_conf "$conf"; odoo_bin shell -c "$conf" -d "$DB" "$@"; }
 
 case "${1:-}" in
@@ -601,6 +632,7 @@ case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
   lint) shift; cmd_lint "$@" ;;
+  pot) shift; cmd_pot "$@" ;;
   shell) shift; cmd_shell "$@" ;;
   bench) shift; cmd_bench "$@" ;;
   load) shift; cmd_load "$@" ;;
@@ -609,5 +641,5 @@ case "${1:-}" in
   backup) shift; cmd_backup "$@" ;;
   restore) shift; cmd_restore "$@" ;;
   replica) shift; cmd_replica "$@" ;;
-  *) die "usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|shell|bench|load|backup|restore|replica}" ;;
+  *) die "usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|pot|shell|bench|load|backup|restore|replica}" ;;
 esac

