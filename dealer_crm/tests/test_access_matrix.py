@@ -127,6 +127,9 @@ ACCESS = {
     # booking from the reminder (issue 29): the calendar's own rights; its mails to a
     # booking's customer go through the consent gate
     "calendar.attendee": ("rcwu", "rcwu", "rcwu", "rcwu", "rcwu", "----"),
+    # languages (issue 30): zh_HK loads Odoo's zh_TW terms; staff read the modules
+    # (base_install_request's right)
+    "ir.module.module": ("r---", "r---", "r---", "r---", "r---", "----"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL
