@@ -36,10 +36,12 @@ class DealerDashboard(models.TransientModel):
     low_scores = fields.Integer(compute="_compute_now", string="Low Scores This Month")
     last_report_id = fields.Many2one("dealer.trend.report", compute="_compute_now")
 
+    @api.depends_context("lang")
     def _compute_display_name(self):
         self.display_name = _("Dashboard")
 
     @api.depends("date_from", "date_to", "company_id")
+    @api.depends_context("lang")
     def _compute_figures(self):
         Figure = self.env["dealer.figure"]
         standards = Figure._dealer_standards()

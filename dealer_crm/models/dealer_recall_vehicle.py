@@ -128,6 +128,7 @@ class DealerRecallVehicle(models.Model):
     ]
 
     @api.depends("campaign_id.name", "vehicle_id")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for line in self:
             line.display_name = _(

@@ -61,6 +61,7 @@ class DealerServiceKpi(models.Model):
             kpi.met = kpi.status == "met"
 
     @api.depends("code", "plan_id")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         labels = dict(self._fields["code"]._description_selection(self.env))
         for kpi in self:

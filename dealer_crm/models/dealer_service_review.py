@@ -74,6 +74,7 @@ class DealerServiceReview(models.Model):
             )
         return super().write(vals)
 
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for review in self:
             review.display_name = _(

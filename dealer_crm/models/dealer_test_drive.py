@@ -149,6 +149,7 @@ class DealerTestDrive(models.Model):
         self.sudo().write({"state": "cancelled"})
 
     @api.depends("partner_id", "vehicle_id", "start")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for drive in self:
             drive.display_name = _(

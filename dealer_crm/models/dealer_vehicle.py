@@ -151,6 +151,7 @@ class DealerVehicle(models.Model):
             vehicle.plate_normalized = normalize_plate(vehicle.license_plate)
 
     @api.depends("model_id", "brand_id", "license_plate", "vin")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         for vehicle in self:
             label = vehicle.model_id.display_name or _("Vehicle")
