@@ -594,7 +594,8 @@ cmd_replica() {
 # make pot: dealer_crm's terms exported by Odoo (the Python _() and _lt() calls, field
 # labels and selections, views, mail and SMS templates, data) into
 # dealer_crm/i18n/dealer_crm.pot, from a throw-away database where dealer_crm is installed
-# with demo data (POT_DB=name exports from that database instead: upgrade it first);
+# with demo data (named POT_SCRATCH_DB if given; POT_DB=name exports from that existing
+# database instead: upgrade it first);
 # then every dealer_crm/i18n/*.po merged with it (scripts/i18n.py).
 cmd_pot() {
   check_odoo; venv; pg_start
@@ -603,7 +604,8 @@ cmd_pot() {
   write_conf "$work/odoo.conf"
   POT_WORK=$work POT_TMP_DB=
   if [ -z "$db" ]; then
-    db="dealer_crm_pot_$$"; POT_TMP_DB=$db
+    db=${POT_SCRATCH_DB:-dealer_crm_pot_$$}; POT_TMP_DB=$db
+    ! db_exists "$db" || die "the database $db exists already: choose another POT_SCRATCH_DB"
   fi
   trap 'if [ -n "$POT_TMP_DB" ]; then pg_client dropdb --if-exists "$POT_TMP_DB" >/dev/null 2>&1 || true; rm -rf "$CACHE/filestore/filestore/$POT_TMP_DB"; fi; rm -rf "$POT_WORK"; if [ "$PG_STARTED" = 1 ]; then pg_stop; fi' EXIT
   if [ -n "$POT_TMP_DB" ]; then

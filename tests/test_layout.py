@@ -179,3 +179,16 @@ def test_a_python_file_holds_one_model_named_after_it(path):
         assert Path(path).stem in {_stem(model) for model in models}, (
             f"{path} is not named after its model {sorted(models)}"
         )
+
+
+@pytest.mark.parametrize("path", [_rel(p) for p in _python_files("models")])
+def test_a_model_file_imports_nothing_of_report(path):
+    """models/ is loaded before report/: a model importing from report/ loads the
+    analyses first, and an analysis view then reads columns of models not created yet
+    (installing fails: ``column mm.dealer_company_id does not exist``)."""
+    imports = [
+        node
+        for node in ast.walk(ast.parse((ADDON / path).read_text()))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "report"
+    ]
+    assert not imports, f"{path} imports from report/: line {imports[0].lineno}"

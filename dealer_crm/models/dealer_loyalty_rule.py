@@ -1,8 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
-from ..report.dealer_analysis_mixin import selection_of
-
 
 class DealerLoyaltyRule(models.Model):
     _name = "dealer.loyalty.rule"
@@ -17,7 +15,8 @@ class DealerLoyaltyRule(models.Model):
         required=True,
     )
     service_type = fields.Selection(
-        selection_of("dealer.service.record", "service_type"),
+        # the visit's types, labelled in the user's language
+        lambda self: list(self.env["dealer.service.record"]._dealer_labels("service_type").items()),
         help="Only visits of this type (empty: every type).",
     )
     product_categ_id = fields.Many2one(
