@@ -125,9 +125,13 @@ def odoo_addons():
 
 
 def addon_roots():
-    """Where modules are looked for, in order: this repository, Odoo's addons, then the
-    ``odoo/addons`` folders on the Python path (the OCA wheels: helpdesk_mgmt...)."""
+    """Where modules are looked for, in order: this repository, Odoo's addons (and the
+    ``addons`` folder of a git checkout of Odoo), then the ``odoo/addons`` folders on the
+    Python path (the OCA wheels: helpdesk_mgmt...)."""
     roots = [ROOT, odoo_addons()]
+    checkout = roots[1].parent.parent / "addons"
+    if checkout.is_dir():
+        roots.append(checkout)
     for entry in sys.path:
         candidate = Path(entry or ".") / "odoo" / "addons"
         if candidate.is_dir() and candidate not in roots:
