@@ -6,7 +6,9 @@
   keeps it current;
 - every page it links exists;
 - the English pages write screen names in **bold**: each is a term of the addon
-  (i18n/dealer_crm.pot, once there is one) or one of Odoo's own labels listed here.
+  (i18n/dealer_crm.pot, once there is one) or one of Odoo's own labels listed here;
+- the Chinese pages write a screen name as **中文**（English）: the Chinese is the
+  translation of the English in i18n/zh_HK.po (once there is one).
 
 No database: the screenshot list is read from the test module's source.
 """
@@ -22,6 +24,7 @@ GUIDE = ROOT / "docs" / "guide"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 SCREENSHOT_TEST = ROOT / "dealer_crm" / "tests" / "test_ui_screenshots.py"
 POT = ROOT / "dealer_crm" / "i18n" / "dealer_crm.pot"
+ZH_HK_PO = ROOT / "dealer_crm" / "i18n" / "zh_HK.po"
 
 DEPARTMENTS = ("sales", "service", "relations", "manager")
 LANGUAGES = ("en", "zh_HK")
@@ -52,6 +55,9 @@ ODOO_LABELS = {
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s#]+)(?:#[^)]*)?\)")
 BOLD = re.compile(r"\*\*([^*]+)\*\*")
+#: **中文**（English）: a screen name on the Chinese pages and its English
+PAIR = re.compile(r"\*\*([^*]+)\*\*（([^）]+)）")
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 def _pages():
@@ -73,12 +79,28 @@ def _screen_names():
     raise AssertionError(f"no SCREENS list in {SCREENSHOT_TEST}")
 
 
+def _po_entries(path):
+    """{msgid: msgstr} of a .po or .pot file, fuzzy entries left out."""
+    entries = {}
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        if re.search(r"^#,.*\bfuzzy\b", block, re.MULTILINE):
+            continue
+        strings = {}
+        key = None
+        for line in block.splitlines():
+            match = re.match(r'^(msgid|msgstr) (".*")$', line)
+            if match:
+                key = match[1]
+                strings[key] = ast.literal_eval(match[2])
+            elif key and line.startswith('"'):
+                strings[key] += ast.literal_eval(line)
+        if strings.get("msgid"):
+            entries[strings["msgid"]] = strings.get("msgstr", "")
+    return entries
+
+
 def _pot_terms():
-    text = POT.read_text(encoding="utf-8")
-    terms = set()
-    for block in re.findall(r'^msgid ((?:".*"\n)+)', text + "\n", re.MULTILINE):
-        terms.add("".join(re.findall(r'"(.*)"', block)).replace('\\"', '"'))
-    return terms
+    return set(_po_entries(POT))
 
 
 def test_each_department_has_a_page_in_each_language_and_the_index_links_them():
@@ -145,3 +167,34 @@ def test_the_screen_names_of_the_english_pages_are_the_addons_or_odoos():
                 if label not in terms:
                     unknown.append(f"en/{department}.md: {label}")
     assert not unknown, "screen names the product does not show:\n" + "\n".join(unknown)
+
+
+def test_the_chinese_pages_name_each_screen_as_zh_hk_translates_it():
+    if not ZH_HK_PO.is_file():
+        pytest.skip(f"no {ZH_HK_PO.relative_to(ROOT)} to read the translations from")
+    translations = {en: zh for en, zh in _po_entries(ZH_HK_PO).items() if zh}
+    problems = []
+    pairs = 0
+    for department in DEPARTMENTS:
+        page = GUIDE / "zh_HK" / f"{department}.md"
+        for chinese, english in PAIR.findall(page.read_text(encoding="utf-8")):
+            if CJK.search(english):
+                continue  # a remark in brackets, not an English name
+            pairs += 1
+            zh_parts = " ".join(chinese.split()).split(" › ")
+            en_parts = " ".join(english.split()).split(" › ")
+            where = f"zh_HK/{department}.md: **{chinese}**（{english}）"
+            if len(zh_parts) != len(en_parts):
+                problems.append(f"{where}: not the same path")
+                continue
+            for zh, en in zip(zh_parts, en_parts, strict=True):
+                if en in ODOO_LABELS:
+                    continue
+                if en not in translations:
+                    problems.append(f"{where}: {en!r} is no translated term")
+                elif translations[en] != zh:
+                    problems.append(f"{where}: zh_HK.po says {translations[en]!r}")
+    assert pairs > 100, "the Chinese pages give the English of the screen names"
+    assert not problems, "the Chinese pages name screens as the product does not:\n" + "\n".join(
+        problems
+    )

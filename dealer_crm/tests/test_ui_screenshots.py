@@ -333,14 +333,15 @@ class TestUiScreenshots(DealerHttpCase):
         return ids
 
     def _use_languages(self, langs):
-        """Activate ``langs`` and load dealer_crm's terms in them (i18n/<lang>.po, when
-        there is one: without it the screens stay in English)."""
+        """Activate ``langs`` and load the terms of every installed module in them, as
+        adding a language in Settings does (dealer_crm's from its i18n/<lang>.po: without
+        the file its screens stay in English)."""
         langs = sorted(set(langs) - {"en_US"})
         for code in langs:
             self.env["res.lang"]._activate_lang(code)
         if langs:
-            dealer_crm = self.env["ir.module.module"].search([("name", "=", "dealer_crm")])
-            dealer_crm._update_translations(langs, overwrite=True)
+            installed = self.env["ir.module.module"].search([("state", "=", "installed")])
+            installed._update_translations(langs, overwrite=True)
 
     def test_department_screens(self):
         folder = os.environ.get("DEALER_SCREENSHOTS")
