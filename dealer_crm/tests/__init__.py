@@ -70,3 +70,4 @@ from . import test_workshop_load_report
 from . import test_booking_reminder
 from . import test_booking_portal
 from . import test_translations
+from . import test_competency_range
