@@ -6,6 +6,7 @@ without Odoo (issue 30): ``dealer_crm/i18n/zh_HK.po`` against the template
 Read with ``polib``, as Odoo reads PO files: babel drops Odoo's ``model:`` references.
 """
 
+import functools
 import re
 from collections import Counter
 from pathlib import Path
@@ -22,9 +23,9 @@ PLACEHOLDER = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0+-]?\d*(?:\.\d+)?[sdifr%]
 SHOWN = 60
 
 
+@functools.cache
 def _catalogue(path):
-    if not path.exists():
-        pytest.fail(f"{path.relative_to(I18N.parent.parent)} is missing")
+    assert path.exists(), f"{path.relative_to(I18N.parent.parent)} is missing"
     return polib.pofile(str(path))
 
 
@@ -33,13 +34,16 @@ def _listed(terms):
     return "\n".join(f"  {term!r}" for term in terms[:SHOWN]) + more
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def template():
     return _catalogue(POT)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def zh_hk():
+    """{msgid: entry} of zh_HK.po; a missing file fails the test that reads it."""
+    if not PO.exists():
+        return None
     return {entry.msgid: entry for entry in _catalogue(PO) if not entry.obsolete}
 
 
@@ -52,6 +56,7 @@ def _placeholders(text):
 
 
 def test_every_term_has_a_hong_kong_chinese_translation(template, zh_hk):
+    assert zh_hk is not None, f"{PO.name} is missing"
     untranslated = [
         entry.msgid
         for entry in template
@@ -71,6 +76,7 @@ def test_every_term_has_a_hong_kong_chinese_translation(template, zh_hk):
 def test_a_translation_keeps_the_placeholders_of_its_term(zh_hk):
     """A Python message is formatted with its values after translation: a placeholder
     lost, added or renamed breaks it (Odoo then shows the English text and logs it)."""
+    assert zh_hk is not None, f"{PO.name} is missing"
     wrong = [
         msgid
         for msgid, entry in zh_hk.items()
@@ -86,6 +92,7 @@ def test_the_catalogue_is_merged_with_the_template(template, zh_hk):
     """Odoo applies a term of the .po to the records its references name: a term used
     in a new place (a second field of the same label) is translated there only once
     zh_HK.po carries the template's references (``make pot`` merges them)."""
+    assert zh_hk is not None, f"{PO.name} is missing"
     stale = [
         entry.msgid
         for entry in template
