@@ -1,12 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import _, fields, models
 from odoo.tools import SQL
 
 
 class DealerUnmetNeedReport(models.Model):
     """What customers asked for that the dealer could not offer: enquiries lost (by
     reason) and needs recorded for which no product or service is listed (a need with no
-    product on its configuration)."""
+    product on its configuration). The reason or need is named in the reader's language:
+    the query is built when read, with "No reason given" translated."""
 
     _name = "dealer.unmet.need.report"
     _inherit = "dealer.analysis.mixin"
@@ -35,7 +36,8 @@ class DealerUnmetNeedReport(models.Model):
         [("lost_enquiry", "Lost enquiry"), ("unmet_need", "Need we do not offer")],
         readonly=True,
     )
-    name = fields.Char(string="Reason or Need", readonly=True)
+    #: the lost reason's or the need's name, in the reader's language (both are translated)
+    name = fields.Char(string="Reason or Need", readonly=True, translate=True)
     lost_reason_id = fields.Many2one("crm.lost.reason", readonly=True)
     need_tag_id = fields.Many2one("dealer.need.tag", string="Need", readonly=True)
     vehicle_model_id = fields.Many2one(
@@ -46,6 +48,11 @@ class DealerUnmetNeedReport(models.Model):
     count = fields.Integer(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
 
+    @property
+    def _table_query(self):
+        # built when read: "No reason given" in the reader's language
+        return self._query()
+
     def _query(self):
         return SQL(
             """
@@ -53,7 +60,7 @@ class DealerUnmetNeedReport(models.Model):
                    COALESCE(l.date_closed, l.write_date)::date AS date,
                    COALESCE(l.date_closed, l.write_date) AS closed_at,
                    'lost_enquiry' AS kind,
-                   COALESCE(r.name->>'en_US', 'No reason given') AS name,
+                   COALESCE(r.name, jsonb_build_object('en_US', %(no_reason)s)) AS name,
                    l.lost_reason_id, NULL::int AS need_tag_id,
                    l.dealer_vehicle_model_id AS vehicle_model_id,
                    l.partner_id, l.user_id, 1 AS count, l.company_id
@@ -62,11 +69,12 @@ class DealerUnmetNeedReport(models.Model):
              WHERE NOT l.active AND l.probability = 0
             UNION ALL
             SELECT 2 * 10000000000::bigint + n.id, n.date, NULL::timestamp, 'unmet_need',
-                   t.name->>'en_US', NULL, n.tag_id, NULL, n.partner_id, n.user_id, 1,
+                   t.name, NULL, n.tag_id, NULL, n.partner_id, n.user_id, 1,
                    n.company_id
               FROM dealer_customer_need n
               JOIN dealer_need_tag t ON t.id = n.tag_id
              WHERE NOT EXISTS (SELECT 1 FROM dealer_need_tag_product_product_rel x
                                 WHERE x.dealer_need_tag_id = t.id)
-            """
+            """,
+            no_reason=_("No reason given"),
         )

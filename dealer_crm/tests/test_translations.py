@@ -42,6 +42,7 @@ CODE_TERMS = {
     "Kind": "類別",
     "Customers": "客戶",
     "Customer": "客戶",
+    "No reason given": "未有提供原因",
 }
 #: a few terms of the records (selections), by the reference a .po gives them
 RECORD_TERMS = {
@@ -211,6 +212,16 @@ class TestTranslations(DealerCrmCase):
             self.assertEqual(kinds["complaint"], "投訴")
         kinds = dict(self.env["dealer.complaint.report"].fields_get(["kind"])["kind"]["selection"])
         self.assertEqual(kinds["complaint"], "Complaint")
+
+    def test_an_enquiry_lost_for_no_reason_given_says_so_in_the_readers_language(self):
+        lead = self.env["crm.lead"].create({"name": "7 seats", "partner_id": self.customer.id})
+        lead.action_set_lost()
+        self.env.flush_all()
+        domain = [("partner_id", "=", self.customer.id), ("kind", "=", "lost_enquiry")]
+        with self._zh_hk() as env:
+            self.assertEqual(env["dealer.unmet.need.report"].search(domain).name, "未有提供原因")
+        report = self.env["dealer.unmet.need.report"].with_context(lang="en_US")
+        self.assertEqual(report.search(domain).name, "No reason given")
 
     # Odoo's own modules ----------------------------------------------------------
     def test_zh_hk_takes_the_taiwan_chinese_of_odoo_modules_without_their_own(self):
