@@ -270,7 +270,9 @@ class DealerLifecycleLead(models.AbstractModel):
                 vehicle=vehicle.display_name,
                 year=vehicle.model_year or "-",
                 bought=fields.Date.to_string(vehicle.purchase_date) or "-",
-                odometer=f"{vehicle.odometer:,.0f}",
+                odometer=self.env["dealer.vehicle.odometer"]._dealer_distance_text(
+                    vehicle.odometer
+                ),
                 unit=unit_label(vehicle.odometer_unit),
             )
         vals = self._lead_values(
