@@ -70,13 +70,13 @@ class DealerConsentMixin(models.AbstractModel):
             ["partner_id", "purpose", "channel"],
         ):
             by_purpose = granted.setdefault(consent.partner_id.id, {})
-            by_purpose.setdefault(consent.purpose, []).append(channels[consent.channel])
-        order = list(purposes)
+            by_purpose.setdefault(consent.purpose, set()).add(consent.channel)
         for partner in self:
             by_purpose = granted.get(partner._origin.id, {})
             partner.dealer_consent_summary = " · ".join(
-                f"{purposes[purpose]}: {', '.join(by_purpose[purpose])}"
-                for purpose in sorted(by_purpose, key=order.index)
+                f"{label}: {', '.join(channels[c] for c in channels if c in by_purpose[purpose])}"
+                for purpose, label in purposes.items()
+                if purpose in by_purpose
             )
 
     @api.depends_context("company")
