@@ -468,7 +468,7 @@ class TestOdometerReadings(DealerCrmCase):
         with self.assertRaises(ValidationError) as caught:
             self._read(25000, date(2022, 1, 1))
         message = str(caught.exception)
-        for part in (self.vehicle.display_name, "2022-01-01", "25000", "2023-01-01", "20000"):
+        for part in (self.vehicle.display_name, "2022-01-01", "25,000", "2023-01-01", "20,000"):
             self.assertIn(part, message)
         # moving a reading back in time is refused the same way
         latest = self._read(30000, date(2024, 1, 1))
