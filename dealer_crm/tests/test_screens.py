@@ -375,3 +375,22 @@ class TestDepartmentScreens(DealerCrmCase):
         kanban = self._arch("dealer.vehicle", "dealer_crm.dealer_vehicle_view_kanban", "kanban")
         for name in ("license_plate", "model_id", "owner_id", "odometer", "next_service_date"):
             self.assertIsNotNone(kanban.find(f".//field[@name='{name}']"), name)
+
+    def test_customer_list_opens_on_customers_not_every_contact(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("dealer_crm.res_partner_action")
+        context = safe_eval(action["context"], {"uid": self.env.uid})
+        self.assertTrue(context.get("search_default_dealer_customers"))
+        Partner = self.env["res.partner"].with_user(self.user_sales)
+        vendor = self.env["res.partner"].create({"name": "Parts Supplier Ltd", "is_company": True})
+        owner = self.env["res.partner"].create({"name": "Owner Only"})
+        self._create_vehicle(vin="WVWZZZ1KZAW000103", license_plate="CUS 1", owner_id=owner.id)
+        typed = Partner.with_context(**context).create({"name": "Walk-in Prospect"})
+        customers = Partner.search([("dealer_is_customer", "=", True)])
+        self.assertIn(owner, customers)
+        self.assertIn(typed, customers, "created from Customers: declared a customer")
+        self.assertNotIn(vendor, customers)
+        self.assertIn(vendor, Partner.search([("dealer_is_customer", "=", False)]))
+        self.assertEqual(
+            (vendor | owner).with_user(self.user_sales).mapped("dealer_is_customer"),
+            [False, True],
+        )
