@@ -25,6 +25,12 @@ class DealerConsentMixin(models.AbstractModel):
         help="No consent was ever recorded, granted or withdrawn, for this customer.",
         groups=DEALER_GROUPS,
     )
+    dealer_consent_summary = fields.Char(
+        string="Consents Granted",
+        compute="_compute_dealer_consent_summary",
+        help="What the customer agreed to be contacted for by this company, and how.",
+        groups=DEALER_GROUPS,
+    )
     dealer_email_marketing_ok = fields.Boolean(
         string="Email Marketing Allowed",
         compute="_compute_dealer_email_marketing_ok",
@@ -45,6 +51,33 @@ class DealerConsentMixin(models.AbstractModel):
             raise UserError(_("Search 'Consent Never Asked' with 'is set' or 'is not set'."))
         never_asked = self.env["dealer.consent"]._never_asked_domain()
         return never_asked if (operator == "=") == value else ["!", *never_asked]
+
+    @api.depends("dealer_consent_ids.state")
+    @api.depends_context("company")
+    def _compute_dealer_consent_summary(self):
+        """The purposes granted to the current company, each with its channels
+        ("Service reminders: SMS, Email · Marketing: Email"): one query for the set."""
+        Consent = self.env["dealer.consent"]
+        purposes = dict(Consent._fields["purpose"]._description_selection(self.env))
+        channels = dict(Consent._fields["channel"]._description_selection(self.env))
+        granted = {}
+        for consent in Consent.search_fetch(
+            [
+                ("partner_id", "in", self._origin.ids),
+                ("company_id", "=", self.env.company.id),
+                ("state", "=", "granted"),
+            ],
+            ["partner_id", "purpose", "channel"],
+        ):
+            by_purpose = granted.setdefault(consent.partner_id.id, {})
+            by_purpose.setdefault(consent.purpose, set()).add(consent.channel)
+        for partner in self:
+            by_purpose = granted.get(partner._origin.id, {})
+            partner.dealer_consent_summary = " · ".join(
+                f"{label}: {', '.join(channels[c] for c in channels if c in by_purpose[purpose])}"
+                for purpose, label in purposes.items()
+                if purpose in by_purpose
+            )
 
     @api.depends_context("company")
     def _compute_dealer_email_marketing_ok(self):

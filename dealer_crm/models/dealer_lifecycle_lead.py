@@ -264,15 +264,15 @@ class DealerLifecycleLead(models.AbstractModel):
             )
         else:
             name = _("Replacement: %s", vehicle.display_name)
-            # not in the call: an f-string there loses the file's terms (tests/test_translatable.py)
-            odometer = f"{vehicle.odometer:,.0f}"
             note = _(
                 "%(vehicle)s (model year %(year)s, bought %(bought)s, %(odometer)s %(unit)s) "
                 "has reached the replacement age or distance: offer a newer vehicle.",
                 vehicle=vehicle.display_name,
                 year=vehicle.model_year or "-",
                 bought=fields.Date.to_string(vehicle.purchase_date) or "-",
-                odometer=odometer,
+                odometer=self.env["dealer.vehicle.odometer"]._dealer_distance_text(
+                    vehicle.odometer
+                ),
                 unit=self.env["dealer.vehicle.odometer"]._dealer_unit_label(vehicle),
             )
         vals = self._lead_values(

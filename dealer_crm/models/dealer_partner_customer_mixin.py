@@ -22,7 +22,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
+
+from ..tools.access import DEALER_GROUPS
 
 #: customer history: model -> (domain of the records that make a customer, SQL condition
 #: on the same records with alias ``h``); the partner link is ``partner_id`` in each
@@ -42,6 +45,14 @@ class DealerPartnerCustomerMixin(models.AbstractModel):
         string="Details Verified On",
         tracking=True,
         help="When the customer last confirmed their details were current.",
+    )
+    dealer_is_customer = fields.Boolean(
+        string="Is a Customer",
+        compute="_compute_dealer_is_customer",
+        search="_search_dealer_is_customer",
+        help="Declared a customer, or with a customer history (an order, a completed "
+        "visit, a vehicle, a ticket): the one definition of a customer.",
+        groups=DEALER_GROUPS,
     )
     dealer_details_stale = fields.Boolean(
         string="Details Stale",
@@ -113,6 +124,17 @@ class DealerPartnerCustomerMixin(models.AbstractModel):
             if company
             else SQL(),
         )
+
+    def _compute_dealer_is_customer(self):
+        customers = self.search([("id", "in", self._origin.ids), *self._dealer_customer_domain()])
+        for partner in self:
+            partner.dealer_is_customer = partner._origin in customers
+
+    def _search_dealer_is_customer(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Search 'Is a Customer' with 'is set' or 'is not set'."))
+        customers = expression.normalize_domain(self._dealer_customer_domain())
+        return customers if (operator == "=") == value else ["!", *customers]
 
     # ------------------------------------------------------------------ verification
     @api.model

@@ -4,6 +4,7 @@
 from odoo import _, fields, models
 
 from ..tools.access import DEALER_GROUPS
+from .dealer_vehicle_service_mixin import SERVICE_DUE_STATES
 
 
 class DealerPartnerVehicleMixin(models.AbstractModel):
@@ -27,6 +28,22 @@ class DealerPartnerVehicleMixin(models.AbstractModel):
         compute="_compute_vehicle_counts",
         groups=DEALER_GROUPS,
     )
+    # the customer form's summary: the soonest service due of the vehicles owned now
+    dealer_next_service_date = fields.Date(
+        string="Next Service", compute="_compute_dealer_next_service", groups=DEALER_GROUPS
+    )
+    dealer_next_service_vehicle_id = fields.Many2one(
+        "dealer.vehicle",
+        string="Next Service Of",
+        compute="_compute_dealer_next_service",
+        groups=DEALER_GROUPS,
+    )
+    dealer_next_service_state = fields.Selection(
+        SERVICE_DUE_STATES,
+        string="Next Service Due",
+        compute="_compute_dealer_next_service",
+        groups=DEALER_GROUPS,
+    )
 
     def _compute_vehicle_counts(self):
         Ownership = self.env["dealer.vehicle.ownership"]
@@ -47,6 +64,23 @@ class DealerPartnerVehicleMixin(models.AbstractModel):
         for partner in self:
             partner.dealer_vehicle_count = current.get(partner, 0)
             partner.dealer_past_vehicle_count = past.get(partner, 0)
+
+    def _compute_dealer_next_service(self):
+        """The vehicle owned now whose service is due first, for the whole set in one
+        query (its plate and due state read with it)."""
+        vehicles = self.env["dealer.vehicle"].search_fetch(
+            [("owner_id", "in", self._origin.ids), ("next_service_date", "!=", False)],
+            ["owner_id", "next_service_date", "license_plate", "vin", "model_id"],
+            order="next_service_date, id",
+        )
+        first = {}
+        for vehicle in vehicles:
+            first.setdefault(vehicle.owner_id.id, vehicle)
+        for partner in self:
+            vehicle = first.get(partner._origin.id, vehicles.browse())
+            partner.dealer_next_service_date = vehicle.next_service_date
+            partner.dealer_next_service_vehicle_id = vehicle
+            partner.dealer_next_service_state = vehicle.service_due_state
 
     def action_dealer_view_vehicles(self):
         self.ensure_one()

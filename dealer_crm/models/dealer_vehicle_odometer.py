@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import formatLang
 
 
 class DealerVehicleOdometer(models.Model):
@@ -37,6 +38,12 @@ class DealerVehicleOdometer(models.Model):
         ("value_check", "CHECK(value >= 0)", "An odometer reading cannot be negative."),
     ]
 
+    @api.depends("value", "vehicle_id.odometer_unit")
+    def _compute_display_name(self):
+        for reading in self:
+            unit = self._dealer_unit_label(reading.vehicle_id)
+            reading.display_name = f"{self._dealer_distance_text(reading.value)} {unit}".strip()
+
     @api.model
     def get_import_templates(self):
         return [
@@ -62,7 +69,7 @@ class DealerVehicleOdometer(models.Model):
                     _(
                         "The odometer reading of %(value)s %(unit)s for %(vehicle)s is dated "
                         "%(date)s, after today (%(today)s). A reading cannot be in the future.",
-                        value=reading.value,
+                        value=self._dealer_distance_text(reading.value),
                         unit=self._dealer_unit_label(reading.vehicle_id),
                         vehicle=reading.vehicle_id.display_name,
                         date=fields.Date.to_string(reading.date),
@@ -88,15 +95,22 @@ class DealerVehicleOdometer(models.Model):
         return units.get(vehicle.odometer_unit, "")
 
     @api.model
+    def _dealer_distance_text(self, value):
+        """A distance as users read it: whole units, grouped as their language groups
+        digits (109,710). Distances are stored as they were read; they show unrounded
+        nowhere."""
+        return formatLang(self.env, value or 0, digits=0)
+
+    @api.model
     def _dealer_order_problem(self, higher, lower):
         """The message for ``lower``, dated after ``higher`` and lower than it."""
         vehicle = lower.vehicle_id
         values = {
             "vehicle": vehicle.display_name,
             "unit": self._dealer_unit_label(vehicle),
-            "value": lower.value,
+            "value": self._dealer_distance_text(lower.value),
             "date": fields.Date.to_string(lower.date),
-            "earlier": higher.value,
+            "earlier": self._dealer_distance_text(higher.value),
             "earlier_date": fields.Date.to_string(higher.date),
         }
         if lower in self:

@@ -12,6 +12,8 @@ from ..tools.service_due import next_service
 
 #: vehicles recomputed per batch after a maintenance plan changed
 RECOMPUTE_BATCH = 2000
+#: where a vehicle stands with its next service
+SERVICE_DUE_STATES = [("ok", "Not due"), ("due_soon", "Due soon"), ("overdue", "Overdue")]
 
 
 def next_service_values(terms, unit, purchase_date, done_date, done_odometer, readings, replaced):
@@ -90,7 +92,7 @@ class DealerVehicleServiceMixin(models.AbstractModel):
     )
     next_service_odometer = fields.Float(compute="_compute_next_service", store=True)
     service_due_state = fields.Selection(
-        [("ok", "Not due"), ("due_soon", "Due soon"), ("overdue", "Overdue")],
+        SERVICE_DUE_STATES,
         compute="_compute_service_due_state",
         search="_search_service_due_state",
     )

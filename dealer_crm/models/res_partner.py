@@ -147,6 +147,12 @@ class ResPartner(models.Model):
     dealer_interaction_count = fields.Integer(
         compute="_compute_dealer_interaction_count", groups=DEALER_GROUPS
     )
+    dealer_last_contact_date = fields.Datetime(
+        string="Last Contact",
+        compute="_compute_dealer_interaction_count",
+        help="The latest interaction logged with the customer, on any channel.",
+        groups=DEALER_GROUPS,
+    )
     dealer_promise_ids = fields.One2many(
         "dealer.promise", "partner_id", string="Promises", groups=DEALER_GROUPS
     )
@@ -155,6 +161,15 @@ class ResPartner(models.Model):
         "partner_id",
         string="Open Promises",
         domain=[("state", "=", "open")],
+        groups=DEALER_GROUPS,
+    )
+    dealer_open_promise_count = fields.Integer(
+        string="Open Promise Count", compute="_compute_dealer_open_promises", groups=DEALER_GROUPS
+    )
+    dealer_promise_next_due = fields.Date(
+        string="Next Promise Due",
+        compute="_compute_dealer_open_promises",
+        help="The earliest due date of the customer's open promises.",
         groups=DEALER_GROUPS,
     )
     dealer_staff_rating = fields.Selection(
@@ -324,13 +339,30 @@ class ResPartner(models.Model):
             partner.helpdesk_ticket_count_string = f"{active} / {count}"
 
     def _compute_dealer_interaction_count(self):
-        counts = dict(
-            self.env["dealer.interaction"]._read_group(
-                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+        figures = {
+            partner: (count, last)
+            for partner, count, last in self.env["dealer.interaction"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count", "date:max"]
             )
-        )
+        }
         for partner in self:
-            partner.dealer_interaction_count = counts.get(partner, 0)
+            count, last = figures.get(partner, (0, False))
+            partner.dealer_interaction_count = count
+            partner.dealer_last_contact_date = last
+
+    def _compute_dealer_open_promises(self):
+        figures = {
+            partner: (count, due)
+            for partner, count, due in self.env["dealer.promise"]._read_group(
+                [("partner_id", "in", self.ids), ("state", "=", "open")],
+                ["partner_id"],
+                ["__count", "date_due:min"],
+            )
+        }
+        for partner in self:
+            count, due = figures.get(partner, (0, False))
+            partner.dealer_open_promise_count = count
+            partner.dealer_promise_next_due = due
 
     def action_dealer_log_interaction(self):
         self.ensure_one()

@@ -31,6 +31,11 @@ class DealerVehicleCallList(models.AbstractModel):
             _("Distance Unit"),
         ]
         write_cells(sheet, 0, headers, cell_format=bold)
+        sheet.set_column(0, len(headers) - 1, 16)
+        # distances in whole units, as the screens show them (109,710)
+        distance = workbook.add_format({"num_format": "#,##0"})
+        for column in (headers.index(_("Odometer")), headers.index(_("Due At (Distance)"))):
+            sheet.set_column(column, column, 16, distance)
         states = dict(vehicles._fields["service_due_state"]._description_selection(self.env))
         units = vehicles._dealer_labels("odometer_unit")
         # a call (interaction channel) needs the consent its channel maps to
@@ -65,4 +70,3 @@ class DealerVehicleCallList(models.AbstractModel):
             )
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(len(vehicles), 1), len(headers) - 1)
-        sheet.set_column(0, len(headers) - 1, 16)

@@ -23,6 +23,7 @@ from . import test_evidence_strategy
 from . import test_ui_crawl
 from . import test_ui_screenshots
 from . import test_ui_tours
+from . import test_ui_department_screens
 from . import test_core_users
 from . import test_partner_merge
 from . import test_xlsx_text

@@ -174,7 +174,7 @@ class TestDealerVehicle(DealerCrmCase):
 
     def test_odometer_rollback_refused_without_reason(self):
         self._read(25000, date(2023, 1, 1))
-        with self.assertRaisesRegex(ValidationError, "lower than the reading of 25000"):
+        with self.assertRaisesRegex(ValidationError, "lower than the reading of 25,000"):
             with self.cr.savepoint():
                 self._read(12000, date(2023, 6, 1))
         self.env.invalidate_all()

@@ -468,7 +468,7 @@ class TestOdometerReadings(DealerCrmCase):
         with self.assertRaises(ValidationError) as caught:
             self._read(25000, date(2022, 1, 1))
         message = str(caught.exception)
-        for part in (self.vehicle.display_name, "2022-01-01", "25000", "2023-01-01", "20000"):
+        for part in (self.vehicle.display_name, "2022-01-01", "25,000", "2023-01-01", "20,000"):
             self.assertIn(part, message)
         # moving a reading back in time is refused the same way
         latest = self._read(30000, date(2024, 1, 1))
@@ -487,7 +487,7 @@ class TestOdometerReadings(DealerCrmCase):
         self._read(90000, date(2021, 1, 1))
         self._read(50, date(2022, 1, 1), lower_reason="meter_replaced")
         self._read(8000, date(2023, 1, 1))
-        with self.assertRaisesRegex(ValidationError, "lower than the reading of 8000"):
+        with self.assertRaisesRegex(ValidationError, "lower than the reading of 8,000"):
             with self.cr.savepoint():
                 self._read(7000, date(2023, 6, 1))
         self.assertEqual(self.vehicle.odometer, 8000)
@@ -504,7 +504,7 @@ class TestOdometerReadings(DealerCrmCase):
 
     def test_visit_reading_follows_the_same_rules(self):
         self._read(40000, date(2023, 1, 1))
-        with self.assertRaisesRegex(ValidationError, "lower than the reading of 40000"):
+        with self.assertRaisesRegex(ValidationError, "lower than the reading of 40,000"):
             self.env["dealer.service.record"].with_user(self.user_service).create(
                 {"vehicle_id": self.vehicle.id, "date": date(2023, 6, 1), "odometer": 30000}
             )
