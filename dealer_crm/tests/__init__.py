@@ -69,3 +69,4 @@ from . import test_service_late
 from . import test_workshop_load_report
 from . import test_booking_reminder
 from . import test_booking_portal
+from . import test_demo_dealership
