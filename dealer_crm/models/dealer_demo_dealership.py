@@ -450,7 +450,7 @@ class DealerDemoDealership(models.AbstractModel):
         """Make the demo dealership: ``customers`` customers with their history up to
         today. Returns {model: records made}."""
         started = time_counter()
-        env = self.sudo().with_context(HISTORY_CONTEXT).env
+        env = self.sudo().with_context(**HISTORY_CONTEXT).env
         today = fields.Date.context_today(env[self._name])
         demo = _Dealership(env, random.Random(seed), today, fields.Datetime.now(), customers)
         demo.run()
@@ -1143,35 +1143,14 @@ class _Dealership:
         for partner, moves in events.items():
             card = card_of[partner]
             earnings = []  # [vals], oldest first
-
-            def expire(until, card=card, earnings=earnings):
-                for earning in earnings:
-                    expiry = earning.get("dealer_expiry_date")
-                    if earning["dealer_remaining"] > 0 and expiry and expiry < until:
-                        points = earning["dealer_remaining"]
-                        earning["dealer_remaining"] = 0
-                        lines.append(
-                            {
-                                "card_id": card.id,
-                                "description": f"{points:g} points expired",
-                                "dealer_kind": "expire",
-                                "used": points,
-                            }
-                        )
-                        stamps.append(datetime.combine(expiry + timedelta(days=1), time(18)))
-
-            def spend(points, earnings=earnings):
-                for earning in earnings:
-                    taken = min(points, earning["dealer_remaining"])
-                    earning["dealer_remaining"] -= taken
-                    points -= taken
-
             for date, kind, points, origin in sorted(moves, key=lambda m: (m[0], m[3].id)):
-                expire(date)
+                for line, stamp in self.expired(card, earnings, date):
+                    lines.append(line)
+                    stamps.append(stamp)
                 balance = sum(e["dealer_remaining"] for e in earnings)
                 if kind == "visit":
                     if balance >= cost and origin.amount >= 300 and rng.random() < 0.55:
-                        spend(cost)
+                        self.spend(earnings, cost)
                         discount = origin.currency_id.round(origin.amount * 0.1)
                         origin.dealer_loyalty_discount = discount
                         lines.append(
@@ -1219,7 +1198,9 @@ class _Dealership:
                 earnings.append(goodwill)
                 lines.append(goodwill)
                 stamps.append(self.at(self.day(rng.randrange(20, 300))))
-            expire(self.today)
+            for line, stamp in self.expired(card, earnings, self.today):
+                lines.append(line)
+                stamps.append(stamp)
         history = self.env["loyalty.history"].create(lines)
         self.backdate(history, stamps)
         balances = {}
@@ -1235,12 +1216,35 @@ class _Dealership:
         self.keep(cards)
         self.keep(history)
 
+    def expired(self, card, earnings, until):
+        """The expiry lines of ``earnings`` past their date before ``until``, as the
+        nightly job writes them the day after (their points left set to 0)."""
+        for earning in earnings:
+            expiry = earning.get("dealer_expiry_date")
+            if earning["dealer_remaining"] > 0 and expiry and expiry < until:
+                points = earning["dealer_remaining"]
+                earning["dealer_remaining"] = 0
+                line = {
+                    "card_id": card.id,
+                    "description": f"{points:g} points expired",
+                    "dealer_kind": "expire",
+                    "used": points,
+                }
+                yield line, datetime.combine(expiry + timedelta(days=1), time(18))
+
+    def spend(self, earnings, points):
+        """Take ``points`` from ``earnings``, oldest first."""
+        for earning in earnings:
+            taken = min(points, earning["dealer_remaining"])
+            earning["dealer_remaining"] -= taken
+            points -= taken
+
     def confirm_orders(self):
         """The sales confirmed at their dates: their points are in the ledger already
         (earned once per order), so confirming earns none again."""
         orders = self.to_confirm
         dates = {order: order.date_order for order in orders}
-        orders.with_user(self.sales).sudo().with_context(HISTORY_CONTEXT).action_confirm()
+        orders.with_user(self.sales).sudo().with_context(**HISTORY_CONTEXT).action_confirm()
         for order, date in dates.items():
             order.date_order = date
 

@@ -210,7 +210,7 @@ class TestDemoDealershipGenerator(DemoDealershipCase):
 
     def _generate(self, seed, customers):
         # the generator's own context only: not the test's, which turns mail off
-        Demo = self.env["dealer.demo.dealership"].with_context({})
+        Demo = self.env(context={})["dealer.demo.dealership"]
         return Demo._generate_demo_dealership(seed=seed, customers=customers)
 
     def _signature(self, made):
