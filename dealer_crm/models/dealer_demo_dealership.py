@@ -859,13 +859,19 @@ class _Dealership:
                 lines.append(Command.create({"product_id": self.warranty_product.id}))
             vals_list.append(self.order_vals(story["owner"], date, lines))
             self.order_stories.append(story)
-        # after-sales orders: accessories and prepaid service plans
+        # after-sales orders, a few every month: accessories and prepaid service plans
+        # for cars sold before, to owners still coming
         extra = []
-        for story in self.order_stories:
-            if rng.random() < 0.3 and (self.today - story["bought"]).days > 40:
-                date = story["bought"] + timedelta(
-                    days=rng.randint(30, (self.today - story["bought"]).days - 1)
-                )
+        for back in range(HISTORY_DAYS // 30, 0, -1):
+            start = self.day(back * 30)
+            owners = [
+                story
+                for story in self.order_stories
+                if story["bought"] < start and self.profiles[story["owner"]]["last"] > start
+            ]
+            for _i in range(rng.randint(1, 3) if owners else 0):
+                story = rng.choice(owners)
+                date = start + timedelta(days=rng.randint(0, 29))
                 product = self.plan_product if rng.random() < 0.4 else rng.choice(self.accessories)
                 extra.append(
                     self.order_vals(
@@ -1617,19 +1623,19 @@ class _Dealership:
                     kept = max(min(due + timedelta(days=shift), self.today), date)
                     vals.update(state="kept", date_kept=kept)
             vals_list.append(vals)
-        # kept today, on the day it was due
-        if made_during:
-            vals_list.append(
-                {
-                    "name": "Call back with the finance offer",
-                    "partner_id": made_during[0].partner_id.id,
-                    "user_id": self.sales.id,
-                    "date_due": self.today,
-                    "state": "kept",
-                    "date_kept": self.today,
-                    "company_id": self.company.id,
-                }
-            )
+        # kept today, on the day it was due; two overdue, two due in the coming days
+        for index, interaction in enumerate(made_during[:5]):
+            due = self.today + timedelta(days=(0, -2, -5, 3, 6)[index])
+            vals = {
+                "name": ("Call back with the finance offer", *PROMISES)[index],
+                "partner_id": interaction.partner_id.id,
+                "user_id": interaction.user_id.id,
+                "date_due": due,
+                "company_id": self.company.id,
+            }
+            if not index:
+                vals.update(state="kept", date_kept=self.today)
+            vals_list.append(vals)
         self.keep(self.env["dealer.promise"].create(vals_list))
 
     def needs(self):
@@ -1797,7 +1803,7 @@ class _Dealership:
         )
         campaign = self.env["dealer.recall.campaign"].create(
             {
-                "name": "25V-0412",
+                "name": f"{(self.today.year - 1) % 100:02d}V-{rng.randrange(1000, 9999)}",
                 "title": "Fuel pump impeller may crack and stop the engine",
                 "description": Markup(
                     "<p>On some vehicles the low-pressure fuel pump impeller may deform and "
