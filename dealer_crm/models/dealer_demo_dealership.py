@@ -734,7 +734,7 @@ class _Dealership:
         roll = rng.random()
         if partner.dealer_customer_type == "prospect":
             since, engagement = self.day(rng.randrange(0, 240)), "prospect"
-        elif roll < 0.08:
+        elif roll < 0.03:
             since, engagement = self.day(rng.randrange(0, 25)), "new"
         elif roll < 0.22:
             since, engagement = self.day(rng.randrange(60, 700)), "new"
