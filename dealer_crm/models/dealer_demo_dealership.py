@@ -1259,7 +1259,11 @@ class _Dealership:
         completed (their points earned, their follow-ups started) and a sale confirmed."""
         visits = self.today_visits
         visits.with_user(self.service).action_done()
-        partner = self.buyers.filtered(lambda p: p not in self.today_partners)[-1:]
+        partner = self.buyers.filtered(
+            lambda p: (
+                p not in self.today_partners and self.profiles[p]["engagement"] in ("loyal", "new")
+            )
+        )[-1:]
         product = self.franchise[0][1]
         order = self.env["sale.order"].create(
             self.order_vals(partner, self.today, [Command.create({"product_id": product.id})])
