@@ -1086,14 +1086,17 @@ class _Dealership:
         return vals
 
     def readings(self):
-        """Readings the customers gave between visits (and at delivery), some in miles."""
+        """Readings at delivery or when the vehicle came into the register, and those
+        the customers gave between visits; some in miles."""
         rng = self.rng
         vals_list = []
         for story in self.stories:
+            source = "manual" if story["owner"] == self.dealer else "customer"
+            first = story.get("readings") or [(story["bought"], story["base"], source)]
+            for date, value, kind in first:
+                vals_list.append(self.reading_vals(story, date, value, kind))
             if story["owner"] == self.dealer:
                 continue
-            for date, value, source in story.get("readings", []):
-                vals_list.append(self.reading_vals(story, date, value, source))
             if rng.random() < 0.25:
                 date = story["bought"] + timedelta(
                     days=rng.randint(1, max((self.day(1) - story["bought"]).days, 1))
