@@ -388,8 +388,9 @@ FRANCHISE = (
     "lexus_es",
     "lexus_lm",
 )
+#: not the Corolla TS: the demo's recall campaign of it (dealer_recall_campaign_demo.xml)
+#: notifies every owner of one, and the dealership's customers are told nothing
 USED_MODELS = (
-    "fleet.model_corolla_ts",
     "fleet.model_golf_8",
     "fleet.model_micra",
     "fleet.model_focus",
@@ -1196,7 +1197,7 @@ class _Dealership:
                     earnings.append(earning)
                     lines.append(earning)
                     stamps.append(self.at(date, 9.5))
-            if rng.random() < 0.04:
+            if rng.random() < 0.04 or card == cards[0]:
                 goodwill = {
                     "card_id": card.id,
                     "description": "Adjustment: goodwill for a repair that took longer",

@@ -91,6 +91,22 @@ class TestDemoDealershipInstalled(DemoDealershipCase):
             "no sale in another currency",
         )
 
+    def test_nothing_was_sent_to_its_customers(self):
+        """The history was imported: no email or text message went to the dealership's
+        customers at the install, whatever the demo data loaded after it did."""
+        self.assertFalse(
+            self.env["sms.sms"].sudo().search([("partner_id", "in", self.customers.ids)])
+        )
+        self.assertFalse(
+            self.env["mail.mail"].sudo().search([("recipient_ids", "in", self.customers.ids)])
+        )
+        self.assertFalse(
+            self.env["survey.user_input"].search(
+                [("partner_id", "in", self.customers.ids), ("state", "!=", "done")]
+            ),
+            "a survey was sent",
+        )
+
     def test_vehicles_of_two_franchises_and_a_used_car_corner(self):
         vehicles = (
             self.env["dealer.vehicle"]
