@@ -133,6 +133,7 @@
         "demo/helpdesk_ticket_demo.xml",
         "demo/loyalty_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/dealer_demo_dealership_demo.xml",
         "demo/dealer_customer_score_demo.xml",
         "demo/dealer_trend_report_demo.xml",
         "demo/dealer_strategy_demo.xml",

@@ -94,3 +94,4 @@ from . import resource_booking_type
 from . import resource_booking
 from . import calendar_attendee
 from . import dealer_booking_reminder
+from . import dealer_demo_dealership

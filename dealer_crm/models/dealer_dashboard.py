@@ -103,7 +103,7 @@ class DealerDashboard(models.TransientModel):
             Report = self.env["dealer.complaint.report"]
             board.open_complaints = Report.search_count(co + [("closed", "=", False)])
             board.breached_complaints = Report.search_count(
-                co + [("closed", "=", False), ("sla_met", "=", 0)]
+                co + [("closed", "=", False), ("sla_breached", "=", True)]
             )
             board.overdue_promises = self.env["dealer.promise"].search_count(
                 co + [("is_overdue", "=", True)]
@@ -147,7 +147,7 @@ class DealerDashboard(models.TransientModel):
     def action_open_breached(self):
         return self._open(
             "dealer_crm.dealer_complaint_report_action",
-            [("closed", "=", False), ("sla_met", "=", 0)],
+            [("closed", "=", False), ("sla_breached", "=", True)],
             {},
         )
 

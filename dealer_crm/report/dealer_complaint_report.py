@@ -47,6 +47,11 @@ class DealerComplaintReport(models.Model):
     ticket_count = fields.Integer(string="Tickets", readonly=True)
     response_hours = fields.Float(string="Hours to First Response", readonly=True, aggregator="avg")
     resolution_days = fields.Float(string="Days to Resolve", readonly=True, aggregator="avg")
+    sla_breached = fields.Boolean(
+        string="Service Level Missed",
+        readonly=True,
+        help="The ticket was not answered or resolved within its severity's targets.",
+    )
     sla_met = fields.Float(
         string="Service Level Met (%)",
         readonly=True,
@@ -69,6 +74,7 @@ class DealerComplaintReport(models.Model):
                    CASE WHEN s.closed THEN
                        EXTRACT(EPOCH FROM t.closed_date - t.create_date) / 86400 END
                        AS resolution_days,
+                   COALESCE(t.dealer_sla_breached, FALSE) AS sla_breached,
                    CASE WHEN t.dealer_sla_breached THEN 0.0
                         WHEN s.closed THEN 100.0 END AS sla_met,
                    NULLIF(t.dealer_satisfaction, '')::float AS satisfaction,
