@@ -47,7 +47,7 @@ class DealerDepartment(models.Model):
     member_ids = fields.Many2many(
         "res.users",
         compute="_compute_member_ids",
-        string="Members",
+        string="Staff",
         help="The active internal users of the department's group who work in the company "
         "(in any company, for a department of every company).",
     )

@@ -31,7 +31,7 @@ class DealerServiceDeficiency(models.Model):
     audit_id = fields.Many2one("dealer.service.audit", ondelete="set null")
     cause = fields.Text(tracking=True)
     user_id = fields.Many2one(
-        "res.users", string="Owner", required=True, default=lambda self: self.env.user
+        "res.users", string="Responsible", required=True, default=lambda self: self.env.user
     )
     action_ids = fields.One2many("dealer.service.action", "deficiency_id", string="Actions")
     state = fields.Selection(

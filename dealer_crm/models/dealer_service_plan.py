@@ -10,7 +10,7 @@ def owner_field():
     """Who answers for a KPI or an action (tracked)."""
     return fields.Many2one(
         "res.users",
-        string="Owner",
+        string="Responsible",
         required=True,
         default=lambda self: self.env.user,
         tracking=True,

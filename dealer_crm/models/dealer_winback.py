@@ -73,7 +73,7 @@ class DealerWinback(models.Model):
     )
     user_id = fields.Many2one(
         "res.users",
-        string="Owner",
+        string="Responsible",
         index=True,
         tracking=True,
         check_company=True,
