@@ -286,6 +286,17 @@ REMARKS = (
     "Please check the tyre pressure sensor.",
     "Small dent on the rear bumper.",
 )
+#: direct marketing (Hong Kong PDPO Part 6A): the topics that are, and the consent
+#: purposes one of which a customer granted on the channel before we contact them
+DIRECT_MARKETING = {
+    "Brochure and test drive for the new model": ("marketing",),
+    "Birthday greeting and club news": ("marketing", "loyalty"),
+}
+#: a direct-marketing topic the customer brought up (inbound): the customer's own words
+ASKED_FOR = {
+    "Brochure and test drive for the new model": "Asked for a brochure and a test drive",
+    "Birthday greeting and club news": "Asked about the club's news",
+}
 #: complaints and feedback: (kind, root cause xml id, subject, description)
 FEEDBACK = (
     (
@@ -374,32 +385,37 @@ WMI = {
     "fleet.brand_tesla_motors": "LRW",
     "fleet.brand_mazda": "JMZ",
 }
-FRANCHISE = (
-    "yaris_cross",
-    "chr",
-    "rav4",
-    "camry",
-    "noah",
-    "alphard",
-    "bz4x",
-    "lexus_ux",
-    "lexus_nx",
-    "lexus_rx",
-    "lexus_es",
-    "lexus_lm",
-)
+#: the franchises' models (code -> the year the current model came to Hong Kong): none
+#: is sold new, nor registered, before it came
+FRANCHISE = {
+    "yaris_cross": 2020,
+    "chr": 2017,
+    "rav4": 2019,
+    "camry": 2018,
+    "noah": 2022,
+    "alphard": 2023,
+    "bz4x": 2022,
+    "lexus_ux": 2019,
+    "lexus_nx": 2021,
+    "lexus_rx": 2022,
+    "lexus_es": 2018,
+    "lexus_lm": 2020,
+}
 #: not the Corolla TS: the demo's recall campaign of it (dealer_recall_campaign_demo.xml)
 #: notifies every owner of one, and the dealership's customers are told nothing
-USED_MODELS = (
-    "fleet.model_golf_8",
-    "fleet.model_micra",
-    "fleet.model_focus",
-    "fleet.model_clio",
-    "dealer_crm.fleet_model_honda_jazz_demo",
-    "dealer_crm.fleet_model_mercedes_c200_demo",
-    "dealer_crm.fleet_model_tesla_model3_demo",
-    "dealer_crm.fleet_model_mazda_cx5_demo",
-)
+#: (xml id -> the first model year a used one can be)
+USED_MODELS = {
+    "fleet.model_golf_8": 2020,
+    "fleet.model_micra": 2011,
+    "fleet.model_focus": 2011,
+    "fleet.model_clio": 2012,
+    "dealer_crm.fleet_model_honda_jazz_demo": 2014,
+    "dealer_crm.fleet_model_mercedes_c200_demo": 2014,
+    "dealer_crm.fleet_model_tesla_model3_demo": 2019,
+    "dealer_crm.fleet_model_mazda_cx5_demo": 2012,
+}
+#: the highest odometer a car of the demo reaches today (kilometres)
+TOP_KILOMETERS = 240000
 ACCESSORIES = (
     "dealer_crm.product_dash_camera_demo",
     "dealer_crm.product_window_tint_demo",
@@ -491,6 +507,10 @@ class _Dealership:
             (ref(f"dealer_crm.fleet_model_{code}_demo"), ref(f"dealer_crm.product_{code}_demo"))
             for code in FRANCHISE
         ]
+        self.launched = {
+            ref(f"dealer_crm.fleet_model_{code}_demo"): year for code, year in FRANCHISE.items()
+        }
+        self.launched.update({ref(xmlid): year for xmlid, year in USED_MODELS.items()})
         self.used_models = [ref(xmlid) for xmlid in USED_MODELS]
         self.used_product = ref("dealer_crm.product_used_vehicle_demo")
         self.accessories = [ref(xmlid) for xmlid in ACCESSORIES]
@@ -784,14 +804,20 @@ class _Dealership:
     def story(self, owner, origin, bought):
         rng = self.rng
         if origin in ("new", "demonstrator"):
-            model, product = rng.choice(self.franchise)
-            year, base = bought.year, rng.randint(5, 25)
+            # a model sold new only once it came (the rest of the year: last year's model)
+            sold = [pair for pair in self.franchise if self.launched[pair[0]] <= bought.year]
+            model, product = rng.choice(sold or self.franchise)
+            year, base = max(bought.year, self.launched[model]), rng.randint(5, 25)
         else:
-            model, product = rng.choice(self.used_models), None
-            year = bought.year - rng.randint(1, 8)
+            used = [m for m in self.used_models if self.launched[m] < bought.year]
+            model, product = rng.choice(used or self.used_models), None
+            year = min(max(bought.year - rng.randint(1, 8), self.launched[model]), bought.year)
             base = rng.randint(15000, 95000)
         unit = MILES if origin in ("used", "own", "stock") and rng.random() < 0.12 else KILOMETERS
         rate = rng.uniform(22, 60) * (2.5 if owner.is_company else 1.0)
+        # no car of the demo past TOP_KILOMETERS today: a fleet car drives less the
+        # longer it has been with us
+        rate = min(rate, (TOP_KILOMETERS - base) / max((self.today - bought).days, 1))
         if unit == MILES:
             base, rate = base * 0.62, rate * 0.62
         story = {
@@ -1381,6 +1407,10 @@ class _Dealership:
                 "last_stage_update": created,
                 "dealer_feedback_kind": kind,
                 "dealer_severity_id": severity.id if kind == "complaint" else False,
+                # a complaint as urgent as it is severe; the rest low, an enquiry medium
+                "priority": str(severities.index(severity))
+                if kind == "complaint"
+                else ("1" if kind == "enquiry" else "0"),
                 "dealer_vehicle_id": visit.vehicle_id.id,
                 "dealer_service_record_id": visit.id if kind == "complaint" else False,
                 "channel_id": rng.choice(channels).id if channels else False,
@@ -1423,6 +1453,9 @@ class _Dealership:
                             vals["dealer_satisfaction_comment"] = "Expected to be kept informed."
             vals_list.append(vals)
             stamps.append(created)
+        # numbered in the order received, as the counter would have numbered them
+        received = sorted(range(len(vals_list)), key=stamps.__getitem__)
+        vals_list, stamps = [vals_list[i] for i in received], [stamps[i] for i in received]
         Ticket = self.env["helpdesk.ticket"].with_user(self.relations).sudo()
         tickets = Ticket.create(vals_list)
         self.backdate(tickets, stamps)
@@ -1533,6 +1566,12 @@ class _Dealership:
         for story in self.stories:
             vehicles_of.setdefault(story["owner"], []).append(story["vehicle"])
         channels = [key for key, _label in INTERACTION_CHANNELS]
+        # since when each customer agreed to what, on which consent channel
+        granted = {
+            (consent.partner_id, consent.purpose, consent.channel): consent.date
+            for consent in self.made["dealer.consent"]
+            if consent.state == "granted"
+        }
         for partner in self.partners:
             profile = self.profiles[partner]
             first, last = profile["since"], min(profile["last"], self.today)
@@ -1566,6 +1605,19 @@ class _Dealership:
                     else False,
                     "company_id": self.company.id,
                 }
+                if subject in DIRECT_MARKETING:
+                    # marketing goes out only with the customer's consent for it on that
+                    # channel, given by then; else it is the customer who asked
+                    consent_channel = CONSENT_CHANNEL_OF[channel]
+                    since = [
+                        granted.get((partner, purpose, consent_channel))
+                        for purpose in DIRECT_MARKETING[subject]
+                    ]
+                    allowed = any(day and day <= date for day in since)
+                    if vals["direction"] == "outbound" and not allowed:
+                        vals["direction"] = "inbound"
+                    if vals["direction"] == "inbound":
+                        vals["subject"] = ASKED_FOR[subject]
                 if CONSENT_CHANNEL_OF.get(channel) in ("phone", "sms") and partner.mobile:
                     vals["phone_number"] = partner.mobile
                 if rng.random() < 0.12:
@@ -1681,12 +1733,16 @@ class _Dealership:
         reasons = [ref(f"crm.lost_reason_{n}") for n in (1, 2, 3)]
         vals_list = []
         won_orders = self.vehicle_orders[::2]
-        for order in won_orders:
-            model = order.order_line.product_id.product_tmpl_id.dealer_model_id[:1]
-            vals_list.append(
-                self.lead_vals(order.partner_id, model, order.date_order.date(), stages[3])
-                | {"probability": 100, "date_closed": order.date_order}
+        for order, story in zip(won_orders, self.order_stories[::2], strict=True):
+            # the car sold, new or used: the used-car product has no model of its own
+            vals = self.lead_vals(
+                order.partner_id, story["model"], order.date_order.date(), stages[3]
             )
+            if not vals["expected_revenue"]:
+                vals["expected_revenue"] = order.currency_id._convert(
+                    order.amount_untaxed, self.usd, self.company, order.date_order.date()
+                )
+            vals_list.append(vals | {"probability": 100, "date_closed": order.date_order})
         lost = []
         for partner in self.people[1::4]:
             model, _product = rng.choice(self.franchise)

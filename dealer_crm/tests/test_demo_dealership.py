@@ -14,8 +14,13 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 from odoo.tests import TransactionCase, freeze_time, tagged
+from odoo.tools import SQL
 
-from odoo.addons.dealer_crm.tools.channels import CONSENT_CHANNELS, INTERACTION_CHANNELS
+from odoo.addons.dealer_crm.tools.channels import (
+    CONSENT_CHANNEL_OF,
+    CONSENT_CHANNELS,
+    INTERACTION_CHANNELS,
+)
 
 #: the first day of a month, early: "this month" is a few hours long
 FIRST_OF_MONTH = "2026-03-01 08:00:00"
@@ -64,6 +69,14 @@ class TestDemoDealershipInstalled(DemoDealershipCase):
             )
         )
 
+    def _vehicles(self):
+        """The vehicles the customers own or owned."""
+        return (
+            self.env["dealer.vehicle"]
+            .with_context(active_test=False)
+            .search([("ownership_ids.partner_id", "in", self.customers.ids)])
+        )
+
     def test_150_customers_with_more_than_two_years_of_history(self):
         self.assertGreaterEqual(len(self.customers), 140)
         self.assertTrue(self.customers.filtered("is_company"), "no company among them")
@@ -108,11 +121,7 @@ class TestDemoDealershipInstalled(DemoDealershipCase):
         )
 
     def test_vehicles_of_two_franchises_and_a_used_car_corner(self):
-        vehicles = (
-            self.env["dealer.vehicle"]
-            .with_context(active_test=False)
-            .search([("ownership_ids.partner_id", "in", self.customers.ids)])
-        )
+        vehicles = self._vehicles()
         brands = vehicles.filtered("sale_order_id").mapped("brand_id.name")
         self.assertIn("Toyota", brands)
         self.assertIn("Lexus", brands)
@@ -186,6 +195,95 @@ class TestDemoDealershipInstalled(DemoDealershipCase):
         self.assertEqual(
             set(interactions.mapped("department")), {"sales", "service", "customer_relations"}
         )
+
+    def test_no_name_reads_false(self):
+        """Every enquiry, order line, vehicle and contact has a real name: none made of
+        an empty field ("False False for ...")."""
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        named = {
+            "enquiry": Lead.search([("partner_id", "in", self.customers.ids)]),
+            "order line": self.env["sale.order.line"].search(
+                [("order_id.partner_id", "in", self.customers.ids)]
+            ),
+            "vehicle": self._vehicles(),
+            "interaction": self.env["dealer.interaction"].search(
+                [("partner_id", "in", self.customers.ids)]
+            ),
+            "complaint": self.env["helpdesk.ticket"].search(
+                [("partner_id", "in", self.customers.ids)]
+            ),
+        }
+        for what, records in named.items():
+            self.assertTrue(records, what)
+            names = {
+                name
+                for record in records
+                for name in (
+                    record.display_name,
+                    record[record._rec_name or "display_name"],
+                    record.subject if what == "interaction" else "",
+                )
+            }
+            self.assertFalse([n for n in names if "False" in str(n)], what)
+
+    def test_direct_marketing_only_with_the_consent_given_by_then(self):
+        """Hong Kong PDPO Part 6A: a direct-marketing contact we made (outbound) went to
+        a customer who had granted that purpose on that channel on or before its day."""
+        purposes = {
+            "Brochure and test drive for the new model": ("marketing",),
+            "Birthday greeting and club news": ("marketing", "loyalty"),
+        }
+        for subject, allowed in purposes.items():
+            self.env.cr.execute(
+                SQL(
+                    """SELECT i.id, c.id
+                         FROM dealer_interaction i
+                         JOIN (VALUES %(channels)s) AS map(channel, consent)
+                           ON map.channel = i.channel
+                         LEFT JOIN dealer_consent c
+                                ON c.partner_id = i.partner_id AND c.state = 'granted'
+                               AND c.purpose IN %(allowed)s AND c.channel = map.consent
+                               AND c.date <= i.date::date
+                        WHERE i.direction = 'outbound' AND i.subject = %(subject)s
+                          AND i.partner_id IN %(customers)s""",
+                    channels=SQL(", ").join(
+                        SQL("(%s, %s)", channel, consent)
+                        for channel, consent in CONSENT_CHANNEL_OF.items()
+                    ),
+                    allowed=allowed,
+                    subject=subject,
+                    customers=tuple(self.customers.ids),
+                )
+            )
+            rows = self.env.cr.fetchall()
+            self.assertFalse([i for i, consent in rows if not consent], subject)
+        self.assertTrue(
+            self.env["dealer.interaction"].search_count(
+                [
+                    ("partner_id", "in", self.customers.ids),
+                    ("direction", "=", "outbound"),
+                    ("subject", "in", list(purposes)),
+                ]
+            ),
+            "no direct marketing to check",
+        )
+
+    def test_plausible_vehicles_and_complaints_numbered_in_the_order_received(self):
+        vehicles = self._vehicles()
+        readings = self.env["dealer.vehicle.odometer"].search([("vehicle_id", "in", vehicles.ids)])
+        top = max(readings.mapped("value"))
+        self.assertLess(top, 250000)
+        electric = vehicles.filtered(lambda v: v.model_id.name == "bZ4X")
+        self.assertTrue(electric)
+        self.assertGreaterEqual(min(electric.mapped("model_year")), 2022, "bZ4X before it came")
+        tickets = (
+            self.env["helpdesk.ticket"]
+            .search([("partner_id", "in", self.customers.ids)])
+            .sorted("number")
+        )
+        received = tickets.mapped("create_date")
+        self.assertEqual(received, sorted(received))
+        self.assertGreaterEqual(len(set(tickets.mapped("priority"))), 3)
 
     def test_surveys_needs_enquiries_test_drives_trade_ins_and_recalls(self):
         answers = self.env["survey.user_input"].search(
