@@ -7,6 +7,11 @@ arguments of those calls: an f-string among them raises, and the export then dro
 every term of the file without failing. A term is the literal text of the call: text
 formatted inside the call (an f-string, ``%`` or ``.format``) is not the term, and a
 message raised to a user outside ``_()`` is never translated.
+
+Odoo's module-level ``_()`` finds the language in its caller's frame (``self``,
+``context``): a comprehension, a generator expression or a lambda is a frame of its
+own (Python 3.11), where ``_()`` finds none and returns the English text. There the
+addon binds ``_ = self.env._`` in the enclosing method, or calls ``self.env._()``.
 """
 
 import ast
@@ -21,6 +26,8 @@ FILES = sorted(ADDON.rglob("*.py"))
 KEYWORDS = {"_": None, "_lt": None}
 #: the exceptions that reach users with their message
 USER_ERRORS = {"UserError", "ValidationError", "AccessError", "RedirectWarning", "MissingError"}
+#: the expressions Python runs in a frame of their own
+OWN_FRAME = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)
 
 
 def _rel(path):
@@ -55,6 +62,45 @@ def _is_built_text(node):
 
 def _calls(path):
     return [node for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Call)]
+
+
+def _binds_env_translation(function):
+    """The method binds ``_ = <env>._``: its ``_()`` is the environment's."""
+    return any(
+        isinstance(node, ast.Assign)
+        and any(isinstance(target, ast.Name) and target.id == "_" for target in node.targets)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "_"
+        for node in ast.walk(function)
+    )
+
+
+def _translated_in_own_frame(tree):
+    """Lines of the module-level ``_()``/``_lt()`` called in a comprehension, a
+    generator expression or a lambda; a lambda of ``self`` (a field's default) and a
+    method binding ``_ = self.env._`` are fine."""
+    wrong = []
+
+    def visit(node, function, own_frame):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            function, own_frame = node, False
+        elif isinstance(node, ast.Lambda) and "self" in [arg.arg for arg in node.args.args]:
+            own_frame = False
+        elif isinstance(node, OWN_FRAME):
+            own_frame = True
+        elif (
+            own_frame
+            and isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in KEYWORDS
+            and not (node.func.id == "_" and function and _binds_env_translation(function))
+        ):
+            wrong.append(node.lineno)
+        for child in ast.iter_child_nodes(node):
+            visit(child, function, own_frame)
+
+    visit(tree, None, False)
+    return wrong
 
 
 @pytest.mark.parametrize("path", FILES, ids=_rel)
@@ -102,6 +148,35 @@ def test_a_message_raised_to_users_is_translated(path):
             if isinstance(message, ast.Constant) or _is_built_text(message):
                 wrong.append(f"line {node.lineno}: {name}({ast.unparse(message)[:60]})")
     assert not wrong, f"{_rel(path)}: messages outside _(): {wrong}"
+
+
+@pytest.mark.parametrize("path", [path for path in FILES if "tests" not in path.parts], ids=_rel)
+def test_no_translation_in_a_frame_without_language(path):
+    wrong = _translated_in_own_frame(ast.parse(path.read_text()))
+    assert not wrong, f"{_rel(path)}: _() in a comprehension or lambda, lines {wrong}"
+
+
+def test_the_frame_check_catches_the_old_code():
+    old = ast.parse(
+        "from odoo import _\n"
+        "def expire(self, cards):\n"
+        "    return [{'description': _('%s points expired', n)} for n in cards]\n"
+        "def columns(self, messages):\n"
+        "    return [{_('Date'): str(m.date)} for m in messages]\n"
+        "def later(self):\n"
+        "    return sorted(self, key=lambda r: _('Done'))\n"
+    )
+    assert _translated_in_own_frame(old) == [3, 5, 7]
+    fixed = ast.parse(
+        "from odoo import _\n"
+        "def expire(self, cards):\n"
+        "    _ = self.env._\n"
+        "    return [{'description': _('%s points expired', n)} for n in cards]\n"
+        "def columns(self, messages):\n"
+        "    return [{self.env._('Date'): str(m.date)} for m in messages]\n"
+        "name = fields.Char(default=lambda self: _('New'))\n"
+    )
+    assert _translated_in_own_frame(fixed) == []
 
 
 def test_the_checks_catch_what_they_are_for(tmp_path):

@@ -180,6 +180,7 @@ class DealerPartnerCustomerMixin(models.AbstractModel):
         batch is taken with SKIP LOCKED and its activities created in its own
         transaction, which the cron framework commits: a second run at once, or a run
         after a crash, asks nothing twice."""
+        _ = self.env._
         activity_type = self.env.ref("dealer_crm.mail_activity_type_verify_details")
         domain = [
             ("dealer_details_stale", "=", True),

@@ -233,6 +233,7 @@ class DealerRecallCampaign(models.Model):
         """The VINs of ``text`` (one a line, or separated by commas, semicolons or
         spaces), normalised, against the company's active vehicles: one INSERT ...
         SELECT. Returns (added, [(vin, why it was not matched)])."""
+        _ = self.env._
         self.ensure_one()
         raw = [part for part in _split_vins(text) if part]
         if not raw:

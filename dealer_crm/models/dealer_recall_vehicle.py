@@ -259,6 +259,7 @@ class DealerRecallVehicle(models.Model):
     def _send(self, sent):
         """Send the notices, one channel at a time, and put each on the customer's
         timeline. ``sent``: {channel: lines}."""
+        _ = self.env._
         if not sent:
             return
         # the link to book the recall work, where the company has a booking type for it
@@ -324,6 +325,7 @@ class DealerRecallVehicle(models.Model):
         """A follow-up activity for each line notified and not booked, for the
         campaign's responsible, at most ``followup_max`` times and never two open at
         once; the next one is due ``followup_interval_days`` later."""
+        _ = self.env._
         lines = self.sudo()
         if not lines:
             return lines
@@ -377,6 +379,7 @@ class DealerRecallVehicle(models.Model):
     def _reopen_for_new_owners(self, vehicles):
         """Lines of ``vehicles`` whose owner was told (or not reached) before the vehicle
         changed hands go back to "to notify": the new owner is told."""
+        _ = self.env._
         lines = self.sudo().search(
             [
                 ("vehicle_id", "in", vehicles.ids),

@@ -202,6 +202,7 @@ class DealerServiceLateMixin(models.AbstractModel):
     def _dealer_schedule_late_activity(self):
         """One open "Late Visit" activity per visit, for its advisor: set-based, one
         search of the open ones and one create."""
+        _ = self.env._
         if not self:
             return
         activity_type = self.env.ref("dealer_crm.mail_activity_type_late_visit")

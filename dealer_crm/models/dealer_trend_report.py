@@ -164,6 +164,7 @@ class DealerTrendReport(models.Model):
 
     def _items_causes(self, co):
         """The five root causes of most complaints received in the period."""
+        _ = self.env._
         start, end = self._period_bounds(self.date_from, self.date_to)
         causes = self.env["dealer.complaint.report"]._read_group(
             co
@@ -187,6 +188,7 @@ class DealerTrendReport(models.Model):
     def _items_needs(self, co):
         """The five unmet needs seen most often: a lost enquiry by the instant it was
         lost, a need by its day."""
+        _ = self.env._
         start, end = self._period_bounds(self.date_from, self.date_to)
         needs = self.env["dealer.unmet.need.report"]._read_group(
             co
@@ -217,6 +219,7 @@ class DealerTrendReport(models.Model):
 
     def _items_movements(self, co):
         """How many customers moved from one segment to another in the period."""
+        _ = self.env._
         segments = self.env["dealer.customer.score"]._dealer_labels("segment")
         moves = self.env["dealer.customer.score"]._read_group(
             co

@@ -314,6 +314,7 @@ class LoyaltyCard(models.Model):
         earning whose card or customer another transaction holds waits for the next
         call) and zeroed in the batch's own transaction, which the cron framework
         commits: a second run at once, or a run after a crash, expires nothing twice."""
+        _ = self.env._
         today = fields.Date.context_today(self)
         domain = [("dealer_remaining", ">", 0), ("dealer_expiry_date", "<", today)]
         History = self.env["loyalty.history"].sudo()

@@ -344,6 +344,7 @@ class ResourceBooking(models.Model):
     def _dealer_record_no_show(self):
         """Record these bookings as no-shows and put each on its customer's timeline.
         The caller checked who asked (a workflow method or the daily job)."""
+        _ = self.env._
         if not self:
             return
         self.sudo().with_context(syncing_booking_ids=self.ids).write(

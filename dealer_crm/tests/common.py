@@ -2,6 +2,7 @@
 """The shared test setup: a quiet context, one user per department, and the factories
 every test file builds its history with (one copy of each, here)."""
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import threading
 import time
 from datetime import datetime, timedelta
 from datetime import time as day_time
+from pathlib import Path
 
 import psycopg2
 
@@ -25,6 +27,17 @@ from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT, BaseCommon
 TEST_TZ = os.environ.get("DEALER_TEST_TZ") or None
 
 VEHICLE_MODEL = "fleet.model_corolla_ts"
+
+
+def load_migration(version, stage="post"):
+    """The module of dealer_crm's ``migrations/<version>/<stage>-migration.py``, to run
+    its functions on the test database."""
+    path = Path(__file__).parent.parent / f"migrations/{version}/{stage}-migration.py"
+    name = f"dealer_crm_{stage}_migration_{version.replace('.', '_')}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class DealerFactories:

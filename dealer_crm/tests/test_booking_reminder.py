@@ -3,16 +3,14 @@
 service due, and every mail about a booking (its confirmation, a changed date, the
 calendar's alarm, the day-before reminder) goes through the consent gate."""
 
-import importlib.util
 from datetime import timedelta
-from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import DealerCrmCase
+from .common import DealerCrmCase, load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -336,21 +334,13 @@ class TestBookFromTheReminder(DealerCrmCase):
         self.assertEqual(self._bookings(vehicle), booking, "the merged customer's, reused")
 
 
-def _migration_1_7():
-    path = Path(__file__).parent.parent / "migrations/18.0.1.7.0/post-migration.py"
-    spec = importlib.util.spec_from_file_location("dealer_crm_post_migration_1_7", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @tagged("post_install", "-at_install")
 class TestReminderTemplatesUpgrade(DealerCrmCase):
     """An upgrade puts the booking link in reminder templates still worded as shipped,
     and leaves the ones a dealer reworded."""
 
     def test_the_shipped_wording_gets_the_link_a_reworded_one_is_kept(self):
-        migration = _migration_1_7()
+        migration = load_migration("18.0.1.7.0")
         mail = self.env.ref("dealer_crm.mail_template_service_reminder")
         sms = self.env.ref("dealer_crm.sms_template_service_reminder")
         shipped = (

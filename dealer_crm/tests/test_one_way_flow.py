@@ -3,22 +3,11 @@
 beside the visit's amount, never a rewrite of it; logging a contact never confirms an
 order."""
 
-import importlib.util
-from pathlib import Path
-
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .common import DealerCrmCase
-
-
-def _migration_1_5():
-    path = Path(__file__).parent.parent / "migrations/18.0.1.5.0/pre-migration.py"
-    spec = importlib.util.spec_from_file_location("dealer_crm_pre_migration_1_5", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .common import DealerCrmCase, load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -133,8 +122,8 @@ class TestOneWayFlow(DealerCrmCase):
         visit.message_post(body="Loyalty reward 5% off: 20.0 off.")
         untouched = self._visit(500)
         self.env.flush_all()
-        _migration_1_5().migrate(self.env.cr, "18.0.1.4.0")
-        _migration_1_5().migrate(self.env.cr, "18.0.1.4.0")
+        load_migration("18.0.1.5.0", "pre").migrate(self.env.cr, "18.0.1.4.0")
+        load_migration("18.0.1.5.0", "pre").migrate(self.env.cr, "18.0.1.4.0")
         self.env.invalidate_all()
         self.assertEqual(
             (visit.amount, visit.dealer_loyalty_discount, visit.dealer_amount_net),

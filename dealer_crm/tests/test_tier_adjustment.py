@@ -8,8 +8,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .common import DealerCrmCase
-from .test_one_way_flow import _migration_1_5
+from .common import DealerCrmCase, load_migration
 
 
 @tagged("post_install", "-at_install")
@@ -134,8 +133,8 @@ class TestTierAdjustment(DealerCrmCase):
         redeemed.message_post(body="Loyalty reward 5% off: 18.0 off.")
         untouched = self._create_visit(self.vehicle, amount=500)
         self.env.flush_all()
-        _migration_1_5().migrate(self.env.cr, "18.0.1.4.0")
-        _migration_1_5().migrate(self.env.cr, "18.0.1.4.0")
+        load_migration("18.0.1.5.0", "pre").migrate(self.env.cr, "18.0.1.4.0")
+        load_migration("18.0.1.5.0", "pre").migrate(self.env.cr, "18.0.1.4.0")
         self.env.invalidate_all()
 
         def figures(visit):

@@ -15,13 +15,14 @@ from unittest.mock import patch
 import polib
 from openpyxl import load_workbook
 
+from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.modules.module import get_module_path
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 from odoo.tools.translate import TranslationImporter, code_translations, trans_export
 
-from .common import DealerCrmCase
+from .common import DealerCrmCase, load_migration
 
 POT = "dealer_crm/i18n/dealer_crm.pot"
 LANG = "zh_HK"
@@ -43,6 +44,10 @@ CODE_TERMS = {
     "Customers": "客戶",
     "Customer": "客戶",
     "No reason given": "未有提供原因",
+    "Date": "日期",
+    "Author": "作者",
+    "Subject": "主旨",
+    "Body": "內容",
 }
 #: a few terms of the records (selections), by the reference a .po gives them
 RECORD_TERMS = {
@@ -223,6 +228,63 @@ class TestTranslations(DealerCrmCase):
         report = self.env["dealer.unmet.need.report"].with_context(lang="en_US")
         self.assertEqual(report.search(domain).name, "No reason given")
 
+    def test_texts_made_in_a_comprehension_are_in_the_readers_language(self):
+        """Odoo's ``_()`` finds no language in a comprehension's own frame: the
+        access export's message columns are the environment's (``self.env._``)."""
+        self.customer.message_post(body="Hello", subject="Visit")
+        Export = self.env["dealer.access.export"]
+        with self._zh_hk() as env:
+            content = Export.with_env(env)._dealer_content(self.customer, self.env.companies)
+            self.assertEqual(list(content["mail.message"][0]), ["日期", "作者", "主旨", "內容"])
+        content = Export.with_context(lang="en_US")._dealer_content(
+            self.customer, self.env.companies
+        )
+        self.assertEqual(list(content["mail.message"][0]), ["Date", "Author", "Subject", "Body"])
+
+    # SMS -------------------------------------------------------------------------
+    def _queued_sms(self, record, xmlid, partner):
+        """The body of the SMS ``record`` queues to ``partner`` with template ``xmlid``."""
+        record._message_sms_with_template(
+            template=self.env.ref(xmlid), partner_ids=partner.ids, put_in_queue=True
+        )
+        return self.env["sms.sms"].sudo().search([("partner_id", "=", partner.id)]).body
+
+    def test_an_sms_is_in_its_recipients_language(self):
+        """The SMS templates render in the recipient's language, not the sender's (the
+        daily job's): checked with a test-only translation of each body."""
+        for xmlid in ("sms_template_service_reminder", "sms_template_service_delay"):
+            template = self.env.ref(f"dealer_crm.{xmlid}")
+            template.with_context(lang=LANG).body = "{{ object.company_id.name }}：你好"
+        Partner = self.env["res.partner"]
+        owners = ((LANG, "：你好", "WVWZZZ1KZAW000001"), ("en_US", "sorry", "WVWZZZ1KZAW700009"))
+        for lang, hello, vin in owners:
+            owner = Partner.create(
+                {"name": f"Owner {lang}", "lang": lang, "mobile": "+85291234567"}
+            )
+            vehicle = self._create_vehicle(vin=vin, owner_id=owner.id, license_plate=lang)
+            body = self._queued_sms(vehicle, "dealer_crm.sms_template_service_reminder", owner)
+            self.assertEqual(body.endswith("：你好"), lang == LANG, body)
+            self.env["sms.sms"].sudo().search([("partner_id", "=", owner.id)]).unlink()
+            visit = self._create_visit(
+                vehicle, dealer_promised_ready=fields.Datetime.now(), dealer_delay_reason="Parts"
+            )
+            body = self._queued_sms(visit, "dealer_crm.sms_template_service_delay", owner)
+            self.assertIn(hello, body)
+
+    def test_the_upgrade_gives_sms_templates_their_recipients_language(self):
+        """1.8: a template without a language gets its recipient's; a dealer's own is
+        kept."""
+        migration = load_migration("18.0.1.8.0")
+        reminder = self.env.ref("dealer_crm.sms_template_service_reminder")
+        delay = self.env.ref("dealer_crm.sms_template_service_delay")
+        reminder.lang = False
+        delay.lang = "zh_HK"
+        self.env.flush_all()
+        migration.set_recipient_langs(self.env.cr)
+        self.env.invalidate_all()
+        self.assertEqual(reminder.lang, "{{ object.owner_id.lang }}")
+        self.assertEqual(delay.lang, "zh_HK", "the dealer's own is kept")
+
     # Odoo's own modules ----------------------------------------------------------
     def test_zh_hk_takes_the_taiwan_chinese_of_odoo_modules_without_their_own(self):
         """Odoo ships zh_TW.po and no zh_HK.po: loading zh_HK loads each module's zh_TW
@@ -238,6 +300,19 @@ class TestTranslations(DealerCrmCase):
         field.invalidate_recordset()
         self.assertEqual(field.with_context(lang=LANG).field_description, expected)
         self.assertNotEqual(expected, field.with_context(lang="en_US").field_description)
+
+    def test_zh_hk_takes_dealer_crms_terms_of_modules_without_chinese(self):
+        """helpdesk_mgmt ships no Chinese: loading zh_HK loads dealer_crm's terms for it
+        (``i18n_peers/helpdesk_mgmt/zh_HK.po``), its stages and its form's tabs."""
+        peer = polib.pofile(file_path("dealer_crm/i18n_peers/helpdesk_mgmt/zh_HK.po"))
+        terms = {entry.msgid: entry.msgstr for entry in peer if entry.msgstr}
+        self.env["ir.module.module"]._load_module_terms(["helpdesk_mgmt"], [LANG])
+        self.env.invalidate_all()
+        stage = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        self.assertEqual(stage.with_context(lang=LANG).name, terms["Done"])
+        self.assertEqual(stage.with_context(lang="en_US").name, "Done")
+        form = self.env.ref("helpdesk_mgmt.ticket_view_form").with_context(lang=LANG)
+        self.assertIn(f'string="{terms["Description"]}"', form.arch_db)
 
     def test_the_web_client_speaks_taiwan_chinese_to_a_zh_hk_user(self):
         """The web client's own terms (Odoo's JavaScript) too: "Save" is no longer

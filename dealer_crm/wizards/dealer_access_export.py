@@ -84,6 +84,7 @@ class DealerAccessExport(models.TransientModel):
     def _dealer_content(self, partner, companies):
         """{section: [rows]} of everything ``companies`` hold about ``partner``; the
         caller has checked that it may answer for ``partner``."""
+        _ = self.env._
         partner = partner.sudo()
         # The customer and every contact under them, archived ones included.
         contacts = partner.with_context(active_test=False).search([("id", "child_of", partner.ids)])

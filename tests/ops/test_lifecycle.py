@@ -76,9 +76,16 @@ ALLOWED_MOVES = {
         {"body_html", "write_date", "write_uid"},
         ("dealer_crm.mail_template_service_reminder", "dealer_crm.mail_template_recall_notice"),
     ),
+    # the 1.8 migration (issue 30) gives the four SMS templates without a language their
+    # recipient's (noupdate data): by design
     "sms_template": (
-        {"body", "write_date", "write_uid"},
-        ("dealer_crm.sms_template_service_reminder", "dealer_crm.sms_template_recall_notice"),
+        {"body", "lang", "write_date", "write_uid"},
+        (
+            "dealer_crm.sms_template_service_reminder",
+            "dealer_crm.sms_template_recall_notice",
+            "dealer_crm.sms_template_service_delay",
+            "dealer_crm.sms_template_booking_day_before",
+        ),
     ),
     # dealer_crm marks helpdesk_mgmt's "Awaiting" stage as waiting for the customer (a
     # column of its own): the stage is stamped as written
