@@ -2,6 +2,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
 from odoo.tools.sql import column_exists, create_column
 
 from ..tools.access import DEALER_GROUPS
@@ -276,6 +277,17 @@ class CrmLead(models.Model):
                     note=_("Taken in part-exchange for %s", lead.dealer_trade_in_value),
                 )
             lead.sudo().dealer_trade_in_state = "taken"
+
+    @api.model
+    def action_dealer_enquiries(self):
+        """Interactions > Enquiries: crm's pipeline, on "My Pipeline" for a salesperson;
+        a manager, whose team owns the enquiries, sees the whole pipeline."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_action_pipeline")
+        if self.env.user.has_group("dealer_crm.group_manager"):
+            context = safe_eval(action.get("context") or "{}", {"uid": self.env.uid})
+            context.pop("search_default_assigned_to_me", None)
+            action["context"] = context
+        return action
 
     def action_dealer_view_test_drives(self):
         self.ensure_one()

@@ -293,6 +293,17 @@ class DealerFigure(models.AbstractModel):
         return {figure.code: figure for figure in FIGURES}
 
     @api.model
+    def _dealer_is_count(self, code):
+        """Whether the figure ``code`` counts things (customers, visits, enquiries): a
+        plain number not averaged, shown in whole numbers. Points and averages are not."""
+        figure = self._dealer_figures().get(code)
+        return bool(
+            figure
+            and not figure.unit
+            and (figure.aggregate == "__count" or figure.aggregate.endswith("count:sum"))
+        )
+
+    @api.model
     def _dealer_standards(self):
         """{code: Figure} of the service standards: the figures with a target."""
         return {code: f for code, f in self._dealer_figures().items() if f.target_setting}

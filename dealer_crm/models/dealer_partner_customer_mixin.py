@@ -65,13 +65,15 @@ class DealerPartnerCustomerMixin(models.AbstractModel):
     @api.model
     def _dealer_customer_domain(self, company=None):
         """The customers (see the module docstring), as a domain on res.partner; with
-        ``company``, the customers of that company. The history is read without record
-        rules nor archiving, so the domain means the same for every user."""
+        ``company`` (one company or several), the customers of those companies: a
+        contact of one of them or shared, with a history in one of them. The history is
+        read without record rules nor archiving, so the domain means the same for every
+        user."""
         history = []
         for model, (domain, _sql) in HISTORY.items():
             Model = self.env[model].sudo().with_context(active_test=False)
             if company:
-                domain = [*domain, ("company_id", "=", company.id)]
+                domain = [*domain, ("company_id", "in", company.ids)]
             query = Model._search([*domain, ("partner_id", "!=", False)])
             column = SQL.identifier(Model._table, "partner_id")
             history.append(("id", "in", query.subselect(column)))
@@ -84,7 +86,7 @@ class DealerPartnerCustomerMixin(models.AbstractModel):
             *signals,
         ]
         if company:
-            domain += [("company_id", "in", (company.id, False))]
+            domain += [("company_id", "in", [*company.ids, False])]
         return domain
 
     @api.model
@@ -125,15 +127,19 @@ class DealerPartnerCustomerMixin(models.AbstractModel):
             else SQL(),
         )
 
+    # Is a Customer: a customer of the user's current companies (a customer of another
+    # company is not one here, as the per-company figures of the evaluation)
     def _compute_dealer_is_customer(self):
-        customers = self.search([("id", "in", self._origin.ids), *self._dealer_customer_domain()])
+        customers = self.search(
+            [("id", "in", self._origin.ids), *self._dealer_customer_domain(self.env.companies)]
+        )
         for partner in self:
             partner.dealer_is_customer = partner._origin in customers
 
     def _search_dealer_is_customer(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Search 'Is a Customer' with 'is set' or 'is not set'."))
-        customers = expression.normalize_domain(self._dealer_customer_domain())
+        customers = expression.normalize_domain(self._dealer_customer_domain(self.env.companies))
         return customers if (operator == "=") == value else ["!", *customers]
 
     # ------------------------------------------------------------------ verification

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.tools.misc import formatLang
 
 from ..tools.target import STATUSES
 
@@ -33,7 +34,21 @@ class DealerTrendReportLine(models.Model):
     previous = fields.Float(string="Period Before", digits=(16, 2), copy=False)
     change = fields.Float(compute="_compute_change", digits=(16, 2))
     change_pct = fields.Float(string="Change (%)", compute="_compute_change", digits=(16, 1))
+    change_pct_known = fields.Boolean(
+        compute="_compute_change",
+        help="Both periods have data and the period before is not 0: a change in percent "
+        "can be told.",
+    )
     target = fields.Float(digits=(16, 2), copy=False)
+    is_count = fields.Boolean(
+        string="Is a Count", compute="_compute_display", help="Shown in whole numbers."
+    )
+    # the figures as shown: whole numbers for a count, empty where there is no data
+    value_display = fields.Char(string="Value Shown", compute="_compute_display")
+    previous_display = fields.Char(string="Period Before Shown", compute="_compute_display")
+    change_display = fields.Char(string="Change Shown", compute="_compute_display")
+    change_pct_display = fields.Char(string="Change (%) Shown", compute="_compute_display")
+    target_display = fields.Char(string="Target Shown", compute="_compute_display")
     target_set = fields.Boolean(copy=False)
     no_data = fields.Boolean(help="Nothing happened in the period to measure this by.", copy=False)
     previous_no_data = fields.Boolean(
@@ -68,9 +83,27 @@ class DealerTrendReportLine(models.Model):
             # no change against a period with no data, nor from one
             known = not (line.no_data or line.previous_no_data)
             line.change = line.value - line.previous if known else 0.0
-            line.change_pct = (
-                100.0 * line.change / line.previous if known and line.previous else 0.0
-            )
+            # from 0, or with no data, a change in percent is no data, not "no change"
+            line.change_pct_known = known and bool(line.previous)
+            line.change_pct = 100.0 * line.change / line.previous if line.change_pct_known else 0.0
+
+    @api.depends("code", "value", "previous", "target", "target_set", "no_data", "previous_no_data")
+    @api.depends_context("lang")
+    def _compute_display(self):
+        Figure = self.env["dealer.figure"]
+        for line in self:
+            line.is_count = Figure._dealer_is_count(line.code)
+            digits = 0 if line.is_count else 2
+
+            def shown(value, known, digits=digits):
+                return formatLang(self.env, value, digits=digits) if known else False
+
+            known = not (line.no_data or line.previous_no_data)
+            line.value_display = shown(line.value, not line.no_data)
+            line.previous_display = shown(line.previous, not line.previous_no_data)
+            line.change_display = shown(line.change, known)
+            line.change_pct_display = shown(line.change_pct, line.change_pct_known, 1)
+            line.target_display = shown(line.target, line.target_set)
 
     @api.depends("value", "target", "target_set", "code", "no_data")
     def _compute_met(self):

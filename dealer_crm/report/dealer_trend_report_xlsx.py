@@ -36,6 +36,8 @@ class DealerTrendReportXlsx(models.AbstractModel):
         for report in reports:
             for line in report.line_ids:
                 row += 1
+                # a count in whole numbers; a change in percent from 0 is no data (empty)
+                shown = round if line.is_count else float
                 self._dealer_write_row(
                     workbook,
                     sheet,
@@ -43,11 +45,11 @@ class DealerTrendReportXlsx(models.AbstractModel):
                     [
                         report.display_name,
                         line.name,
-                        no_data if line.no_data else line.value,
-                        no_data if line.previous_no_data else line.previous,
-                        None if line.no_data or line.previous_no_data else line.change,
-                        None if line.no_data or line.previous_no_data else line.change_pct,
-                        line.target if line.target_set else None,
+                        no_data if line.no_data else shown(line.value),
+                        no_data if line.previous_no_data else shown(line.previous),
+                        None if line.no_data or line.previous_no_data else shown(line.change),
+                        line.change_pct if line.change_pct_known else None,
+                        shown(line.target) if line.target_set else None,
                         statuses.get(line.status) if line.target_set else None,
                     ],
                 )

@@ -231,6 +231,16 @@ class TestTrendReport(ReportingCase):
         self.assertEqual(lines["visits"].previous, 2, "February, the month before")
         self.assertEqual(lines["visits"].change, 1)
         self.assertEqual(lines["visits"].change_pct, 50.0)
+        # a count reads in whole numbers, an average with its decimals
+        self.assertTrue(lines["visits"].is_count)
+        self.assertEqual(
+            [lines["visits"][f] for f in ("value_display", "previous_display", "change_display")],
+            ["3", "2", "1"],
+        )
+        self.assertEqual(lines["visits"].change_pct_display, "50.0")
+        self.assertFalse(lines["comebacks"].is_count)
+        self.assertFalse(lines["satisfaction"].is_count)
+        self.assertEqual(lines["comebacks"].value_display, "33.33")
         self.assertEqual(
             lines["service_revenue"].value,
             sum(
@@ -340,6 +350,14 @@ class TestTrendReport(ReportingCase):
         )
         visits = next(row for row in rows if row[1] == "Service visits completed")
         self.assertEqual(visits[2], 1)
+        self.assertIsInstance(visits[2], int, "a count in whole numbers")
+        # none the month before: the change in percent is no data, not "no change"
+        self.assertEqual(visits[3], 0)
+        self.assertIsNone(visits[5])
+        line = report.line_ids.filtered(lambda line: line.code == "visits")
+        self.assertFalse(line.change_pct_known)
+        self.assertFalse(line.change_pct_display)
+        self.assertEqual(line.change_display, "1")
 
     def test_dashboard_shows_the_standards_against_their_targets(self):
         board = self.env["dealer.dashboard"].with_user(self.user_manager).create({})

@@ -265,6 +265,14 @@ class TestDepartmentScreens(DealerCrmCase):
             (self.env.ref("dealer_crm.helpdesk_ticket_view_list").id, "list"),
             [tuple(view) for view in action["views"]],
         )
+        # the open complaints first: helpdesk_mgmt's Open filter is on by default
+        context = safe_eval(action["context"], {"ref": self.env.ref})
+        self.assertTrue(context.get("search_default_open"))
+        search = self._arch("helpdesk.ticket", None, "search")
+        self.assertEqual(
+            search.find(".//filter[@name='open']").get("domain").replace(" ", ""),
+            "[('closed','=',False)]",
+        )
         # helpdesk_mgmt's own list shows the contact by default too
         core = self._arch("helpdesk.ticket", "helpdesk_mgmt.ticket_view_tree", "list")
         self.assertEqual(core.find(".//field[@name='partner_id']").get("optional"), "show")
@@ -394,3 +402,37 @@ class TestDepartmentScreens(DealerCrmCase):
             (vendor | owner).with_user(self.user_sales).mapped("dealer_is_customer"),
             [False, True],
         )
+
+    def test_enquiries_open_on_my_pipeline_but_the_managers_on_the_team(self):
+        menu = self.env.ref("dealer_crm.crm_lead_menu")
+        self.assertEqual(menu.action, self.env.ref("dealer_crm.crm_lead_enquiries_action"))
+
+        def context(user):
+            action = menu.action.with_user(user).run()
+            self.assertEqual(action["res_model"], "crm.lead")
+            context = action["context"]
+            if isinstance(context, str):
+                context = safe_eval(context, {"uid": user.id})
+            return context
+
+        self.assertTrue(context(self.user_sales).get("search_default_assigned_to_me"))
+        manager = context(self.user_manager)
+        self.assertNotIn("search_default_assigned_to_me", manager)
+        self.assertEqual(manager.get("default_type"), "opportunity")
+
+    def test_customer_search_is_per_company(self):
+        """A customer with a history only in this company is no customer of a second
+        company's user."""
+        _company_b, sales_b = self._create_company_b(
+            "Screens B", t_sales_b_cus="dealer_crm.group_sales"
+        )
+        owner = self.env["res.partner"].create({"name": "Owner In A Only"})
+        self._create_vehicle(vin="WVWZZZ1KZAW000104", license_plate="CUS 2", owner_id=owner.id)
+        domain = [("dealer_is_customer", "=", True), ("id", "=", owner.id)]
+        self.assertEqual(self.env["res.partner"].with_user(self.user_sales).search(domain), owner)
+        self.assertFalse(self.env["res.partner"].with_user(sales_b).search(domain))
+        self.assertFalse(owner.with_user(sales_b).dealer_is_customer)
+        # reading it takes a department (Odoo 18 checks the groups of stored fields
+        # only when searching: a search method field is not checked there)
+        with self.assertRaises(AccessError):
+            owner.with_user(self.user_plain).read(["dealer_is_customer"])
