@@ -52,6 +52,13 @@ class DealerFactories:
         """Today in the users' time zone: the day the code under test takes as today."""
         return fields.Date.context_today(cls.env.user)
 
+    @classmethod
+    def _today_of(cls, user):
+        """Today in ``user``'s own time zone (UTC without one): the day a request of theirs
+        (a portal page, a link followed by the public user) records, which differs from
+        the administrator's (Brussels) between 23:00 and midnight UTC."""
+        return fields.Date.context_today(user.with_user(user).with_context(tz=user.tz))
+
     # Companies and users ------------------------------------------------------
     @classmethod
     def _create_company(cls, name, **vals):

@@ -283,7 +283,7 @@ class TestPortalConsents(PortalCase):
                     "state": "granted",
                     "source": "website",
                     "user_id": self.portal.id,
-                    "date": self._today(),
+                    "date": self._today_of(self.portal),
                 }
             ],
         )
