@@ -889,16 +889,18 @@ class _Dealership:
         # after-sales orders, a few every month: accessories and prepaid service plans
         # for cars sold before, to owners still coming
         extra = []
-        for back in range(HISTORY_DAYS // 30, 0, -1):
-            start = self.day(back * 30)
+        start = self.day(HISTORY_DAYS).replace(day=1)
+        while start < self.today:
+            end = min(start + relativedelta(months=1, days=-1), self.day(1))
             owners = [
                 story
                 for story in self.order_stories
                 if story["bought"] < start and self.profiles[story["owner"]]["last"] > start
             ]
-            for _i in range(rng.randint(1, 3) if owners else 0):
+            month, start = start, start + relativedelta(months=1)
+            for _i in range(rng.randint(1, 3) if owners and end >= month else 0):
                 story = rng.choice(owners)
-                date = start + timedelta(days=rng.randint(0, 29))
+                date = month + timedelta(days=rng.randint(0, (end - month).days))
                 product = self.plan_product if rng.random() < 0.4 else rng.choice(self.accessories)
                 extra.append(
                     self.order_vals(
