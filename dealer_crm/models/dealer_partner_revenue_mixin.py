@@ -8,6 +8,8 @@ rows; the customer form's Lifetime Sales and Service Spend (live), the evaluatio
 revenue and lifetime spend (nightly, shown on the 360 and in the analysis) all sum them.
 """
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -46,11 +48,22 @@ class DealerPartnerRevenueMixin(models.AbstractModel):
     )
 
     @api.model
+    def _dealer_local_day_sql(self, column):
+        """SQL of the day of the UTC datetime ``column`` in the time zone that takes today
+        (the context's, else the user's, else UTC), as ``fields.Date.context_today``: a
+        sale at 07:00 in Hong Kong on the 1st is of the 1st, not of the 31st before."""
+        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        if tz not in pytz.all_timezones_set:
+            tz = "UTC"
+        return SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, tz)
+
+    @api.model
     def _dealer_revenue_sql(self, company, partner_ids=None):
         """SQL rows ``(partner_id, day, amount, service)`` of ``company``'s revenue: its
         confirmed sales and completed visits (of ``partner_ids`` if given), untaxed, in
         its currency at each document's date. ``service`` is true for a visit."""
         Currency = self.env["res.currency"]
+        so_day = self._dealer_local_day_sql(SQL("so.date_order"))
 
         def only(table):
             if partner_ids is None:
@@ -59,7 +72,7 @@ class DealerPartnerRevenueMixin(models.AbstractModel):
 
         return SQL(
             """
-            SELECT so.partner_id, so.date_order::date AS day, %(so_amount)s AS amount,
+            SELECT so.partner_id, %(so_day)s AS day, %(so_amount)s AS amount,
                    FALSE AS service
               FROM sale_order so
              WHERE so.state = 'sale' AND so.company_id = %(co)s %(so)s
@@ -69,8 +82,9 @@ class DealerPartnerRevenueMixin(models.AbstractModel):
              WHERE sr.state = 'done' AND sr.company_id = %(co)s %(sr)s
             """,
             so_amount=Currency._dealer_company_amount_sql(
-                SQL("so.amount_untaxed"), SQL("so.currency_id"), SQL("so.date_order::date"), company
+                SQL("so.amount_untaxed"), SQL("so.currency_id"), so_day, company
             ),
+            so_day=so_day,
             sr_amount=Currency._dealer_company_amount_sql(
                 SQL("sr.dealer_amount_net"), SQL("sr.currency_id"), SQL("sr.date"), company
             ),

@@ -233,7 +233,7 @@ class DealerWinback(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT c.partner_id, c.company_id, v.date, o.date_order::date, r.score
+                SELECT c.partner_id, c.company_id, v.date, %(order_day)s, r.score
                   FROM unnest(%(partners)s::int4[], %(companies)s::int4[])
                        AS c(partner_id, company_id)
                   LEFT JOIN LATERAL (
@@ -255,6 +255,7 @@ class DealerWinback(models.Model):
                 partners=[pair[0] for pair in pairs],
                 companies=[pair[1] for pair in pairs],
                 today=today,
+                order_day=self.env["res.partner"]._dealer_local_day_sql(SQL("o.date_order")),
             )
         )
         return {(row[0], row[1]): row[2:] for row in self.env.cr.fetchall()}

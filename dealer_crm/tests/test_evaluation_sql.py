@@ -2,6 +2,8 @@
 """The evaluation's writes at scale (issue 26): the measured rows reach PostgreSQL as
 one JSON text and the loyalty tier by one join; what they write is unchanged."""
 
+from datetime import date, datetime
+
 from odoo import Command
 
 from .common import DealerCrmCase
@@ -80,3 +82,18 @@ class TestEvaluationSql(DealerCrmCase):
             .search_count([("partner_id", "=", self.member.id)])
         )
         self.assertEqual(count, 1)
+
+    def test_the_day_of_a_sale_is_the_dealers_own_not_utcs(self):
+        """07:30 on 1 July in Hong Kong is 23:30 on 30 June in UTC: the sale is of July,
+        the month its dealer made it in, whatever the hour the evaluation runs."""
+        customer = self.env["res.partner"].create({"name": "Early Bird"})
+        product = self.env["product.product"].create({"name": "Service", "list_price": 1})
+        self._create_order(customer, product, 10).date_order = datetime(2026, 6, 30, 23, 30)
+        Score = self.env["dealer.customer.score"].sudo()
+        for tz, day in (("Asia/Hong_Kong", date(2026, 7, 1)), ("UTC", date(2026, 6, 30))):
+            with self.subTest(tz=tz):
+                Score.with_context(tz=tz)._evaluate(
+                    [customer.id], today=date(2026, 7, 1), company=self.env.company
+                )
+                self.env.invalidate_all()
+                self.assertEqual(customer.dealer_last_activity_date, day)
