@@ -3,7 +3,7 @@
     "name": "Dealer CRM",
     "summary": "Customer relations for vehicle dealers and retailers who service "
     "what they sell: customers, vehicles, service, complaints, loyalty",
-    "version": "18.0.1.8.0",
+    "version": "18.0.1.9.0",
     "license": "AGPL-3",
     "category": "Sales/CRM",
     "author": "dealer_crm developers",

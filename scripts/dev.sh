@@ -148,7 +148,13 @@ cmd_run() {
 
 # Odoo and OCA modules whose models or forms dealer_crm extends: their own tests must
 # still pass with dealer_crm installed.
-PEER_MODULES=(crm sale sale_loyalty loyalty fleet survey event helpdesk_mgmt mass_mailing resource_booking)
+PEER_MODULES=(crm sale sale_loyalty loyalty fleet survey event helpdesk_mgmt mass_mailing resource_booking
+  helpdesk_mgmt_sla helpdesk_mgmt_rating privacy_partner_to_be_forgotten auto_backup
+  privacy_consent fleet_vehicle_ownership)
+# OCA modules dealers run beside dealer_crm that it does not depend on: make test installs
+# them with it, so every suite runs on the two together (the co-install set, issue 31).
+COINSTALL_MODULES=(helpdesk_mgmt_sla helpdesk_mgmt_rating privacy_partner_to_be_forgotten auto_backup
+  privacy_consent fleet_vehicle_ownership)
 
 # tests/ops (Odoo and PostgreSQL driven as processes: install, upgrade, uninstall, backup,
 # replica) run in the background beside the main suite, on ${TDB}_ops, a copy of the
@@ -203,8 +209,9 @@ cmd_test() {
     if [ "$PG_STARTED" = 1 ]; then pg_stop; fi
   }
   trap cleanup EXIT
-  say "installing dealer_crm with demo data into the throw-away database $tdb"
-  if ! odoo_bin -c "$conf" -d "$tdb" -i dealer_crm --stop-after-init --log-level=warn > "$work/install.log" 2>&1 \
+  local modules; modules=$(IFS=,; echo "dealer_crm,${COINSTALL_MODULES[*]}")
+  say "installing $modules with demo data into the throw-away database $tdb"
+  if ! odoo_bin -c "$conf" -d "$tdb" -i "$modules" --stop-after-init --log-level=warn > "$work/install.log" 2>&1 \
      || grep -qE " (ERROR|CRITICAL) |demo data failed" "$work/install.log"; then
     first=$(grep -nE " (ERROR|CRITICAL) |demo data failed" "$work/install.log" | head -1 | cut -d: -f1)
     if [ -n "$first" ]; then tail -n "+$first" "$work/install.log" | head -120 >&2; else tail -60 "$work/install.log" >&2; fi
