@@ -26,6 +26,7 @@
         "mass_mailing",
         "resource_booking",
         "portal",
+        "auto_backup",
     ],
     "data": [
         "security/dealer_crm_security.xml",
@@ -39,6 +40,7 @@
         "data/dealer_followup_step_data.xml",
         "data/dealer_need_tag_data.xml",
         "data/ir_cron_data.xml",
+        "data/db_backup_data.xml",
         "data/helpdesk_data.xml",
         "data/loyalty_data.xml",
         "data/survey_data.xml",

@@ -35,6 +35,9 @@ REDECLARED = {
     ("resource.booking", "company_id"),
     # helpdesk_mgmt's internal notes, made staff only: never read by a portal customer
     ("helpdesk.ticket", "notes"),
+    # auto_backup's SFTP password, readable by OCA's readers only, not by the dealer
+    # managers who read the backup schedules (issue 31)
+    ("db.backup", "sftp_password"),
 }
 
 

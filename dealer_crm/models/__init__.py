@@ -95,3 +95,4 @@ from . import resource_booking
 from . import calendar_attendee
 from . import dealer_booking_reminder
 from . import dealer_demo_dealership
+from . import db_backup

@@ -130,6 +130,9 @@ ACCESS = {
     # languages (issue 30): zh_HK loads Odoo's zh_TW terms; staff read the modules
     # (base_install_request's right)
     "ir.module.module": ("r---", "r---", "r---", "r---", "r---", "----"),
+    # scheduled backups (issue 31): auto_backup's schedules, read and run by managers,
+    # changed by the Settings administrators only
+    "db.backup": ("----", "----", "----", "r---", "----", "----"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL
