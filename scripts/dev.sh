@@ -205,7 +205,8 @@ cmd_test() {
     if [ -n "$OPS_PID" ]; then kill -- "-$OPS_PID" 2>/dev/null || true; wait "$OPS_PID" 2>/dev/null || true; fi
     pg_client dropdb --if-exists "$TDB" >/dev/null 2>&1 || true
     test_ops_drop_dbs "$TDB"
-    rm -rf "$CACHE/filestore/filestore/$TDB" "$WORK"
+    # and the backups auto_backup's own tests leave in its default folder (issue 31)
+    rm -rf "$CACHE/filestore/filestore/$TDB" "$CACHE/filestore/backups/$TDB" "$WORK"
     if [ "$PG_STARTED" = 1 ]; then pg_stop; fi
   }
   trap cleanup EXIT

@@ -165,9 +165,16 @@ class TestBackupSchedule(DealerCrmCase):
         self.assertEqual(schedule.read(["days_to_keep"])[0]["days_to_keep"], 14)
         with self.assertRaises(AccessError):
             schedule.read(["sftp_password"])
-        form = schedule.get_views([(False, "form")])["views"]["form"]["arch"]
+        views = schedule.get_views([(False, "list"), (False, "form")])
+        form = views["views"]["form"]["arch"]
         self.assertIn('name="days_to_keep"', form)
         self.assertNotIn("sftp_password", form)
+        # the screens open: the list, and the form with every field it shows
+        fields = views["models"]["db.backup"]["fields"]
+        self.assertNotIn("sftp_password", fields)
+        rows = schedule.web_search_read([], {"name": {}, "folder": {}, "days_to_keep": {}})
+        self.assertIn(self.schedule.id, [row["id"] for row in rows["records"]])
+        self.assertEqual(schedule.web_read({name: {} for name in fields})[0]["days_to_keep"], 14)
         with self.assertRaises(AccessError):
             schedule.write({"days_to_keep": 1000})
         with self.assertRaises(AccessError):
