@@ -87,6 +87,14 @@ class TestBackupSchedule(DealerCrmCase):
         self.assertIn(b"PostgreSQL database dump", head)
         self.assertIn("Database backup succeeded.", self.schedule.message_ids.mapped("body")[0])
 
+    def test_the_daily_job_runs_the_shipped_schedule(self):
+        folder = self._in_temp_folder()
+        with patch(DUMP_DB, side_effect=_fake_dump) as dump:
+            self.cron.method_direct_trigger()
+        dump.assert_called_once()
+        self.assertEqual(dump.call_args.kwargs, {"backup_format": "zip"})
+        self.assertEqual(len(list(Path(folder).glob("*.dump.zip"))), 1)
+
     # Retention -----------------------------------------------------------------------
     def _backup_files(self, folder, *ages):
         """Backup files named as auto_backup names them, ``ages`` (timedeltas) ago, each
