@@ -21,7 +21,7 @@ test-odoo:      ## dealer_crm's tests under Odoo's own runner (odoo-bin --test-e
 screenshots:    ## retake the README's screenshots (docs/screenshots) in Chromium from the demo data
 	@DEALER_SCREENSHOTS=$(CURDIR)/docs/screenshots scripts/dev.sh test -k test_department_screens
 
-lint:           ## ruff and pylint-odoo on the addon
+lint:           ## ruff, and OCA's 18.0 pre-commit checks (oca-checks-odoo-module, oca-checks-po, pylint-odoo, prettier, ESLint...) at OCA's pins
 	@scripts/dev.sh lint
 
 pot:            ## dealer_crm/i18n/dealer_crm.pot exported by Odoo from a throw-away database (POT_DB=name: from that one), every i18n/*.po merged with it
@@ -48,5 +48,5 @@ replica:        ## a streaming hot standby of the project cluster on port 54330 
 pg-stop:        ## stop the project-local PostgreSQL cluster (and its standby)
 	@scripts/dev.sh pg-stop
 
-fmt:            ## rewrite the code in our style (ruff format and fixes)
-	@V=$$(scripts/dev.sh venv) && $$V/bin/ruff format dealer_crm tests bench && $$V/bin/ruff check --fix dealer_crm tests bench
+fmt:            ## rewrite the files in our style: ruff format and fixes, prettier (XML, JS, Markdown), ESLint fixes, OCA's whitespace fixers
+	@scripts/dev.sh fmt

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dealer_crm developer commands: environment, PostgreSQL, run and test.
-# Usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|pot|shell|bench|load|backup|restore|replica}
+# Usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|fmt|pot|shell|bench|load|backup|restore|replica}
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -301,12 +301,146 @@ cmd_test_odoo() {
   return $status
 }
 
+# make lint: our ruff, then the checks of OCA's 18.0 pre-commit set (oca-addons-repo-template,
+# src/.pre-commit-config.yaml.jinja rendered for 18.0) with the tools at OCA's 18.0 pins, from
+# PyPI and npm into caches keyed by the pins: ~/.cache/dealer_crm/lint-venv-<key> and
+# node-<key>. ruff stays ours (requirements.txt, pyproject.toml): OCA pins ruff 0.6.8 and
+# 88 columns. Every check runs; the summary names those that failed.
+LINT_PY_PINS=(oca-odoo-pre-commit-hooks==0.0.33 pylint-odoo==9.1.3 pre-commit-hooks==4.6.0)
+LINT_NPM_PINS=(prettier@3.3.3 @prettier/plugin-xml@3.4.1 eslint@9.12.0 eslint-plugin-jsdoc@50.3.1 globals@16.0.0)
+# OCA's global exclude, and the files of each hook (their 'files'/'types' in the set).
+LINT_EXCLUDE='^setup/|/static/description/index\.html$|\.svg$|/tests/([^/]+/)?cassettes/|^\.copier-answers\.yml$|^\.github/|^eslint\.config\.cjs|^prettier\.config\.cjs|^README\.md$|/static/(src/)?lib/|^docs/_templates/.*\.html$|readme/.*\.(rst|md)$|/build/|/dist/|/tests/samples/.*|(LICENSE.*|COPYING.*)'
+LINT_PRETTIER_FILES='\.(css|htm|html|js|json|jsx|less|md|scss|toml|ts|xml|yaml|yml)$'
+
+lint_tools() {  # sets LINT_VENV and LINT_NODE; installs them once per set of pins
+  local key
+  key=$( (printf '%s\n' "${LINT_PY_PINS[@]}"; "$PY" -c 'import sys; print(sys.version)') | sha1sum | cut -c1-12)
+  LINT_VENV=$CACHE/lint-venv-$key
+  if [ ! -f "$LINT_VENV/.complete" ]; then
+    say "installing OCA's 18.0 lint tools into $LINT_VENV: ${LINT_PY_PINS[*]}"
+    rm -rf "$LINT_VENV"; mkdir -p "$CACHE"
+    "$PY" -m venv "$LINT_VENV" || die "could not create the virtualenv $LINT_VENV"
+    "$LINT_VENV/bin/pip" install -q --disable-pip-version-check "${LINT_PY_PINS[@]}" \
+      2> >(grep -v '^WARNING: Location' >&2) \
+      || { rm -rf "$LINT_VENV"; die "could not install ${LINT_PY_PINS[*]} from PyPI: make lint needs them"; }
+    touch "$LINT_VENV/.complete"
+  fi
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \
+    || die "no Node.js/npm found: make lint runs OCA's prettier and ESLint (apt-get install -y nodejs npm)"
+  key=$( (printf '%s\n' "${LINT_NPM_PINS[@]}"; node --version) | sha1sum | cut -c1-12)
+  LINT_NODE=$CACHE/node-$key
+  if [ ! -f "$LINT_NODE/.complete" ]; then
+    say "installing OCA's 18.0 npm lint tools into $LINT_NODE: ${LINT_NPM_PINS[*]}"
+    rm -rf "$LINT_NODE"; mkdir -p "$LINT_NODE"
+    npm install --prefix "$LINT_NODE" --no-audit --no-fund --save-exact --loglevel=error "${LINT_NPM_PINS[@]}" >&2 \
+      || { rm -rf "$LINT_NODE"; die "could not install ${LINT_NPM_PINS[*]} from npm: make lint needs them"; }
+    touch "$LINT_NODE/.complete"
+  fi
+  # The configurations at the root require their plugins (@prettier/plugin-xml, globals,
+  # eslint-plugin-jsdoc): Node finds them in the cache through NODE_PATH.
+  export NODE_PATH="$LINT_NODE/node_modules"
+}
+lint_files() {  # the repository's files that OCA's pre-commit would see, matching $1 (ERE)
+  git -C "$ROOT" ls-files --cached --others --exclude-standard | grep -vE "$LINT_EXCLUDE" | grep -E "${1:-.}" \
+    | while IFS= read -r f; do [ -f "$ROOT/$f" ] && printf '%s\n' "$f"; done
+  return 0
+}
+prettier() { node "$LINT_NODE/node_modules/prettier/bin/prettier.cjs" "$@"; }
+eslint() { node "$LINT_NODE/node_modules/eslint/bin/eslint.js" "$@"; }
+
 cmd_lint() {
-  check_odoo; venv
+  check_odoo; venv; lint_tools
   cd "$ROOT"
-  "$VENV/bin/ruff" check dealer_crm tests bench
-  "$VENV/bin/ruff" format --check dealer_crm tests bench
-  "$VENV/bin/pylint" --rcfile=.pylintrc dealer_crm
+  local failed=() f py=() text=() xml=() js=() po=() addon=() pretty=()
+  mapfile -t py < <(lint_files '\.py$')
+  mapfile -t text < <(lint_files . | while IFS= read -r f; do grep -Iq . "$f" 2>/dev/null && printf '%s\n' "$f"; done)
+  mapfile -t xml < <(lint_files '\.xml$')
+  mapfile -t js < <(lint_files '\.(js|mjs|cjs)$')
+  mapfile -t po < <(lint_files '\.pot?$')
+  mapfile -t addon < <(lint_files '^dealer_crm/.*\.(csv|md|po|pot|py|rst|xml)$')
+  mapfile -t pretty < <(lint_files "$LINT_PRETTIER_FILES")
+  check() {  # $1 = the name in the summary, then the command
+    local name=$1; shift
+    say "lint: $name"
+    "$@" || failed+=("$name")
+  }
+  # Ours: ruff with pyproject.toml's rules (OCA's, at 100 columns).
+  check "ruff" "$VENV/bin/ruff" check dealer_crm tests bench
+  check "ruff format" "$VENV/bin/ruff" format --check dealer_crm tests bench
+  # OCA's local hooks: no rejected merge junk, no en.po, no obsolete dotfiles.
+  check "forbidden files" lint_none "found forbidden files (.rej); remove them" '\.rej$'
+  check "en.po files" lint_none "found an en.po file" '[a-zA-Z0-9_]*/i18n/en\.po$'
+  check "obsolete dotfiles" lint_none "found obsolete files; remove them" \
+    '^(\.travis\.yml|\.t2d\.yml|CONTRIBUTING\.md|\.prettierrc\.yml|\.eslintrc\.yml)$'
+  # OCA's odoo-pre-commit-hooks: the module's XML, CSV, manifest and PO checks.
+  check "oca-checks-odoo-module" "$LINT_VENV/bin/oca-checks-odoo-module" "${addon[@]}"
+  check "oca-checks-po" "$LINT_VENV/bin/oca-checks-po" --disable=po-pretty-format "${po[@]}"
+  # pre-commit-hooks: the fixers are checked on a copy (make fmt applies them).
+  check "pre-commit-hooks fixers" lint_fixers "${text[@]}"
+  check "debug-statements" "$LINT_VENV/bin/debug-statement-hook" "${py[@]}"
+  check "check-case-conflict" "$LINT_VENV/bin/check-case-conflict" $(lint_files .)
+  check "check-docstring-first" "$LINT_VENV/bin/check-docstring-first" "${py[@]}"
+  check "check-executables-have-shebangs" lint_shebangs "${text[@]}"
+  check "check-merge-conflict" "$LINT_VENV/bin/check-merge-conflict" \
+    $(printf '%s\n' "${text[@]}" | grep -vE '/README\.rst$|^docs/.*\.rst$')
+  check "check-symlinks" "$LINT_VENV/bin/check-symlinks" $(git ls-files -s | awk '$1 == "120000" {print $4}')
+  check "check-xml" "$LINT_VENV/bin/check-xml" "${xml[@]}"
+  check "mixed-line-ending" "$LINT_VENV/bin/mixed-line-ending" --fix=no "${text[@]}"
+  # prettier (with its XML plugin) and ESLint, OCA's configurations at the root.
+  check "prettier (make fmt rewrites)" prettier --list-different --ignore-unknown "${pretty[@]}"
+  check "eslint" eslint --color "${js[@]}"
+  # pylint-odoo at OCA's 18.0 pin, OCA's mandatory checks, on the addon (the Python of
+  # tests/, bench/ and scripts/ are developer tools, not addon code).
+  check "pylint-odoo (.pylintrc-mandatory)" "$LINT_VENV/bin/pylint" --rcfile=.pylintrc-mandatory dealer_crm
+  if [ "${LINT_OPTIONAL:-0}" = 1 ]; then
+    check "pylint-odoo (.pylintrc, optional)" "$LINT_VENV/bin/pylint" --rcfile=.pylintrc --exit-zero dealer_crm
+  fi
+  if [ ${#failed[@]} -gt 0 ]; then
+    die "lint failed: $(IFS=,; echo "${failed[*]}" | sed 's/,/, /g')"
+  fi
+  say "lint: all checks passed"
+}
+lint_none() {  # $1 = the message, $2 = the files that must not exist (ERE)
+  local found; found=$(lint_files "$2")
+  [ -z "$found" ] || { printf '%s\n' "$found" >&2; say "$1"; return 1; }
+}
+lint_fixers() {  # trailing-whitespace, end-of-file-fixer, fix-encoding-pragma, on a copy
+  local tmp rc=0 f; tmp=$(mktemp -d)
+  cp --parents -t "$tmp" "$@"
+  (cd "$tmp" && lint_run_fixers "$@") >/dev/null 2>&1 || true
+  for f in "$@"; do cmp -s "$f" "$tmp/$f" || { echo "$f: would be rewritten by make fmt" >&2; rc=1; }; done
+  rm -rf "$tmp"
+  return $rc
+}
+lint_run_fixers() {  # in place, on the given text files
+  local ws=() f
+  for f in "$@"; do [[ "$f" =~ /README\.rst$|\.pot?$ ]] || ws+=("$f"); done
+  "$LINT_VENV/bin/trailing-whitespace-fixer" "${ws[@]}" || true
+  "$LINT_VENV/bin/end-of-file-fixer" "${ws[@]}" || true
+  "$LINT_VENV/bin/mixed-line-ending" --fix=lf "$@" || true
+  "$LINT_VENV/bin/fix-encoding-pragma" --remove $(printf '%s\n' "$@" | grep '\.py$') 2>/dev/null || true
+}
+lint_shebangs() {  # check-executables-have-shebangs on the executable text files
+  local exe=() f
+  for f in "$@"; do [ -x "$f" ] && exe+=("$f"); done
+  [ ${#exe[@]} -eq 0 ] || "$LINT_VENV/bin/check-executables-have-shebangs" "${exe[@]}"
+}
+
+# make fmt: ruff's format and fixes, then OCA's fixers: prettier, ESLint's fixes and the
+# pre-commit-hooks fixers (trailing whitespace, end of file, line endings).
+cmd_fmt() {
+  check_odoo; venv; lint_tools
+  cd "$ROOT"
+  local text=() js=() pretty=()
+  mapfile -t text < <(lint_files . | while IFS= read -r f; do grep -Iq . "$f" 2>/dev/null && printf '%s\n' "$f"; done)
+  mapfile -t js < <(lint_files '\.(js|mjs|cjs)$')
+  mapfile -t pretty < <(lint_files "$LINT_PRETTIER_FILES")
+  "$VENV/bin/ruff" format dealer_crm tests bench
+  "$VENV/bin/ruff" check --fix dealer_crm tests bench || true
+  lint_run_fixers "${text[@]}" >/dev/null
+  prettier --write --list-different --ignore-unknown "${pretty[@]}" || true
+  eslint --fix "${js[@]}" || true
+  say "fmt: done; 'git diff --stat' shows what changed, make lint what is left"
 }
 
 # make bench: the full-scale bench database (reused, topped up), the timed operations, then
@@ -642,6 +776,7 @@ case "${1:-}" in
   run) shift; cmd_run "$@" ;;
   test) shift; cmd_test "$@" ;;
   lint) shift; cmd_lint "$@" ;;
+  fmt) shift; cmd_fmt "$@" ;;
   pot) shift; cmd_pot "$@" ;;
   shell) shift; cmd_shell "$@" ;;
   bench) shift; cmd_bench "$@" ;;
@@ -651,5 +786,5 @@ case "${1:-}" in
   backup) shift; cmd_backup "$@" ;;
   restore) shift; cmd_restore "$@" ;;
   replica) shift; cmd_replica "$@" ;;
-  *) die "usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|pot|shell|bench|load|backup|restore|replica}" ;;
+  *) die "usage: scripts/dev.sh {check|venv|pg-start|pg-stop|run|test|test-dates|test-odoo|lint|fmt|pot|shell|bench|load|backup|restore|replica}" ;;
 esac

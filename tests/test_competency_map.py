@@ -12,7 +12,7 @@ a database:
   path), in dependency order, a menu without a name taking its action's;
 - fails when a menu path of the map does not resolve to an active menu with an action,
   when a test it names does not exist (file, class and method, read with ``ast``), when a
-  tour is not registered in ``dealer_crm/static/tests/tours/*.js``, when a criterion of
+  tour is not registered in ``dealer_crm/static/tests/tours/*.esm.js``, when a criterion of
   ``CRITERIA`` is missing or is neither shown (a place and a test) nor said to be not
   supported with a reason, and when the totals of the map or the README do not count the
   rows. Each failure names the row.

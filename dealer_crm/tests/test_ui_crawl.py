@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Every Dealer CRM screen, opened in Chromium by each demo department user.
 
-The crawl itself is `static/tests/dealer_crawl.js`: every menu item the user sees, the
+The crawl itself is `static/tests/dealer_crawl.esm.js`: every menu item the user sees, the
 first record of its list or kanban, the form's notebook tabs and smart buttons. Any
 error dialog or failed RPC fails the test with the user and the menu path.
 """

@@ -25,7 +25,7 @@ registry.category("web_tour.tours").add("dealer_crm_portal_booking_tour", {
             content: "Pick a slot: it opens its confirmation",
             trigger: ".o_booking_calendar .dropdown-menu.show .dropdown-item",
             run() {
-                // what the slot's click does (data-bs-toggle="modal"), through Bootstrap's
+                // What the slot's click does (data-bs-toggle="modal"), through Bootstrap's
                 // API: a click landing while the day's dropdown still animates opened
                 // nothing now and then
                 const modal = document.querySelector(this.anchor.dataset.bsTarget);

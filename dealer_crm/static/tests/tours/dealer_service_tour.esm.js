@@ -11,7 +11,7 @@ registry.category("web_tour.tours").add("dealer_crm_service_tour", {
         ...stepUtils.goToAppSteps("dealer_crm.dealer_crm_root_menu", "Open Dealer CRM"),
         { trigger: '[data-menu-xmlid="dealer_crm.vehicles_menu"]', run: "click" },
         { trigger: '[data-menu-xmlid="dealer_crm.dealer_vehicle_menu"]', run: "click" },
-        // the vehicles' own search, once they are shown (not the screen before's)
+        // The vehicles' own search, once they are shown (not the screen before's)
         { trigger: ".o_breadcrumb:contains(Vehicles)" },
         { trigger: ".o_kanban_record" },
         { trigger: ".o_searchview_input", run: "edit JK 1148" },

@@ -91,7 +91,8 @@ function leafMenus(menuService, root, path = []) {
 /** A cell of the first list row that opens the record when clicked (no star, toggle or button). */
 function firstRecord() {
     if (document.querySelector(".o_action_manager .o_view_sample_data")) {
-        return null; // an empty view shows made-up sample records: nothing real to open
+        // An empty view shows made-up sample records: nothing real to open
+        return null;
     }
     const row = document.querySelector(".o_content .o_data_row");
     if (row) {
@@ -180,8 +181,8 @@ async function crawlForm(env, where) {
 
 /**
  * Crawl every Dealer CRM menu the current user sees.
- * @param {string} who the login, for the messages
- * @param {string} rootXmlid the app menu to crawl
+ * @param {String} who the login, for the messages
+ * @param {String} rootXmlid the app menu to crawl
  */
 export async function dealerCrmCrawl(who, rootXmlid = "dealer_crm.dealer_crm_root_menu") {
     const env = odoo.__WOWL_DEBUG__.root.env;
