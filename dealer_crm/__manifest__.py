@@ -15,6 +15,7 @@
         "crm",
         "sale_crm",
         "helpdesk_mgmt",
+        "helpdesk_mgmt_sla",
         "resource",
         "loyalty",
         "sale_loyalty",
