@@ -60,3 +60,16 @@ def post_init_hook(env):
         env["ir.module.module"].search(
             [("state", "in", ("installed", "to install", "to upgrade"))]
         )._update_translations(langs)
+
+
+def uninstall_hook(env):
+    """The severities' SLA policies (helpdesk_mgmt_sla) go with dealer_crm, their
+    tickets' lines first (a policy in use cannot be deleted): their filter reads the
+    severity, which would be gone, and every ticket of a team using SLAs would fail."""
+    policies = (
+        env["helpdesk.sla"]
+        .with_context(active_test=False)
+        .search([("dealer_severity_id", "!=", False)])
+    )
+    env["helpdesk.ticket.sla"].search([("sla_id", "in", policies.ids)]).unlink()
+    policies.unlink()

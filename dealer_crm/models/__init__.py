@@ -39,6 +39,8 @@ from . import sale_order
 from . import crm_lead
 from . import dealer_complaint_severity
 from . import dealer_complaint_root_cause
+from . import helpdesk_sla
+from . import helpdesk_ticket_sla
 from . import helpdesk_ticket_team
 from . import dealer_ticket_mail
 from . import helpdesk_ticket_stage

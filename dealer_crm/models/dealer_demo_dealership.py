@@ -1461,10 +1461,9 @@ class _Dealership:
         Ticket = self.env["helpdesk.ticket"].with_user(self.relations).sudo()
         tickets = Ticket.create(vals_list)
         self.backdate(tickets, stamps)
-        # the service-level deadlines run from the time received; a ticket answered or
-        # resolved after its deadline was escalated by the hourly job, as it would have been
-        for name in ("dealer_response_deadline", "dealer_resolution_deadline"):
-            self.env.add_to_compute(tickets._fields[name], tickets)
+        # the SLA lines run from the time received; a ticket answered or resolved after
+        # its deadline was escalated by the hourly job, as it would have been
+        tickets._dealer_restart_sla()
         tickets.flush_recordset()
         for ticket in tickets.filtered(lambda t: t.stage_id.closed):
             late_response = (
@@ -1476,6 +1475,8 @@ class _Dealership:
                 ticket.dealer_resolution_deadline
                 and ticket.closed_date > ticket.dealer_resolution_deadline
             )
+            if late_resolution:
+                ticket._dealer_sla_line("resolution").state = "expired"
             if late_response or late_resolution:
                 ticket.write(
                     {

@@ -5,8 +5,10 @@ from odoo.tools.sql import create_index
 
 from ..tools.access import DEALER_GROUPS
 
-#: what the service-level deadlines are computed from (``_compute_dealer_deadlines``)
-SLA_DEADLINE_INPUTS = frozenset({"dealer_severity_id", "dealer_paused_hours", "team_id"})
+#: what moves the service-level deadlines (the ticket's helpdesk_mgmt_sla lines)
+SLA_DEADLINE_INPUTS = frozenset({"dealer_severity_id", "stage_id", "team_id"})
+#: what the SLA lines are chosen by: helpdesk_mgmt_sla chooses them at creation only
+SLA_POLICY_INPUTS = frozenset({"dealer_severity_id", "team_id"})
 #: each escalation flag and the deadline it escalated
 ESCALATION_FLAGS = {
     "dealer_escalated_response": "dealer_response_deadline",
@@ -124,12 +126,15 @@ class HelpdeskTicket(models.Model):
     dealer_low_satisfaction_followup = fields.Boolean(
         readonly=True, copy=False, groups="base.group_user"
     )
-    # Service levels (from the severity): staff only, never portal customers
+    # Service levels (the severity's helpdesk_mgmt_sla lines): staff only, never portal
     dealer_first_response_date = fields.Datetime(
         string="First Response", readonly=True, copy=False, groups="base.group_user"
     )
-    dealer_paused_hours = fields.Float(readonly=True, copy=False, groups="base.group_user")
-    dealer_paused_since = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
+    # helpdesk_mgmt_sla's lines carry the severity's deadlines: staff only, as ours
+    ticket_sla_ids = fields.One2many(groups="base.group_user")
+    sla_deadline = fields.Datetime(groups="base.group_user")
+    sla_expired = fields.Boolean(groups="base.group_user")
+    # the deadlines of the ticket's SLA lines of its severity, stored for the reports
     dealer_response_deadline = fields.Datetime(
         string="Respond By",
         compute="_compute_dealer_deadlines",
@@ -161,8 +166,6 @@ class HelpdeskTicket(models.Model):
         {
             "dealer_low_satisfaction_followup",
             "dealer_first_response_date",
-            "dealer_paused_hours",
-            "dealer_paused_since",
             "dealer_response_deadline",
             "dealer_resolution_deadline",
             "dealer_sla_breached",
@@ -200,29 +203,26 @@ class HelpdeskTicket(models.Model):
 
     def _dealer_calendar(self):
         self.ensure_one()
-        return (
-            self.team_id.dealer_resource_calendar_id
-            or self.company_id.resource_calendar_id
-            or self.env.company.resource_calendar_id
-        )
+        return self.team_id.resource_calendar_id
 
-    @api.depends(
-        "create_date",
-        "dealer_severity_id",
-        "dealer_paused_hours",
-        "team_id.dealer_resource_calendar_id",
-    )
+    def _get_sla(self):
+        """The policies that apply, chosen with the severity read whoever asks (its
+        field is the dealer departments'; the SLA lines are every staff member's), among
+        the policies of the ticket's company."""
+        policies = super(HelpdeskTicket, self.sudo())._get_sla()
+        return policies.filtered(
+            lambda sla: not sla.company_id or sla.company_id == self.company_id
+        ).with_env(self.env)
+
+    def _dealer_sla_line(self, target):
+        """The ticket's SLA line of its severity's ``target`` (response, resolution)."""
+        return self.ticket_sla_ids.filtered(lambda line: line.sla_id.dealer_target == target)[:1]
+
+    @api.depends("ticket_sla_ids.deadline", "ticket_sla_ids.sla_id.dealer_target")
     def _compute_dealer_deadlines(self):
         for ticket in self:
-            severity, start = ticket.dealer_severity_id, ticket.create_date
-            calendar = ticket._dealer_calendar() if severity and start else None
-            if not calendar:
-                ticket.dealer_response_deadline = ticket.dealer_resolution_deadline = False
-                continue
-            ticket.dealer_response_deadline = calendar.plan_hours(severity.response_hours, start)
-            ticket.dealer_resolution_deadline = calendar.plan_hours(
-                severity.resolution_hours + ticket.dealer_paused_hours, start
-            )
+            ticket.dealer_response_deadline = ticket._dealer_sla_line("response").deadline
+            ticket.dealer_resolution_deadline = ticket._dealer_sla_line("resolution").deadline
 
     def _compute_dealer_resolution_remaining(self):
         now = fields.Datetime.now()
@@ -231,7 +231,9 @@ class HelpdeskTicket(models.Model):
             if not deadline or ticket.closed:
                 ticket.dealer_resolution_remaining = 0
                 continue
-            at = ticket.dealer_paused_since or now
+            line = ticket._dealer_sla_line("resolution")
+            # on hold (waiting on the customer): the hours left when the clock stopped
+            at = (line.last_state_date or ticket.create_date) if line.state == "on_hold" else now
             if at <= deadline:
                 hours = ticket._dealer_work_hours(at, deadline)
             else:
@@ -269,10 +271,7 @@ class HelpdeskTicket(models.Model):
     def create(self, vals_list):
         tickets = super().create(vals_list)
         tickets.filtered("dealer_contact_date")._dealer_record_contact()
-        # created straight into a "waiting on the customer" stage: the clocks start paused
-        tickets.filtered("stage_id.dealer_waiting_customer")._dealer_track_pause(
-            tickets.stage_id.filtered("dealer_waiting_customer")[:1]
-        )
+        tickets.sudo().ticket_sla_ids._dealer_record_answer()
         return tickets
 
     def _dealer_record_contact(self):
@@ -287,13 +286,15 @@ class HelpdeskTicket(models.Model):
                 for ticket in self
             }
         res = super().write(vals)
+        if SLA_POLICY_INPUTS & set(vals):
+            self._dealer_follow_sla()
+        if vals.get("dealer_first_response_date"):
+            self.sudo().ticket_sla_ids._dealer_record_answer()
         if deadlines:
             self._dealer_reset_escalations(deadlines)
         if vals.get("dealer_contact_date"):
             self._dealer_record_contact()
-        # the clocks and flags follow, in sudo, what the caller was allowed to write
-        if "stage_id" in vals:
-            self._dealer_track_pause(self.env["helpdesk.ticket.stage"].browse(vals["stage_id"]))
+        # the flags follow, in sudo, what the caller was allowed to write
         if {"stage_id", "dealer_satisfaction"} & set(vals):
             self._dealer_low_satisfaction_followup()
         if vals.get("dealer_contact_date"):
@@ -303,7 +304,7 @@ class HelpdeskTicket(models.Model):
         return res
 
     def _dealer_reset_escalations(self, deadlines):
-        """A deadline that moved (severity, team, paused time) and has not passed yet
+        """A deadline that moved (severity, team, a pause ended) and has not passed yet
         is a new deadline: its escalation flag clears, so the job escalates it again if
         it is breached. ``deadlines``: {ticket: {flag: the deadline before}}."""
         now = fields.Datetime.now()
@@ -318,20 +319,34 @@ class HelpdeskTicket(models.Model):
             if cleared:
                 ticket.sudo().write(cleared)
 
-    def _dealer_track_pause(self, new_stage):
-        """Stop the SLA clocks in a 'waiting on the customer' stage, restart them after."""
-        now = fields.Datetime.now()
-        for ticket in self:
-            if ticket.dealer_paused_since and not new_stage.dealer_waiting_customer:
-                paused = ticket._dealer_work_hours(ticket.dealer_paused_since, now)
-                ticket.sudo().write(
-                    {
-                        "dealer_paused_hours": ticket.dealer_paused_hours + paused,
-                        "dealer_paused_since": False,
-                    }
-                )
-            elif new_stage.dealer_waiting_customer and not ticket.dealer_paused_since:
-                ticket.sudo().dealer_paused_since = now
+    def _dealer_follow_sla(self):
+        """The severity or the team changed: the SLA lines follow (helpdesk_mgmt_sla
+        chooses them at creation only). A new severity's lines keep the working time
+        already counted and the pauses taken, as its deadlines count from the ticket's
+        creation too."""
+        for ticket in self.sudo():
+            counted = {
+                line.sla_id.dealer_target: {
+                    "consumed_time": line.consumed_time,
+                    "last_state_date": line.last_state_date,
+                }
+                for line in ticket.ticket_sla_ids
+                if line.sla_id.dealer_target and line.state in ("in_progress", "on_hold")
+            }
+            ticket.set_sla()
+            for line in ticket.ticket_sla_ids:
+                if (
+                    line.state in ("in_progress", "on_hold")
+                    and line.sla_id.dealer_target in counted
+                ):
+                    line.write(counted[line.sla_id.dealer_target])
+            ticket.ticket_sla_ids._dealer_record_answer()
+
+    def _dealer_restart_sla(self):
+        """The SLA lines counted again from the tickets' creation: for tickets dated in
+        the past (the demo dealership's history, the tests)."""
+        self.sudo().set_sla()
+        self.sudo().ticket_sla_ids._dealer_record_answer()
 
     def _dealer_low_satisfaction_followup(self):
         """A closed complaint with a low satisfaction score (settings) opens a follow-up
@@ -405,19 +420,26 @@ class HelpdeskTicket(models.Model):
         with SKIP LOCKED and flagged in its own transaction, which the cron framework
         commits: a second run at once, or a run after a crash, escalates nothing twice."""
         now = fields.Datetime.now()
-        open_running = [("closed", "=", False), ("dealer_paused_since", "=", False)]
         domains = {
-            "dealer_escalated_response": open_running
-            + [
-                ("dealer_first_response_date", "=", False),
-                ("dealer_escalated_response", "=", False),
-                ("dealer_response_deadline", "<", now),
-            ],
-            "dealer_escalated_resolution": open_running
-            + [
-                ("dealer_escalated_resolution", "=", False),
-                ("dealer_resolution_deadline", "<", now),
-            ],
+            flag: [
+                ("closed", "=", False),
+                (flag, "=", False),
+                # an SLA line of the severity running past its deadline (not on hold
+                # while waiting on the customer, not met by a first response)
+                (
+                    "ticket_sla_ids",
+                    "any",
+                    [
+                        ("sla_id.dealer_target", "=", target),
+                        ("state", "=", "in_progress"),
+                        ("deadline", "<", now),
+                    ],
+                ),
+            ]
+            for flag, target in (
+                ("dealer_escalated_response", "response"),
+                ("dealer_escalated_resolution", "resolution"),
+            )
         }
         labels = {
             "dealer_escalated_response": _("first response"),

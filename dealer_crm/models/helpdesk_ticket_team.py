@@ -5,12 +5,6 @@ from odoo import fields, models
 class HelpdeskTicketTeam(models.Model):
     _inherit = "helpdesk.ticket.team"
 
-    dealer_resource_calendar_id = fields.Many2one(
-        "resource.calendar",
-        string="Working Hours",
-        default=lambda self: self.env.company.resource_calendar_id,
-        help="Service-level deadlines of the team's tickets count these working hours.",
-    )
     dealer_record_senders = fields.Boolean(
         string="Record Unknown Senders",
         default=True,

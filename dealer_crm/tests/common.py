@@ -141,7 +141,8 @@ class DealerFactories:
     # Complaints -----------------------------------------------------------------
     @classmethod
     def _create_sla_team(cls, name):
-        """A helpdesk team working 9 to 17 on weekdays (UTC), by its own calendar."""
+        """A helpdesk team working 9 to 17 on weekdays (UTC), by its own calendar, and
+        counting service levels (helpdesk_mgmt_sla)."""
         calendar = cls.env["resource.calendar"].create(
             {
                 "name": f"{name} 9-17",
@@ -161,7 +162,7 @@ class DealerFactories:
             }
         )
         return cls.env["helpdesk.ticket.team"].create(
-            {"name": name, "dealer_resource_calendar_id": calendar.id}
+            {"name": name, "resource_calendar_id": calendar.id, "use_sla": True}
         )
 
     @classmethod
@@ -193,8 +194,7 @@ class DealerFactories:
             )
         )
         tickets.invalidate_recordset(["create_date"])
-        for name in ("dealer_response_deadline", "dealer_resolution_deadline"):
-            tickets.env.add_to_compute(tickets._fields[name], tickets)
+        tickets._dealer_restart_sla()
         tickets.flush_recordset()
 
     # Loyalty --------------------------------------------------------------------

@@ -91,6 +91,9 @@ ACCESS = {
     "helpdesk.ticket": ("rcw-", "rcw-", "rcw-", "rcwu", "r---", "r---"),
     "helpdesk.ticket.team": ("r---", "r---", "r---", "rcwu", "r---", "r---"),
     "helpdesk.ticket.stage": ("r---", "r---", "r---", "rcwu", "r---", "r---"),
+    # helpdesk_mgmt_sla's ACLs: the policies a severity keeps, the lines of a ticket
+    "helpdesk.sla": ("r---", "r---", "r---", "rcwu", "r---", "r---"),
+    "helpdesk.ticket.sla": ("rcw-", "rcw-", "rcw-", "rcwu", "r---", "r---"),
     "loyalty.program": ("r---", "r---", "r---", "rcwu", "----", "----"),
     "loyalty.card": ("r-w-", "r-w-", "r---", "rcw-", "----", "----"),
     "loyalty.history": ("rcw-", "rcw-", "r---", "rcw-", "----", "----"),

@@ -14,7 +14,7 @@ class TestComplaints(DealerCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.team = cls._create_sla_team("CR test team")
-        cls.calendar = cls.team.dealer_resource_calendar_id
+        cls.calendar = cls.team.resource_calendar_id
         cls.severity = cls.env["dealer.complaint.severity"].create(
             {"name": "Test", "response_hours": 4, "resolution_hours": 16}
         )
@@ -55,14 +55,68 @@ class TestComplaints(DealerCrmCase):
     def test_clock_paused_while_waiting_on_the_customer(self):
         ticket = self._complaint(created=datetime(2026, 11, 16, 9, 0))
         self.assertEqual(ticket.dealer_resolution_deadline, datetime(2026, 11, 17, 17, 0))
+        resolution = ticket._dealer_sla_line("resolution")
         with freeze_time("2026-11-16 13:00:00"):
             ticket.stage_id = self.stage_waiting
-        self.assertEqual(ticket.dealer_paused_since, datetime(2026, 11, 16, 13, 0))
+        # the clock stopped at 13:00, 4 working hours counted
+        self.assertEqual(resolution.state, "on_hold")
+        self.assertEqual(resolution.last_state_date, datetime(2026, 11, 16, 13, 0))
+        self.assertEqual(resolution.consumed_time, 4)
         with freeze_time("2026-11-17 13:00:00"):
             ticket.stage_id = self.stage_progress
-        self.assertEqual(ticket.dealer_paused_hours, 8)
-        self.assertFalse(ticket.dealer_paused_since)
+        # 8 working hours paused: the deadline moves by as many
+        self.assertEqual(resolution.state, "in_progress")
+        self.assertEqual(resolution.consumed_time, 4)
         self.assertEqual(ticket.dealer_resolution_deadline, datetime(2026, 11, 18, 17, 0))
+
+    def test_one_set_of_deadlines_from_the_severity(self):
+        """A complaint of a severity has its deadlines from helpdesk_mgmt_sla's lines,
+        one per target of the severity: no second SLA system beside them."""
+        self.env["helpdesk.sla"].search([("dealer_severity_id", "=", False)]).active = False
+        ticket = self._complaint(created=datetime(2026, 11, 16, 9, 0))
+        lines = ticket.ticket_sla_ids
+        self.assertEqual(len(lines), 2)
+        self.assertEqual(lines.sla_id, self.severity.dealer_sla_ids)
+        self.assertEqual(sorted(lines.mapped("hours")), [4, 16])
+        self.assertEqual(
+            {line.sla_id.dealer_target: line.deadline for line in lines},
+            {
+                "response": ticket.dealer_response_deadline,
+                "resolution": ticket.dealer_resolution_deadline,
+            },
+        )
+        self.assertEqual(ticket.dealer_response_deadline, datetime(2026, 11, 16, 13, 0))
+        self.assertEqual(ticket.sla_deadline, ticket.dealer_response_deadline)
+        # the team's working hours are helpdesk_mgmt_sla's: dealer_crm has no field of its own
+        self.assertNotIn("dealer_resource_calendar_id", self.team._fields)
+        # the waiting stage is where the severity's policies stop their clocks
+        self.assertEqual(self.severity.dealer_sla_ids.ignore_stage_ids, self.stage_waiting)
+        with freeze_time("2026-11-16 11:00:00"):
+            ticket.stage_id = self.stage_waiting
+        self.assertEqual(set(lines.mapped("state")), {"on_hold"})
+        # a day waiting on the customer, then the clocks run on from where they stopped
+        with freeze_time("2026-11-17 11:00:00"):
+            ticket.stage_id = self.stage_progress
+        self.assertEqual(set(lines.mapped("state")), {"in_progress"})
+        self.assertEqual(ticket.dealer_response_deadline, datetime(2026, 11, 17, 13, 0))
+        self.assertEqual(ticket.dealer_resolution_deadline, datetime(2026, 11, 18, 17, 0))
+        # a new severity: its lines in place of the old ones, the time counted kept
+        urgent = self.env["dealer.complaint.severity"].create(
+            {"name": "Urgent", "response_hours": 4, "resolution_hours": 8}
+        )
+        with freeze_time("2026-11-17 11:00:00"):
+            ticket.dealer_severity_id = urgent
+        self.assertEqual(ticket.ticket_sla_ids.sla_id, urgent.dealer_sla_ids)
+        # 8 hours: 2 counted on Monday before the pause, 6 from Tuesday 11:00
+        self.assertEqual(ticket.dealer_resolution_deadline, datetime(2026, 11, 17, 17, 0))
+        # answered: the first response is met, whatever stage the ticket goes to
+        with freeze_time("2026-11-17 12:00:00"):
+            ticket.message_post(
+                body="We are on it", message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+            ticket.stage_id = self.stage_new
+        response = ticket._dealer_sla_line("response")
+        self.assertEqual(response.state, "accomplished")
 
     def test_remaining_working_hours_shown(self):
         ticket = self._complaint(created=datetime(2026, 11, 16, 9, 0))

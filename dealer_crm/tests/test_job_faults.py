@@ -24,7 +24,7 @@ class SlaFixtures(DealerCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.team = cls._create_sla_team("Job faults team")
-        cls.calendar = cls.team.dealer_resource_calendar_id
+        cls.calendar = cls.team.resource_calendar_id
         Severity = cls.env["dealer.complaint.severity"]
         cls.urgent = Severity.create({"name": "Urgent", "response_hours": 2, "resolution_hours": 8})
         cls.minor = Severity.create({"name": "Minor", "response_hours": 40, "resolution_hours": 80})
@@ -50,12 +50,13 @@ class TestSlaFaults(SlaFixtures):
     def test_ticket_opened_in_a_waiting_stage_starts_with_its_clock_paused(self):
         monday_9 = datetime(2026, 11, 16, 9, 0)
         ticket = self._ticket(self.urgent, monday_9, stage_id=self.stage_waiting.id)
-        self.assertEqual(ticket.dealer_paused_since, monday_9)
+        resolution = ticket._dealer_sla_line("resolution")
+        self.assertEqual(resolution.state, "on_hold")
         # a working day waiting on the customer, then the work starts
         with freeze_time(monday_9 + timedelta(days=1)):
             ticket.stage_id = self.stage_progress
-        self.assertEqual(ticket.dealer_paused_hours, 8)
-        self.assertFalse(ticket.dealer_paused_since)
+        self.assertEqual(resolution.state, "in_progress")
+        self.assertEqual(resolution.consumed_time, 0)
         # 8 working hours from Monday 9:00, plus the 8 paused: Tuesday 17:00
         self.assertEqual(ticket.dealer_resolution_deadline, datetime(2026, 11, 17, 17, 0))
 
@@ -98,7 +99,7 @@ class TestSlaFaults(SlaFixtures):
         self.assertEqual(len(promise.activity_ids), 2)
 
     def test_no_working_calendar_counts_every_hour(self):
-        self.team.dealer_resource_calendar_id = False
+        self.team.resource_calendar_id = False
         self.env.company.resource_calendar_id = False
         monday_9 = datetime(2026, 11, 16, 9, 0)
         ticket = self._ticket(self.urgent, monday_9)
@@ -108,12 +109,18 @@ class TestSlaFaults(SlaFixtures):
         self.assertFalse(ticket.dealer_resolution_deadline)
         with freeze_time(monday_9 + timedelta(hours=30)):
             ticket.stage_id = self.stage_progress
-        self.assertEqual(ticket.dealer_paused_hours, 30)
+        with freeze_time(monday_9 + timedelta(hours=33)):
+            ticket.stage_id = self.stage_waiting
+        # the 30 hours waiting not counted, the 3 running counted, every hour of them
+        self.assertEqual(ticket._dealer_sla_line("resolution").consumed_time, 3)
+        self.assertFalse(ticket.dealer_resolution_deadline)
 
     def test_a_calendar_removed_after_the_deadline_was_set_still_shows_hours_left(self):
         # a team working by the company's calendar
         self.env.company.resource_calendar_id = self.calendar
-        team = self.env["helpdesk.ticket.team"].create({"name": "Company hours team"})
+        team = self.env["helpdesk.ticket.team"].create(
+            {"name": "Company hours team", "use_sla": True}
+        )
         ticket = self._ticket(self.urgent, datetime(2026, 11, 16, 9, 0), team=team)
         self.assertEqual(ticket.dealer_resolution_deadline, datetime(2026, 11, 16, 17, 0))
         # the company's calendar is removed: the deadline stays what it was, and the

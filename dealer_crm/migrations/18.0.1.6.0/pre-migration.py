@@ -24,13 +24,13 @@ RENAMED = {
         "test_drive_ids": "dealer_test_drive_ids",
         "test_drive_count": "dealer_test_drive_count",
     },
-    "helpdesk.ticket.team": {"resource_calendar_id": "dealer_resource_calendar_id"},
     "event.event": {"dealer_kind": "dealer_promotion"},
     "survey.user_input": {"dealer_kind": "dealer_survey_occasion"},
 }
 #: names other models have fields of too: renamed only at the root of their own model's
-#: domains (loyalty.history keeps its dealer_kind, res.company its resource_calendar_id)
-AMBIGUOUS = {"dealer_kind", "resource_calendar_id"}
+#: domains (loyalty.history keeps its dealer_kind). The team's resource_calendar_id is
+#: not renamed: since 1.9 it is helpdesk_mgmt_sla's field, which dealer_crm uses.
+AMBIGUOUS = {"dealer_kind"}
 #: models that carry another model's fields by delegation (``_inherits``)
 DELEGATED = {"res.partner": ("res.users",)}
 #: the smart-button methods, one pattern (``action_dealer_view_<things>`` on core models)
