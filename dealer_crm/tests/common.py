@@ -735,7 +735,7 @@ class DealerCrmCase(DealerFactories, BaseCommon):
         )
 
 
-class DealerCoinstallCase(DealerCrmCase):
+class DealerCoinstallMixin:
     """dealer_crm beside an OCA module that dealers run with it and that it does not
     depend on (issue 31): ``_coinstalled_module``. The tests are skipped, saying why,
     where that module is not installed; make test always installs it."""
@@ -753,6 +753,10 @@ class DealerCoinstallCase(DealerCrmCase):
                 f"{module} is not installed in this database: make test installs it beside "
                 "dealer_crm (COINSTALL_MODULES in scripts/dev.sh)"
             )
+
+
+class DealerCoinstallCase(DealerCoinstallMixin, DealerCrmCase):
+    """:class:`DealerCoinstallMixin` on the shared setup."""
 
 
 # =============================================================================

@@ -10,10 +10,37 @@ one partner without two labels alike or a second record for one answer.
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import DealerCoinstallCase, same_label_pairs
+from .common import DealerCoinstallCase, DealerCoinstallMixin, same_label_pairs
+
+
+def bridge_activity(activity, partners, purpose="marketing", channel="email"):
+    """The bridge (README, *Personal data protection*): ``activity`` asks ``partners``
+    about ``purpose`` by ``channel``; its server action records each answer as the
+    dealer.consent line, and it does not ask customers who already answered that line
+    (its subjects filter)."""
+    env = activity.env
+    action = env["ir.actions.server"].create(
+        {
+            "name": "Record the answer as a dealer consent",
+            "model_id": env["ir.model"]._get_id("privacy.consent"),
+            "state": "code",
+            "code": "env['dealer.consent']._dealer_record_privacy_answers("
+            f"records, {purpose!r}, {channel!r})",
+        }
+    )
+    answered = [("purpose", "=", purpose), ("channel", "=", channel)]
+    answered += [("state", "!=", "never_asked")]
+    activity.write(
+        {
+            "server_action_id": action.id,
+            "subject_domain": repr(
+                [("id", "in", partners.ids), ("dealer_consent_ids", "not any", answered)]
+            ),
+        }
+    )
 
 
 @tagged("post_install", "-at_install")
@@ -132,33 +159,6 @@ class TestCoinstallPrivacyConsent(DealerCoinstallCase):
         self.assertFalse(self.customer.privacy_consent_ids)
 
     # The bridge: their request by email, our consent line ---------------------------
-    def _bridge_activity(self, purpose="marketing", channel="email"):
-        """The activity asks by email for ``purpose`` by ``channel``: its server action
-        records each answer as the dealer.consent line, and it does not ask customers who
-        already answered that line (its subjects filter)."""
-        action = self.env["ir.actions.server"].create(
-            {
-                "name": "Record the answer as a dealer consent",
-                "model_id": self.env["ir.model"]._get_id("privacy.consent"),
-                "state": "code",
-                "code": "env['dealer.consent']._dealer_record_privacy_answers("
-                f"records, {purpose!r}, {channel!r})",
-            }
-        )
-        answered = [("purpose", "=", purpose), ("channel", "=", channel)]
-        answered += [("state", "!=", "never_asked")]
-        self.activity.write(
-            {
-                "server_action_id": action.id,
-                "subject_domain": repr(
-                    [
-                        ("id", "in", (self.customer | self.counter_customer).ids),
-                        ("dealer_consent_ids", "not any", answered),
-                    ]
-                ),
-            }
-        )
-
     def test_privacy_answer_is_recorded_as_the_dealer_consent_line(self):
         """With the bridge, the customer's answer by privacy_consent's email link is their
         marketing-by-email consent line (granted, then withdrawn: one line), the customer
@@ -177,7 +177,7 @@ class TestCoinstallPrivacyConsent(DealerCoinstallCase):
                 "source": "form",
             }
         )
-        self._bridge_activity()
+        bridge_activity(self.activity, self.customer | self.counter_customer)
         self.activity.default_consent = True  # silence taken as yes: not by us
         self.activity.action_new_consents()
         request = self.activity.consent_ids
@@ -226,3 +226,36 @@ class TestCoinstallPrivacyConsent(DealerCoinstallCase):
             self.assertEqual(fields_["privacy_consent_count"].string, "Consents")
             self.assertEqual(fields_["dealer_consent_ids"].string, "Consents by Channel")
             self.assertEqual(same_label_pairs(self.env[model]), [], model)
+
+
+@tagged("post_install", "-at_install")
+class TestCoinstallPrivacyConsentLink(DealerCoinstallMixin, HttpCase):
+    _coinstalled_module = "privacy_consent"
+
+    def test_answer_by_the_emails_link_is_the_dealer_consent_line(self):
+        """The customer follows the reject link of privacy_consent's email (its own
+        controller, as the public user): the bridge records their marketing-by-email
+        consent withdrawn, by email, with the link's IP, for the controller's company
+        and recorded by no staff member."""
+        customer = self.env["res.partner"].create(
+            {"name": "Link Customer", "email": "link@example.com"}
+        )
+        activity = self.env["privacy.activity"].create(
+            {"name": "Newsletter", "subject_find": True, "consent_required": "manual"}
+        )
+        bridge_activity(activity, customer)
+        activity.action_new_consents()
+        request = activity.consent_ids
+        self.assertEqual(request.partner_id, customer)
+
+        response = self.url_open(request._url(False))
+        self.assertEqual(response.status_code, 200)
+        line = customer.dealer_consent_ids
+        self.assertEqual(
+            (line.purpose, line.channel, line.state, line.source),
+            ("marketing", "email", "withdrawn", "email"),
+        )
+        self.assertEqual(line.company_id, activity.controller_id.company_id or self.env.company)
+        self.assertFalse(line.user_id)
+        self.assertIn("127.0.0.1", line.note)
+        self.assertEqual(request.state, "answered")
