@@ -93,7 +93,8 @@ class TestCoinstallFleetVehicleOwnership(DealerCoinstallCase):
     def test_partner_form_smart_buttons_are_told_apart(self):
         """On the partner form of a user who has every app (dealer manager, fleet,
         privacy), no two smart buttons bear one label: ours says "Vehicles Owned", theirs
-        "Vehicles"; privacy_consent's "Consents" has no twin of ours."""
+        "Vehicles"; privacy_consent's "Consents" has no twin of ours. No two tabs alike
+        either."""
         groups = ["dealer_crm.group_manager", "fleet.fleet_group_manager"]
         if self.env.ref("privacy.group_data_protection_user", raise_if_not_found=False):
             groups.append("privacy.group_data_protection_user")
@@ -108,6 +109,8 @@ class TestCoinstallFleetVehicleOwnership(DealerCoinstallCase):
         self.assertEqual(labels["vehicles owned"], {"action_dealer_view_vehicles"})
         self.assertEqual(labels["vehicles"], {"action_view_vehicles"})
         self.assertEqual({k: v for k, v in labels.items() if len(v) > 1}, {})
+        pages = [page.get("string") for page in etree.fromstring(arch).xpath("//notebook/page")]
+        self.assertEqual(len(pages), len(set(pages)), pages)
 
 
 def stat_button_label(model, button):
