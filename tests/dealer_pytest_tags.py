@@ -6,9 +6,15 @@ a class defines itself, and only the tests matching ``--test-tags`` (``+standard
 default), so tests tagged ``-standard``, ``external`` or for localisations that are not
 installed stay out. Load it with
 ``-p dealer_pytest_tags`` and the ``tests/`` folder on ``PYTHONPATH``.
+
+It also runs the tests in Odoo's test mode, as Odoo 18's runner does
+(``odoo.modules.module.current_test``, set around the suites in ``odoo/tests/loader.py``;
+pytest-odoo sets it only from Odoo 19): mails are built but no SMTP server is called.
 """
 
 import types
+
+import pytest
 
 
 def pytest_addoption(parser):
@@ -23,6 +29,17 @@ def pytest_addoption(parser):
         help="a file of tests that fail without dealer_crm too, one per line: "
         "<module>/tests/<file>.py::<Class>::<method>  # why",
     )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtestloop(session):
+    from odoo.modules import module
+
+    module.current_test = True
+    try:
+        yield
+    finally:
+        module.current_test = False
 
 
 def _known_failures(path):

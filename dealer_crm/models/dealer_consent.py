@@ -14,6 +14,7 @@ Tested to agree in ``tests/test_consent_gate.py``.
 """
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -381,6 +382,51 @@ class DealerConsent(models.Model):
         return self._dealer_record_answer(
             partners, purpose, channel, company, "withdrawn", "unsubscribe", note
         )
+
+    @api.model
+    def _dealer_record_privacy_answers(self, requests, purpose, channel):
+        """Bridge from OCA privacy_consent, which dealer_crm does not depend on: record the
+        answers customers gave to its consent requests ``requests`` (``privacy.consent``
+        records) as their consent line for ``purpose`` by ``channel``, granted or
+        withdrawn, by email, with the answer's metadata as evidence. The consent line
+        stays the one record the gate reads.
+
+        Called by the server action of a data processing activity (its ``records``):
+        ``env["dealer.consent"]._dealer_record_privacy_answers(records, "marketing",
+        "email")``. A request not answered by the customer (drafted, sent, or taken as
+        accepted by the activity's default) records nothing: silence is no consent. The
+        company is the one whose partner is the activity's controller (the current one
+        otherwise). privacy_consent answers one request per link followed."""
+        if requests._name != "privacy.consent":
+            raise UserError(_("Only privacy consent requests can be recorded as consents."))
+        if purpose not in dict(PURPOSES) or channel not in CONTACT_FIELDS:
+            raise UserError(
+                _(
+                    "Unknown consent purpose or channel: %(purpose)s, %(channel)s.",
+                    purpose=purpose,
+                    channel=channel,
+                )
+            )
+        for request in requests.sudo().filtered(lambda r: r.state == "answered"):
+            controller = request.activity_id.controller_id
+            company = (
+                self.env["res.company"].sudo().search([("partner_id", "=", controller.id)], limit=1)
+                or self.env.company
+            )
+            note = _(
+                "Answer to the request %(activity)s. %(metadata)s",
+                activity=request.activity_id.name,
+                metadata=" ".join((request.last_metadata or "").split()),
+            )
+            self._dealer_record_answer(
+                request.partner_id,
+                purpose,
+                channel,
+                company,
+                "granted" if request.accepted else "withdrawn",
+                "email",
+                note,
+            )
 
     @api.model
     def _dealer_record_answer(

@@ -16,7 +16,11 @@ class DealerConsentMixin(models.AbstractModel):
     _description = "Customer Consents"
 
     dealer_consent_ids = fields.One2many(
-        "dealer.consent", "partner_id", string="Consents", groups=DEALER_GROUPS
+        "dealer.consent",
+        "partner_id",
+        # not "Consents": privacy_consent's count on the partner bears that label
+        string="Consents by Channel",
+        groups=DEALER_GROUPS,
     )
     dealer_consent_missing = fields.Boolean(
         string="Consent Never Asked",

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import unittest
 from datetime import datetime, timedelta
 from datetime import time as day_time
 from pathlib import Path
@@ -38,6 +39,17 @@ def load_migration(version, stage="post"):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def same_label_pairs(model):
+    """The pairs of fields of ``model`` with one label where one is dealer_crm's (named
+    ``dealer_...`` on another module's model), as Odoo's install warning finds them."""
+    by_label, pairs = {}, []
+    for name, field in model._fields.items():
+        other = by_label.setdefault(field.string, name)
+        if other != name and "dealer_" in (other[:7], name[:7]):
+            pairs.append((other, name, field.string))
+    return pairs
 
 
 class DealerFactories:
@@ -721,6 +733,30 @@ class DealerCrmCase(DealerFactories, BaseCommon):
         cls.customer = cls.env["res.partner"].create(
             {"name": "Chan Tai Man", "email": "chan@example.com", "phone": "+852 9123 4567"}
         )
+
+
+class DealerCoinstallMixin:
+    """dealer_crm beside an OCA module that dealers run with it and that it does not
+    depend on (issue 31): ``_coinstalled_module``. The tests are skipped, saying why,
+    where that module is not installed; make test always installs it."""
+
+    _coinstalled_module = None
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        module = cls._coinstalled_module
+        if not cls.env["ir.module.module"].search_count(
+            [("name", "=", module), ("state", "=", "installed")]
+        ):
+            raise unittest.SkipTest(
+                f"{module} is not installed in this database: make test installs it beside "
+                "dealer_crm (COINSTALL_MODULES in scripts/dev.sh)"
+            )
+
+
+class DealerCoinstallCase(DealerCoinstallMixin, DealerCrmCase):
+    """:class:`DealerCoinstallMixin` on the shared setup."""
 
 
 # =============================================================================
