@@ -15,6 +15,7 @@
         "crm",
         "sale_crm",
         "helpdesk_mgmt",
+        "helpdesk_mgmt_rating",
         "resource",
         "loyalty",
         "sale_loyalty",

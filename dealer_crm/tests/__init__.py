@@ -73,3 +73,4 @@ from . import test_booking_portal
 from . import test_translations
 from . import test_competency_range
 from . import test_demo_dealership
+from . import test_ticket_rating
