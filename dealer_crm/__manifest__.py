@@ -16,6 +16,7 @@
         "sale_crm",
         "helpdesk_mgmt",
         "helpdesk_mgmt_sla",
+        "helpdesk_mgmt_rating",
         "resource",
         "loyalty",
         "sale_loyalty",

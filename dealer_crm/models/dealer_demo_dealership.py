@@ -1485,8 +1485,38 @@ class _Dealership:
                         "dealer_escalated_resolution": bool(late_resolution),
                     }
                 )
+        self.ticket_ratings(tickets.filtered(lambda t: t.stage_id == stages["done"]))
         self.keep(tickets)
         self.tickets_made = tickets
+
+    def ticket_ratings(self, resolved):
+        """Every other resolved ticket scored 1, 3 or 5 was scored by the customer, who
+        rated it from the rating email (helpdesk_mgmt_rating's smileys are 1, 3 and 5): its
+        rating is on the ticket and the score is theirs. Picked without the random
+        generator, so the rest of the dealership stays as it was."""
+        rated = resolved.filtered(lambda t: t.dealer_satisfaction in ("1", "3", "5"))[::2]
+        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        ratings = (
+            self.env["rating.rating"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": ticket.id,
+                        "partner_id": ticket.partner_id.id,
+                        "rated_partner_id": ticket.user_id.partner_id.id,
+                        "rating": float(ticket.dealer_satisfaction),
+                        "consumed": True,
+                        "is_internal": False,
+                    }
+                    for ticket in rated
+                ]
+            )
+        )
+        self.backdate(ratings, rated.mapped("closed_date"))
+        rated.sudo().write({"dealer_satisfaction_rated": True})
+        self.keep(ratings)
 
     def surveys(self):
         """Satisfaction surveys answered after visits and sales, by the customers who

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.sql import create_index
 
 from ..tools.access import DEALER_GROUPS
@@ -14,6 +14,9 @@ ESCALATION_FLAGS = {
     "dealer_escalated_response": "dealer_response_deadline",
     "dealer_escalated_resolution": "dealer_resolution_deadline",
 }
+#: the consent a rating request asks (helpdesk_mgmt_rating's email): a satisfaction
+#: survey by email, as the survey invitations after visits and sales
+RATING_CONSENT = ("survey", "email")
 
 
 class HelpdeskTicket(models.Model):
@@ -115,6 +118,14 @@ class HelpdeskTicket(models.Model):
         string="Satisfaction",
         tracking=True,
     )
+    dealer_satisfaction_rated = fields.Boolean(
+        string="Rated by the Customer",
+        readonly=True,
+        copy=False,
+        help="The satisfaction is the customer's own rating, given from the rating email "
+        "(helpdesk_mgmt_rating): it is not changed by hand.",
+        groups="base.group_user",
+    )
     dealer_satisfaction_comment = fields.Text(string="Satisfaction Comment")
     dealer_satisfaction_low = fields.Boolean(
         string="Low Satisfaction",
@@ -172,6 +183,7 @@ class HelpdeskTicket(models.Model):
             "dealer_escalated_response",
             "dealer_escalated_resolution",
             "dealer_contact_user_id",
+            "dealer_satisfaction_rated",
         }
     )
 
@@ -285,6 +297,8 @@ class HelpdeskTicket(models.Model):
                 ticket: {flag: ticket[field] for flag, field in ESCALATION_FLAGS.items()}
                 for ticket in self
             }
+        if "dealer_satisfaction" in vals and not self.env.su:
+            self._dealer_check_rated_satisfaction(vals["dealer_satisfaction"])
         res = super().write(vals)
         if SLA_POLICY_INPUTS & set(vals):
             self._dealer_follow_sla()
@@ -302,6 +316,21 @@ class HelpdeskTicket(models.Model):
                 {"dealer_first_response_date": vals["dealer_contact_date"]}
             )
         return res
+
+    def _dealer_check_rated_satisfaction(self, value):
+        """A satisfaction the customer gave by rating the ticket is theirs: nobody
+        changes it by hand (only a new rating of theirs does, in sudo)."""
+        rated = self.sudo().filtered(
+            lambda t: t.dealer_satisfaction_rated and (t.dealer_satisfaction or False) != value
+        )
+        if rated:
+            raise UserError(
+                _(
+                    "The satisfaction of %s is the customer's own rating: it cannot be "
+                    "changed by hand.",
+                    ", ".join(rated.mapped("display_name")),
+                )
+            )
 
     def _dealer_reset_escalations(self, deadlines):
         """A deadline that moved (severity, team, a pause ended) and has not passed yet
@@ -373,6 +402,116 @@ class HelpdeskTicket(models.Model):
         return self.env["dealer.department"]._dealer_leader(
             "manager", self.company_id, preferred=self.team_id.user_id
         )
+
+    # Customer ratings (helpdesk_mgmt_rating) --------------------------------------
+    def _send_ticket_rating_mail(self, force_send=False):
+        """helpdesk_mgmt_rating asks the customer for a rating when a ticket reaches a
+        stage with a rating template (dealer_crm sets it on the resolved stage, Done).
+
+        Never during an import (a ticket imported closed is history), and once per
+        ticket: a ticket that already asked its customer (it has their rating, answered
+        or not) does not ask again when it is closed again. A dealer's feedback ticket
+        (complaint, enquiry, compliment, suggestion) asks only when it is closed in such
+        a stage, and only a customer who consented to surveys by email, to the ticket's
+        company (the consent gate, as the survey invitations); a refusal is noted on the
+        ticket by the gate. Other helpdesk tickets keep helpdesk_mgmt_rating's own
+        behaviour."""
+        if self.env["dealer.import.mixin"]._dealer_importing():
+            return
+        tickets = self - self._dealer_rating_asked()
+        feedback = tickets.filtered("dealer_feedback_kind")
+        tickets -= feedback
+        feedback = feedback.filtered(
+            lambda t: (
+                t.partner_id
+                and t.rating_status == "stage_change"
+                and t.stage_id.closed
+                and t.stage_id.rating_mail_template_id
+            )
+        )
+        Consent = self.env["dealer.consent"]
+        for company, of_company in feedback.grouped("company_id").items():
+            customers = of_company.partner_id
+            records = {p: of_company.filtered(lambda t, p=p: t.partner_id == p) for p in customers}
+            allowed, _refused = Consent._gate(
+                customers, *RATING_CONSENT, records=records, company=company or self.env.company
+            )
+            tickets |= of_company.filtered(lambda t, ok=allowed: t.partner_id in ok)
+        return super(HelpdeskTicket, tickets)._send_ticket_rating_mail(force_send=force_send)
+
+    def _dealer_rating_asked(self):
+        """The tickets of ``self`` that already asked a customer for a rating: they hold
+        a customer rating (helpdesk_mgmt_rating's email makes one with its link)."""
+        if not self.ids:
+            return self.browse()
+        asked = (
+            self.env["rating.rating"]
+            .sudo()
+            ._read_group(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("is_internal", "=", False),
+                    ("partner_id", "!=", False),
+                ],
+                ["res_id"],
+            )
+        )
+        return self.browse([res_id for (res_id,) in asked]) & self
+
+    def rating_apply(
+        self,
+        rate,
+        token=None,
+        rating=None,
+        feedback=None,
+        subtype_xmlid=None,
+        notify_delay_send=False,
+    ):
+        """The customer's rating is the ticket's satisfaction (see
+        ``_dealer_satisfaction_from_rating``), when it is applied as the public rating
+        route applies it: in sudo, after the route found the rating by its token. Called
+        over RPC by a user, it records the rating as Odoo does, but no satisfaction."""
+        rating = super().rating_apply(
+            rate,
+            token=token,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+        if self.env.su:
+            self._dealer_satisfaction_from_rating(rating)
+        return rating
+
+    def _dealer_satisfaction_from_rating(self, rating):
+        """Record ``rating`` (the customer's, answered) as the ticket's satisfaction:
+        Odoo's rating is on the same 1-5 scale (1 dissatisfied, 3 okay, 5 satisfied).
+        A satisfaction staff recorded first (from a call) is kept, and the rating noted
+        beside it; a later rating of the customer replaces their earlier one."""
+        self.ensure_one()
+        rating = rating.sudo()
+        if (
+            rating.is_internal
+            or not rating.consumed
+            or rating.rating < 1
+            or (rating.res_model, rating.res_id) != (self._name, self.id)
+        ):
+            return
+        score = str(min(5, max(1, round(rating.rating))))
+        ticket = self.sudo()
+        if ticket.dealer_satisfaction and not ticket.dealer_satisfaction_rated:
+            ticket.message_post(
+                body=_(
+                    "The customer rated the ticket %(rating)s/5; the satisfaction recorded "
+                    "by staff (%(score)s/5) is kept.",
+                    rating=score,
+                    score=ticket.dealer_satisfaction,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            return
+        ticket.write({"dealer_satisfaction": score, "dealer_satisfaction_rated": True})
 
     # Mail gateway ----------------------------------------------------------------
     @api.model

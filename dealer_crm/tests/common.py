@@ -30,11 +30,11 @@ TEST_TZ = os.environ.get("DEALER_TEST_TZ") or None
 VEHICLE_MODEL = "fleet.model_corolla_ts"
 
 
-def load_migration(version, stage="post"):
-    """The module of dealer_crm's ``migrations/<version>/<stage>-migration.py``, to run
+def load_migration(version, stage="post", topic="migration"):
+    """The module of dealer_crm's ``migrations/<version>/<stage>-<topic>.py``, to run
     its functions on the test database."""
-    path = Path(__file__).parent.parent / f"migrations/{version}/{stage}-migration.py"
-    name = f"dealer_crm_{stage}_migration_{version.replace('.', '_')}"
+    path = Path(__file__).parent.parent / f"migrations/{version}/{stage}-{topic}.py"
+    name = f"dealer_crm_{stage}_{topic}_{version.replace('.', '_')}"
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

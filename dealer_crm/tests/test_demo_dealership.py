@@ -370,6 +370,13 @@ class TestDemoDealershipGenerator(DemoDealershipCase):
         self.assertFalse(
             made["survey.user_input"].filtered(lambda a: a.state != "done"), "surveys sent"
         )
+        # resolved tickets the customers rated: each rating is its ticket's satisfaction
+        ratings = made["rating.rating"]
+        self.assertTrue(ratings, "no ticket rated")
+        for rating in ratings:
+            ticket = self.env["helpdesk.ticket"].browse(rating.res_id)
+            self.assertEqual(ticket.dealer_satisfaction, str(int(rating.rating)))
+            self.assertTrue(ticket.dealer_satisfaction_rated and rating.consumed)
         # the follow-ups it starts are today's work (and the jobs' for what is open now),
         # never one for an old fact
         new = self.env["mail.activity"].sudo().search([("id", "not in", activities)])

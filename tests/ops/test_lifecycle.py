@@ -101,10 +101,16 @@ ALLOWED_MOVES = {
         ),
     ),
     # dealer_crm marks helpdesk_mgmt's "Awaiting" stage as waiting for the customer (a
-    # column of its own): the stage is stamped as written
+    # column of its own): the stage is stamped as written; (issue 31) it gives the
+    # resolved stage ("Done") helpdesk_mgmt_rating's rating template, by its data on
+    # install and by the 1.9 migration on upgrade (noupdate data): by design, and an
+    # uninstall leaves the stage asking for ratings as helpdesk_mgmt_rating does
     "helpdesk_ticket_stage": (
-        {"write_date", "write_uid"},
-        ("helpdesk_mgmt.helpdesk_ticket_stage_awaiting",),
+        {"rating_mail_template_id", "write_date", "write_uid"},
+        (
+            "helpdesk_mgmt.helpdesk_ticket_stage_awaiting",
+            "helpdesk_mgmt.helpdesk_ticket_stage_done",
+        ),
     ),
 }
 #: the dealer's business, named in the failures: customers, orders, tickets, cards...
