@@ -307,6 +307,19 @@ class ResPartner(models.Model):
         return super().write(vals)
 
     @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        """fleet_vehicle_ownership (OCA), run beside dealer_crm, puts a *Vehicles* button
+        on every contact form that opens the company's fleet (``fleet.vehicle``), which
+        only fleet users may read: it is shown to them only, so a department user's click
+        does not end in an access error. Their register is not the customers' vehicles
+        (*Vehicles Owned*)."""
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if view_type == "form":
+            for node in arch.xpath("//button[@name='action_view_vehicles']"):
+                node.set("groups", "fleet.fleet_group_user")
+        return arch, view
+
+    @api.model
     def get_import_templates(self):
         return super().get_import_templates() + [
             {

@@ -74,12 +74,26 @@ class TestCoreUsersOutsideDepartments(DealerCrmCase):
             "loyalty.program": cls.env["loyalty.program"].search([], limit=1),
         }
 
+    def _fields_of_odoo_and_dealer_crm(self, record):
+        """The fields ``record.read()`` reads for its user, but those of the OCA modules
+        make test installs beside dealer_crm without depending on them: privacy_consent's
+        consents lock these users out of a partner in plain Odoo too."""
+        beside = {"privacy", "privacy_consent", "fleet_vehicle_ownership"}
+        rows = self.env["ir.model.fields"].sudo().search([("model", "=", record._name)])
+        theirs = {
+            row.name for row in rows if row.modules and set(row.modules.split(", ")) <= beside
+        }
+        return [
+            name for name in record.check_field_access_rights("read", None) if name not in theirs
+        ]
+
     def test_whole_records_read_without_a_department(self):
         for model, record in self.records.items():
             with self.subTest(model=model):
                 self.assertTrue(record, f"no {model} to read")
                 self.env.invalidate_all()
-                values = record.with_user(self.user_core).read()
+                record = record.with_user(self.user_core)
+                values = record.read(self._fields_of_odoo_and_dealer_crm(record))
                 self.assertEqual(values[0]["id"], record[:1].id)
 
     def test_forms_open_and_save_without_a_department(self):

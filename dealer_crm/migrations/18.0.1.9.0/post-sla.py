@@ -2,7 +2,8 @@
 """1.9 (issue 31, SLA): complaint service levels run on helpdesk_mgmt_sla.
 
 - the team's working hours are helpdesk_mgmt_sla's ``resource_calendar_id``: the
-  calendar a team had in ``dealer_resource_calendar_id`` is copied where it has none;
+  calendar a team had in ``dealer_resource_calendar_id`` is copied over it (installed as
+  a dependency just before, helpdesk_mgmt_sla gave every team the company's calendar);
 - each severity gets its two SLA policies (first response, resolution), and the teams
   that received complaints of a severity use SLAs;
 - the open complaints of a severity get their SLA lines, counted from their creation
@@ -22,7 +23,7 @@ def migrate(cr, version):
                 """
                 UPDATE helpdesk_ticket_team
                    SET resource_calendar_id = dealer_resource_calendar_id
-                 WHERE resource_calendar_id IS NULL AND dealer_resource_calendar_id IS NOT NULL
+                 WHERE dealer_resource_calendar_id IS NOT NULL
                 """
             )
         )
