@@ -26,6 +26,7 @@
         "mass_mailing",
         "resource_booking",
         "portal",
+        "privacy_partner_to_be_forgotten",
     ],
     "data": [
         "security/dealer_crm_security.xml",
@@ -52,6 +53,7 @@
         "wizards/dealer_vehicle_transfer_views.xml",
         "wizards/dealer_access_export_views.xml",
         "wizards/dealer_partner_anonymize_views.xml",
+        "wizards/partner_anonymize_wizard_views.xml",
         "wizards/base_partner_merge_automatic_wizard_views.xml",
         "views/dealer_consent_views.xml",
         "views/dealer_erasure_log_views.xml",
