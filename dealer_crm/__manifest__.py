@@ -156,6 +156,7 @@
     },
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "external_dependencies": {"python": ["xlsxwriter", "phonenumbers"]},
     "development_status": "Alpha",
     "application": True,

@@ -60,3 +60,13 @@ def post_init_hook(env):
         env["ir.module.module"].search(
             [("state", "in", ("installed", "to install", "to upgrade"))]
         )._update_translations(langs)
+
+
+def uninstall_hook(env):
+    """privacy_partner_to_be_forgotten gets its Action menu entry back: dealer_crm unbinds
+    it while its Anonymise... button is the one way to anonymise in the screens."""
+    action = env.ref(
+        "privacy_partner_to_be_forgotten.action_partner_anonymize", raise_if_not_found=False
+    )
+    if action:
+        action.binding_model_id = env.ref("base.model_res_partner")

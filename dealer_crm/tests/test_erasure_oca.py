@@ -19,6 +19,7 @@ from odoo.addons.privacy_partner_to_be_forgotten.models.res_partner import (
     ResPartner as OcaResPartner,
 )
 
+from ..hooks import uninstall_hook
 from . import test_erasure_scan
 from .common import DealerCrmCase
 
@@ -142,6 +143,9 @@ class TestErasureOnOca(DealerCrmCase):
         self.assertFalse(self.customer.dealer_anonymized)
         action = self.env.ref("privacy_partner_to_be_forgotten.action_partner_anonymize")
         self.assertFalse(action.binding_model_id)
+        # uninstalling dealer_crm gives OCA its entry back
+        uninstall_hook(self.env)
+        self.assertEqual(action.binding_model_id, self.env.ref("base.model_res_partner"))
 
     def test_a_portal_customer_is_anonymised_with_their_login(self):
         """Their portal account no longer blocks the erasure: it is archived, its login
