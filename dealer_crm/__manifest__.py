@@ -29,6 +29,7 @@
         "resource_booking",
         "portal",
         "auto_backup",
+        "privacy_partner_to_be_forgotten",
     ],
     "data": [
         "security/dealer_crm_security.xml",
@@ -56,6 +57,7 @@
         "wizards/dealer_vehicle_transfer_views.xml",
         "wizards/dealer_access_export_views.xml",
         "wizards/dealer_partner_anonymize_views.xml",
+        "wizards/partner_anonymize_wizard_views.xml",
         "wizards/base_partner_merge_automatic_wizard_views.xml",
         "views/dealer_consent_views.xml",
         "views/dealer_erasure_log_views.xml",

@@ -63,9 +63,14 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
-    """The severities' SLA policies (helpdesk_mgmt_sla) go with dealer_crm, their
-    tickets' lines first (a policy in use cannot be deleted): their filter reads the
-    severity, which would be gone, and every ticket of a team using SLAs would fail."""
+    """What dealer_crm changed in the modules it depends on goes back as it was.
+
+    - The severities' SLA policies (helpdesk_mgmt_sla) go with dealer_crm, their
+      tickets' lines first (a policy in use cannot be deleted): their filter reads the
+      severity, which would be gone, and every ticket of a team using SLAs would fail.
+    - privacy_partner_to_be_forgotten gets its Action menu entry back: dealer_crm unbinds
+      it while its Anonymise... button is the one way to anonymise in the screens.
+    """
     policies = (
         env["helpdesk.sla"]
         .with_context(active_test=False)
@@ -73,3 +78,8 @@ def uninstall_hook(env):
     )
     env["helpdesk.ticket.sla"].search([("sla_id", "in", policies.ids)]).unlink()
     policies.unlink()
+    action = env.ref(
+        "privacy_partner_to_be_forgotten.action_partner_anonymize", raise_if_not_found=False
+    )
+    if action:
+        action.binding_model_id = env.ref("base.model_res_partner")

@@ -90,11 +90,14 @@ class DealerErasure(models.AbstractModel):
 
     @api.model
     def _secrets(self, partners, own_messages):
-        """The names, emails and phones of ``partners``: theirs now, and the earlier ones
-        their tracked changes still hold."""
+        """The names, emails and phones of the persons among ``partners``: theirs now,
+        and the earlier ones their tracked changes still hold (a company's are not
+        personal data)."""
+        companies = set(partners.filtered("is_company").ids)
         secrets = {
             value
             for partner in partners
+            if not partner.is_company
             for value in (partner.name, partner.email, partner.phone, partner.mobile)
             if value and len(value) > 2
         }
@@ -102,6 +105,7 @@ class DealerErasure(models.AbstractModel):
             value
             for tracking in own_messages.tracking_value_ids
             if tracking.field_id.name in ("name", "email", "phone", "mobile")
+            and tracking.mail_message_id.res_id not in companies
             for value in (tracking.old_value_char, tracking.new_value_char)
             if value and len(value) > 2
         }
@@ -194,15 +198,32 @@ class DealerErasure(models.AbstractModel):
 
     @api.model
     def _erase_partners(self, partners):
-        """The contacts themselves: personal fields emptied, named by number, archived."""
-        for partner in partners:
-            vals = dict.fromkeys(PARTNER_PERSONAL_FIELDS, False)
-            vals.update(
-                name=_("Anonymised customer #%s", partner.id),
-                active=False,
-                dealer_anonymized=True,
-            )
-            partner.sudo().with_context(mail_notrack=True, tracking_disable=True).write(vals)
+        """The contacts themselves, named as privacy_partner_to_be_forgotten names them
+        ("XY Anonymized", an address at anonymized.oca that OCA's wizard recognises) and
+        archived, with their user accounts. A person's personal fields are emptied; a
+        company is not a person: like OCA, it keeps its name (with " Anonymized") and
+        its business details, and is archived."""
+        for partner in partners.sudo().with_context(
+            active_test=True, mail_notrack=True, tracking_disable=True
+        ):
+            if partner.is_company:
+                vals = partner._prepare_company_anonymized_vals(
+                    _("%(company)s Anonymized", company=partner.name)
+                )
+                partner.with_context(active_test=False)._anonymize_user()
+            else:
+                initials = partner._get_partner_initials()
+                email = partner._generate_anonymized_email(initials)
+                vals = dict.fromkeys(PARTNER_PERSONAL_FIELDS, False)
+                vals.update(
+                    partner._prepare_partner_anonymized_vals(
+                        _("%(initials)s Anonymized", initials=initials), email
+                    )
+                )
+                # archived accounts too: their login may be the customer's address
+                partner.with_context(active_test=False)._anonymize_user(email)
+            vals.update(active=False, dealer_anonymized=True)
+            partner.write(vals)
 
     @api.model
     def _scrub_kept_documents(self, partners, secrets, scrub):

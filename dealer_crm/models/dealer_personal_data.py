@@ -113,18 +113,26 @@ class DealerPersonalData(models.AbstractModel):
         """
         Erasure = self.env["dealer.erasure"]
         # The customer and every contact under them, archived ones included.
+        # Those anonymised before (by an earlier erasure of a parent) are done.
         partners = (
             customers.sudo()
             .with_context(active_test=False)
-            .search([("id", "child_of", customers.ids)])
+            .search([("id", "child_of", customers.ids), ("dealer_anonymized", "=", False)])
         )
-        if partners.user_ids:
+        # Their user accounts are archived with them (privacy_partner_to_be_forgotten's
+        # _anonymize_user), but for the caller's own and Odoo's superuser.
+        users = partners.with_context(active_test=False).user_ids
+        forbidden = users.filtered(lambda user: user == self.env.user or user._is_superuser())
+        if forbidden:
             raise UserError(
                 _(
-                    "%s is a user of this database and cannot be anonymised.",
-                    partners.user_ids[0].name,
+                    "%s cannot be anonymised: it is your own user account, or Odoo's superuser.",
+                    forbidden[0].name,
                 )
             )
+        if not partners:
+            return True
+        now = fields.Datetime.now()
         records_by_model = self._records_of(partners)
         Message = Erasure._audit_trail_message_model()
         own_messages = Message.search(
@@ -146,6 +154,9 @@ class DealerPersonalData(models.AbstractModel):
         Erasure._scrub_kept_documents(partners, secrets, scrub)
         Erasure._drop_outgoing(partners, emails)
         Erasure._erase_partners(partners)
+        # privacy_partner_to_be_forgotten's note in each contact's chatter: when, by whom.
+        for partner in partners:
+            partner._log_anonymization(now)
         self.env["dealer.erasure.log"].sudo().create(
             [
                 {
@@ -157,6 +168,7 @@ class DealerPersonalData(models.AbstractModel):
                     "company_id": (partner.company_id or self.env.company).id,
                 }
                 for partner in customers
+                if partner.id in partners.ids
             ]
         )
         _logger.info("dealer_crm: anonymised partners %s (%s)", partners.ids, reason)

@@ -428,6 +428,16 @@ class ResPartner(models.Model):
         self._dealer_check_caller(groups="dealer_crm.group_manager")
         return self._dealer_open_wizard("dealer.partner.anonymize", _("Anonymise Customer"))
 
+    def anonymize_partner_data(self):
+        """privacy_partner_to_be_forgotten's entry point (its wizard, its API) runs
+        dealer_crm's whole-database erasure, logged in the Erasure Log, instead of
+        clearing the contact, its messages and its files only. The caller needs OCA's
+        anonymisation group (a dealer_crm manager has it) and write access to it."""
+        self.ensure_one()
+        self._dealer_check_caller(groups="privacy_partner_to_be_forgotten.group_partner_anonymize")
+        self.env["dealer.personal.data"]._anonymize(self, reason="request")
+        return True
+
     def _dealer_open_wizard(self, model, name):
         return {
             "type": "ir.actions.act_window",

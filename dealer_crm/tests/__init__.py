@@ -12,6 +12,7 @@ from . import test_screens
 from . import test_security_attacks
 from . import test_access_matrix
 from . import test_multi_company
+from . import test_erasure_oca
 from . import test_erasure_scan
 from . import test_customer_evaluation
 from . import test_handover

@@ -204,7 +204,10 @@ class TestPersonalData(DealerCrmCase):
         partner = self.customer.with_context(active_test=False)
         self.assertFalse(partner.active)
         self.assertTrue(partner.dealer_anonymized)
-        self.assertFalse(partner.email or partner.phone or partner.mobile or partner.street)
+        self.assertFalse(partner.phone or partner.mobile or partner.street)
+        # the address is privacy_partner_to_be_forgotten's placeholder, not the customer's
+        self.assertRegex(partner.email, r"^ctm_[\d-]+_\d+@anonymized\.oca$")
+        self.assertEqual(partner.name, "CTM Anonymized")
         self.assertFalse(partner.sudo().dealer_licence_number)
         records = self.env["dealer.personal.data"]._records_of(partner)
         texts = [partner.name]
