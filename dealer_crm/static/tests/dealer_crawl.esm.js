@@ -8,18 +8,21 @@
  * added later is crawled without editing anything here.
  */
 
-import { App } from "@odoo/owl";
-import { browser } from "@web/core/browser/browser";
-import { rpcBus } from "@web/core/network/rpc";
+import {App} from "@odoo/owl";
+import {browser} from "@web/core/browser/browser";
+import {rpcBus} from "@web/core/network/rpc";
 
 const pendingRPC = new Map();
 let failedRPC = null;
 
-rpcBus.addEventListener("RPC:REQUEST", ({ detail }) => {
+rpcBus.addEventListener("RPC:REQUEST", ({detail}) => {
     const params = detail.data.params || {};
-    pendingRPC.set(detail.data.id, params.model ? `${params.model}.${params.method}` : detail.url);
+    pendingRPC.set(
+        detail.data.id,
+        params.model ? `${params.model}.${params.method}` : detail.url
+    );
 });
-rpcBus.addEventListener("RPC:RESPONSE", ({ detail }) => {
+rpcBus.addEventListener("RPC:RESPONSE", ({detail}) => {
     const call = pendingRPC.get(detail.data.id);
     pendingRPC.delete(detail.data.id);
     if (detail.error && !failedRPC) {
@@ -73,7 +76,9 @@ async function settle(where, until = () => true) {
 
 async function click(element, where) {
     for (const type of ["mouseover", "mouseenter", "mousedown", "mouseup", "click"]) {
-        element.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true, view: window }));
+        element.dispatchEvent(
+            new MouseEvent(type, {bubbles: true, cancelable: true, view: window})
+        );
     }
     await settle(where);
 }
@@ -81,7 +86,7 @@ async function click(element, where) {
 /** Leaf menus under `root`, with their path of names. */
 function leafMenus(menuService, root, path = []) {
     const here = [...path, root.name];
-    const leaves = root.actionID ? [{ menu: root, path: here.join(" > ") }] : [];
+    const leaves = root.actionID ? [{menu: root, path: here.join(" > ")}] : [];
     for (const childId of root.children) {
         leaves.push(...leafMenus(menuService, menuService.getMenu(childId), here));
     }
@@ -97,7 +102,8 @@ function firstRecord() {
     const row = document.querySelector(".o_content .o_data_row");
     if (row) {
         return [...row.querySelectorAll("td.o_data_cell:not(.o_list_button)")].find(
-            (cell) => !cell.querySelector("input, button, a, .o_priority, .o_field_boolean")
+            (cell) =>
+                !cell.querySelector("input, button, a, .o_priority, .o_field_boolean")
         );
     }
     return document.querySelector(".o_content .o_kanban_record:not(.o_kanban_ghost)");
@@ -137,17 +143,22 @@ function statButtons() {
 }
 
 async function crawlForm(env, where) {
-    const tabs = document.querySelectorAll(".o_action_manager .o_notebook_headers .nav-link");
+    const tabs = document.querySelectorAll(
+        ".o_action_manager .o_notebook_headers .nav-link"
+    );
     for (const tab of tabs) {
         await click(tab, `${where} > tab "${tab.innerText.trim()}"`);
     }
     const action = env.services.action;
     const formId = action.currentController.jsId;
-    const moreButton = () => document.querySelector(".o_action_manager .o-form-buttonbox .o_button_more");
+    const moreButton = () =>
+        document.querySelector(".o_action_manager .o-form-buttonbox .o_button_more");
     let inMore = 0;
     if (moreButton()) {
         await click(moreButton(), `${where} > More`);
-        inMore = document.querySelectorAll(".o_dropdown_more button.oe_stat_button").length;
+        inMore = document.querySelectorAll(
+            ".o_dropdown_more button.oe_stat_button"
+        ).length;
         await click(moreButton(), `${where} > More`);
     }
     const count = statButtons().length + inMore;
@@ -155,15 +166,17 @@ async function crawlForm(env, where) {
         let button = statButtons()[index];
         if (!button && moreButton()) {
             await click(moreButton(), `${where} > More`);
-            button = document.querySelectorAll(".o_dropdown_more button.oe_stat_button")[
-                index - statButtons().length
-            ];
+            button = document.querySelectorAll(
+                ".o_dropdown_more button.oe_stat_button"
+            )[index - statButtons().length];
         }
         if (!button || !button.getAttribute("name")) {
             continue;
         }
         if (LEAVES_THE_CLIENT.has(button.getAttribute("name"))) {
-            browser.console.log(`dealer-crawl: ${where}: "${button.getAttribute("name")}" leaves the web client, not followed`);
+            browser.console.log(
+                `dealer-crawl: ${where}: "${button.getAttribute("name")}" leaves the web client, not followed`
+            );
             continue;
         }
         const label = button.innerText.replace(/\s+/g, " ").trim();
@@ -184,7 +197,10 @@ async function crawlForm(env, where) {
  * @param {String} who the login, for the messages
  * @param {String} rootXmlid the app menu to crawl
  */
-export async function dealerCrmCrawl(who, rootXmlid = "dealer_crm.dealer_crm_root_menu") {
+export async function dealerCrmCrawl(
+    who,
+    rootXmlid = "dealer_crm.dealer_crm_root_menu"
+) {
     const env = odoo.__WOWL_DEBUG__.root.env;
     const menuService = env.services.menu;
     const root = menuService.getAll().find((menu) => menu.xmlid === rootXmlid);
@@ -192,7 +208,7 @@ export async function dealerCrmCrawl(who, rootXmlid = "dealer_crm.dealer_crm_roo
         throw new Error(`${who}: the menu ${rootXmlid} is not visible`);
     }
     const leaves = leafMenus(menuService, menuService.getMenuAsTree(root.id));
-    for (const { menu, path } of leaves) {
+    for (const {menu, path} of leaves) {
         const where = `${who}: ${path}`;
         browser.console.log(`dealer-crawl: ${where}`);
         failedRPC = null;
@@ -201,7 +217,9 @@ export async function dealerCrmCrawl(who, rootXmlid = "dealer_crm.dealer_crm_roo
         } catch (error) {
             throw new Error(`${where}: ${error.message}`);
         }
-        await settle(where, () => document.querySelector(".o_action_manager .o_action"));
+        await settle(where, () =>
+            document.querySelector(".o_action_manager .o_action")
+        );
         if (await openFirstRecord(where)) {
             await crawlForm(env, where);
         }
