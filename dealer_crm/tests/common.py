@@ -851,6 +851,9 @@ class ConcurrentCaseMixin:
                 with self.registry.cursor() as cr:
                     cr.execute("SELECT pg_backend_pid()")  # the snapshot is taken here
                     pids[index] = cr.fetchone()[0]
+                    # odoo-bin --test-enable runs the tests holding Registry._lock: an
+                    # Environment made here must not look the registry up by name
+                    cr.transaction = api.Transaction(self.registry)
                     env = api.Environment(cr, SUPERUSER_ID, dict(context or {}))
                     barrier.wait()
 
