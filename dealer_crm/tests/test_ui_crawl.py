@@ -98,6 +98,11 @@ class TestUiCrawl(DealerHttpCase):
         """The crawl is not blind: an action whose context cannot be evaluated fails it."""
         action = self.env.ref("dealer_crm.dealer_promise_action")
         action.context = "{'default_x': ref('broken')}"
+        # the browser's error is the answer here, not an error for the run's log: it
+        # reaches the crawl's own recorder only
+        browser = self._logger.getChild("browser")
+        browser.propagate = False
+        self.addCleanup(setattr, browser, "propagate", True)
         with self.assertRaises(AssertionError) as caught:
             self._crawl("manager")
         self.assertIn("Interactions > Promises", str(caught.exception))
