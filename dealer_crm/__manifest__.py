@@ -73,6 +73,7 @@
         "views/helpdesk_ticket_team_views.xml",
         "views/helpdesk_ticket_stage_views.xml",
         "views/dealer_complaint_severity_views.xml",
+        "views/helpdesk_sla_views.xml",
         "views/dealer_complaint_root_cause_views.xml",
         "wizards/dealer_loyalty_adjust_views.xml",
         "wizards/dealer_loyalty_redeem_views.xml",

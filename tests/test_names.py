@@ -16,6 +16,10 @@ ADDON = Path(__file__).resolve().parent.parent / "dealer_crm"
 #: core fields dealer_crm declares again (to add tracking, an index, a label...), and the
 #: fields whose name a core mechanism requires; none of them is a new field
 REDECLARED = {
+    # helpdesk_mgmt_sla's ticket fields, for staff only (the portal sees no SLA)
+    ("helpdesk.ticket", "ticket_sla_ids"),
+    ("helpdesk.ticket", "sla_deadline"),
+    ("helpdesk.ticket", "sla_expired"),
     ("res.partner", "name"),
     ("res.partner", "email"),
     ("res.partner", "phone"),
