@@ -112,6 +112,13 @@ ALLOWED_MOVES = {
             "helpdesk_mgmt.helpdesk_ticket_stage_done",
         ),
     ),
+    # (issue 31) the 1.9 migration turns helpdesk_mgmt_sla's *Use SLA* on for the teams
+    # that received complaints of a severity, so their deadlines keep counting: dealer_crm's
+    # Customer Relations team of an earlier install (noupdate data)
+    "helpdesk_ticket_team": (
+        {"use_sla", "write_date", "write_uid"},
+        ("dealer_crm.helpdesk_team_customer_relations",),
+    ),
 }
 #: the dealer's business, named in the failures: customers, orders, tickets, cards...
 BUSINESS_TABLES = (
