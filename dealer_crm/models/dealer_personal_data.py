@@ -197,6 +197,29 @@ class DealerPersonalData(models.AbstractModel):
         return True
 
     @api.model
+    def _retry_failed_erasures(self, *errors):
+        """Lift the *Erasure Failed* flag of the customers a failure of the retention job
+        with one of ``errors`` (ILIKE patterns of the Erasure Log's error) left flagged,
+        so that its next run tries them again: an upgrade's step, once the cause is
+        fixed. Their number."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET dealer_erasure_failed = FALSE
+                 WHERE p.dealer_erasure_failed
+                   AND EXISTS (SELECT 1 FROM dealer_erasure_log l
+                                WHERE l.partner_id = p.id AND l.state = 'failed'
+                                  AND l.error ILIKE ANY (%s))
+                """,
+                list(errors),
+            )
+        )
+        self.env["res.partner"].invalidate_model(["dealer_erasure_failed"])
+        return self.env.cr.rowcount
+
+    @api.model
     def _retention_domain(self, cutoff):
         """Customers with no record of theirs dated on or after ``cutoff``."""
         domain = [

@@ -6,12 +6,12 @@ Before 1.9 the erasure wrote the customer's survey words on every answer of thei
 survey's ``write`` then failed on a numerical one (``float(None)``) or one it could not
 score: the retention job flagged such customers *Erasure Failed* and skipped them for
 ever. The erasure now clears only the lines holding words; the flag of the customers
-whose last failure was that one is lifted, and the next run anonymises them.
+who failed that way is lifted, and the next run anonymises them.
 """
 
 import logging
 
-from odoo.tools import SQL
+from odoo import SUPERUSER_ID, api
 
 _logger = logging.getLogger(__name__)
 
@@ -25,24 +25,7 @@ SURVEY_ERRORS = (
 def migrate(cr, version):
     if not version:
         return
-    cr.execute(
-        SQL(
-            """
-            UPDATE res_partner p
-               SET dealer_erasure_failed = FALSE
-             WHERE p.dealer_erasure_failed
-               AND p.dealer_anonymized IS NOT TRUE
-               AND (
-                   SELECT log.error
-                     FROM dealer_erasure_log log
-                    WHERE log.partner_id = p.id
-                      AND log.state = 'failed'
-                 ORDER BY log.id DESC
-                    LIMIT 1
-               ) ILIKE ANY (%s)
-            """,
-            list(SURVEY_ERRORS),
-        )
-    )
-    if cr.rowcount:
-        _logger.info("dealer_crm: %s customers failed by a survey answer are retried", cr.rowcount)
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    retried = env["dealer.personal.data"]._retry_failed_erasures(*SURVEY_ERRORS)
+    if retried:
+        _logger.info("dealer_crm: %s customers failed by a survey answer are retried", retried)
