@@ -2,6 +2,7 @@
 import os
 
 from odoo import api, fields, models
+from odoo.tools import config
 
 
 class DbBackup(models.Model):
@@ -13,7 +14,8 @@ class DbBackup(models.Model):
 
     _inherit = "db.backup"
     # a backup run posts its outcome on the schedule: whoever may read a schedule may
-    # run it, and the chatter says who did
+    # run it, and the chatter says who did (the run posts as superuser, see
+    # message_post: the managers who run backups cannot post in the history by hand)
     _mail_post_access = "read"
 
     # OCA lets whoever reads a schedule read its SFTP password; dealer_crm lets dealer
@@ -27,3 +29,57 @@ class DbBackup(models.Model):
         schedule made with auto_backup's default folder keeps its own files (the
         schedules' cleanups would otherwise delete each other's backups)."""
         return os.path.join(self._default_folder(), "scheduled")
+
+    def _dealer_follow_database(self):
+        """Point the local schedules whose folder is another database's default one
+        (``<data_dir>/backups/<other database>``, or its ``scheduled`` folder) at this
+        database's, and say so in their chatter.
+
+        A copied or restored database keeps its original's schedules: run as they are,
+        they would write the copy's backups into the original's folder and clean it."""
+        root = os.path.normpath(os.path.join(config["data_dir"], "backups"))
+        dbname = self.env.cr.dbname
+        # (a loop rather than ``filtered``, which auto_backup's tests replace by a mock)
+        for schedule in self.sudo():
+            if schedule.method != "local" or not schedule.folder:
+                continue
+            parts = os.path.relpath(os.path.normpath(schedule.folder), root).split(os.sep)
+            if (
+                parts[0] in (os.curdir, os.pardir, dbname)
+                or len(parts) > 2
+                or parts[1:] not in ([], ["scheduled"])
+            ):
+                continue
+            old = schedule.folder
+            schedule.folder = os.path.join(root, dbname, *parts[1:])
+            schedule.message_post(
+                body=self.env._(
+                    "This database (%(database)s) is a copy of %(original)s: its backups "
+                    "go to %(folder)s, no longer into %(old)s, the original's folder.",
+                    database=dbname,
+                    original=parts[0],
+                    folder=schedule.folder,
+                    old=old,
+                )
+            )
+
+    def action_backup(self):
+        """Run the backups, each into this database's own folder (see
+        ``_dealer_follow_database``); those who may read a schedule may run it."""
+        self.check_access("read")
+        self._dealer_follow_database()
+        return super(DbBackup, self.sudo()).action_backup()
+
+    def cleanup(self):
+        """Clean this database's own folders (see ``_dealer_follow_database``)."""
+        self.check_access("read")
+        self._dealer_follow_database()
+        return super(DbBackup, self.sudo()).cleanup()
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        """The history of a schedule is its runs': those who may only read and run it
+        (dealer managers) do not post in it by hand; the runs post as superuser."""
+        if not self.env.su:
+            self.check_access("write")
+        return super().message_post(**kwargs)

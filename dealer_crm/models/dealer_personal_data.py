@@ -97,9 +97,14 @@ class DealerPersonalData(models.AbstractModel):
         for name, records in records_by_model.items():
             personal = covered[name][1]
             if personal:
-                records.with_context(tracking_disable=True, mail_notrack=True).write(
-                    self._cleared_values(records, personal)
-                )
+                records = records.with_context(tracking_disable=True, mail_notrack=True)
+                values = self._cleared_values(records, personal)
+                # a model whose write cannot take the plain values clears them its way
+                clear = getattr(records, "_dealer_clear_personal_fields", None)
+                if clear:
+                    clear(values)
+                else:
+                    records.write(values)
             count += len(records)
         return count
 
@@ -129,6 +134,23 @@ class DealerPersonalData(models.AbstractModel):
                     "%s cannot be anonymised: it is your own user account, or Odoo's superuser.",
                     forbidden[0].name,
                 )
+            )
+        # A colleague's contact: erasing it archives their account and rewrites their
+        # login. That is for a Settings administrator, once the colleague has left (their
+        # account archived first); a portal customer's account goes with them as before.
+        colleagues = users.filtered(lambda user: user.active and not user.share)
+        if colleagues and not self.env.user.has_group("base.group_system"):
+            raise UserError(
+                _(
+                    "%s is a colleague's contact (an active internal user). Archive "
+                    "their user account first, or ask a Settings administrator.",
+                    colleagues[0].partner_id.name,
+                )
+            )
+        companies = partners & self.env["res.company"].sudo().search([]).partner_id
+        if companies:
+            raise UserError(
+                _("%s is one of your companies: it cannot be anonymised.", companies[0].name)
             )
         if not partners:
             return True
@@ -173,6 +195,29 @@ class DealerPersonalData(models.AbstractModel):
         )
         _logger.info("dealer_crm: anonymised partners %s (%s)", partners.ids, reason)
         return True
+
+    @api.model
+    def _retry_failed_erasures(self, *errors):
+        """Lift the *Erasure Failed* flag of the customers a failure of the retention job
+        with one of ``errors`` (ILIKE patterns of the Erasure Log's error) left flagged,
+        so that its next run tries them again: an upgrade's step, once the cause is
+        fixed. Their number."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET dealer_erasure_failed = FALSE
+                 WHERE p.dealer_erasure_failed
+                   AND EXISTS (SELECT 1 FROM dealer_erasure_log l
+                                WHERE l.partner_id = p.id AND l.state = 'failed'
+                                  AND l.error ILIKE ANY (%s))
+                """,
+                list(errors),
+            )
+        )
+        self.env["res.partner"].invalidate_model(["dealer_erasure_failed"])
+        return self.env.cr.rowcount
 
     @api.model
     def _retention_domain(self, cutoff):

@@ -13,6 +13,19 @@ class SurveyUserInputLine(models.Model):
         related="user_input_id.partner_id", store=True, index="btree_not_null", string="Customer"
     )
 
+    def _dealer_clear_personal_fields(self, values):
+        """Erase the customer's words (``values``) where these answers hold them.
+
+        survey's ``write`` recomputes each written line's score from the values given, as
+        if they were the answer: a numerical, date or choice answer written without its
+        value fails (``float(None)``) or loses its score. Each personal field is therefore
+        written only on the lines that hold it: text and comment lines, whose score is
+        nought whatever they say."""
+        for name, value in values.items():
+            lines = self.filtered(name)
+            if lines:
+                lines.write({name: value})
+
     @api.constrains("answer_type", "value_scale", "value_numerical_box", "skipped", "question_id")
     def _check_dealer_answer_in_scale(self):
         """An answer stays within its question's scale, whoever sends it (the public

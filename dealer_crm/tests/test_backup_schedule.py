@@ -13,6 +13,7 @@ from pathlib import Path
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError
+from odoo.modules.neutralize import get_neutralization_queries
 from odoo.tests import freeze_time, tagged
 from odoo.tools import config, mute_logger
 
@@ -52,6 +53,8 @@ class TestBackupSchedule(DealerCrmCase):
         self.assertEqual(schedule.backup_format, "zip", "zip: the filestore is in the backup")
         self.assertEqual(schedule.days_to_keep, 14)
         dbname = self.env.cr.dbname
+        # (in a copy of the database that made it, it follows this one at its first run)
+        schedule._dealer_follow_database()
         self.assertEqual(
             schedule.folder, os.path.join(config["data_dir"], "backups", dbname, "scheduled")
         )
@@ -229,3 +232,69 @@ class TestBackupSchedule(DealerCrmCase):
         self.assertFalse(self.env.ref("dealer_crm.db_backup_scheduled", raise_if_not_found=False))
         self.assertEqual(self.env["db.backup"].search([]), own)
         self.assertFalse(self.cron.active)
+
+    # A copied or restored database (review F10) ------------------------------------------
+    def _of_another_database(self, schedule=None, sub="scheduled"):
+        """``schedule`` (the shipped one) pointing at the default folder of a database this
+        one was copied from; that folder, and this database's, in a data directory of
+        this test's own."""
+        data_dir = tempfile.mkdtemp(prefix="dealer_data_dir_")
+        self.addCleanup(shutil.rmtree, data_dir, ignore_errors=True)
+        self.enterContext(patch.dict(config.options, {"data_dir": data_dir}))
+        root = os.path.join(data_dir, "backups")
+        original = os.path.join(root, "dealer_original_db", sub)
+        own = os.path.join(root, self.env.cr.dbname, sub)
+        (schedule or self.schedule).folder = original
+        return Path(original), Path(own)
+
+    def test_a_copy_backs_itself_up_into_its_own_folder_not_the_original_s(self):
+        original, own = self._of_another_database()
+        original.mkdir(parents=True, exist_ok=True)
+        theirs = self._backup_files(original, timedelta(days=400))
+        with patch(DUMP_DB, side_effect=_fake_dump):
+            self.schedule.with_user(self.user_manager).action_backup()
+        self.assertEqual(self.schedule.folder, str(own))
+        self.assertEqual([p.name for p in original.iterdir()], theirs, "the original's kept")
+        self.assertEqual(len(list(own.glob("*.dump.zip"))), 1)
+        self.assertIn("dealer_original_db", self.schedule.message_ids[1].body)
+        self.assertIn("Database backup succeeded.", self.schedule.message_ids[0].body)
+        self.assertEqual(self.schedule.message_ids[0].author_id, self.user_manager.partner_id)
+
+    def test_a_copy_cleans_its_own_folder_not_the_original_s(self):
+        original, own = self._of_another_database()
+        original.mkdir(parents=True, exist_ok=True)
+        theirs = self._backup_files(original, timedelta(days=400))
+        self.schedule.with_user(self.user_manager).cleanup()
+        self.assertEqual([p.name for p in original.iterdir()], theirs)
+        self.assertEqual(self.schedule.folder, str(own))
+
+    def test_auto_backup_s_default_folder_of_another_database_follows_too(self):
+        other = self.env["db.backup"].create({"folder": "/tmp", "days_to_keep": 0})
+        _original, own = self._of_another_database(other, sub="")
+        elsewhere = self._in_temp_folder()
+        with patch(DUMP_DB, side_effect=_fake_dump):
+            (self.schedule | other).action_backup()
+        self.assertEqual(os.path.normpath(other.folder), os.path.normpath(own))
+        self.assertEqual(self.schedule.folder, elsewhere, "a folder of the dealer's choice stays")
+        self.assertEqual(len(list(own.glob("*.dump.zip"))), 1)
+
+    def test_neutralizing_a_copy_stops_its_backups_and_repoints_the_schedule(self):
+        _original, own = self._of_another_database()
+        queries = list(get_neutralization_queries(["dealer_crm"]))
+        self.assertEqual(len(queries), 1, "dealer_crm ships data/neutralize.sql")
+        self.env.flush_all()
+        self.env.cr.execute(queries[0])
+        self.env.invalidate_all()
+        self.assertFalse(self.cron.active)
+        self.assertEqual(self.schedule.folder, str(own))
+
+    # The history (review F11) ------------------------------------------------------------
+    def test_a_manager_runs_backups_but_does_not_post_in_their_history(self):
+        self._in_temp_folder()
+        schedule = self.schedule.with_user(self.user_manager)
+        with self.assertRaises(AccessError):
+            schedule.message_post(body="Database backup succeeded.")
+        with patch(DUMP_DB, side_effect=_fake_dump):
+            schedule.action_backup()
+        self.assertIn("Database backup succeeded.", self.schedule.message_ids[0].body)
+        self.schedule.message_post(body="Moved the backups to the NAS")

@@ -12,6 +12,7 @@ import importlib.util
 from datetime import timedelta
 from pathlib import Path
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -167,6 +168,30 @@ class TestErasureOnOca(DealerCrmCase):
         with self.assertRaisesRegex(UserError, "your own user account"):
             self.user_manager.partner_id.with_user(self.user_manager).anonymize_partner_data()
         self.assertTrue(self.user_manager.active)
+
+    def test_a_manager_cannot_anonymise_a_colleague_nor_a_company(self):
+        """Erasing an employee's contact archives their account (review F13): a Settings
+        administrator's decision, or the account archived first."""
+        colleague = self.env["res.users"].create(
+            {
+                "name": "Wong Colleague",
+                "login": "wong.colleague@example.com",
+                "groups_id": [Command.link(self.env.ref("base.group_user").id)],
+            }
+        )
+        partner = colleague.partner_id.with_user(self.user_manager)
+        with self.assertRaisesRegex(UserError, "colleague"):
+            partner.anonymize_partner_data()
+        self.assertTrue(colleague.active)
+        self.assertEqual(colleague.login, "wong.colleague@example.com")
+        with self.assertRaisesRegex(UserError, "one of your companies"):
+            self.env.company.partner_id.with_user(self.user_manager).anonymize_partner_data()
+        self.assertFalse(self.env["dealer.erasure.log"].search([("partner_id", "=", partner.id)]))
+        # once they have left (their account archived), their contact is erased
+        colleague.active = False
+        partner.anonymize_partner_data()
+        self.assertTrue(partner.dealer_anonymized)
+        self.assertRegex(colleague.login, r"@anonymized\.oca$")
 
     def test_an_already_anonymised_customer_is_not_erased_twice(self):
         self.customer.anonymize_partner_data()

@@ -1,7 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import importlib.util
 from datetime import timedelta
+from pathlib import Path
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -243,3 +245,153 @@ class TestErasureScan(DealerCrmCase):
         self.assertIn("audit trail", log.kept_note)
         self.assertIn("accounting law", log.kept_note)
         self.assertIn("1 invoices", log.kept_note)
+
+    # Survey answers of every kind (review F4) ---------------------------------
+    def _answered_survey(self, customer):
+        """A scored survey the customer answered with a number, a date, a choice, a
+        comment and their own words."""
+        name, email, phone, street, _new_email = SECRETS
+        survey = self.env["survey.survey"].create(
+            {"title": "After the visit", "scoring_type": "scoring_without_answers"}
+        )
+
+        def question(title, question_type, **vals):
+            return self.env["survey.question"].create(
+                {"survey_id": survey.id, "title": title, "question_type": question_type, **vals}
+            )
+
+        mileage = question(
+            "Mileage?",
+            "numerical_box",
+            is_scored_question=True,
+            answer_numerical_box=7,
+            answer_score=2,
+        )
+        visit = question(
+            "When?", "date", is_scored_question=True, answer_date="2026-01-05", answer_score=3
+        )
+        choice = question(
+            "Advisor?",
+            "simple_choice",
+            comments_allowed=True,
+            comment_count_as_answer=False,
+            suggested_answer_ids=[
+                Command.create({"value": "Kind", "is_correct": True, "answer_score": 5}),
+                Command.create({"value": "Rude", "answer_score": 0}),
+            ],
+        )
+        words = question("Anything else?", "text_box")
+        handle = question("Your name?", "char_box")
+        kind = choice.suggested_answer_ids[0]
+        answer = self.env["survey.user_input"].create(
+            {
+                "survey_id": survey.id,
+                "partner_id": customer.id,
+                "user_input_line_ids": [
+                    Command.create(vals)
+                    for vals in (
+                        {
+                            "question_id": mileage.id,
+                            "answer_type": "numerical_box",
+                            "value_numerical_box": 7,
+                        },
+                        {
+                            "question_id": visit.id,
+                            "answer_type": "date",
+                            "value_date": "2026-01-05",
+                        },
+                        {
+                            "question_id": choice.id,
+                            "answer_type": "suggestion",
+                            "suggested_answer_id": kind.id,
+                        },
+                        {
+                            "question_id": choice.id,
+                            "answer_type": "char_box",
+                            "value_char_box": f"Ask for {name}",
+                        },
+                        {
+                            "question_id": words.id,
+                            "answer_type": "text_box",
+                            "value_text_box": f"Call {phone} or write to {email}, {street}",
+                        },
+                        {
+                            "question_id": handle.id,
+                            "answer_type": "char_box",
+                            "value_char_box": name,
+                        },
+                    )
+                ],
+            }
+        )
+        return answer
+
+    def test_survey_answers_of_every_kind_are_erased(self):
+        name, email, phone, street, _new_email = SECRETS
+        customer = self.env["res.partner"].create(
+            {"name": name, "email": email, "phone": phone, "street": street}
+        )
+        answer = self._answered_survey(customer)
+        lines = answer.user_input_line_ids
+        scores = {line.id: line.answer_score for line in lines}
+        self.assertEqual(sorted(scores.values()), [0, 0, 0, 2, 3, 5], "the answers are scored")
+        self.assertTrue(self._scan(SECRETS[:4]), "the scan sees the answers before erasure")
+        self.env["dealer.personal.data"].with_user(self.user_manager)._anonymize(customer)
+        hits = self._scan(SECRETS[:4])
+        self.assertFalse(hits, "\n".join(hits))
+        self.assertTrue(customer.dealer_anonymized)
+        # The figures stay: the number, the date, the choice and every line's score.
+        by_type = {line.answer_type: line for line in lines}
+        self.assertEqual(by_type["numerical_box"].value_numerical_box, 7)
+        self.assertEqual(str(by_type["date"].value_date), "2026-01-05")
+        self.assertEqual(by_type["suggestion"].suggested_answer_id.value, "Kind")
+        self.assertEqual({line.id: line.answer_score for line in lines}, scores)
+        self.assertFalse(lines.filtered("value_char_box") | lines.filtered("value_text_box"))
+
+    def test_retention_erases_a_customer_with_survey_answers(self):
+        customer = self.env["res.partner"].create({"name": SECRETS[0], "email": SECRETS[1]})
+        answer = self._answered_survey(customer)
+        when = fields.Datetime.now() - timedelta(days=365 * 6 + 10)
+        order = self.env["sale.order"].create({"partner_id": customer.id, "date_order": when})
+        self.env.flush_all()
+        for records in (customer, order, answer, answer.user_input_line_ids):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET create_date = %s, write_date = %s WHERE id IN %s",
+                    SQL.identifier(records._table),
+                    when,
+                    when,
+                    tuple(records.ids),
+                )
+            )
+        self.env.invalidate_all()
+        self.env["ir.config_parameter"].sudo().set_param("dealer_crm.retention_years", 5)
+        self.env["dealer.personal.data"]._cron_retention()
+        log = self.env["dealer.erasure.log"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(log.mapped("state"), ["done"], log.error)
+        self.assertTrue(customer.dealer_anonymized)
+        self.assertFalse(customer.dealer_erasure_failed)
+
+    def test_the_upgrade_retries_customers_failed_by_a_survey_answer(self):
+        """migrations/18.0.1.9.0/post-fixerase.py"""
+        survey_failed, other_failed = self.env["res.partner"].create(
+            [{"name": "Failed By Survey"}, {"name": "Failed Otherwise"}]
+        )
+        errors = {
+            survey_failed: "float() argument must be a string or a real number, not 'NoneType'",
+            other_failed: "could not serialize access due to concurrent update",
+        }
+        for partner, error in errors.items():
+            self.env["dealer.erasure.log"].create(
+                {"partner_id": partner.id, "reason": "retention", "state": "failed", "error": error}
+            )
+        (survey_failed | other_failed).dealer_erasure_failed = True
+        self.env.flush_all()
+        path = Path(__file__).parent.parent / "migrations/18.0.1.9.0/post-fixerase.py"
+        spec = importlib.util.spec_from_file_location("dealer_crm_post_fixerase", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "18.0.1.8.0")
+        self.env.invalidate_all()
+        self.assertFalse(survey_failed.dealer_erasure_failed, "retried by the next run")
+        self.assertTrue(other_failed.dealer_erasure_failed, "another failure stays flagged")

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.tools import SQL
+from odoo import SUPERUSER_ID, api
 
 
 def migrate(cr, version):
@@ -8,16 +8,5 @@ def migrate(cr, version):
     reason; clear their flag so that its next run erases them."""
     if not version:
         return
-    cr.execute(
-        SQL(
-            """
-            UPDATE res_partner p
-               SET dealer_erasure_failed = FALSE
-             WHERE p.dealer_erasure_failed
-               AND EXISTS (SELECT 1 FROM dealer_erasure_log l
-                            WHERE l.partner_id = p.id AND l.state = 'failed'
-                              AND l.error ILIKE %s)
-            """,
-            "%audit trail%",
-        )
-    )
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    env["dealer.personal.data"]._retry_failed_erasures("%audit trail%")
