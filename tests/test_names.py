@@ -42,6 +42,9 @@ REDECLARED = {
     # auto_backup's SFTP password, readable by OCA's readers only, not by the dealer
     # managers who read the backup schedules (issue 31)
     ("db.backup", "sftp_password"),
+    # the link of a rating email, read by managers and the system only: staff who know
+    # it could answer for the customer (issue 31, review F2)
+    ("rating.rating", "access_token"),
 }
 
 

@@ -61,6 +61,7 @@ from . import dealer_customer_score
 from . import survey_question
 from . import survey_user_input
 from . import survey_user_input_line
+from . import rating_rating
 from . import dealer_figure
 from . import dealer_trend_report
 from . import dealer_trend_report_line

@@ -227,6 +227,12 @@ class DealerConsent(models.Model):
         Every automated outreach of the addon asks this one function (or ``_gate``). It
         evaluates :meth:`_gate_domain` on ``partners``: one query.
         """
+        return self._partners_matching(partners, self._gate_domain(purpose, channel, company))
+
+    @api.model
+    def _partners_matching(self, partners, domain):
+        """The partners among ``partners`` (archived ones included) that match the
+        ``res.partner`` ``domain``, read whoever asks: one query."""
         ids = [pid for pid in partners.ids if isinstance(pid, int)]
         if not ids:
             return partners.browse()
@@ -234,9 +240,39 @@ class DealerConsent(models.Model):
             self.env["res.partner"]
             .sudo()
             .with_context(active_test=False)
-            .search([("id", "in", ids), *self._gate_domain(purpose, channel, company)])
+            .search([("id", "in", ids), *domain])
         )
         return partners & partners.browse(found.ids)
+
+    @api.model
+    def _withdrawn_partners(self, partners, purpose, channels, company=None):
+        """The partners among ``partners`` who withdrew their consent for ``purpose`` on
+        one of the consent ``channels`` to ``company`` (the current one by default)."""
+        ids = [pid for pid in partners.ids if isinstance(pid, int)]
+        if not ids:
+            return partners.browse()
+        withdrawn = self.sudo()._read_group(
+            [
+                ("partner_id", "in", ids),
+                ("purpose", "=", purpose),
+                ("channel", "in", list(channels)),
+                ("state", "=", "withdrawn"),
+                ("company_id", "=", (company or self.env.company).id),
+            ],
+            ["partner_id"],
+        )
+        return partners & partners.browse([partner.id for (partner,) in withdrawn])
+
+    @api.model
+    def _not_opted_out_partners(self, partners, purpose, channel, company=None):
+        """The partners among ``partners`` who did not opt out of ``purpose`` by
+        ``channel``: they may be contacted at all, did not withdraw that consent to
+        ``company`` and their address is not blacklisted. A consent never asked lets
+        them through: the gate for an outreach that does not need a consent granted."""
+        allowed = self._partners_matching(
+            partners, [*CONTACTABLE_DOMAIN, *self._not_blacklisted_domain(channel)]
+        )
+        return allowed - self._withdrawn_partners(allowed, purpose, (channel,), company)
 
     @api.model
     def _reachable_partners(self, partners, purpose, interaction_channel, company=None):

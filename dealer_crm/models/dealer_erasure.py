@@ -122,11 +122,11 @@ class DealerErasure(models.AbstractModel):
         for message in messages:
             vals = {
                 field: scrub(message[field])
-                for field in ("subject", "record_name", "email_from")
+                for field in ("subject", "record_name", "email_from", "reply_to")
                 if message[field] and scrub(message[field]) != message[field]
             }
             if message.author_id in partners:
-                vals.update(author_id=False, email_from=False, body="")
+                vals.update(author_id=False, email_from=False, reply_to=False, body="")
             else:
                 body = str(message.body or "")
                 if scrub(body) != body:

@@ -413,31 +413,53 @@ class HelpdeskTicket(models.Model):
         or not) does not ask again when it is closed again. A dealer's feedback ticket
         (complaint, enquiry, compliment, suggestion) asks only when it is closed in such
         a stage, and only a customer who consented to surveys by email, to the ticket's
-        company (the consent gate, as the survey invitations); a refusal is noted on the
-        ticket by the gate. Other helpdesk tickets keep helpdesk_mgmt_rating's own
-        behaviour."""
+        company (the consent gate, as the survey invitations). Any other ticket keeps
+        helpdesk_mgmt_rating's own behaviour, but never asks a customer who withdrew
+        that consent, whose address is blacklisted, or who is archived or anonymised.
+        Each refusal is noted on the ticket by the gate.
+
+        The ratings the request makes are marked as requested (in sudo): only those,
+        answered through their link, are the ticket's satisfaction."""
         if self.env["dealer.import.mixin"]._dealer_importing():
             return
         tickets = self - self._dealer_rating_asked()
-        feedback = tickets.filtered("dealer_feedback_kind")
-        tickets -= feedback
-        feedback = feedback.filtered(
+        tickets = tickets.filtered(
             lambda t: (
                 t.partner_id
                 and t.rating_status == "stage_change"
-                and t.stage_id.closed
                 and t.stage_id.rating_mail_template_id
             )
         )
+        feedback = tickets.filtered(lambda t: t.dealer_feedback_kind and t.stage_id.closed)
+        others = tickets.filtered(lambda t: not t.dealer_feedback_kind)
         Consent = self.env["dealer.consent"]
-        for company, of_company in feedback.grouped("company_id").items():
+        tickets = self.browse()
+        for company, of_company in (feedback | others).grouped("company_id").items():
+            company = company or self.env.company
             customers = of_company.partner_id
-            records = {p: of_company.filtered(lambda t, p=p: t.partner_id == p) for p in customers}
-            allowed, _refused = Consent._gate(
-                customers, *RATING_CONSENT, records=records, company=company or self.env.company
+            gated = Consent._allowed_partners(customers, *RATING_CONSENT, company=company)
+            not_out = Consent._not_opted_out_partners(customers, *RATING_CONSENT, company=company)
+            allowed = of_company.filtered(
+                lambda t, g=gated, n=not_out: t.partner_id in (g if t in feedback else n)
             )
-            tickets |= of_company.filtered(lambda t, ok=allowed: t.partner_id in ok)
-        return super(HelpdeskTicket, tickets)._send_ticket_rating_mail(force_send=force_send)
+            refused = of_company - allowed
+            Consent._note_refusals(
+                refused.partner_id,
+                RATING_CONSENT[0],
+                RATING_CONSENT[1:],
+                {p: refused.filtered(lambda t, p=p: t.partner_id == p) for p in refused.partner_id},
+            )
+            tickets |= allowed
+        if not tickets:
+            return
+        Rating = self.env["rating.rating"].sudo()
+        domain = [("res_model", "=", self._name), ("res_id", "in", tickets.ids)]
+        before = Rating.search(domain)
+        res = super(HelpdeskTicket, tickets)._send_ticket_rating_mail(force_send=force_send)
+        (Rating.search(domain) - before).filtered(
+            lambda r: not r.is_internal and r.partner_id
+        ).write({"dealer_requested": True})
+        return res
 
     def _dealer_rating_asked(self):
         """The tickets of ``self`` that already asked a customer for a rating: they hold
@@ -493,6 +515,7 @@ class HelpdeskTicket(models.Model):
         rating = rating.sudo()
         if (
             rating.is_internal
+            or not rating.dealer_requested
             or not rating.consumed
             or rating.rating < 1
             or (rating.res_model, rating.res_id) != (self._name, self.id)

@@ -75,7 +75,7 @@ class TestErasureScan(DealerCrmCase):
             }
         )
         self._buy_and_pay(customer, name)
-        self.env["helpdesk.ticket"].create(
+        ticket = self.env["helpdesk.ticket"].create(
             {
                 "name": f"{name} complains",
                 "description": f"<p>{email}</p>",
@@ -84,6 +84,13 @@ class TestErasureScan(DealerCrmCase):
                 "partner_name": name,
             }
         )
+        # Their rating of the ticket, with a comment (helpdesk_mgmt_rating, review F5)
+        token = ticket.sudo()._rating_get_access_token()
+        rating = self.env["rating.rating"].sudo().search([("access_token", "=", token)])
+        ticket.sudo().rating_apply(
+            2, rating=rating, feedback=f"{name} here, call me on {phone} or {email}"
+        )
+        self.assertIn(name, rating.feedback)
         self.env["dealer.consent"].create(
             {
                 "partner_id": customer.id,

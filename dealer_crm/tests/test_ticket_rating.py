@@ -66,9 +66,10 @@ class TestTicketRating(TicketRatingMixin, DealerCrmCase):
         cls._rating_setup()
 
     def _apply_as_the_route(self, ticket, rate):
-        """Rate ``ticket`` as the public route /rate/<token>/<rate> does: the rating
-        found by its token in sudo, applied on the ticket in sudo."""
-        token = ticket.sudo()._rating_get_access_token()
+        """Rate ``ticket`` as the public route /rate/<token>/<rate> does with the link of
+        the rating email: the rating found by its token in sudo, applied on the ticket in
+        sudo."""
+        token = self._requests(ticket)[0].access_token
         rating = self.env["rating.rating"].sudo().search([("access_token", "=", token)])
         ticket.sudo().rating_apply(rate, rating=rating, feedback="Customer rated.")
         return rating
@@ -245,13 +246,20 @@ class TestTicketRating(TicketRatingMixin, DealerCrmCase):
         ticket = self._complaint(self.customer)
         ticket.write({"stage_id": self.stage_done.id})
         token = ticket.sudo()._rating_get_access_token()
-        # staff who know the token: Odoo records the rating, not a satisfaction
-        ticket.with_user(self.user_relations).rating_apply(5, token=token)
+        # staff cannot look a rating up by its link's token
+        with self.assertRaises(AccessError):
+            ticket.with_user(self.user_relations).rating_apply(5, token=token)
+        # given the rating: Odoo records it, not a satisfaction
+        rating = self.env["rating.rating"].sudo().search([("access_token", "=", token)])
+        ticket.with_user(self.user_relations).rating_apply(5, rating=rating.with_env(self.env))
         self.assertFalse(ticket.dealer_satisfaction)
-        # an employee without helpdesk rights may write ratings, but gets no score in
+        # nor may anyone but a manager change the rating once answered
         self.env.invalidate_all()
         rating = self.env["rating.rating"].sudo().search([("access_token", "=", token)])
-        rating.with_user(self.user_plain).write({"rating": 1, "consumed": True})
+        for user in (self.user_plain, self.user_relations, self.user_service):
+            with self.assertRaises(AccessError):
+                rating.with_user(user).write({"rating": 1})
+        self.assertEqual(rating.rating, 5)
         self.assertFalse(ticket.dealer_satisfaction)
         # a portal user (the customer) neither, but through the link
         portal = self._create_user("t_portal_rating", "base.group_portal")
@@ -260,6 +268,135 @@ class TestTicketRating(TicketRatingMixin, DealerCrmCase):
         with self.assertRaises(AccessError):
             ticket.with_user(portal).write({"dealer_satisfaction": "5"})
         self.assertFalse(ticket.dealer_satisfaction)
+
+    # Only the rating the request made counts (review F2) -----------------------------
+    def test_staff_cannot_make_or_read_the_rating_of_a_ticket(self):
+        ticket = self._complaint(self.customer)
+        ticket_model = self.env["ir.model"]._get_id("helpdesk.ticket")
+        for user in (self.user_sales, self.user_service, self.user_relations, self.user_plain):
+            with self.assertRaises(AccessError, msg=user.login):
+                self.env["rating.rating"].with_user(user).create(
+                    {
+                        "res_model_id": ticket_model,
+                        "res_id": ticket.id,
+                        "partner_id": self.customer.id,
+                        "access_token": "forgedtoken0002",
+                    }
+                )
+        self._survey_consent(self.customer)
+        ticket.write({"stage_id": self.stage_done.id})
+        rating = self._requests(ticket)[0]
+        self.assertTrue(rating.dealer_requested)
+        for user in (self.user_sales, self.user_service, self.user_relations):
+            with self.assertRaises(AccessError, msg=user.login):
+                self.env["rating.rating"].with_user(user).search_read(
+                    [("res_id", "=", ticket.id)], ["access_token"]
+                )
+            with self.assertRaises(AccessError, msg=user.login):
+                rating.with_user(user).write({"partner_id": self.user_manager.partner_id.id})
+        # nor moves another rating onto a ticket
+        other = self.env["rating.rating"].create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": self.customer.id,
+                "partner_id": self.customer.id,
+            }
+        )
+        with self.assertRaises(AccessError):
+            other.with_user(self.user_relations).write(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+                    "res_id": ticket.id,
+                }
+            )
+        # nobody marks a rating as requested, a manager neither
+        for user in (self.user_relations, self.user_manager):
+            with self.assertRaises(AccessError, msg=user.login):
+                rating.with_user(user).write({"dealer_requested": True})
+
+    def test_a_rating_the_request_did_not_make_sets_no_satisfaction(self):
+        ticket = self._complaint(self.customer)
+        forged = (
+            self.env["rating.rating"]
+            .with_user(self.user_manager)
+            .create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+                    "res_id": ticket.id,
+                    "partner_id": self.customer.id,
+                }
+            )
+        )
+        self.assertFalse(forged.sudo().dealer_requested)
+        ticket.sudo().rating_apply(1, rating=forged.sudo())
+        self.assertTrue(forged.sudo().consumed)
+        self.assertFalse(ticket.dealer_satisfaction)
+        self.assertFalse(ticket.dealer_satisfaction_rated)
+        self.assertFalse(ticket.dealer_low_satisfaction_followup)
+
+    def test_the_upgrade_marks_the_ratings_a_rating_email_asked_for(self):
+        self._survey_consent(self.customer)
+        ticket = self._complaint(self.customer)
+        asked = self._close(ticket)
+        forged = (
+            self.env["rating.rating"]
+            .sudo()
+            .create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+                    "res_id": ticket.id,
+                    "partner_id": self.customer.id,
+                }
+            )
+        )
+        (asked | forged).write({"dealer_requested": False})
+        self.env.flush_all()
+        load_migration("18.0.1.9.0", "post", "fixrating").migrate(self.env.cr, "18.0.1.8.0")
+        self.env.invalidate_all()
+        self.assertTrue(asked.dealer_requested)
+        self.assertFalse(forged.dealer_requested)
+
+    # The consent on every ticket (review F3) ---------------------------------------------
+    def _question(self, partner):
+        """A ticket of ``partner`` with no feedback kind, as sales and service raise."""
+        return self.Ticket.create(
+            {"name": "Brake check question", "description": "x", "partner_id": partner.id}
+        )
+
+    def test_a_ticket_without_a_kind_does_not_ask_who_withdrew_consent(self):
+        self._survey_consent(self.customer, state="withdrawn")
+        ticket = self._question(self.customer)
+        ticket.with_user(self.user_relations).write({"stage_id": self.stage_done.id})
+        ratings, messages = self._requests(ticket)
+        self.assertFalse(ratings)
+        self.assertFalse(messages)
+        self.assertFalse(
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)])
+        )
+        note = ticket.message_ids.filtered(lambda m: "not sent" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn("Surveys not sent to Chan Tai Man by Email", note.body)
+
+    def test_a_ticket_without_a_kind_does_not_ask_a_blacklisted_or_archived_customer(self):
+        self.env["mail.blacklist"].sudo()._add(self.customer.email)
+        self.assertFalse(self._close(self._question(self.customer)))
+        other = self.env["res.partner"].create({"name": "Lee Ka Yan", "email": "lee@example.com"})
+        ticket = self._question(other)
+        other.action_archive()
+        self.assertFalse(self._close(ticket))
+        self.assertIn("archived", ticket.message_ids[:1].body)
+
+    def test_a_ticket_without_a_kind_still_asks_a_customer_never_asked(self):
+        """helpdesk_mgmt_rating's own rule for other tickets (its test_ticket_stage_done):
+        only a feedback ticket needs the consent granted."""
+        ticket = self._question(self.customer)
+        ratings = self._close(ticket)
+        self.assertEqual(ratings.partner_id, self.customer)
+        self.assertTrue(ratings.dealer_requested)
+        # a feedback ticket of the same customer asks nothing
+        self.assertFalse(self._close(self._complaint(self.customer)))
 
 
 @tagged("post_install", "-at_install")
@@ -291,3 +428,22 @@ class TestTicketRatingRoute(TicketRatingMixin, DealerFactories, HttpCase):
         self.assertEqual(response.status_code, 404)
         self.env.invalidate_all()
         self.assertEqual(ticket.dealer_satisfaction, "5")
+
+    def test_a_forged_rating_answered_through_the_route_sets_no_satisfaction(self):
+        """Review F2: a rating someone made with a token of their choice, answered
+        anonymously through /rate, is not the customer's."""
+        ticket = self._complaint(self.customer)
+        self.env["rating.rating"].sudo().create(
+            {
+                "res_model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+                "res_id": ticket.id,
+                "partner_id": self.customer.id,
+                "access_token": "forgedtoken0002",
+            }
+        )
+        response = self.url_open("/rate/forgedtoken0002/1")
+        self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
+        self.assertFalse(ticket.dealer_satisfaction)
+        self.assertFalse(ticket.dealer_satisfaction_rated)
+        self.assertFalse(ticket.activity_ids.filtered(lambda a: "Low satisfaction" in a.summary))
