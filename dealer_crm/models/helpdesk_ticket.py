@@ -294,7 +294,7 @@ class HelpdeskTicket(models.Model):
             .create(vals_list)
             .with_env(self.env)
         )
-        super(HelpdeskTicket, tickets.sudo()).set_sla()
+        tickets.sudo()._dealer_oca_set_sla()
         tickets.filtered("dealer_contact_date")._dealer_record_contact()
         tickets.sudo().ticket_sla_ids._dealer_record_answer()
         return tickets
@@ -375,7 +375,7 @@ class HelpdeskTicket(models.Model):
                 for line in ticket.ticket_sla_ids
                 if line.sla_id.dealer_target and line.state in ("in_progress", "on_hold")
             }
-            super(HelpdeskTicket, ticket).set_sla()
+            ticket._dealer_oca_set_sla()
             for line in ticket.ticket_sla_ids:
                 if (
                     line.state in ("in_progress", "on_hold")
@@ -387,8 +387,13 @@ class HelpdeskTicket(models.Model):
     def _dealer_restart_sla(self):
         """The SLA lines counted again from the tickets' creation: for tickets dated in
         the past (the demo dealership's history, the tests)."""
-        super(HelpdeskTicket, self.sudo()).set_sla()
+        self.sudo()._dealer_oca_set_sla()
         self.sudo().ticket_sla_ids._dealer_record_answer()
+
+    def _dealer_oca_set_sla(self):
+        """helpdesk_mgmt_sla's own reset of the lines (all deleted, made again from the
+        policies), without dealer_crm's public ``set_sla`` around it."""
+        return super().set_sla()
 
     def set_sla(self):
         """helpdesk_mgmt_sla's reset of the lines, public: for whoever may write the
