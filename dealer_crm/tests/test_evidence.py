@@ -35,11 +35,6 @@ NOT_EVIDENCE = {
     "fields are protected and whose unlink is refused to clients",
     ("resource.booking", "dealer_bay_id"): "the bay among the booked resources, recomputed "
     "from the booking's combination",
-    ("helpdesk.ticket", "ticket_sla_ids"): "helpdesk_mgmt_sla's lines, redeclared only to "
-    "keep them from the portal; the SLA code writes them",
-    ("helpdesk.sla", "dealer_severity_id"): "set by the severity that keeps the policy, when "
-    "it makes it; the policy's form shows it read-only",
-    ("helpdesk.sla", "dealer_target"): "set with dealer_severity_id by the severity",
 }
 
 #: Methods the walk does not call, with why.
