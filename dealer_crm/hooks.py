@@ -62,12 +62,26 @@ def post_init_hook(env):
         )._update_translations(langs)
 
 
+#: helpdesk_mgmt_sla's own access lines, as it ships them (dealer_crm narrows them)
+OCA_SLA_ACCESS = {
+    "helpdesk_mgmt_sla.access_helpdesk_sla_portal": {"perm_read": True},
+    "helpdesk_mgmt_sla.access_helpdesk_ticket_sla_portal": {"perm_read": True},
+    "helpdesk_mgmt_sla.access_helpdesk_ticket_sla_user_personal": {
+        "perm_read": True,
+        "perm_write": True,
+        "perm_create": True,
+    },
+}
+
+
 def uninstall_hook(env):
     """What dealer_crm changed in the modules it depends on goes back as it was.
 
     - The severities' SLA policies (helpdesk_mgmt_sla) go with dealer_crm, their
       tickets' lines first (a policy in use cannot be deleted): their filter reads the
       severity, which would be gone, and every ticket of a team using SLAs would fail.
+    - helpdesk_mgmt_sla's access lines get back what dealer_crm took away (the portal's
+      read, the helpdesk users' write of the SLA lines).
     - privacy_partner_to_be_forgotten gets its Action menu entry back: dealer_crm unbinds
       it while its Anonymise... button is the one way to anonymise in the screens.
     """
@@ -78,6 +92,11 @@ def uninstall_hook(env):
     )
     env["helpdesk.ticket.sla"].search([("sla_id", "in", policies.ids)]).unlink()
     policies.unlink()
+    # helpdesk_mgmt_sla's access lines that dealer_crm narrowed (portal, helpdesk users)
+    for xmlid, perms in OCA_SLA_ACCESS.items():
+        access = env.ref(xmlid, raise_if_not_found=False)
+        if access:
+            access.write(perms)
     action = env.ref(
         "privacy_partner_to_be_forgotten.action_partner_anonymize", raise_if_not_found=False
     )

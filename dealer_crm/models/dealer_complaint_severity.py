@@ -53,6 +53,8 @@ class DealerComplaintSeverity(models.Model):
         res = super().write(vals)
         if {"name", "response_hours", "resolution_hours", "active"} & set(vals):
             self._dealer_sync_sla()
+        if {"response_hours", "resolution_hours"} & set(vals):
+            self.env["helpdesk.ticket.sla"]._dealer_follow_targets(self)
         return res
 
     def _dealer_sync_sla(self):

@@ -221,10 +221,16 @@ class HelpdeskTicket(models.Model):
         """The policies that apply, chosen with the severity read whoever asks (its
         field is the dealer departments'; the SLA lines are every staff member's), among
         the policies of the ticket's company."""
-        policies = super(HelpdeskTicket, self.sudo())._get_sla()
-        return policies.filtered(
-            lambda sla: not sla.company_id or sla.company_id == self.company_id
-        ).with_env(self.env)
+        policies = (
+            super(HelpdeskTicket, self.sudo())
+            ._get_sla()
+            .filtered(lambda sla: not sla.company_id or sla.company_id == self.company_id)
+        )
+        if self.sudo().dealer_severity_id:
+            # one set of deadlines: a complaint of a severity counts its severity's
+            # targets only, not also the team's ordinary policies
+            policies = policies.filtered("dealer_severity_id")
+        return policies.with_env(self.env)
 
     def _dealer_sla_line(self, target):
         """The ticket's SLA line of its severity's ``target`` (response, resolution)."""
@@ -281,7 +287,14 @@ class HelpdeskTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        tickets = super().create(vals_list)
+        # helpdesk_mgmt_sla's create sets the lines as the creator: they are set here
+        # instead, in sudo (the lines are written by the ticket's flows only)
+        tickets = (
+            super(HelpdeskTicket, self.with_context(dealer_sla_at_create=True))
+            .create(vals_list)
+            .with_env(self.env)
+        )
+        tickets.sudo()._dealer_oca_set_sla()
         tickets.filtered("dealer_contact_date")._dealer_record_contact()
         tickets.sudo().ticket_sla_ids._dealer_record_answer()
         return tickets
@@ -362,7 +375,7 @@ class HelpdeskTicket(models.Model):
                 for line in ticket.ticket_sla_ids
                 if line.sla_id.dealer_target and line.state in ("in_progress", "on_hold")
             }
-            ticket.set_sla()
+            ticket._dealer_oca_set_sla()
             for line in ticket.ticket_sla_ids:
                 if (
                     line.state in ("in_progress", "on_hold")
@@ -374,8 +387,33 @@ class HelpdeskTicket(models.Model):
     def _dealer_restart_sla(self):
         """The SLA lines counted again from the tickets' creation: for tickets dated in
         the past (the demo dealership's history, the tests)."""
-        self.sudo().set_sla()
+        self.sudo()._dealer_oca_set_sla()
         self.sudo().ticket_sla_ids._dealer_record_answer()
+
+    def _dealer_oca_set_sla(self):
+        """helpdesk_mgmt_sla's own reset of the lines (all deleted, made again from the
+        policies), without dealer_crm's public ``set_sla`` around it."""
+        return super().set_sla()
+
+    def set_sla(self):
+        """helpdesk_mgmt_sla's reset of the lines, public: for whoever may write the
+        tickets, in sudo, and a complaint of a severity keeps what its lines counted (the
+        time worked, the pauses, the first response): the same as a change of severity."""
+        if self.env.context.get("dealer_sla_at_create"):
+            return  # helpdesk_mgmt_sla's create: dealer_crm's create sets them after
+        self._dealer_check_caller()
+        self._dealer_follow_sla()
+
+    def refresh_sla(self):
+        """helpdesk_mgmt_sla's Set SLA (shown when the policies changed): for whoever
+        may write the ticket, in sudo; a complaint of a severity keeps what its lines
+        counted, other tickets keep helpdesk_mgmt_sla's refresh."""
+        self.ensure_one()
+        self._dealer_check_caller()
+        if self.sudo().dealer_severity_id:
+            self._dealer_follow_sla()
+            return None
+        return super(HelpdeskTicket, self.sudo()).refresh_sla()
 
     def _dealer_low_satisfaction_followup(self):
         """A closed complaint with a low satisfaction score (settings) opens a follow-up

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, freeze_time, tagged
 
 from .common import DealerCrmCase
@@ -271,6 +271,222 @@ class TestComplaints(DealerCrmCase):
         self.assertEqual(vehicle.ticket_count, 1)
         self.assertIn(ticket, vehicle.ticket_ids)
         self.assertIn("ticket", self.customer.dealer_timeline_ids.mapped("kind"))
+
+
+@tagged("post_install", "-at_install")
+class TestComplaintSlaGuards(DealerCrmCase):
+    """Review findings F1, F6-F9 of issue 31: the SLA lines are staff's, written by the
+    ticket's flows only, one set per complaint, and kept by their severity."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team = cls._create_sla_team("SLA guard team")
+        cls.severity = cls.env["dealer.complaint.severity"].create(
+            {"name": "Guarded", "response_hours": 4, "resolution_hours": 16}
+        )
+        # an ordinary helpdesk_mgmt_sla policy of the team, beside the severity's
+        cls.team_policy = cls.env["helpdesk.sla"].create(
+            {"name": "Team general", "hours": 2, "team_ids": [Command.set(cls.team.ids)]}
+        )
+        cls.stage_waiting = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting")
+        cls.stage_waiting.dealer_waiting_customer = True
+        cls.stage_progress = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+        cls.Line = cls.env["helpdesk.ticket.sla"]
+
+    def _complaint(self, partner=None, created=None, **vals):
+        return self._create_ticket(
+            partner or self.customer,
+            created or datetime(2026, 11, 16, 9, 0),
+            name="Rattle after service",
+            description="x",
+            team_id=self.team.id,
+            dealer_severity_id=self.severity.id,
+            **vals,
+        )
+
+    # F1: staff only, and only the lines of the tickets one may read --------------
+    def test_portal_reads_no_sla_line_nor_policy(self):
+        own = self._complaint()
+        portal = self._create_portal_user(self.customer, "t_sla_portal")
+        self.assertTrue(own.sudo().ticket_sla_ids)
+        for model in ("helpdesk.ticket.sla", "helpdesk.sla"):
+            with self.subTest(model=model), self.assertRaises(AccessError):
+                self.env[model].with_user(portal).search_count([])
+        with self.assertRaises(AccessError):
+            own.ticket_sla_ids.with_user(portal).read(["deadline", "state"])
+        with self.assertRaises(AccessError):
+            self.Line.with_user(portal).read_group([], ["ticket_id"], ["ticket_id"])
+
+    def test_departments_read_the_lines_of_the_tickets_they_read(self):
+        stranger = self.env["res.partner"].create({"name": "Not their customer"})
+        unrelated = self._complaint(partner=stranger)
+        self._create_vehicle(owner_id=self.customer.id, seller_id=self.user_sales.id)
+        theirs = self._complaint()
+        for user in (self.user_sales, self.user_service, self.user_relations, self.user_plain):
+            with self.subTest(user=user.login):
+                tickets = self.env["helpdesk.ticket"].with_user(user).search([])
+                lines = self.Line.with_user(user).search([])
+                # the same tickets, through their lines (and no title of another)
+                self.assertEqual(
+                    lines.sudo().ticket_id & (unrelated | theirs),
+                    tickets.sudo() & (unrelated | theirs),
+                )
+                groups = self.Line.with_user(user).read_group([], ["ticket_id"], ["ticket_id"])
+                self.assertLessEqual({group["ticket_id"][0] for group in groups}, set(tickets.ids))
+        self.assertNotIn(unrelated, self.Line.with_user(self.user_sales).search([]).ticket_id)
+        self.assertIn(theirs, self.Line.with_user(self.user_sales).search([]).sudo().ticket_id)
+        self.assertIn(unrelated, self.Line.with_user(self.user_relations).search([]).ticket_id)
+        with self.assertRaises(AccessError):
+            unrelated.sudo().ticket_sla_ids.with_user(self.user_sales).read(["deadline"])
+
+    # F6: written by the ticket's flows only --------------------------------------
+    def test_nobody_creates_writes_or_deletes_a_line_by_hand(self):
+        self._create_vehicle(owner_id=self.customer.id, seller_id=self.user_sales.id)
+        ticket = self._complaint()
+        line = ticket.ticket_sla_ids[:1]
+        users = (self.user_sales, self.user_service, self.user_relations, self.user_manager)
+        for user in users:
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    self.Line.with_user(user).create(
+                        {
+                            "ticket_id": ticket.id,
+                            "sla_id": self.team_policy.id,
+                            "consumed_time": 99,
+                            "state": "expired",
+                        }
+                    )
+                for vals in (
+                    {"deadline": "2030-01-01 00:00:00", "state": "accomplished"},
+                    {"consumed_time": 99},
+                    {"sla_id": self.team_policy.id},
+                ):
+                    with self.assertRaises(AccessError):
+                        line.with_user(user).write(vals)
+                with self.assertRaises(AccessError):
+                    line.with_user(user).unlink()
+                # nor through the ticket
+                for command in (
+                    Command.update(line.id, {"state": "accomplished"}),
+                    Command.delete(line.id),
+                    Command.create({"sla_id": self.team_policy.id}),
+                ):
+                    with self.assertRaises(AccessError):
+                        ticket.with_user(user).write({"ticket_sla_ids": [command]})
+        self.assertEqual(len(ticket.ticket_sla_ids), 2)
+        self.assertNotEqual(line.state, "accomplished")
+        # the flows still move them, whoever writes the ticket
+        with freeze_time("2026-11-16 11:00:00"):
+            ticket.with_user(self.user_relations).stage_id = self.stage_waiting
+        self.assertEqual(set(ticket.ticket_sla_ids.mapped("state")), {"on_hold"})
+        raised = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.user_sales)
+            .create(
+                {
+                    "name": "Raised by sales",
+                    "description": "x",
+                    "partner_id": self.customer.id,
+                    "team_id": self.team.id,
+                }
+            )
+        )
+        self.assertEqual(raised.sudo().ticket_sla_ids.sla_id, self.team_policy)
+
+    # F7: OCA's Set SLA keeps the bookkeeping, and relations may press it ----------
+    def test_set_sla_keeps_what_the_lines_counted(self):
+        ticket = self._complaint()
+        with freeze_time("2026-11-16 10:00:00"):
+            ticket.message_post(
+                body="We are on it", message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+        with freeze_time("2026-11-16 13:00:00"):
+            ticket.stage_id = self.stage_waiting
+        with freeze_time("2026-11-17 13:00:00"):
+            ticket.stage_id = self.stage_progress
+        before = {
+            line.sla_id.dealer_target: (line.state, line.deadline, line.consumed_time)
+            for line in ticket.ticket_sla_ids
+        }
+        self.assertEqual(before["response"][0], "accomplished")
+        self.assertEqual(before["resolution"][2], 4)
+        for user, method in (
+            (self.user_relations, "refresh_sla"),
+            (self.user_relations, "set_sla"),
+            (self.user_manager, "set_sla"),
+        ):
+            with self.subTest(user=user.login, method=method), freeze_time("2026-11-17 14:00"):
+                getattr(ticket.with_user(user), method)()
+                ticket.invalidate_recordset(["sla_expired"])
+                after = {
+                    line.sla_id.dealer_target: (line.state, line.deadline, line.consumed_time)
+                    for line in ticket.ticket_sla_ids
+                }
+                self.assertEqual(after, before)
+                self.assertFalse(ticket.sla_expired)
+        # who may not write the ticket may not reset its lines
+        with self.assertRaises(AccessError):
+            ticket.with_user(self.user_sales).set_sla()
+        with self.assertRaises(AccessError):
+            ticket.with_user(self.user_sales).refresh_sla()
+
+    # F8: one set of deadlines per complaint ------------------------------------
+    def test_a_complaint_gets_only_its_severity_policies(self):
+        complaint = self._complaint()
+        self.assertEqual(complaint.ticket_sla_ids.sla_id, self.severity.dealer_sla_ids)
+        self.assertTrue(complaint.sla_fits)
+        self.assertEqual(complaint.sla_deadline, complaint.dealer_response_deadline)
+        # a ticket without a severity keeps helpdesk_mgmt_sla's policies of its team
+        plain = self._create_ticket(
+            self.customer, datetime(2026, 11, 16, 9, 0), name="Question", team_id=self.team.id
+        )
+        self.assertEqual(plain.ticket_sla_ids.sla_id, self.team_policy)
+        # the severity set later: the team's policy gives way to the severity's
+        plain.dealer_severity_id = self.severity
+        self.assertEqual(plain.ticket_sla_ids.sla_id, self.severity.dealer_sla_ids)
+
+    # F9: a severity's policies are kept by the severity -------------------------
+    def test_a_severity_policy_is_changed_on_the_severity_only(self):
+        policy = self.severity.dealer_sla_ids[:1]
+        for vals in (
+            {"hours": 999},
+            {"ignore_stage_ids": [Command.clear()]},
+            {"domain": "[]"},
+            {"team_ids": [Command.set(self.team.ids)]},
+            {"stage_id": self.stage_progress.id},
+            {"active": False},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                policy.with_user(self.user_manager).write(vals)
+        with self.assertRaises(UserError):
+            policy.with_user(self.user_manager).unlink()
+        with self.assertRaises(AccessError):
+            self.team_policy.with_user(self.user_manager).write(
+                {"dealer_severity_id": self.severity.id}
+            )
+        with self.assertRaises(AccessError):
+            self.env["helpdesk.sla"].with_user(self.user_manager).create(
+                {"name": "Forged", "dealer_severity_id": self.severity.id}
+            )
+        self.assertEqual(policy.ignore_stage_ids, self.stage_waiting)
+        # its note and name-free fields of other policies stay the manager's
+        policy.with_user(self.user_manager).note = "<p>Explained</p>"
+        self.team_policy.with_user(self.user_manager).hours = 3
+
+    def test_a_change_of_target_reaches_the_open_lines(self):
+        ticket = self._complaint()
+        closed = self._complaint()
+        closed.sudo().ticket_sla_ids.write({"state": "accomplished"})
+        closed_deadline = closed.dealer_resolution_deadline
+        self.assertEqual(ticket.dealer_resolution_deadline, datetime(2026, 11, 17, 17, 0))
+        self.severity.with_user(self.user_manager).write({"resolution_hours": 24})
+        self.assertEqual(ticket._dealer_sla_line("resolution").hours, 24)
+        self.assertEqual(ticket.dealer_resolution_deadline, datetime(2026, 11, 18, 17, 0))
+        self.severity.with_user(self.user_manager).write({"resolution_hours": 16})
+        self.assertEqual(ticket.dealer_resolution_deadline, datetime(2026, 11, 17, 17, 0))
+        # a line already met keeps its deadline
+        self.assertEqual(closed.dealer_resolution_deadline, closed_deadline)
 
 
 @tagged("post_install", "-at_install")

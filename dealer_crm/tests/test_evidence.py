@@ -30,13 +30,11 @@ NOT_EVIDENCE = {
     "its date, source and evidence file (a partner's Privacy tab, an import of signed "
     "forms); every change is tracked, and Granted and Withdrawn give no department more "
     "than it may already write",
+    ("helpdesk.ticket", "ticket_sla_ids"): "helpdesk_mgmt_sla's lines seen from the ticket: "
+    "every command on them is a create, write or unlink of helpdesk.ticket.sla, whose own "
+    "fields are protected and whose unlink is refused to clients",
     ("resource.booking", "dealer_bay_id"): "the bay among the booked resources, recomputed "
     "from the booking's combination",
-    ("helpdesk.ticket", "ticket_sla_ids"): "helpdesk_mgmt_sla's lines, redeclared only to "
-    "keep them from the portal; the SLA code writes them",
-    ("helpdesk.sla", "dealer_severity_id"): "set by the severity that keeps the policy, when "
-    "it makes it; the policy's form shows it read-only",
-    ("helpdesk.sla", "dealer_target"): "set with dealer_severity_id by the severity",
 }
 
 #: Methods the walk does not call, with why.
