@@ -35,6 +35,9 @@ NOT_EVIDENCE = {
     "fields are protected and whose unlink is refused to clients",
     ("resource.booking", "dealer_bay_id"): "the bay among the booked resources, recomputed "
     "from the booking's combination",
+    ("rating.rating", "dealer_requested"): "set by the rating request in sudo; the rating's "
+    "own create and write refuse it to everyone else, managers too, and a ticket's rating "
+    "to any non-manager (test_ticket_rating.py)",
 }
 
 #: Methods the walk does not call, with why.
