@@ -3,7 +3,7 @@
     "name": "Dealer CRM",
     "summary": "Customer relations for vehicle dealers and retailers who service "
     "what they sell: customers, vehicles, service, complaints, loyalty",
-    "version": "18.0.1.9.0",
+    "version": "18.0.1.10.0",
     "license": "AGPL-3",
     "category": "Sales/CRM",
     "author": "dealer_crm developers",
@@ -132,6 +132,7 @@
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/res_company_watch_demo.xml",
         "demo/dealer_department_demo.xml",
         "demo/dealer_vehicle_demo.xml",
         "demo/dealer_consent_demo.xml",

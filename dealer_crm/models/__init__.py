@@ -1,4 +1,6 @@
 from . import base
+from . import res_company
+from . import res_users
 from . import ir_module_module
 from . import ir_http
 from . import dealer_department_fields_mixin

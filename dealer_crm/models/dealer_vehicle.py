@@ -2,10 +2,12 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
 from odoo.addons.fleet.models.fleet_vehicle_model import FUEL_TYPES
 
+from ..tools.items import ITEM_KINDS, ROAD_KINDS
 from ..tools.vin import normalize_plate, normalize_vin, vin_problem
 
 OWNERSHIP_ORIGINS = [
@@ -34,15 +36,35 @@ class DealerVehicle(models.Model):
     #: how many matching owners a lookup without a limit follows (issue 26)
     _dealer_lookup_owner_limit = 1000
 
+    item_kind = fields.Selection(
+        ITEM_KINDS,
+        string="Kind",
+        required=True,
+        index=True,
+        default=lambda self: self._dealer_default_item_kind(),
+        help="What the item is: a road vehicle (VIN, plate, odometer) or a watch (serial "
+        "number, serviced by time). It is chosen when the item is registered.",
+    )
     vin = fields.Char(
         string="VIN",
-        required=True,
         tracking=True,
         index="trigram",
         copy=False,
         help="Vehicle Identification Number: 17 characters, without I, O or Q.",
     )
     license_plate = fields.Char(tracking=True, copy=False)
+    serial_number = fields.Char(
+        tracking=True,
+        copy=False,
+        index="trigram",
+        help="A watch's case or movement serial number, as engraved. Unique per brand.",
+    )
+    warranty_card = fields.Char(
+        string="Warranty Card",
+        tracking=True,
+        copy=False,
+        help="The number of the warranty card given with the item.",
+    )
     plate_normalized = fields.Char(
         compute="_compute_plate_normalized",
         store=True,
@@ -126,6 +148,11 @@ class DealerVehicle(models.Model):
 
     _sql_constraints = [
         ("vin_company_uniq", "unique(company_id, vin)", "This VIN is already registered."),
+        (
+            "vin_required",
+            "CHECK(item_kind != 'vehicle' OR vin IS NOT NULL)",
+            "A vehicle needs its VIN (vin).",
+        ),
         ("model_year_check", "CHECK(model_year = 0 OR model_year >= 1886)", "Invalid model year."),
         ("odometer_check", "CHECK(odometer >= 0)", "An odometer reading cannot be negative."),
     ]
@@ -135,6 +162,16 @@ class DealerVehicle(models.Model):
         the trigram indexes answer ``ilike`` but are slow for ``=`` on values that
         share their letters with many others (a plate prefix, a maker's VIN prefix)."""
         res = super().init()
+        # one item per serial number and brand in a company; _check_serial_number says
+        # it in words, the index holds it against two transactions at once
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (company_id, brand_id, "
+                "serial_number) WHERE serial_number IS NOT NULL",
+                SQL.identifier(f"{self._table}_dealer_serial_uniq"),
+                SQL.identifier(self._table),
+            )
+        )
         for column in ("plate_normalized", "vin"):
             create_index(
                 self.env.cr,
@@ -150,12 +187,19 @@ class DealerVehicle(models.Model):
         for vehicle in self:
             vehicle.plate_normalized = normalize_plate(vehicle.license_plate)
 
-    @api.depends("model_id", "brand_id", "license_plate", "vin")
+    @api.model
+    def _dealer_default_item_kind(self):
+        """A watch retailer registers watches; a company selling vehicles, vehicles."""
+        return "watch" if self.env.company.dealer_item_kinds == "watch" else "vehicle"
+
+    @api.depends("model_id", "brand_id", "license_plate", "vin", "serial_number")
     @api.depends_context("lang")
     def _compute_display_name(self):
+        kinds = dict(self._fields["item_kind"]._description_selection(self.env))
         for vehicle in self:
-            label = vehicle.model_id.display_name or _("Vehicle")
-            vehicle.display_name = f"{label} · {vehicle.license_plate or vehicle.vin or ''}"
+            label = vehicle.model_id.display_name or kinds.get(vehicle.item_kind) or _("Vehicle")
+            number = vehicle.license_plate or vehicle.vin or vehicle.serial_number or ""
+            vehicle.display_name = f"{label} · {number}"
 
     @api.depends("model_id.default_fuel_type")
     def _compute_fuel_type(self):
@@ -212,6 +256,7 @@ class DealerVehicle(models.Model):
             return expression.OR(
                 [
                     [("license_plate", "ilike", value)],
+                    [("serial_number", "ilike", value)],
                     [("owner_id.name", "ilike", value)],
                     [("model_id.name", "ilike", value)],
                     self.env["res.partner"]._dealer_phone_domain(value, "owner_id."),
@@ -248,6 +293,7 @@ class DealerVehicle(models.Model):
             [("owner_id", "in", list(owners))],
             [("model_id", "in", list(models._search([("name", "ilike", value)])))],
             [("plate_normalized", "ilike", compact)],
+            [("serial_number", "ilike", value)],
         ]
         vin = normalize_vin(value)
         if vin:
@@ -266,6 +312,8 @@ class DealerVehicle(models.Model):
         vin = normalize_vin(value)
         if len(vin) == 17:
             domains.append([("vin", "=", vin)])
+        if value.strip():
+            domains.append([("serial_number", "=", value.strip())])
         return expression.OR(domains) if domains else []
 
     @api.model
@@ -291,12 +339,56 @@ class DealerVehicle(models.Model):
         lookup = super(DealerVehicle, vehicles.with_context(dealer_lookup_domain=rest)).name_search
         return found + lookup(name, rest, operator, limit - len(exact) if limit else limit)
 
-    @api.constrains("vin")
+    @api.constrains("vin", "item_kind")
     def _check_vin(self):
-        for vehicle in self:
+        for vehicle in self.filtered(lambda v: v.item_kind in ROAD_KINDS):
             problem = self._dealer_vin_problem(vehicle.vin)
             if problem:
                 raise ValidationError(problem)
+
+    @api.constrains("item_kind", "vin", "license_plate", "serial_number")
+    def _check_item_kind(self):
+        """What only a road vehicle has stays off a watch, and a watch is known by its
+        serial number."""
+        for item in self.filtered(lambda v: v.item_kind not in ROAD_KINDS):
+            if item.vin or item.license_plate:
+                raise ValidationError(
+                    _(
+                        "%(item)s is a watch: it has no VIN or plate. Record its serial "
+                        "number instead.",
+                        item=item.model_id.display_name or item.serial_number or "",
+                    )
+                )
+            if not (item.serial_number or "").strip():
+                raise ValidationError(_("A watch needs its serial number."))
+
+    @api.constrains("serial_number", "model_id", "company_id")
+    def _check_serial_number(self):
+        """One item per serial number and brand in a company, archived ones included."""
+        numbered = self.filtered("serial_number")
+        if not numbered:
+            return
+        clashes = (
+            self.with_context(active_test=False)
+            .sudo()
+            ._read_group(
+                [
+                    ("serial_number", "in", numbered.mapped("serial_number")),
+                    ("company_id", "in", numbered.company_id.ids),
+                ],
+                ["company_id", "brand_id", "serial_number"],
+                ["__count"],
+            )
+        )
+        for _company, brand, serial, count in clashes:
+            if count > 1:
+                raise ValidationError(
+                    _(
+                        "The serial number %(serial)s of %(brand)s is already registered.",
+                        serial=serial,
+                        brand=brand.display_name,
+                    )
+                )
 
     @api.model
     def get_import_templates(self):
@@ -326,6 +418,15 @@ class DealerVehicle(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if "serial_number" in vals and isinstance(vals["serial_number"], str):
+                vals["serial_number"] = vals["serial_number"].strip() or False
+            kind = vals.get("item_kind") or self._context.get("default_item_kind")
+            kind = kind or self._dealer_default_item_kind()
+            if kind not in ROAD_KINDS:
+                # a watch has no VIN: an empty one sent by a form or a file is no VIN
+                if not vals.get("vin"):
+                    vals.pop("vin", None)
+                continue
             if "vin" in vals:
                 vals["vin"] = self._dealer_vin_value(vals["vin"])
         vehicles = super().create(vals_list)
@@ -343,7 +444,17 @@ class DealerVehicle(models.Model):
         return vehicles
 
     def write(self, vals):
-        if "vin" in vals:
+        if "item_kind" in vals and any(v.item_kind != vals["item_kind"] for v in self):
+            raise UserError(
+                _(
+                    "An item's kind is chosen when it is registered and does not change: "
+                    "its history (readings, plans, recalls) depends on it."
+                )
+            )
+        if "serial_number" in vals and isinstance(vals["serial_number"], str):
+            vals["serial_number"] = vals["serial_number"].strip() or False
+        road = self.filtered(lambda v: v.item_kind in ROAD_KINDS)
+        if "vin" in vals and (road or vals["vin"]):
             if not vals["vin"]:
                 raise ValidationError(self._dealer_vin_problem(vals["vin"]))
             vals["vin"] = self._dealer_vin_value(vals["vin"])

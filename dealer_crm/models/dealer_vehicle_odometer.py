@@ -3,6 +3,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import formatLang
 
+from ..tools.items import ROAD_KINDS
+
 
 class DealerVehicleOdometer(models.Model):
     _name = "dealer.vehicle.odometer"
@@ -52,6 +54,18 @@ class DealerVehicleOdometer(models.Model):
                 "template": "/dealer_crm/static/xls/dealer_vehicle_odometer.csv",
             }
         ]
+
+    @api.constrains("vehicle_id")
+    def _check_road_item(self):
+        """Only a road vehicle has an odometer (issue 32): a watch is serviced by time."""
+        items = self.vehicle_id.filtered(lambda v: v.item_kind not in ROAD_KINDS)
+        if items:
+            raise ValidationError(
+                _(
+                    "%(item)s is serviced by time and has no odometer: no reading is recorded.",
+                    item=items[0].display_name,
+                )
+            )
 
     @api.constrains("value", "date", "vehicle_id", "lower_reason")
     def _check_readings_in_order(self):

@@ -11,6 +11,9 @@ class FleetVehicleModel(models.Model):
     _name = "fleet.vehicle.model"
     _inherit = ["fleet.vehicle.model", "dealer.department.fields.mixin"]
 
+    vehicle_type = fields.Selection(
+        selection_add=[("watch", "Watch")], ondelete={"watch": "set default"}
+    )
     dealer_vehicle_count = fields.Integer(
         string="Customer Vehicles",
         compute="_compute_dealer_vehicle_count",
