@@ -3,6 +3,8 @@ from . import res_company
 from . import res_users
 from . import ir_module_module
 from . import ir_http
+from . import ir_ui_menu
+from . import ir_actions_act_window
 from . import dealer_department_fields_mixin
 from . import dealer_department
 from . import dealer_import_mixin

@@ -13,6 +13,7 @@ What a client may still send, so that Odoo's own forms and imports keep working:
 - on ``write``, the value the record already has.
 """
 
+import functools
 from datetime import date, datetime
 
 import psycopg2.errors
@@ -21,6 +22,13 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.item_wording import (
+    NO_VEHICLE_GROUP,
+    NO_VEHICLE_LABELS,
+    NO_VEHICLE_WORDING,
+    VEHICLE_ONLY_CHOICES,
+    compile_wording,
+)
 from ..tools.values import (
     NOT_A_NUMBER,
     NOT_A_RECORD,
@@ -31,6 +39,37 @@ from ..tools.values import (
     UNICODE,
     value_problem,
 )
+
+#: the arch attributes a reader sees (``string`` of fields, pages, buttons, groups...)
+_READ_ATTRIBUTES = ("string", "help", "placeholder", "confirm", "title", "sum", "avg")
+
+
+@functools.cache
+def _no_vehicle_rewording(lang):
+    """The rewording of tools/item_wording.py in ``lang``: both sides of every pair
+    translated, so a translated screen is reworded too (code translations are loaded
+    once per process, as this cache)."""
+
+    def text(term, lang):
+        return term._translate(lang) if hasattr(term, "_translate") else term
+
+    def pairs(table):
+        for source, target in table:
+            yield text(source, lang), text(target, lang)
+            if lang != "en_US":  # an untranslated term still shows in English
+                yield text(source, "en_US"), text(target, lang)
+
+    return compile_wording(list(pairs(NO_VEHICLE_LABELS)), list(pairs(NO_VEHICLE_WORDING)))
+
+
+@functools.cache
+def _vehicle_only_choices(lang):
+    """The labels of vehicle-only choices in ``lang`` (and in English)."""
+    return frozenset(
+        label
+        for term in VEHICLE_ONLY_CHOICES
+        for label in (term._translate(lang), term._translate("en_US"))
+    )
 
 
 class Base(models.AbstractModel):
@@ -298,7 +337,7 @@ class Base(models.AbstractModel):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         if name:
-            action["name"] = name
+            action["name"] = self._dealer_reword(name)
         action["domain"] = [(field, "=", self.id), *domain]
         action["context"] = context or {f"default_{field}": self.id}
         return action
@@ -309,3 +348,70 @@ class Base(models.AbstractModel):
         """{value: label} of the selection ``field`` in the user's language. A selection
         list's own labels (``field.selection``, a module's constant) are English."""
         return dict(self._fields[field]._description_selection(self.env))
+
+    # A company that sells no vehicles (issue 32) ----------------------------
+    @api.model
+    def _dealer_sells_no_vehicles(self):
+        """Whether the current user's companies sell no vehicles (res.users keeps the
+        group in step with res.company's ``dealer_item_kinds``)."""
+        group_id = self.env["res.groups"]._get_group_definitions().get_id(NO_VEHICLE_GROUP)
+        return bool(group_id) and group_id in self.env.user._get_group_ids()
+
+    @api.model
+    def _dealer_reword(self, text):
+        """``text`` in the words of the current user: a vehicle term becomes the item's
+        word for a user whose companies sell no vehicles (tools/item_wording.py)."""
+        if not text or not self._dealer_sells_no_vehicles():
+            return text
+        return _no_vehicle_rewording(self.env.lang or "en_US")(str(text))
+
+    @api.model
+    def _dealer_reword_arch(self, arch):
+        """Rewords the labels of a view's ``arch`` (an etree) in place."""
+        reword = _no_vehicle_rewording(self.env.lang or "en_US")
+        for node in arch.iter():
+            if not isinstance(node.tag, str):
+                continue
+            for attribute in _READ_ATTRIBUTES:
+                if node.get(attribute):
+                    node.set(attribute, reword(node.get(attribute)))
+            if node.text and node.text.strip():
+                node.text = reword(node.text)
+            if node.tail and node.tail.strip():
+                node.tail = reword(node.tail)
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if self._dealer_sells_no_vehicles():
+            self._dealer_reword_arch(arch)
+        return arch, view
+
+    @api.model
+    def _get_view_cache_key(self, view_id=None, view_type="form", **options):
+        key = super()._get_view_cache_key(view_id, view_type, **options)
+        return (*key, self._dealer_sells_no_vehicles())
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        descriptions = super().fields_get(allfields, attributes)
+        if not self._dealer_sells_no_vehicles():
+            return descriptions
+        reword = _no_vehicle_rewording(self.env.lang or "en_US")
+        vehicle_only = _vehicle_only_choices(self.env.lang or "en_US")
+        for description in descriptions.values():
+            for key in ("string", "help"):
+                if description.get(key):
+                    description[key] = reword(description[key])
+            if isinstance(description.get("selection"), list):
+                labels = {label for __, label in description["selection"]}
+                choices = []
+                for value, label in description["selection"]:
+                    if label in vehicle_only:
+                        continue  # a recall, a trade-in: a road vehicle's only
+                    new = reword(label)
+                    if new != label and new in labels:
+                        continue  # "Vehicle" would read "Watch" next to "Watch": not a choice
+                    choices.append((value, new))
+                description["selection"] = choices
+        return descriptions

@@ -285,6 +285,21 @@ class HelpdeskTicket(models.Model):
                     _("Complaint %s cannot be closed without a resolution.", ticket.display_name)
                 )
 
+    @api.model
+    def default_get(self, fields_list):
+        """Without a default team of another company (the Complaints action names the
+        demo dealership's team): a user of another company could not read it, and the
+        New form failed."""
+        team_id = self.env.context.get("default_team_id")
+        team = (
+            self.env["helpdesk.ticket.team"]
+            .sudo()
+            .browse(team_id if isinstance(team_id, int) else ())
+        )
+        if team.company_id and team.company_id not in self.env.companies:
+            self = self.with_context(default_team_id=False)  # noqa: PLW0642
+        return super().default_get(fields_list)
+
     @api.model_create_multi
     def create(self, vals_list):
         # helpdesk_mgmt_sla's create sets the lines as the creator: they are set here

@@ -14,6 +14,8 @@ from odoo.tests import tagged
 from .ui_common import DealerHttpCase
 
 DEPARTMENT_LOGINS = ("sales", "service", "relations", "manager")
+#: the demo watch retailer's users (issue 32): their crawl also fails on a vehicle term
+WATCH_LOGINS = ("watch_sales", "watch_service", "watch_relations", "watch_manager")
 
 
 class _ScreenRecorder(logging.Handler):
@@ -31,13 +33,14 @@ class _ScreenRecorder(logging.Handler):
 
 @tagged("post_install", "-at_install")
 class TestUiCrawl(DealerHttpCase):
-    def _crawl(self, login):
+    def _crawl(self, login, no_vehicle_terms=False):
         self.assertTrue(
             self.env["res.users"].search([("login", "=", login)]),
             f"the demo user {login!r} is missing: the crawl needs the demo data",
         )
         code = (
-            f"window.dealerCrmCrawl({json.dumps(login)}).then("
+            f"window.dealerCrmCrawl({json.dumps(login)}, undefined, "
+            f"{{noVehicleTerms: {json.dumps(no_vehicle_terms)}}}).then("
             "() => console.log('test successful'),"
             " (error) => console.error('dealer-crawl failed: ' + error.message))"
         )
@@ -93,6 +96,31 @@ class TestUiCrawl(DealerHttpCase):
 
     def test_crawl_manager(self):
         self._crawl("manager")
+
+    # A company that sells no vehicles (issue 32): each screen, its New form included,
+    # is read for vehicle terms (VIN, Vehicle, Odometer, Plate, Mileage, km, Test Drive,
+    # Trade-in, Recall, Make, Model Year, Fuel, Car).
+    def test_crawl_watch_sales(self):
+        self._crawl("watch_sales", no_vehicle_terms=True)
+
+    def test_crawl_watch_service(self):
+        self._crawl("watch_service", no_vehicle_terms=True)
+
+    def test_crawl_watch_relations(self):
+        self._crawl("watch_relations", no_vehicle_terms=True)
+
+    def test_crawl_watch_manager(self):
+        self._crawl("watch_manager", no_vehicle_terms=True)
+
+    def test_crawl_fails_on_a_vehicle_term(self):
+        """The watch crawl is not blind: a vehicle term left on a screen fails it."""
+        self.env.ref("dealer_crm.dealer_promise_action").name = "Promises about a VIN"
+        browser = self._logger.getChild("browser")
+        browser.propagate = False
+        self.addCleanup(setattr, browser, "propagate", True)
+        with self.assertRaises(AssertionError) as caught:
+            self._crawl("watch_relations", no_vehicle_terms=True)
+        self.assertIn('Interactions > Promises: the vehicle term "VIN"', str(caught.exception))
 
     def test_crawl_fails_on_a_broken_menu_action(self):
         """The crawl is not blind: an action whose context cannot be evaluated fails it."""

@@ -4,7 +4,9 @@
  * Logged in as one department user, it opens every menu item under Dealer CRM that the
  * user can see, then the first record of the list or kanban, each notebook tab of its
  * form and each smart button. It stops at the first error dialog or failed RPC and
- * names the user and the menu path. Menus are read from the menu service, so a menu
+ * names the user and the menu path. As the user of a company that sells no vehicles
+ * (issue 32), it also opens each list's New form and fails on any vehicle term that a
+ * screen shows (VEHICLE_TERMS). Menus are read from the menu service, so a menu
  * added later is crawled without editing anything here.
  */
 
@@ -74,6 +76,44 @@ async function settle(where, until = () => true) {
     }
 }
 
+/**
+ * Vehicle terms a user of a company that sells no vehicles must never read (issue 32).
+ * "Make" only capitalised, as the label of a vehicle's brand ("make sure" is not one).
+ */
+const VEHICLE_TERMS = [
+    /\b(VIN|Vehicles?|Odometers?|(?:License |Licence )?Plates?|Mileage|km|Test[ -]Drives?|Trade[ -]ins?|Recalls?|Recalled|Model Year|Fuel|Cars?)\b/i,
+    /\bMake\b/,
+];
+
+/** When set (a watch retailer's crawl), every screen is read for vehicle terms. */
+let readTerms = false;
+/** The vehicle terms found, one line per screen and term: the crawl fails at its end. */
+const termsFound = [];
+
+function checkTerms(where) {
+    if (!readTerms) {
+        return;
+    }
+    const text = document.body.innerText;
+    for (const term of VEHICLE_TERMS) {
+        const global = new RegExp(term.source, `${term.flags}g`);
+        const seen = new Set();
+        for (const match of text.matchAll(global)) {
+            if (seen.has(match[0].toLowerCase())) {
+                continue;
+            }
+            seen.add(match[0].toLowerCase());
+            const around = text
+                .slice(Math.max(0, match.index - 50), match.index + 50)
+                .replace(/\s+/g, " ");
+            termsFound.push(
+                `${where}: the vehicle term "${match[0]}" is on the screen ("…${around}…")`
+            );
+            browser.console.log(`dealer-crawl-term: ${termsFound.at(-1)}`);
+        }
+    }
+}
+
 async function click(element, where) {
     for (const type of ["mouseover", "mouseenter", "mousedown", "mouseup", "click"]) {
         element.dispatchEvent(
@@ -81,6 +121,44 @@ async function click(element, where) {
         );
     }
     await settle(where);
+    checkTerms(where);
+}
+
+/** The New form of the list or kanban (the form's labels, without a record to open):
+ * read, then discarded. Only for a crawl that reads the screens' terms. */
+async function openNewForm(env, where) {
+    const action = env.services.action;
+    const listId = action.currentController.jsId;
+    const newButton = document.querySelector(
+        ".o_control_panel .o_list_button_add, .o_control_panel .o-kanban-button-new"
+    );
+    if (!readTerms || !newButton || newButton.closest(".dropdown-menu")) {
+        return;
+    }
+    await click(newButton, `${where} > New`);
+    if (document.querySelector(".modal .o_form_view")) {
+        await click(
+            document.querySelector(".modal .btn-close"),
+            `${where} > close New`
+        );
+    }
+    if (action.currentController.jsId !== listId) {
+        const discard = document.querySelector(".o_form_button_cancel");
+        if (discard && discard.offsetParent) {
+            await click(discard, `${where} > discard New`);
+        }
+        if (action.currentController.jsId !== listId) {
+            await action.restore(listId);
+            await settle(`${where} > back from New`);
+        }
+    }
+    // A kanban's quick create: leave it closed
+    const quickCancel = document.querySelector(
+        ".o_kanban_quick_create .o_kanban_cancel"
+    );
+    if (quickCancel) {
+        await click(quickCancel, `${where} > cancel quick create`);
+    }
 }
 
 /** Leaf menus under `root`, with their path of names. */
@@ -199,8 +277,11 @@ async function crawlForm(env, where) {
  */
 export async function dealerCrmCrawl(
     who,
-    rootXmlid = "dealer_crm.dealer_crm_root_menu"
+    rootXmlid = "dealer_crm.dealer_crm_root_menu",
+    {noVehicleTerms = false} = {}
 ) {
+    readTerms = noVehicleTerms;
+    termsFound.length = 0;
     const env = odoo.__WOWL_DEBUG__.root.env;
     const menuService = env.services.menu;
     const root = menuService.getAll().find((menu) => menu.xmlid === rootXmlid);
@@ -220,11 +301,18 @@ export async function dealerCrmCrawl(
         await settle(where, () =>
             document.querySelector(".o_action_manager .o_action")
         );
+        checkTerms(where);
+        await openNewForm(env, where);
         if (await openFirstRecord(where)) {
             await crawlForm(env, where);
         }
     }
     browser.console.log(`dealer-crawl: ${who} opened ${leaves.length} menu items`);
+    if (termsFound.length) {
+        throw new Error(
+            `${who}: ${termsFound.length} vehicle terms on screen:\n${termsFound.join("\n")}`
+        );
+    }
     return leaves.map((leaf) => leaf.path);
 }
 

@@ -1,0 +1,191 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Issue 32: a company that sells no vehicles reads no vehicle term.
+
+Its users (``dealer_crm.group_no_vehicles``, which follows what their companies sell)
+do not see the vehicle-only menus (tools/item_wording.py's ``VEHICLE_ONLY_MENUS``) and
+read "Watch" where a vehicle dealer reads "Vehicle", in views, field descriptions,
+actions and menus; a vehicle dealer's screens, and those of a company selling both,
+are left as they are.
+"""
+
+from unittest.mock import patch
+
+from lxml import etree
+
+from odoo import Command
+from odoo.tests import tagged
+from odoo.tools.translate import code_translations
+
+from ..models import base as base_module
+from ..tools.item_wording import VEHICLE_ONLY_MENUS, compile_wording
+from .common import DealerCrmCase
+
+NO_VEHICLES = "dealer_crm.group_no_vehicles"
+WATCHES = "dealer_crm.group_item_watch"
+
+
+def _texts(arch):
+    """Every label a reader sees in ``arch`` (attributes and text), one string."""
+    root = etree.fromstring(arch)
+    texts = []
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue
+        texts += [node.get(name) or "" for name in ("string", "help", "placeholder")]
+        texts += [node.text or "", node.tail or ""]
+    return " ".join(texts)
+
+
+@tagged("post_install", "-at_install")
+class TestItemWording(DealerCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_watch = cls._create_company("Watch Co", dealer_item_kinds="watch")
+        cls.company_both = cls._create_company("Both Co", dealer_item_kinds="both")
+        cls.user_watch = cls._create_user(
+            "t_watch_service", "dealer_crm.group_service", cls.company_watch
+        )
+        cls.user_watch_manager = cls._create_user(
+            "t_watch_manager", "dealer_crm.group_manager", cls.company_watch
+        )
+        cls.user_both = cls._create_user(
+            "t_both_service", "dealer_crm.group_service", cls.company_both
+        )
+
+    def _as(self, user, **context):
+        return self.env(user=user, context={**self.env.context, **context})
+
+    def _visible(self, user, xmlid):
+        menus = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+        return self.env.ref(xmlid).id in menus
+
+    # The groups ------------------------------------------------------------------
+    def test_the_groups_follow_the_companies(self):
+        self.assertTrue(self.user_watch.has_group(NO_VEHICLES))
+        self.assertTrue(self.user_watch.has_group(WATCHES))
+        self.assertFalse(self.user_service.has_group(NO_VEHICLES))
+        self.assertFalse(self.user_both.has_group(NO_VEHICLES))
+        self.assertTrue(self.user_both.has_group(WATCHES))
+
+    # Menus ----------------------------------------------------------------------
+    def test_vehicle_menus_hidden_from_a_watch_retailer(self):
+        for xmlid in VEHICLE_ONLY_MENUS:
+            self.assertTrue(self.env.ref(xmlid, raise_if_not_found=False), xmlid)
+            self.assertFalse(self._visible(self.user_watch_manager, xmlid), xmlid)
+            self.assertTrue(self._visible(self.user_manager, xmlid), xmlid)
+        for xmlid in ("dealer_crm.dealer_service_record_menu", "dealer_crm.res_partner_menu"):
+            self.assertTrue(self._visible(self.user_watch, xmlid), xmlid)
+        # "Vehicles" keeps the ownership history, under the items' word
+        self.assertTrue(self._visible(self.user_watch, "dealer_crm.vehicles_menu"))
+        menus = self.env["ir.ui.menu"].with_user(self.user_watch).load_menus(False)
+        names = {menu["xmlid"]: menu["name"] for menu in menus.values() if menu.get("xmlid")}
+        self.assertEqual(names["dealer_crm.vehicles_menu"], "Watches")
+        self.assertNotIn("dealer_crm.dealer_vehicle_odometer_menu", names)
+        menus = self.env["ir.ui.menu"].with_user(self.user_service).load_menus(False)
+        names = {menu["xmlid"]: menu["name"] for menu in menus.values() if menu.get("xmlid")}
+        self.assertEqual(names["dealer_crm.vehicles_menu"], "Vehicles")
+
+    def test_a_company_that_sells_both_sees_every_menu(self):
+        for xmlid in VEHICLE_ONLY_MENUS:
+            if xmlid != "dealer_crm.dealer_test_drive_menu":  # a sales menu
+                self.assertTrue(self._visible(self.user_both, xmlid), xmlid)
+
+    def test_menus_follow_a_change_of_what_the_company_sells(self):
+        """The menus are cached on the user's groups, and the group follows the company."""
+        odometer = "dealer_crm.dealer_vehicle_odometer_menu"
+        self.assertFalse(self._visible(self.user_watch, odometer))
+        self.company_watch.sudo().dealer_item_kinds = "both"
+        self.assertFalse(self.user_watch.has_group(NO_VEHICLES))
+        self.assertTrue(self._visible(self.user_watch, odometer))
+        self.company_watch.sudo().dealer_item_kinds = "watch"
+        self.assertTrue(self.user_watch.has_group(NO_VEHICLES))
+        self.assertFalse(self._visible(self.user_watch, odometer))
+
+    def test_menus_follow_the_users_companies(self):
+        odometer = "dealer_crm.dealer_vehicle_odometer_menu"
+        self.user_watch.write({"company_ids": [Command.link(self.env.company.id)]})
+        self.assertFalse(self.user_watch.has_group(NO_VEHICLES))
+        self.assertTrue(self._visible(self.user_watch, odometer))
+        self.user_watch.write({"company_ids": [Command.unlink(self.env.company.id)]})
+        self.assertTrue(self.user_watch.has_group(NO_VEHICLES))
+        self.assertFalse(self._visible(self.user_watch, odometer))
+
+    # Labels ---------------------------------------------------------------------
+    def test_a_vehicle_dealer_reads_vehicle(self):
+        env = self._as(self.user_service)
+        arch = env["res.partner"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("Vehicles Owned", arch)
+        visit = env["dealer.service.record"].fields_get(["vehicle_id", "service_type"])
+        self.assertEqual(visit["vehicle_id"]["string"], "Vehicle")
+        self.assertIn("recall", dict(visit["service_type"]["selection"]))
+        arch = env["dealer.service.record"].get_views([(False, "list")])["views"]["list"]
+        self.assertIn('name="odometer"', arch["arch"])
+        action = env["ir.actions.act_window"]._for_xml_id(
+            "dealer_crm.fleet_vehicle_model_brand_action"
+        )
+        self.assertEqual(action["name"], "Vehicle Makes")
+
+    def test_a_watch_retailer_reads_watch(self):
+        env = self._as(self.user_watch)
+        views = env["res.partner"].get_views([(False, "form"), (False, "search")])["views"]
+        form = _texts(views["form"]["arch"])
+        self.assertIn("Watches Owned", form)
+        self.assertNotIn("Vehicle", form)
+        self.assertNotIn("Recall", form)
+        self.assertIn("Watch (serial number)", _texts(views["search"]["arch"]))
+        visit = env["dealer.service.record"].fields_get(["vehicle_id", "service_type"])
+        self.assertEqual(visit["vehicle_id"]["string"], "Watch")
+        self.assertNotIn("recall", dict(visit["service_type"]["selection"]), "a vehicle's only")
+        views = env["dealer.service.record"].get_views([(False, "list"), (False, "form")])
+        for view in views["views"].values():
+            self.assertNotIn('name="odometer"', view["arch"])
+            self.assertNotIn("Vehicle", _texts(view["arch"]))
+        action = env["ir.actions.act_window"]._for_xml_id(
+            "dealer_crm.fleet_vehicle_model_brand_action"
+        )
+        self.assertEqual(action["name"], "Watch Brands")
+        # the record's own data is not reworded: only the labels are
+        self.assertEqual(env["ir.actions.act_window"].browse(action["id"]).name, "Vehicle Makes")
+
+    def test_a_company_that_sells_both_reads_vehicle_and_watch_fields(self):
+        env = self._as(self.user_both)
+        arch = env["res.partner"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("Vehicles Owned", arch)
+        item = env["dealer.vehicle"].fields_get(["vin", "serial_number", "item_kind"])
+        self.assertEqual(item["vin"]["string"], "VIN")
+        self.assertIn("serial_number", item)
+        self.assertEqual(dict(item["item_kind"]["selection"]).get("vehicle"), "Vehicle")
+
+    def test_a_watch_retailer_in_chinese(self):
+        """Both sides of a term are read in the user's language (zh_HK)."""
+        self.env["res.lang"]._activate_lang("zh_HK")
+        self.user_watch.lang = "zh_HK"
+        self.user_service.lang = "zh_HK"
+        key = ("dealer_crm", "zh_HK")
+        terms = {
+            **code_translations.get_python_translations(*key),
+            "Vehicle": "車輛",
+            "Watch": "手錶",
+        }
+        base_module._no_vehicle_rewording.cache_clear()
+        self.addCleanup(base_module._no_vehicle_rewording.cache_clear)
+        with patch.dict(code_translations.python_translations, {key: terms}):
+            dealer = self._as(self.user_service, lang="zh_HK")["dealer.service.record"]
+            watch = self._as(self.user_watch, lang="zh_HK")["dealer.service.record"]
+            # the field's label is 車輛 where zh_HK.po is loaded, else still English
+            label = dealer.fields_get(["vehicle_id"])["vehicle_id"]["string"]
+            self.assertIn(label, ("車輛", "Vehicle"))
+            self.assertEqual(watch.fields_get(["vehicle_id"])["vehicle_id"]["string"], "手錶")
+            self.assertEqual(watch._dealer_reword("車輛"), "手錶")
+            self.assertEqual(watch._dealer_reword("Vehicle"), "手錶", "an untranslated term")
+            self.assertEqual(dealer._dealer_reword("車輛"), "車輛")
+
+    def test_words_not_parts_of_words(self):
+        reword = compile_wording(
+            [("Make", "Brand")], [("Vehicles", "Watches"), ("Vehicle", "Watch"), ("car", "watch")]
+        )
+        self.assertEqual(reword("Vehicles and a Vehicle"), "Watches and a Watch")
+        self.assertEqual(reword("care, card and scar"), "care, card and scar")
+        self.assertEqual(reword("Make"), "Brand")
+        self.assertEqual(reword("Make an offer"), "Make an offer")
