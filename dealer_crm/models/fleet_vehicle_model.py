@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools.access import DEALER_GROUPS
 from ..tools.distance import KILOMETERS, UNITS
@@ -38,6 +38,24 @@ class FleetVehicleModel(models.Model):
             "A warranty cannot be negative.",
         )
     ]
+
+    @api.model
+    def default_get(self, fields_list):
+        """A company that sells no vehicles adds watch references to its catalog."""
+        values = super().default_get(fields_list)
+        if (
+            "vehicle_type" in fields_list
+            and "default_vehicle_type" not in self.env.context
+            and self._dealer_sells_no_vehicles()
+        ):
+            values["vehicle_type"] = "watch"
+        return values
+
+    def _creation_message(self):
+        """A watch reference's chatter does not open with "Model of a vehicle created"."""
+        if self.vehicle_type == "watch":
+            return self.env._("Watch reference created")
+        return super()._creation_message()
 
     def _compute_dealer_vehicle_count(self):
         counts = dict(

@@ -144,6 +144,7 @@ ACCESS = {
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL
 # above: *_company isolates companies (global); the others are per department.
 RULES = {
+    "fleet.vehicle.model": {"fleet_vehicle_model_rule_no_vehicles"},
     "dealer.consent": {"dealer_consent_rule_company"},
     "dealer.customer.need": {"dealer_customer_need_rule_company"},
     "dealer.customer.score": {"dealer_customer_score_rule_company"},

@@ -189,3 +189,17 @@ class TestItemWording(DealerCrmCase):
         self.assertEqual(reword("care, card and scar"), "care, card and scar")
         self.assertEqual(reword("Make"), "Brand")
         self.assertEqual(reword("Make an offer"), "Make an offer")
+
+    def test_the_catalog_of_a_watch_retailer_holds_watch_references(self):
+        Model = self.env["fleet.vehicle.model"]
+        car = Model.search([("vehicle_type", "=", "car")], limit=1)
+        self.assertTrue(car, "the demo catalog has car models")
+        watch_env = self._as(self.user_watch_manager)
+        self.assertFalse(watch_env["fleet.vehicle.model"].search([("id", "=", car.id)]))
+        self.assertTrue(Model.with_user(self.user_manager).search([("id", "=", car.id)]))
+        defaults = watch_env["fleet.vehicle.model"].default_get(["vehicle_type"])
+        self.assertEqual(defaults["vehicle_type"], "watch")
+        self.assertNotEqual(
+            Model.with_user(self.user_manager).default_get(["vehicle_type"]).get("vehicle_type"),
+            "watch",
+        )

@@ -78,11 +78,12 @@ async function settle(where, until = () => true) {
 
 /**
  * Vehicle terms a user of a company that sells no vehicles must never read (issue 32).
- * "Make" only capitalised, as the label of a vehicle's brand ("make sure" is not one).
+ * "Make" only as a whole label, a vehicle's brand (a column or a field's label, alone on
+ * its line), not the verb ("Make a trend report").
  */
 const VEHICLE_TERMS = [
     /\b(VIN|Vehicles?|Odometers?|(?:License |Licence )?Plates?|Mileage|km|Test[ -]Drives?|Trade[ -]ins?|Recalls?|Recalled|Model Year|Fuel|Cars?)\b/i,
-    /\bMake\b/,
+    /^\s*Make\s*$/m,
 ];
 
 /** When set (a watch retailer's crawl), every screen is read for vehicle terms. */
@@ -124,6 +125,10 @@ async function click(element, where) {
     checkTerms(where);
 }
 
+/** Models whose New form the crawl does not open: mass_mailing's body editor fails in
+ * a headless browser on a new mailing (its template list is not loaded yet). */
+const NO_NEW_FORM = new Set(["mailing.mailing"]);
+
 /** The New form of the list or kanban (the form's labels, without a record to open):
  * read, then discarded. Only for a crawl that reads the screens' terms. */
 async function openNewForm(env, where) {
@@ -132,7 +137,13 @@ async function openNewForm(env, where) {
     const newButton = document.querySelector(
         ".o_control_panel .o_list_button_add, .o_control_panel .o-kanban-button-new"
     );
-    if (!readTerms || !newButton || newButton.closest(".dropdown-menu")) {
+    const model = action.currentController.action.res_model;
+    if (
+        !readTerms ||
+        !newButton ||
+        newButton.closest(".dropdown-menu") ||
+        NO_NEW_FORM.has(model)
+    ) {
         return;
     }
     await click(newButton, `${where} > New`);
