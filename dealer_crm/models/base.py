@@ -55,9 +55,13 @@ def _no_vehicle_rewording(lang):
 
     def pairs(table):
         for source, target in table:
-            yield text(source, lang), text(target, lang)
-            if lang != "en_US":  # an untranslated term still shows in English
-                yield text(source, "en_US"), text(target, lang)
+            english = text(source, "en_US")
+            translated = text(source, lang)
+            # a term translated without its replacement would mix two languages
+            if translated == english or text(target, lang) != text(target, "en_US"):
+                yield translated, text(target, lang)
+            if translated != english:  # an untranslated label still shows in English
+                yield english, text(target, lang)
 
     return compile_wording(list(pairs(NO_VEHICLE_LABELS)), list(pairs(NO_VEHICLE_WORDING)))
 
