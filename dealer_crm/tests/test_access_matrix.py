@@ -136,6 +136,12 @@ ACCESS = {
     # languages (issue 30): zh_HK loads Odoo's zh_TW terms; staff read the modules
     # (base_install_request's right)
     "ir.module.module": ("r---", "r---", "r---", "r---", "r---", "----"),
+    # issue 32: menus and window actions read in the words of a company that sells no
+    # vehicles; what a company sells, and the groups that follow it
+    "ir.ui.menu": ("r---", "r---", "r---", "r---", "r---", "----"),
+    "ir.actions.act_window": ("----", "----", "----", "----", "----", "----"),
+    "res.company": ("r---", "r---", "r---", "r---", "r---", "r---"),
+    "res.users": ("r---", "r---", "r---", "r---", "r---", "r---"),
     # scheduled backups (issue 31): auto_backup's schedules, read and run by managers,
     # changed by the Settings administrators only
     "db.backup": ("----", "----", "----", "r---", "----", "----"),
