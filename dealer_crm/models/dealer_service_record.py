@@ -583,8 +583,16 @@ class DealerServiceRecord(models.Model):
                 )
         self.sudo().write({"dealer_collected_date": fields.Date.context_today(self)})
         # the follow-ups of the uncollected item are done with it
-        self.sudo().activity_search(
-            ["dealer_crm.mail_activity_type_collection_followup"]
+        self.env["mail.activity"].sudo().search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                (
+                    "activity_type_id",
+                    "=",
+                    self.env.ref("dealer_crm.mail_activity_type_collection_followup").id,
+                ),
+            ]
         ).action_feedback(feedback=_("Collected."))
         for record in self:
             record.message_post(body=_("Collected by the customer."), subtype_xmlid="mail.mt_note")
@@ -666,7 +674,11 @@ class DealerServiceRecord(models.Model):
         """The item is ready to go back (work done, or estimate refused): the date is
         recorded, and the customer told through the consent gate, by email or else by
         SMS; when the gate refuses both, the advisor gets an activity to call them."""
-        visits = self.filtered(lambda r: not r.dealer_ready_date and not r.dealer_collected_date)
+        visits = self.filtered(
+            lambda r: (
+                r._dealer_checked_in() and not r.dealer_ready_date and not r.dealer_collected_date
+            )
+        )
         if not visits:
             return
         visits.sudo().write({"dealer_ready_date": fields.Date.context_today(self)})
@@ -708,6 +720,17 @@ class DealerServiceRecord(models.Model):
         if texted:
             self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
 
+    def _dealer_checked_in(self):
+        """The item was left with us: its intake was recorded (condition or photos) or
+        it waited on an estimate. Only then is it ready for collection, with a notice
+        and follow-ups; a quick visit with the customer waiting has neither."""
+        self.ensure_one()
+        return bool(
+            self.dealer_estimate_state != "none"
+            or self.dealer_condition
+            or self.dealer_intake_photo_ids
+        )
+
     def _dealer_schedule_customer_call(self, summary):
         """A call for the visit's advisor where the consent gate let no message through
         (its note on the visit says why)."""
@@ -726,7 +749,7 @@ class DealerServiceRecord(models.Model):
         cutoff = fields.Date.context_today(self) - timedelta(days=max(days, 1))
         return [
             ("dealer_ready_date", "!=", False),
-            ("dealer_ready_date", "<=", cutoff),
+            ("dealer_ready_date", "<", cutoff),
             ("dealer_collected_date", "=", False),
             "|",
             ("dealer_collection_followup_date", "=", False),
