@@ -498,9 +498,9 @@ class DealerServiceRecord(models.Model):
             body=_("Estimate %s created: the work waits on the customer's approval.", order.name),
             subtype_xmlid="mail.mt_note",
         )
-        return self.action_view_estimate()
+        return self.action_open_estimate()
 
-    def action_view_estimate(self):
+    def action_open_estimate(self):
         self.ensure_one()
         self._dealer_check_caller(operation="read")
         return {
