@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import DealerCrmCase
 
@@ -313,6 +315,13 @@ class TestItems(DealerCrmCase):
 
     # Handover -----------------------------------------------------------------------
     def test_handover_of_a_watch_registers_it_by_serial_with_warranty(self):
+        # the retailer's scheme: a sale earns points, on the same path as a vehicle's
+        program = self._create_loyalty_program(
+            "Items Club",
+            env=self.env(context=dict(self.env.context, allowed_company_ids=self.watch_co.ids)),
+            company_id=self.watch_co.id,
+            dealer_rule_ids=[Command.create({"source": "vehicle_sale", "points_per_unit": 0.01})],
+        )
         product = (
             self.env["product.product"]
             .with_company(self.watch_co)
@@ -329,6 +338,7 @@ class TestItems(DealerCrmCase):
         order = self._create_order(
             self.watch_customer,
             product,
+            60000,
             user_id=self.watch_sales.id,
             company_id=self.watch_co.id,
         )
@@ -354,6 +364,10 @@ class TestItems(DealerCrmCase):
         self.assertEqual(watch.ownership_ids.origin, "sale")
         self.assertEqual(watch.seller_id, self.watch_sales)
         self.assertEqual(order.order_line.dealer_vehicle_id, watch)
+        card = self.env["loyalty.card"].search(
+            [("partner_id", "=", self.watch_customer.id), ("program_id", "=", program.id)]
+        )
+        self.assertEqual(card.points, 600, "the confirmed order earned the points")
         # the watch's VIN path is refused in words, and a serial is needed
         with self._refused(UserError, "serial number"):
             order.with_user(self.watch_sales)._dealer_deliver(
@@ -440,3 +454,36 @@ class TestItems(DealerCrmCase):
         self.assertFalse(
             self.env["dealer.vehicle"].search([("item_kind", "=", "watch"), ("vin", "!=", False)])
         )
+
+    # Screens ------------------------------------------------------------------------
+    def test_item_screens_split_by_kind(self):
+        watch = self._watch(company=self.both_co)
+        vehicle = self._create_vehicle(company_id=self.both_co.id)
+        Vehicle = self.env["dealer.vehicle"].with_company(self.both_co)
+        for xmlid, kind, shown, hidden in (
+            ("dealer_crm.dealer_vehicle_action", "vehicle", vehicle, watch),
+            ("dealer_crm.dealer_vehicle_watch_action", "watch", watch, vehicle),
+        ):
+            action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+            self.assertEqual(action["context"], f"{{'default_item_kind': '{kind}'}}")
+            found = Vehicle.search(safe_eval(action["domain"]))
+            self.assertIn(shown, found)
+            self.assertNotIn(hidden, found)
+        # a watch retailer's staff: the vehicle-only fields are not on their screens
+        self.assertTrue(self.watch_sales.has_group("dealer_crm.group_no_vehicles"))
+        views = (
+            self.env["dealer.vehicle"]
+            .with_user(self.watch_sales)
+            .get_views([(False, "form"), (False, "list"), (False, "kanban"), (False, "search")])
+        )
+        for view_type, view in views["views"].items():
+            for name in ("vin", "license_plate", "odometer", "model_year", "fuel_type"):
+                self.assertNotIn(f'name="{name}"', view["arch"], f"{view_type}: {name}")
+        self.assertIn('name="serial_number"', views["views"]["form"]["arch"])
+        self.assertIn('name="warranty_card"', views["views"]["form"]["arch"])
+        # a vehicle dealer's staff see no watch field
+        vehicle_views = (
+            self.env["dealer.vehicle"].with_user(self.user_sales).get_views([(False, "form")])
+        )
+        self.assertNotIn('name="serial_number"', vehicle_views["views"]["form"]["arch"])
+        self.assertIn('name="vin"', vehicle_views["views"]["form"]["arch"])
