@@ -70,6 +70,7 @@ class DealerServiceRecord(models.Model):
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True, index=True)
     odometer = fields.Float(tracking=True)
     odometer_unit = fields.Selection(related="vehicle_id.odometer_unit", string="Unit")
+    vehicle_item_kind = fields.Selection(related="vehicle_id.item_kind", string="Kind of Item")
     odometer_reading_id = fields.Many2one("dealer.vehicle.odometer", readonly=True, copy=False)
     service_type = fields.Selection(
         SERVICE_TYPES, required=True, default="maintenance", tracking=True
@@ -423,6 +424,12 @@ class DealerServiceRecord(models.Model):
         self.message_post(
             body=_("Loyalty reward %(reward)s: %(amount)s off.", reward=label, amount=amount)
         )
+
+    @api.constrains("odometer", "vehicle_id")
+    def _check_odometer_on_road_vehicle(self):
+        """A watch's visit has no odometer reading (issue 32): refused in words, before
+        the reading it would record."""
+        self.filtered("odometer").sudo().vehicle_id._dealer_check_road(_("an odometer reading"))
 
     def _sync_odometer(self):
         """Record the visit's reading in the vehicle's odometer log."""

@@ -3,9 +3,11 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import escape_psql
 
 from ..tools.access import DEALER_GROUPS
 from ..tools.distance import KILOMETERS, convert_distance
+from ..tools.items import ROAD_KINDS
 from ..tools.vin import normalize_vin
 
 
@@ -223,17 +225,72 @@ class SaleOrder(models.Model):
         }
 
     def _dealer_deliver(self, line, vin, plate, date, odometer):
-        """Register the vehicle of ``line`` as sold by us, once."""
+        """Register the vehicle of ``line`` as sold by us, once, by its VIN."""
         self.ensure_one()
         self._dealer_check_caller(groups="dealer_crm.group_sales")
+        if line.dealer_item_kind not in ROAD_KINDS:
+            raise UserError(
+                _(
+                    "%s is not a road vehicle: deliver it by its serial number.",
+                    line.product_id.display_name,
+                )
+            )
+        if not (vin or "").strip():
+            raise UserError(_("Give the VIN of %s.", line.product_id.display_name))
+        return self._dealer_hand_over(
+            line,
+            date,
+            [("vin", "=", normalize_vin(vin))],
+            {"vin": vin, "license_plate": plate},
+            {"license_plate": plate} if plate else {},
+            odometer,
+        )
+
+    def _dealer_deliver_item(self, line, serial_number, warranty_card, date):
+        """Register the item of ``line`` that is not a road vehicle (a watch) as sold by
+        us, once, by its serial number and warranty card: the same handover as a
+        vehicle's (ownership "sold by us", warranty, follow-ups), without VIN, plate or
+        odometer. A serial number already in the register (of the model's brand, in the
+        order's company, whatever its case) is transferred, never duplicated."""
+        self.ensure_one()
+        self._dealer_check_caller(groups="dealer_crm.group_sales")
+        kind = line.dealer_item_kind
+        if kind in ROAD_KINDS:
+            raise UserError(
+                _("%s is a vehicle: deliver it by its VIN.", line.product_id.display_name)
+            )
+        serial = (serial_number or "").strip() if isinstance(serial_number, str) else ""
+        if not serial:
+            raise UserError(_("Give the serial number of %s.", line.product_id.display_name))
+        model = line.product_id.product_tmpl_id.dealer_model_id
+        card = (warranty_card or "").strip() if isinstance(warranty_card, str) else ""
+        return self._dealer_hand_over(
+            line,
+            date,
+            [
+                ("item_kind", "=", kind),
+                ("company_id", "=", self.company_id.id),
+                ("brand_id", "=", model.brand_id.id),
+                ("serial_number", "=ilike", escape_psql(serial)),
+            ],
+            {"item_kind": kind, "serial_number": serial, "warranty_card": card or False},
+            {"warranty_card": card} if card else {},
+            0.0,
+        )
+
+    def _dealer_hand_over(self, line, date, existing_domain, identity, update, odometer):
+        """Register the item of ``line`` as sold by us, once, whatever its kind: the
+        item found by ``existing_domain`` passes to the customer by a transfer, with
+        ``update`` written; else a new item is created with ``identity``."""
         model = self._dealer_check_deliverable(line, date)
         Vehicle = self.env["dealer.vehicle"].with_context(dealer_ownership_origin="sale")
-        vehicle = Vehicle.with_context(active_test=False).search(
-            [("vin", "=", normalize_vin(vin))], limit=1
-        )
+        vehicle = Vehicle.with_context(active_test=False).search(existing_domain, limit=1)
         terms = self._dealer_delivery_terms(
             model, date, odometer, vehicle.odometer_unit or KILOMETERS
         )
+        if identity.get("item_kind", "vehicle") not in ROAD_KINDS:
+            # no odometer: the warranty runs by time only
+            terms["warranty_mileage_limit"] = 0.0
         # "sold by us" is recorded by this delivery only (protected on the vehicle)
         sold_by_us = {"seller_id": self.user_id.id, "sale_order_id": self.id}
         if vehicle:
@@ -243,9 +300,7 @@ class SaleOrder(models.Model):
             vehicle._dealer_check_caller()
             if vehicle.owner_id != self.partner_id:
                 vehicle._transfer_owner(self.partner_id, date, origin="sale")
-            vehicle.sudo().write(
-                {**terms, "active": True, "license_plate": plate or vehicle.license_plate}
-            )
+            vehicle.sudo().write({**terms, **update, "active": True})
             vehicle.sudo().write(sold_by_us)
         else:
             self.env["dealer.vehicle"].check_access("create")
@@ -256,8 +311,7 @@ class SaleOrder(models.Model):
                     {
                         **terms,
                         **sold_by_us,
-                        "vin": vin,
-                        "license_plate": plate,
+                        **identity,
                         "model_id": model.id,
                         "owner_id": self.partner_id.id,
                         "company_id": self.company_id.id,

@@ -78,4 +78,5 @@ from . import test_backup_schedule
 from . import test_coinstall_consent
 from . import test_coinstall_vehicle
 from . import test_ticket_rating
+from . import test_items
 from . import test_service_estimate

@@ -31,6 +31,9 @@ class EstimateFactories:
         reference = cls.env["fleet.vehicle.model"].create(
             {"name": "Diver 300", "brand_id": brand.id, "vehicle_type": "watch"}
         )
+        # an item is of a kind its company sells (dealer.vehicle._check_item_kind_sold)
+        if cls.env.company.dealer_item_kinds == "vehicle":
+            cls.env.company.dealer_item_kinds = "both"
         return cls.env["dealer.vehicle"].create(
             {
                 "item_kind": "watch",
