@@ -62,8 +62,10 @@ WORK = {
     "maintenance": (
         2800,
         6800,
-        "Overhaul: movement dismantled, cleaned, lubricated and "
-        "regulated; gaskets replaced; case and bracelet refinished.",
+        (
+            "Overhaul: movement dismantled, cleaned, lubricated and "
+            "regulated; gaskets replaced; case and bracelet refinished."
+        ),
     ),
     "inspection": (300, 600, "Water-resistance test: pressure test passed, gaskets checked."),
     "repair": (900, 3200, "Repair: crystal replaced and crown tube refitted."),

@@ -20,7 +20,7 @@ FIRST_OF_MONTH = "2026-03-01 08:00:00"
 
 #: words of the road that have no place in a watch retailer's records
 VEHICLE_WORDS = re.compile(
-    r"\b(vin|plates?|odometer|km|kilomet\w*|mileage|vehicles?|cars?|engine|tyres?)\b", re.I
+    r"\b(vin|plates?|odometer|km|kilomet\w*|mileage|vehicles?|cars?|engine|tyres?)\b", re.IGNORECASE
 )
 
 #: what a record made by the generator is, for its signature (sequence-numbered names
