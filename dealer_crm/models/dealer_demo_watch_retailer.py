@@ -10,26 +10,21 @@ record it makes belongs to the watch retailer's company; nothing in the dealersh
 company changes. The catalog (watch brands and references) is shared, as fleet's is.
 """
 
-import logging
-import random
 from datetime import timedelta
-from time import perf_counter as time_counter
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import Command, api, models
 
 from ..tools.channels import CONSENT_CHANNEL_OF, INTERACTION_CHANNELS
 from .dealer_demo_dealership import (
     ENGLISH,
     GIVEN,
-    HISTORY_CONTEXT,
     SURNAMES,
     _Dealership,
+    _generate,
     _typed_phone,
 )
-
-_logger = logging.getLogger(__name__)
 
 #: issue 32: the same seed makes the same watch retailer
 SEED = 32
@@ -128,44 +123,33 @@ class DealerDemoWatchRetailer(models.AbstractModel):
         """Make the demo watch retailer: ``customers`` customers with their history up
         to today, in the company ``dealer_crm.company_watch_demo``. Returns {model:
         records made}."""
-        started = time_counter()
         company = self.env.ref("dealer_crm.company_watch_demo")
-        env = self.sudo().with_company(company).with_context(**HISTORY_CONTEXT).env
-        today = fields.Date.context_today(env[self._name])
-        demo = _WatchRetailer(env, random.Random(seed), today, fields.Datetime.now(), customers)
-        demo.run()
-        _logger.info(
-            "Demo watch retailer: %s customers, %s records, made in %.1f s",
-            len(demo.partners),
-            sum(len(records) for records in demo.made.values()),
-            time_counter() - started,
+        return _generate(
+            self.sudo().with_company(company),
+            _WatchRetailer,
+            seed,
+            customers,
+            "Demo watch retailer",
         )
-        return demo.made
 
 
 class _WatchRetailer(_Dealership):
     """One run of the generator; the dealership's helpers (dates, numbers, addresses,
     creation times, the loyalty ledger, consents) serve it as they are."""
 
+    USERS = {
+        "sales": "dealer_crm.user_watch_sales_demo",
+        "service": "dealer_crm.user_watch_service_demo",
+        "relations": "dealer_crm.user_watch_relations_demo",
+        "manager": "dealer_crm.user_watch_manager_demo",
+    }
+
     def __init__(self, env, rng, today, now, customers):  # pylint: disable=super-init-not-called
-        self.env, self.rng, self.today, self.now = env, rng, today, now
-        self.size = customers
-        self.numbers = set()
-        self.made = {}
-        ref = env.ref
-        self.company = ref("dealer_crm.company_watch_demo")
-        self.sales = ref("dealer_crm.user_watch_sales_demo")
-        self.service = ref("dealer_crm.user_watch_service_demo")
-        self.relations = ref("dealer_crm.user_watch_relations_demo")
-        self.manager = ref("dealer_crm.user_watch_manager_demo")
-        self.staff = {
-            "sales": self.sales,
-            "service": self.service,
-            "customer_relations": self.relations,
-        }
+        self.start(env, rng, today, now, customers)
+        self.company = env.ref("dealer_crm.company_watch_demo")
         self.currency = self.company.currency_id
         self.usd = self.currency  # the helpers' name for the company's currency
-        self.hk = ref("base.hk")
+        self.hk = env.ref("base.hk")
         self.today_partners = env["res.partner"]
 
     def run(self):
