@@ -106,6 +106,12 @@ CHANNEL_WEIGHTS = {
     "survey": 3,
     "website": 6,
 }
+#: a watch's condition as the counter records it when the customer leaves it
+CONDITIONS = (
+    "Light scratches on the bezel; bracelet worn at the clasp.",
+    "Crystal chipped at four o'clock; crown stiff.",
+    "Case and bracelet in good order; runs slow.",
+)
 PROMISES = (
     "Call back when the strap arrives",
     "Send the overhaul estimate by email",
@@ -167,6 +173,7 @@ class _WatchRetailer(_Dealership):
         self.tickets()
         self.interactions()
         self.promises()
+        self.counter()
         self.env.flush_all()
 
     # the catalog ----------------------------------------------------------------------
@@ -656,3 +663,75 @@ class _WatchRetailer(_Dealership):
                 vals["state"] = "broken"
             vals_list.append(vals)
         self.keep(self.env["dealer.promise"].create(vals_list))
+
+    # the counter: estimates and collection ----------------------------------------------
+    def counter(self):
+        """Watches left at the counter at each stage of their estimate and collection,
+        where the visit has that workflow: an estimate waiting for the customer's
+        approval, one approved and one refused (the watch goes back unrepaired), one
+        ready for collection today, one collected today and one earlier, one not
+        collected for weeks. Today's steps go through the visit's own methods, for
+        customers who gave no consent to be contacted, so nothing is sent (the advisor
+        gets a call to make instead); the past is written as evidence."""
+        Visit = self.env["dealer.service.record"].with_user(self.service).sudo()
+        if "dealer_estimate_state" not in Visit._fields:
+            return
+        rng = self.rng
+        granted = self.made["dealer.consent"].filtered(lambda c: c.state == "granted").partner_id
+        quiet = [s for s in self.stories if s["watch"].owner_id not in granted]
+        if not quiet:
+            return
+        stages = (
+            "waiting",
+            "approved",
+            "refused",
+            "ready",
+            "collected_today",
+            "collected",
+            "uncollected",
+        )
+        past = {
+            "collected_today": (6, 3, None),
+            "collected": (40, 36, 33),
+            "uncollected": (45, 35, None),
+        }
+        vals_list = []
+        for index, stage in enumerate(stages):
+            story = quiet[index % len(quiet)]
+            state = "in_progress" if stage == "ready" else "scheduled"
+            date = self.today
+            if stage in past:
+                state, date = "done", self.day(past[stage][0])
+            vals = self.visit_vals(story, date, rng.choice(("repair", "maintenance")), state)
+            vals["dealer_condition"] = rng.choice(CONDITIONS)
+            if stage in past:
+                _left, ready, collected = past[stage]
+                vals["dealer_ready_date"] = self.day(ready)
+                if collected:
+                    vals["dealer_collected_date"] = self.day(collected)
+            vals_list.append(vals)
+        visits = Visit.create(vals_list)
+        self.backdate(visits, [self.at(v["date"]) for v in vals_list])
+        self.keep(visits)
+        by_stage = dict(zip(stages, visits, strict=True))
+        # the estimates: a quotation each, with the work to do
+        product = self.env["product.product"].create(
+            {
+                "name": "Movement Repair",
+                "type": "service",
+                "list_price": 2400,
+                "default_code": "WAT-SRV-REPAIR",
+                "company_id": self.company.id,
+            }
+        )
+        self.keep(product)
+        for stage in ("waiting", "approved", "refused"):
+            visit = by_stage[stage]
+            visit.action_create_estimate()
+            order = visit.dealer_estimate_order_id
+            order.order_line = [Command.create({"product_id": product.id})]
+            self.keep(order)
+        by_stage["approved"]._dealer_estimate_decide("approved", "portal")
+        by_stage["refused"]._dealer_estimate_decide("refused", "portal")
+        by_stage["ready"].action_done()
+        by_stage["collected_today"].action_collected()
