@@ -123,6 +123,32 @@ class TestDemoWatchRetailerInstalled(DemoWatchRetailerCase):
         self.assertTrue(all(done.mapped("work_done")))
         self.assertGreaterEqual(len(set(done.mapped("service_type"))), 4)
 
+    def test_the_counter_estimates_and_collection(self):
+        """Where the visit has the estimate and collection workflow (issue 32): a watch
+        at each stage of it."""
+        if "dealer_estimate_state" not in self.visits._fields:
+            self.skipTest("no estimate and collection workflow on the visit")
+        self.assertLessEqual(
+            {"none", "waiting", "approved", "refused"},
+            set(self.visits.mapped("dealer_estimate_state")),
+        )
+        refused = self.visits.filtered(lambda v: v.dealer_estimate_state == "refused")
+        self.assertEqual(set(refused.mapped("state")), {"cancelled"})
+        self.assertTrue(all(refused.mapped("dealer_ready_date")))
+        ready = self.visits.filtered("dealer_ready_date")
+        collected = ready.filtered("dealer_collected_date")
+        waiting = ready - collected
+        self.assertTrue(collected and waiting)
+        newest = max(ready.mapped("dealer_ready_date"))
+        self.assertTrue(
+            waiting.filtered(lambda v: v.dealer_ready_date <= newest - timedelta(days=21)),
+            "none uncollected for weeks",
+        )
+        self.assertTrue(waiting.filtered(lambda v: v.dealer_ready_date == newest))
+        estimates = self.visits.dealer_estimate_order_id
+        self.assertEqual(estimates.company_id, self.company)
+        self.assertEqual(set(estimates.mapped("state")), {"draft", "sale", "cancel"})
+
     def test_loyalty_earned_redeemed_and_expired_the_ledger_adds_up(self):
         cards = self.env["loyalty.card"].search(
             [("partner_id", "in", self.customers.ids), ("dealer_scheme", "=", True)]
