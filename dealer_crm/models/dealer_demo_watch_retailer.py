@@ -704,6 +704,8 @@ class _WatchRetailer(_Dealership):
                 state, date = "done", self.day(past[stage][0])
             vals = self.visit_vals(story, date, rng.choice(("repair", "maintenance")), state)
             vals["dealer_condition"] = rng.choice(CONDITIONS)
+            if stage == "ready":
+                vals["work_done"] = Markup("<p>%s</p>") % WORK[vals["service_type"]][2]
             if stage in past:
                 _left, ready, collected = past[stage]
                 vals["dealer_ready_date"] = self.day(ready)
