@@ -125,6 +125,7 @@
         "views/resource_booking_combination_views.xml",
         "views/resource_resource_views.xml",
         "wizards/dealer_service_delay_views.xml",
+        "wizards/dealer_service_estimate_call_views.xml",
         "report/dealer_workshop_load_report_views.xml",
         "views/dealer_crm_menus.xml",
         "templates/portal_templates.xml",

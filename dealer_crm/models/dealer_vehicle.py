@@ -60,7 +60,6 @@ class DealerVehicle(models.Model):
         help="A watch's case or movement serial number, as engraved. Unique per brand.",
     )
     warranty_card = fields.Char(
-        string="Warranty Card",
         tracking=True,
         copy=False,
         help="The number of the warranty card given with the item.",

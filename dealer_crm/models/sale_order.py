@@ -16,6 +16,17 @@ class SaleOrder(models.Model):
     _dealer_personal_fields = ("client_order_ref",)
     _dealer_date_field = "date_order"
 
+    dealer_estimate_visit_id = fields.Many2one(
+        "dealer.service.record",
+        string="Estimate for Visit",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+        help="The service visit whose work waits on this quotation being approved.",
+    )
+    _dealer_protected_fields = frozenset({"dealer_estimate_visit_id"})
+
     def _dealer_interaction_defaults(self):
         return {
             "partner_id": self.partner_id.id,
@@ -29,8 +40,15 @@ class SaleOrder(models.Model):
         # the orders' rows first: confirming one twice at once awards it once (the second
         # waits, fails in a way Odoo retries, and its retry is told it is confirmed)
         self._dealer_lock_rows()
+        estimates = self.filtered("dealer_estimate_visit_id")
+        estimates._dealer_check_estimate_decision()
         res = super().action_confirm()
-        for order in self:
+        if not self.env.context.get("dealer_estimate_deciding"):
+            # the customer's own approval (the portal's signature or payment)
+            for order in estimates:
+                order.dealer_estimate_visit_id._dealer_estimate_decide("approved", "portal")
+        # an estimate earns nothing itself: its visit earns the points when done
+        for order in self - estimates:
             lines = [
                 (line.price_subtotal, line.product_id.categ_id, None)
                 for line in order.order_line
@@ -42,8 +60,16 @@ class SaleOrder(models.Model):
         return res
 
     def _action_cancel(self):
+        estimates = self.filtered(
+            lambda o: o.dealer_estimate_visit_id.dealer_estimate_state == "waiting"
+        )
+        estimates._dealer_check_estimate_decision()
         confirmed = self.filtered(lambda order: order.state == "sale")
         res = super()._action_cancel()
+        if not self.env.context.get("dealer_estimate_deciding"):
+            # declined by the customer on the portal
+            for order in estimates:
+                order.dealer_estimate_visit_id._dealer_estimate_decide("refused", "portal")
         for order in confirmed:
             self.env["loyalty.program"]._dealer_reverse(order, _("Order %s cancelled", order.name))
         # rewards paid with points go, and give their points back (sale_loyalty removes
@@ -299,3 +325,18 @@ class SaleOrder(models.Model):
             if model.dealer_warranty_distance
             else 0.0,
         }
+
+    def _dealer_check_estimate_decision(self):
+        """A service visit's estimate is approved or refused by its customer only: on
+        the portal (signed or paid, or declined there: run as superuser) or by the call
+        the service advisor records on the visit. Staff never confirm or cancel it as
+        an ordinary quotation."""
+        if self and not self.env.su:
+            raise UserError(
+                _(
+                    "%s is the estimate of a service visit: the customer approves or "
+                    "refuses it on the portal, or the service advisor records their answer "
+                    "on the visit (Approved by Phone, Refused by Phone).",
+                    ", ".join(self.mapped("name")),
+                )
+            )

@@ -79,3 +79,4 @@ from . import test_backup_schedule
 from . import test_coinstall_consent
 from . import test_coinstall_vehicle
 from . import test_ticket_rating
+from . import test_service_estimate

@@ -129,6 +129,7 @@ ACCESS = {
     "resource.resource": ("r---", "r---", "r---", "rcwu", "r---", "----"),
     # delayed service and workshop load (issue 29): the service department's
     "dealer.service.delay": ("----", "rcw-", "----", "rcw-", "----", "----"),
+    "dealer.service.estimate.call": ("----", "rcw-", "----", "rcw-", "----", "----"),
     "dealer.workshop.load.report": ("----", "r---", "----", "r---", "----", "----"),
     # booking from the reminder (issue 29): the calendar's own rights; its mails to a
     # booking's customer go through the consent gate
