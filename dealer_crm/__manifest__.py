@@ -143,6 +143,7 @@
         "demo/loyalty_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/dealer_demo_dealership_demo.xml",
+        "demo/dealer_demo_watch_retailer_demo.xml",
         "demo/dealer_customer_score_demo.xml",
         "demo/dealer_trend_report_demo.xml",
         "demo/dealer_strategy_demo.xml",

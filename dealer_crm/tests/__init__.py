@@ -74,6 +74,7 @@ from . import test_booking_portal
 from . import test_translations
 from . import test_competency_range
 from . import test_demo_dealership
+from . import test_demo_watch_retailer
 from . import test_backup_schedule
 from . import test_coinstall_consent
 from . import test_coinstall_vehicle
