@@ -251,9 +251,8 @@ class _WatchRetailer(_Dealership):
             for model, (*_rest, diver) in self.references
             if diver
         ]
-        if "item_kind" in Plan._fields:
-            for vals in vals_list:
-                vals["item_kind"] = "watch"
+        for vals in vals_list:
+            vals["item_kind"] = "watch"
         self.keep(Plan.create(vals_list))
 
     # customers -------------------------------------------------------------------------
@@ -674,8 +673,6 @@ class _WatchRetailer(_Dealership):
         customers who gave no consent to be contacted, so nothing is sent (the advisor
         gets a call to make instead); the past is written as evidence."""
         Visit = self.env["dealer.service.record"].with_user(self.service).sudo()
-        if "dealer_estimate_state" not in Visit._fields:
-            return
         rng = self.rng
         granted = self.made["dealer.consent"].filtered(lambda c: c.state == "granted").partner_id
         quiet = [s for s in self.stories if s["watch"].owner_id not in granted]
