@@ -658,6 +658,10 @@ class DealerServiceRecord(models.Model):
         }
         if decision == "refused":
             vals.update(state="cancelled")
+        elif not self.amount and order.currency_id == self.currency_id:
+            # the approved estimate is the visit's price, unless one was recorded: it is
+            # counted once, as the visit's (service) revenue, never as a sale
+            vals.update(amount=order.amount_untaxed)
         self.sudo().write(vals)
         channels = self._dealer_labels("dealer_estimate_channel")
         if decision == "approved":

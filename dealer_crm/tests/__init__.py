@@ -81,3 +81,4 @@ from . import test_coinstall_vehicle
 from . import test_ticket_rating
 from . import test_items
 from . import test_service_estimate
+from . import test_watch_retailer
