@@ -16,6 +16,9 @@ ADDON = Path(__file__).resolve().parent.parent / "dealer_crm"
 #: core fields dealer_crm declares again (to add tracking, an index, a label...), and the
 #: fields whose name a core mechanism requires; none of them is a new field
 REDECLARED = {
+    # fleet's make/model catalog also holds watch references: one more vehicle type
+    # (issue 32), a selection_add on fleet's own field
+    ("fleet.vehicle.model", "vehicle_type"),
     # helpdesk_mgmt_sla's ticket fields, for staff only (the portal sees no SLA)
     ("helpdesk.ticket", "ticket_sla_ids"),
     ("helpdesk.ticket", "sla_deadline"),

@@ -102,4 +102,5 @@ from . import resource_booking
 from . import calendar_attendee
 from . import dealer_booking_reminder
 from . import dealer_demo_dealership
+from . import dealer_demo_watch_retailer
 from . import db_backup

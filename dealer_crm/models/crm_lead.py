@@ -7,6 +7,7 @@ from odoo.tools.sql import column_exists, create_column
 
 from ..tools.access import DEALER_GROUPS
 from ..tools.channels import INTERACTION_CHANNELS
+from ..tools.items import ROAD_KINDS
 
 #: why the nightly job (dealer.lifecycle.lead) opened an opportunity
 LIFECYCLE_REASONS = [
@@ -46,6 +47,7 @@ class CrmLead(models.Model):
         "dealer.vehicle",
         string="Trade-in Vehicle",
         tracking=True,
+        domain=[("item_kind", "in", ROAD_KINDS)],
         help="The customer's current vehicle offered in part-exchange.",
         groups=DEALER_GROUPS,
     )
@@ -200,6 +202,10 @@ class CrmLead(models.Model):
             lead.dealer_offer_product_ids = offers.get(
                 lead.partner_id.id, lead.dealer_offer_product_ids.browse()
             )
+
+    @api.constrains("dealer_trade_in_vehicle_id")
+    def _check_dealer_trade_in_is_road(self):
+        self.sudo().dealer_trade_in_vehicle_id._dealer_check_road(_("a trade-in"))
 
     @api.model
     def _dealer_trade_in_limit(self):

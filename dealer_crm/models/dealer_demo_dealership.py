@@ -466,38 +466,41 @@ class DealerDemoDealership(models.AbstractModel):
     def _generate_demo_dealership(self, seed=SEED, customers=CUSTOMERS):
         """Make the demo dealership: ``customers`` customers with their history up to
         today. Returns {model: records made}."""
-        started = time_counter()
-        env = self.sudo().with_context(**HISTORY_CONTEXT).env
-        today = fields.Date.context_today(env[self._name])
-        demo = _Dealership(env, random.Random(seed), today, fields.Datetime.now(), customers)
-        demo.run()
-        _logger.info(
-            "Demo dealership: %s customers, %s records, made in %.1f s",
-            len(demo.partners),
-            sum(len(records) for records in demo.made.values()),
-            time_counter() - started,
-        )
-        return demo.made
+        return _generate(self.sudo(), _Dealership, seed, customers, "Demo dealership")
+
+
+def _generate(model, runner, seed, customers, label):
+    """Run the generator ``runner`` in the environment of ``model`` (its company) with
+    the context of an import of history; log what it made and how long it took."""
+    started = time_counter()
+    env = model.with_context(**HISTORY_CONTEXT).env
+    today = fields.Date.context_today(env[model._name])
+    demo = runner(env, random.Random(seed), today, fields.Datetime.now(), customers)
+    demo.run()
+    _logger.info(
+        "%s: %s customers, %s records, made in %.1f s",
+        label,
+        len(demo.partners),
+        sum(len(records) for records in demo.made.values()),
+        time_counter() - started,
+    )
+    return demo.made
 
 
 class _Dealership:
     """One run of the generator: its random source, its day and what it made."""
 
+    #: the demo user of each department (attribute -> xml id)
+    USERS = {
+        "sales": "dealer_crm.user_sales_demo",
+        "service": "dealer_crm.user_service_demo",
+        "relations": "dealer_crm.user_relations_demo",
+        "manager": "dealer_crm.user_manager_demo",
+    }
+
     def __init__(self, env, rng, today, now, customers):
-        self.env, self.rng, self.today, self.now = env, rng, today, now
-        self.size = customers
-        self.numbers = set()
-        self.made = {}
+        self.start(env, rng, today, now, customers)
         ref = env.ref
-        self.sales = ref("dealer_crm.user_sales_demo")
-        self.service = ref("dealer_crm.user_service_demo")
-        self.relations = ref("dealer_crm.user_relations_demo")
-        self.manager = ref("dealer_crm.user_manager_demo")
-        self.staff = {
-            "sales": self.sales,
-            "service": self.service,
-            "customer_relations": self.relations,
-        }
         self.company = env.company
         self.dealer = self.company.partner_id
         self.usd = self.company.currency_id
@@ -519,6 +522,20 @@ class _Dealership:
         self.program = ref("dealer_crm.loyalty_program_dealer_club_demo")
         self.wmi = {ref(xmlid): wmi for xmlid, wmi in WMI.items()}
         self.hk = ref("base.hk")
+
+    def start(self, env, rng, today, now, customers):
+        """What every run starts from: its random source, its day, its staff."""
+        self.env, self.rng, self.today, self.now = env, rng, today, now
+        self.size = customers
+        self.numbers = set()
+        self.made = {}
+        for attribute, xmlid in self.USERS.items():
+            setattr(self, attribute, env.ref(xmlid))
+        self.staff = {
+            "sales": self.sales,
+            "service": self.service,
+            "customer_relations": self.relations,
+        }
 
     # helpers ------------------------------------------------------------------------
     def day(self, days_ago):

@@ -90,7 +90,7 @@ FIGURES = (
         "sale.order",
         "__count",
         "date_order",
-        (("state", "=", "sale"),),
+        (("state", "=", "sale"), ("dealer_estimate_visit_id", "=", False)),
     ),
     # untaxed, in the company currency at each order's date
     Figure(
@@ -99,7 +99,7 @@ FIGURES = (
         "sale.order",
         "amount_untaxed:sum",
         "date_order",
-        (("state", "=", "sale"),),
+        (("state", "=", "sale"), ("dealer_estimate_visit_id", "=", False)),
         "amount",
         compute="_dealer_compute_company_currency_sum",
     ),

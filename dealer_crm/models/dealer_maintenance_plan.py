@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
 from ..tools.distance import KILOMETERS, UNITS
+from ..tools.items import ITEM_KINDS, ROAD_KINDS
 
 #: vehicles a plan change recomputes in its own transaction; beyond, a cron does
 RECOMPUTE_IN_REQUEST = 20000
@@ -23,6 +24,7 @@ RECOMPUTE_FIELDS = {
     "brand_id",
     "active",
     "sequence",
+    "item_kind",
 }
 
 
@@ -34,6 +36,15 @@ class DealerMaintenancePlan(models.Model):
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
+    item_kind = fields.Selection(
+        ITEM_KINDS,
+        string="Kind",
+        required=True,
+        default="vehicle",
+        index=True,
+        help="The kind of item the plan applies to. Each kind has its own default plan; "
+        "an item that is not a road vehicle is serviced by time only.",
+    )
     model_id = fields.Many2one(
         "fleet.vehicle.model", string="Vehicle Model", help="Applies to this model only."
     )
@@ -79,6 +90,35 @@ class DealerMaintenancePlan(models.Model):
         for plan in self:
             plan.scope = "model" if plan.model_id else "brand" if plan.brand_id else "default"
 
+    @api.constrains("item_kind", "interval_distance", "interval_months", "model_id")
+    def _check_item_kind(self):
+        """A plan for items without an odometer (a watch) counts months only, and a
+        plan for a model applies to items of that model's kind."""
+        kinds = dict(self._fields["item_kind"]._description_selection(self.env))
+        for plan in self:
+            if plan.item_kind not in ROAD_KINDS and plan.interval_distance:
+                raise ValidationError(
+                    _(
+                        "The plan %(plan)s is for items of the kind %(kind)s, which have no "
+                        "odometer: give its interval in months only.",
+                        plan=plan.name,
+                        kind=kinds.get(plan.item_kind, plan.item_kind),
+                    )
+                )
+            if plan.item_kind not in ROAD_KINDS and not plan.interval_months:
+                raise ValidationError(
+                    _("The plan %s is by time only: give its interval in months.", plan.name)
+                )
+            model_kind = plan.model_id.vehicle_type == "watch" and "watch"
+            if plan.model_id and (model_kind or "vehicle") != plan.item_kind:
+                raise ValidationError(
+                    _(
+                        "The model %(model)s is not of the plan's kind (%(kind)s).",
+                        model=plan.model_id.display_name,
+                        kind=kinds.get(plan.item_kind, plan.item_kind),
+                    )
+                )
+
     @api.constrains("model_id", "brand_id")
     def _check_model_matches_brand(self):
         for plan in self:
@@ -105,13 +145,16 @@ class DealerMaintenancePlan(models.Model):
         return res
 
     def _vehicle_domain(self):
-        if any(plan.scope == "default" for plan in self):
-            return []
-        return [
+        """The items these plans may apply to: a default plan, every item of its kind."""
+        defaults = self.filtered(lambda plan: plan.scope == "default")
+        specific = [
             "|",
-            ("model_id", "in", self.model_id.ids),
-            ("brand_id", "in", self.brand_id.ids),
+            ("model_id", "in", (self - defaults).model_id.ids),
+            ("brand_id", "in", (self - defaults).brand_id.ids),
         ]
+        if not defaults:
+            return specific
+        return expression.OR([[("item_kind", "in", defaults.mapped("item_kind"))], specific])
 
     def _recompute_vehicles(self, domain=None):
         """Recompute the due dates of the vehicles in ``domain`` (those these plans
@@ -173,28 +216,43 @@ class DealerMaintenancePlan(models.Model):
 
     @api.model
     def _plan_index(self):
-        """The active plans: ({model id: plan}, {make id: plan}, the default plan)."""
+        """The active plans: ({(kind, model id): plan}, {(kind, make id): plan},
+        {kind: the default plan}); of two plans for the same model or make, the later by
+        sequence; of two defaults, the first."""
         plans = self.search([])
-        by_model = {p.model_id.id: p for p in plans.filtered("model_id")}
-        by_brand = {p.brand_id.id: p for p in plans.filtered(lambda p: p.scope == "brand")}
-        default = plans.filtered(lambda p: p.scope == "default")[:1]
+        by_model, by_brand, default = {}, {}, {}
+        for plan in plans:
+            if plan.scope == "model":
+                by_model[plan.item_kind, plan.model_id.id] = plan
+            elif plan.scope == "brand":
+                by_brand[plan.item_kind, plan.brand_id.id] = plan
+            else:
+                default.setdefault(plan.item_kind, plan)
         return by_model, by_brand, default
 
     @api.model
     def _plan_terms(self):
-        """A function (vehicle model id, make id) -> the (months, distance, distance
-        unit) of the plan that applies to such a vehicle: the most specific active plan
-        (model, then make, then default); no plan gives no interval."""
+        """A function (model id, make id, item kind) -> the (months, distance, distance
+        unit) of the plan that applies to such an item: the most specific active plan of
+        its kind (model, then make, then the kind's default); no plan gives no interval.
+        One function for every kind: a plan by time has no distance."""
         by_model, by_brand, default = self._plan_index()
 
         def terms(plan):
-            return (plan.interval_months, plan.interval_distance, plan.distance_unit)
+            distance = plan.interval_distance if plan.item_kind in ROAD_KINDS else 0.0
+            return (plan.interval_months, distance, plan.distance_unit)
 
         model_terms = {key: terms(plan) for key, plan in by_model.items()}
         brand_terms = {key: terms(plan) for key, plan in by_brand.items()}
-        default_terms = terms(default)
+        default_terms = {kind: terms(plan) for kind, plan in default.items()}
+        no_plan = terms(self.browse())
 
-        def terms_of(model_id, brand_id):
-            return model_terms.get(model_id) or brand_terms.get(brand_id) or default_terms
+        def terms_of(model_id, brand_id, kind="vehicle"):
+            return (
+                model_terms.get((kind, model_id))
+                or brand_terms.get((kind, brand_id))
+                or default_terms.get(kind)
+                or no_plan
+            )
 
         return terms_of

@@ -61,7 +61,9 @@ class DealerPartnerRevenueMixin(models.AbstractModel):
     def _dealer_revenue_sql(self, company, partner_ids=None):
         """SQL rows ``(partner_id, day, amount, service)`` of ``company``'s revenue: its
         confirmed sales and completed visits (of ``partner_ids`` if given), untaxed, in
-        its currency at each document's date. ``service`` is true for a visit."""
+        its currency at each document's date. ``service`` is true for a visit. A visit's
+        approved estimate (a confirmed quotation) is the visit's price, counted once,
+        with the visit (issue 32)."""
         Currency = self.env["res.currency"]
         so_day = self._dealer_local_day_sql(SQL("so.date_order"))
 
@@ -76,6 +78,7 @@ class DealerPartnerRevenueMixin(models.AbstractModel):
                    FALSE AS service
               FROM sale_order so
              WHERE so.state = 'sale' AND so.company_id = %(co)s %(so)s
+               AND so.dealer_estimate_visit_id IS NULL
             UNION ALL
             SELECT sr.partner_id, sr.date AS day, %(sr_amount)s AS amount, TRUE AS service
               FROM dealer_service_record sr

@@ -13,6 +13,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.items import ROAD_KINDS
 from ..tools.vin import normalize_vin
 
 #: who sets campaigns up, opens and closes them
@@ -276,7 +277,8 @@ class DealerRecallCampaign(models.Model):
 
     def _insert_lines(self, condition):
         """One line per vehicle ``v`` meeting the SQL ``condition``, those already in
-        the campaign left as they are. Returns how many were added."""
+        the campaign left as they are; road vehicles only (a watch of a recalled make is
+        no recalled vehicle). Returns how many were added."""
         self.ensure_one()
         Line = self.env["dealer.recall.vehicle"]
         self.env.flush_all()
@@ -289,7 +291,7 @@ class DealerRecallCampaign(models.Model):
                 SELECT %(campaign)s, v.id, v.owner_id, v.company_id, 'to_notify',
                        0, %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM dealer_vehicle v
-                 WHERE %(condition)s
+                 WHERE %(condition)s AND v.item_kind IN %(road)s
                 ON CONFLICT (campaign_id, vehicle_id) DO NOTHING
                 RETURNING id
                 """,
@@ -297,6 +299,7 @@ class DealerRecallCampaign(models.Model):
                 uid=self.env.uid,
                 now=self.env.cr.now(),
                 condition=condition,
+                road=ROAD_KINDS,
             )
         )
         Line.invalidate_model()

@@ -9,6 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.channels import CONTACT_FIELDS
+from ..tools.items import ROAD_KINDS
 from .dealer_recall_campaign import LAWFUL_BASES
 
 #: the electronic consent channels a recall goes by, in order of preference
@@ -43,6 +44,7 @@ class DealerRecallVehicle(models.Model):
         "dealer.vehicle",
         required=True,
         index=True,
+        domain=[("item_kind", "in", ROAD_KINDS)],
         ondelete="restrict",
         check_company=True,
         copy=False,
@@ -126,6 +128,10 @@ class DealerRecallVehicle(models.Model):
             "This vehicle is already in the recall campaign.",
         ),
     ]
+
+    @api.constrains("vehicle_id")
+    def _check_vehicle_is_road(self):
+        self.sudo().vehicle_id._dealer_check_road(_("a recall"))
 
     @api.depends("campaign_id.name", "vehicle_id")
     @api.depends_context("lang")

@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.osv import expression
 
+from ..tools.items import is_road
 from .dealer_consent import contactable_domain
 
 #: the consent channels a service reminder goes by, in order of preference
@@ -159,9 +160,9 @@ class DealerServiceReminder(models.AbstractModel):
         """Remind each owner once, on the channel the gate allowed; an owner reminded
         recently (or already in this batch) is noted instead, all notes at once. Each
         reminder carries the link to book the service due (``_booking_links``).
-        Returns the owners reminded."""
-        template = self.env.ref("dealer_crm.mail_template_service_reminder")
-        sms_template = self.env.ref("dealer_crm.sms_template_service_reminder")
+        Returns the owners reminded. A road vehicle's reminder speaks of its plate and
+        odometer; any other item's (a watch) of its serial number and date only."""
+        templates = self._reminder_templates()
         reminded = self.env["res.partner"]
         notes = {}
         to_send = []  # [(vehicle, channel)]
@@ -181,6 +182,7 @@ class DealerServiceReminder(models.AbstractModel):
         for vehicle, channel in to_send:
             # no booking type for the work: the reminder asks the customer to call, as before
             link = links.get(vehicle)
+            template, sms_template = templates[is_road(vehicle.item_kind)]
             if channel == "email":
                 vehicle.with_context(dealer_booking_url=link).message_post_with_source(
                     template, subtype_xmlid="mail.mt_comment"
@@ -198,6 +200,21 @@ class DealerServiceReminder(models.AbstractModel):
         if texted:
             self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
         return reminded
+
+    @api.model
+    def _reminder_templates(self):
+        """{is a road vehicle: (mail template, SMS template)} of the service reminder."""
+        ref = self.env.ref
+        return {
+            True: (
+                ref("dealer_crm.mail_template_service_reminder"),
+                ref("dealer_crm.sms_template_service_reminder"),
+            ),
+            False: (
+                ref("dealer_crm.mail_template_item_service_reminder"),
+                ref("dealer_crm.sms_template_item_service_reminder"),
+            ),
+        }
 
     @api.model
     def _booking_links(self, vehicles, kind):

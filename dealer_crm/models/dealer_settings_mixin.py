@@ -42,6 +42,14 @@ class DealerSettingsMixin(models.AbstractModel):
         default=60,
     )
 
+    dealer_collection_followup_days = fields.Integer(
+        string="Follow Up Uncollected Items After (Days)",
+        config_parameter="dealer_crm.collection_followup_days",
+        default=14,
+        help="An item ready for collection and not collected after this many days gets a "
+        "follow-up activity for its service advisor, again every this many days.",
+    )
+
     # Customer evaluation (dealer.customer.score)
     dealer_rfm_window_months = fields.Integer(
         string="Evaluation Window (Months)",
@@ -209,6 +217,8 @@ class DealerSettingsMixin(models.AbstractModel):
             raise ValidationError(_("The trade-in approval limit cannot be negative."))
         if self.dealer_verify_months < 1:
             raise ValidationError(_("Customer details must be verified at least every month."))
+        if self.dealer_collection_followup_days < 1:
+            raise ValidationError(_("Uncollected items are followed up after at least one day."))
         if (
             self.dealer_lifecycle_warranty_days < 1
             or self.dealer_lifecycle_replacement_years < 1

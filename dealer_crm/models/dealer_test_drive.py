@@ -4,6 +4,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.items import ROAD_KINDS
+
 #: Who records a customer's driving licence at a test drive (without reading it back).
 LICENCE_TAKERS = "dealer_crm.group_sales,dealer_crm.group_manager"
 
@@ -21,7 +23,12 @@ class DealerTestDrive(models.Model):
 
     lead_id = fields.Many2one("crm.lead", string="Enquiry", index=True, ondelete="set null")
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
-    vehicle_id = fields.Many2one("dealer.vehicle", required=True, help="The demonstrator driven.")
+    vehicle_id = fields.Many2one(
+        "dealer.vehicle",
+        required=True,
+        domain=[("item_kind", "in", ROAD_KINDS)],
+        help="The demonstrator driven.",
+    )
     user_id = fields.Many2one(
         "res.users", string="Consultant", required=True, default=lambda self: self.env.user
     )
@@ -83,6 +90,10 @@ class DealerTestDrive(models.Model):
                     )
                 )
             partner.dealer_licence_number = number
+
+    @api.constrains("vehicle_id")
+    def _check_vehicle_is_road(self):
+        self.vehicle_id._dealer_check_road(_("a test drive"))
 
     @api.constrains("duration")
     def _check_duration(self):

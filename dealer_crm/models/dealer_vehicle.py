@@ -60,7 +60,6 @@ class DealerVehicle(models.Model):
         help="A watch's case or movement serial number, as engraved. Unique per brand.",
     )
     warranty_card = fields.Char(
-        string="Warranty Card",
         tracking=True,
         copy=False,
         help="The number of the warranty card given with the item.",
@@ -362,33 +361,65 @@ class DealerVehicle(models.Model):
             if not (item.serial_number or "").strip():
                 raise ValidationError(_("A watch needs its serial number."))
 
+    @api.constrains("item_kind", "company_id")
+    def _check_item_kind_sold(self):
+        """An item is of a kind its company sells (``res.company.dealer_item_kinds``):
+        a ``default_item_kind`` sent by a client does not register a watch at a
+        company that sells vehicles only, nor the reverse."""
+        kinds = dict(self._fields["item_kind"]._description_selection(self.env))
+        for item in self:
+            sold = item.company_id.dealer_item_kinds or "vehicle"
+            if sold != "both" and (item.item_kind in ROAD_KINDS) != (sold == "vehicle"):
+                raise ValidationError(
+                    _(
+                        "%(company)s does not sell items of the kind %(kind)s: change what "
+                        "the company sells in its settings first.",
+                        company=item.company_id.name,
+                        kind=kinds.get(item.item_kind, item.item_kind),
+                    )
+                )
+
+    def _dealer_check_road(self, what):
+        """Refuse ``what`` (a test drive, a trade-in, a recall...) for the items of
+        ``self`` that are not road vehicles, in words."""
+        for item in self.filtered(lambda v: v.item_kind not in ROAD_KINDS):
+            raise ValidationError(
+                _(
+                    "%(item)s is not a road vehicle: %(what)s applies to vehicles only.",
+                    item=item.display_name,
+                    what=what,
+                )
+            )
+
     @api.constrains("serial_number", "model_id", "company_id")
     def _check_serial_number(self):
-        """One item per serial number and brand in a company, archived ones included."""
+        """One item per serial number and brand in a company, archived ones included.
+        Serial numbers are compared without case ("ab 123" is "AB 123"): one engraving
+        typed two ways is one watch. Set-based: one query for the whole set."""
         numbered = self.filtered("serial_number")
         if not numbered:
             return
-        clashes = (
-            self.with_context(active_test=False)
-            .sudo()
-            ._read_group(
-                [
-                    ("serial_number", "in", numbered.mapped("serial_number")),
-                    ("company_id", "in", numbered.company_id.ids),
-                ],
-                ["company_id", "brand_id", "serial_number"],
-                ["__count"],
+        self.flush_model(["serial_number", "brand_id", "company_id"])
+        clashes = self.env.execute_query(
+            SQL(
+                """SELECT brand_id, min(serial_number)
+                     FROM dealer_vehicle
+                    WHERE company_id = ANY(%s) AND upper(serial_number) = ANY(%s)
+                 GROUP BY company_id, brand_id, upper(serial_number)
+                   HAVING count(*) > 1
+                    LIMIT 1""",
+                numbered.company_id.ids,
+                list({serial.upper() for serial in numbered.mapped("serial_number")}),
             )
         )
-        for _company, brand, serial, count in clashes:
-            if count > 1:
-                raise ValidationError(
-                    _(
-                        "The serial number %(serial)s of %(brand)s is already registered.",
-                        serial=serial,
-                        brand=brand.display_name,
-                    )
+        for brand_id, serial in clashes:
+            raise ValidationError(
+                _(
+                    "The serial number %(serial)s of %(brand)s is already registered.",
+                    serial=serial,
+                    brand=self.env["fleet.vehicle.model.brand"].browse(brand_id).display_name,
                 )
+            )
 
     @api.model
     def get_import_templates(self):
@@ -597,7 +628,13 @@ class DealerVehicle(models.Model):
         date = fields.Date.to_date(date)
         current = self.sudo().ownership_ids.filtered(lambda line: not line.date_end)
         if partner and current.partner_id == partner:
-            raise UserError(_("%s already owns this vehicle.", partner.display_name))
+            raise UserError(
+                _(
+                    "%(owner)s already owns %(item)s.",
+                    owner=partner.display_name,
+                    item=self.display_name,
+                )
+            )
         if current and date < current.date_start:
             raise UserError(
                 _(

@@ -170,6 +170,7 @@ class DealerVehicleServiceMixin(models.AbstractModel):
         "odometer_ids.date",
         "purchase_date",
         "model_id",
+        "item_kind",
         "odometer_unit",
     )
     def _compute_next_service(self):
@@ -181,7 +182,7 @@ class DealerVehicleServiceMixin(models.AbstractModel):
             # a new vehicle (a form being edited): what the form holds
             history = {vehicle.id: vehicle._next_service_history_cached() for vehicle in self}
         for vehicle in self:
-            terms = terms_of(vehicle.model_id.id, vehicle.brand_id.id)
+            terms = terms_of(vehicle.model_id.id, vehicle.brand_id.id, vehicle.item_kind)
             vehicle.update(
                 next_service_values(
                     terms, vehicle.odometer_unit, vehicle.purchase_date, *history[vehicle.id]
@@ -251,7 +252,9 @@ class DealerVehicleServiceMixin(models.AbstractModel):
         bounded whatever the number of vehicles.
         """
         names = ["last_service_date", "next_service_date", "next_service_odometer"]
-        self.flush_model(["model_id", "brand_id", "odometer_unit", "purchase_date", *names])
+        self.flush_model(
+            ["model_id", "brand_id", "item_kind", "odometer_unit", "purchase_date", *names]
+        )
         terms_of = self.env["dealer.maintenance.plan"]._plan_terms()
         cr = self.env.cr
         for batch_ids in split_every(batch_size, self._ids):
@@ -259,15 +262,17 @@ class DealerVehicleServiceMixin(models.AbstractModel):
             history = batch._next_service_history()
             cr.execute(
                 SQL(
-                    """SELECT id, model_id, brand_id, odometer_unit, purchase_date,
+                    """SELECT id, model_id, brand_id, item_kind, odometer_unit, purchase_date,
                               last_service_date, next_service_date, next_service_odometer
                          FROM dealer_vehicle WHERE id = ANY(%s)""",
                     list(batch_ids),
                 )
             )
             changed = []
-            for vid, model, brand, unit, purchase, last, due, due_odo in cr.fetchall():
-                values = next_service_values(terms_of(model, brand), unit, purchase, *history[vid])
+            for vid, model, brand, kind, unit, purchase, last, due, due_odo in cr.fetchall():
+                values = next_service_values(
+                    terms_of(model, brand, kind), unit, purchase, *history[vid]
+                )
                 row = (
                     values["last_service_date"] or None,
                     values["next_service_date"] or None,

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import fields, models
 
 #: what a company sells and services (issue 32): its menus, labels and defaults follow
 ITEM_KIND_CHOICES = [
@@ -30,8 +30,3 @@ class ResCompany(models.Model):
                 self.env["res.users"].sudo().search([("company_ids", "in", self.ids)])
             )
         return res
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        companies = super().create(vals_list)
-        return companies

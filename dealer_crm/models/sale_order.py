@@ -3,9 +3,11 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import escape_psql
 
 from ..tools.access import DEALER_GROUPS
 from ..tools.distance import KILOMETERS, convert_distance
+from ..tools.items import ROAD_KINDS
 from ..tools.vin import normalize_vin
 
 
@@ -15,6 +17,17 @@ class SaleOrder(models.Model):
     _dealer_partner_fields = ("partner_id", "partner_invoice_id", "partner_shipping_id")
     _dealer_personal_fields = ("client_order_ref",)
     _dealer_date_field = "date_order"
+
+    dealer_estimate_visit_id = fields.Many2one(
+        "dealer.service.record",
+        string="Estimate for Visit",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+        help="The service visit whose work waits on this quotation being approved.",
+    )
+    _dealer_protected_fields = frozenset({"dealer_estimate_visit_id"})
 
     def _dealer_interaction_defaults(self):
         return {
@@ -29,8 +42,15 @@ class SaleOrder(models.Model):
         # the orders' rows first: confirming one twice at once awards it once (the second
         # waits, fails in a way Odoo retries, and its retry is told it is confirmed)
         self._dealer_lock_rows()
+        estimates = self.filtered("dealer_estimate_visit_id")
+        estimates._dealer_check_estimate_decision()
         res = super().action_confirm()
-        for order in self:
+        if not self.env.context.get("dealer_estimate_deciding"):
+            # the customer's own approval (the portal's signature or payment)
+            for order in estimates:
+                order.dealer_estimate_visit_id._dealer_estimate_decide("approved", "portal")
+        # an estimate earns nothing itself: its visit earns the points when done
+        for order in self - estimates:
             lines = [
                 (line.price_subtotal, line.product_id.categ_id, None)
                 for line in order.order_line
@@ -42,8 +62,16 @@ class SaleOrder(models.Model):
         return res
 
     def _action_cancel(self):
+        estimates = self.filtered(
+            lambda o: o.dealer_estimate_visit_id.dealer_estimate_state == "waiting"
+        )
+        estimates._dealer_check_estimate_decision()
         confirmed = self.filtered(lambda order: order.state == "sale")
         res = super()._action_cancel()
+        if not self.env.context.get("dealer_estimate_deciding"):
+            # declined by the customer on the portal
+            for order in estimates:
+                order.dealer_estimate_visit_id._dealer_estimate_decide("refused", "portal")
         for order in confirmed:
             self.env["loyalty.program"]._dealer_reverse(order, _("Order %s cancelled", order.name))
         # rewards paid with points go, and give their points back (sale_loyalty removes
@@ -197,17 +225,72 @@ class SaleOrder(models.Model):
         }
 
     def _dealer_deliver(self, line, vin, plate, date, odometer):
-        """Register the vehicle of ``line`` as sold by us, once."""
+        """Register the vehicle of ``line`` as sold by us, once, by its VIN."""
         self.ensure_one()
         self._dealer_check_caller(groups="dealer_crm.group_sales")
+        if line.dealer_item_kind not in ROAD_KINDS:
+            raise UserError(
+                _(
+                    "%s is not a road vehicle: deliver it by its serial number.",
+                    line.product_id.display_name,
+                )
+            )
+        if not (vin or "").strip():
+            raise UserError(_("Give the VIN of %s.", line.product_id.display_name))
+        return self._dealer_hand_over(
+            line,
+            date,
+            [("vin", "=", normalize_vin(vin))],
+            {"vin": vin, "license_plate": plate},
+            {"license_plate": plate} if plate else {},
+            odometer,
+        )
+
+    def _dealer_deliver_item(self, line, serial_number, warranty_card, date):
+        """Register the item of ``line`` that is not a road vehicle (a watch) as sold by
+        us, once, by its serial number and warranty card: the same handover as a
+        vehicle's (ownership "sold by us", warranty, follow-ups), without VIN, plate or
+        odometer. A serial number already in the register (of the model's brand, in the
+        order's company, whatever its case) is transferred, never duplicated."""
+        self.ensure_one()
+        self._dealer_check_caller(groups="dealer_crm.group_sales")
+        kind = line.dealer_item_kind
+        if kind in ROAD_KINDS:
+            raise UserError(
+                _("%s is a vehicle: deliver it by its VIN.", line.product_id.display_name)
+            )
+        serial = (serial_number or "").strip() if isinstance(serial_number, str) else ""
+        if not serial:
+            raise UserError(_("Give the serial number of %s.", line.product_id.display_name))
+        model = line.product_id.product_tmpl_id.dealer_model_id
+        card = (warranty_card or "").strip() if isinstance(warranty_card, str) else ""
+        return self._dealer_hand_over(
+            line,
+            date,
+            [
+                ("item_kind", "=", kind),
+                ("company_id", "=", self.company_id.id),
+                ("brand_id", "=", model.brand_id.id),
+                ("serial_number", "=ilike", escape_psql(serial)),
+            ],
+            {"item_kind": kind, "serial_number": serial, "warranty_card": card or False},
+            {"warranty_card": card} if card else {},
+            0.0,
+        )
+
+    def _dealer_hand_over(self, line, date, existing_domain, identity, update, odometer):
+        """Register the item of ``line`` as sold by us, once, whatever its kind: the
+        item found by ``existing_domain`` passes to the customer by a transfer, with
+        ``update`` written; else a new item is created with ``identity``."""
         model = self._dealer_check_deliverable(line, date)
         Vehicle = self.env["dealer.vehicle"].with_context(dealer_ownership_origin="sale")
-        vehicle = Vehicle.with_context(active_test=False).search(
-            [("vin", "=", normalize_vin(vin))], limit=1
-        )
+        vehicle = Vehicle.with_context(active_test=False).search(existing_domain, limit=1)
         terms = self._dealer_delivery_terms(
             model, date, odometer, vehicle.odometer_unit or KILOMETERS
         )
+        if identity.get("item_kind", "vehicle") not in ROAD_KINDS:
+            # no odometer: the warranty runs by time only
+            terms["warranty_mileage_limit"] = 0.0
         # "sold by us" is recorded by this delivery only (protected on the vehicle)
         sold_by_us = {"seller_id": self.user_id.id, "sale_order_id": self.id}
         if vehicle:
@@ -217,9 +300,7 @@ class SaleOrder(models.Model):
             vehicle._dealer_check_caller()
             if vehicle.owner_id != self.partner_id:
                 vehicle._transfer_owner(self.partner_id, date, origin="sale")
-            vehicle.sudo().write(
-                {**terms, "active": True, "license_plate": plate or vehicle.license_plate}
-            )
+            vehicle.sudo().write({**terms, **update, "active": True})
             vehicle.sudo().write(sold_by_us)
         else:
             self.env["dealer.vehicle"].check_access("create")
@@ -230,8 +311,7 @@ class SaleOrder(models.Model):
                     {
                         **terms,
                         **sold_by_us,
-                        "vin": vin,
-                        "license_plate": plate,
+                        **identity,
                         "model_id": model.id,
                         "owner_id": self.partner_id.id,
                         "company_id": self.company_id.id,
@@ -299,3 +379,18 @@ class SaleOrder(models.Model):
             if model.dealer_warranty_distance
             else 0.0,
         }
+
+    def _dealer_check_estimate_decision(self):
+        """A service visit's estimate is approved or refused by its customer only: on
+        the portal (signed or paid, or declined there: run as superuser) or by the call
+        the service advisor records on the visit. Staff never confirm or cancel it as
+        an ordinary quotation."""
+        if self and not self.env.su:
+            raise UserError(
+                _(
+                    "%s is the estimate of a service visit: the customer approves or "
+                    "refuses it on the portal, or the service advisor records their answer "
+                    "on the visit (Approved by Phone, Refused by Phone).",
+                    ", ".join(self.mapped("name")),
+                )
+            )

@@ -1,8 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools.access import DEALER_GROUPS
+from ..tools.items import ITEM_KINDS
 
 #: what a reward line paid with points keeps as redeemed
 REWARD_TERMS = {
@@ -21,6 +22,13 @@ class SaleOrderLine(models.Model):
     _inherit = ["sale.order.line", "dealer.department.fields.mixin"]
 
     dealer_is_vehicle = fields.Boolean(related="product_id.product_tmpl_id.dealer_is_vehicle")
+    dealer_item_kind = fields.Selection(
+        ITEM_KINDS,
+        string="Kind of Item",
+        compute="_compute_dealer_item_kind",
+        help="What delivering the line registers: a watch when the product's catalog "
+        "model is a watch reference, else a vehicle.",
+    )
     dealer_vehicle_id = fields.Many2one(
         "dealer.vehicle",
         string="Vehicle Delivered",
@@ -44,6 +52,12 @@ class SaleOrderLine(models.Model):
 
     #: the vehicle delivered is recorded by Deliver Vehicle, the redemption by Redeem
     _dealer_protected_fields = frozenset({"dealer_vehicle_id", "dealer_redemption_id"})
+
+    @api.depends("product_id.product_tmpl_id.dealer_model_id.vehicle_type")
+    def _compute_dealer_item_kind(self):
+        for line in self:
+            model = line.product_id.product_tmpl_id.dealer_model_id
+            line.dealer_item_kind = "watch" if model.vehicle_type == "watch" else "vehicle"
 
     def write(self, vals):
         if (

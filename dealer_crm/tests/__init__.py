@@ -74,8 +74,12 @@ from . import test_booking_portal
 from . import test_translations
 from . import test_competency_range
 from . import test_demo_dealership
+from . import test_demo_watch_retailer
 from . import test_backup_schedule
 from . import test_coinstall_consent
 from . import test_coinstall_vehicle
 from . import test_ticket_rating
+from . import test_items
+from . import test_service_estimate
+from . import test_watch_retailer
 from . import test_item_wording

@@ -129,6 +129,7 @@ ACCESS = {
     "resource.resource": ("r---", "r---", "r---", "rcwu", "r---", "----"),
     # delayed service and workshop load (issue 29): the service department's
     "dealer.service.delay": ("----", "rcw-", "----", "rcw-", "----", "----"),
+    "dealer.service.estimate.call": ("----", "rcw-", "----", "rcw-", "----", "----"),
     "dealer.workshop.load.report": ("----", "r---", "----", "r---", "----", "----"),
     # booking from the reminder (issue 29): the calendar's own rights; its mails to a
     # booking's customer go through the consent gate
@@ -145,6 +146,10 @@ ACCESS = {
     # scheduled backups (issue 31): auto_backup's schedules, read and run by managers,
     # changed by the Settings administrators only
     "db.backup": ("----", "----", "----", "r---", "----", "----"),
+    # what a company sells (issue 32) and the item groups that follow it: base's own
+    # rights; the groups are kept in step by code (res.users._dealer_sync_item_groups)
+    "res.company": ("r---", "r---", "r---", "r---", "r---", "r---"),
+    "res.users": ("r---", "r---", "r---", "r---", "r---", "r---"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL

@@ -12,3 +12,4 @@ from . import dealer_winback_outcome
 from . import mail_compose_message
 from . import dealer_recall_vin_import
 from . import dealer_service_delay
+from . import dealer_service_estimate_call

@@ -18,9 +18,15 @@ One chain of databases per run, made once and copied with ``createdb -T``:
   started) installed with its demo data, then upgraded to the checkout: no error or
   warning, every dealer_crm record kept, the module's version the checkout's, the
   customer 360 readable.
+- ``items``: a copy of ``deps`` with dealer_crm at commit ITEMS_COMMIT (1.9, vehicles
+  only) and the co-install set of ``make test`` installed with demo data, upgraded to
+  the checkout (issue 32): every row of the serviced items' tables and their links keeps
+  every column it had, every item is a vehicle, every company sells vehicles, no user
+  is in the item groups, a vehicle still needs its VIN, and a watch can be registered.
 """
 
 import ast
+import re
 import subprocess
 
 import pytest
@@ -28,6 +34,9 @@ import pytest
 MODULE = "dealer_crm"
 #: the code as it stood when issue 27 started
 OLD_COMMIT = "8d48d66"
+#: the code when issue 32 started: 18.0.1.9.0, the released version, whose serviced
+#: items are all road vehicles (issue 32 made them vehicles or watches)
+ITEMS_COMMIT = "1f286e2"
 #: Odoo's registry and configuration: installing, upgrading or uninstalling a module
 #: writes them by design (models, fields, views, menus, actions, rights, xml ids, the
 #: module list, the groups the admin gets, parameters and sequences the module declares)
@@ -119,6 +128,13 @@ ALLOWED_MOVES = {
         {"use_sla", "write_date", "write_uid"},
         ("dealer_crm.helpdesk_team_customer_relations",),
     ),
+    # (issue 32) the demo watch retailer (demo data new in 1.10, loaded by an upgrade of a
+    # database with demo data) is a company in HKD: Odoo's res.company create activates its
+    # currency and gives the superuser access to it, and digest's res.users create
+    # subscribes its internal users to the default digest: by design
+    "res_currency": ({"active", "write_date", "write_uid"}, ("base.HKD",)),
+    "res_users": ({"write_date", "write_uid"}, ("base.user_root",)),
+    "digest_digest": ({"write_date", "write_uid"}, ("digest.digest_digest_default",)),
 }
 #: the dealer's business, named in the failures: customers, orders, tickets, cards...
 BUSINESS_TABLES = (
@@ -207,9 +223,11 @@ def _ids_of(ops, db, xmlids):
     return {res_id for (res_id,) in rows}
 
 
-def _changes(ops, db_before, db_after, before, columns):
+def _changes(ops, db_before, db_after, before, columns, allowed_moves=None):
     """The rows of ``before`` (a fingerprint of ``db_before``) that ``db_after`` has
-    changed or lost, outside Odoo's registry and the moves of ALLOWED_MOVES, in words."""
+    changed or lost, outside Odoo's registry and the moves of ``allowed_moves`` (by
+    default ALLOWED_MOVES), in words."""
+    allowed_moves = ALLOWED_MOVES if allowed_moves is None else allowed_moves
     after = ops.fingerprint(db_after, columns)
     lines = []
     for table, rows in sorted(before.items()):
@@ -221,8 +239,8 @@ def _changes(ops, db_before, db_after, before, columns):
             continue
         ids = [key for key in keys if isinstance(key, int)]
         moved = _moved(ops, db_before, db_after, table, ids, columns[table]) if ids else {}
-        if table in ALLOWED_MOVES:
-            allowed, xmlids = ALLOWED_MOVES[table]
+        if table in allowed_moves:
+            allowed, xmlids = allowed_moves[table]
             rows_allowed = _ids_of(ops, db_after, xmlids)
             keys = [k for k in keys if not (k in rows_allowed and moved.get(k, {"?"}) <= allowed)]
             if not keys:
@@ -271,29 +289,54 @@ def _module(ops, db):
     return rows[0] if rows else (None, None)
 
 
-def _manifest(ops):
-    return ast.literal_eval((ops.root / MODULE / "__manifest__.py").read_text())
+def _manifest(ops, commit=None):
+    """dealer_crm's manifest in the checkout, or at ``commit``."""
+    if commit is None:
+        return ast.literal_eval((ops.root / MODULE / "__manifest__.py").read_text())
+    return ast.literal_eval(
+        subprocess.run(
+            ["git", "-C", str(ops.root), "show", f"{commit}:{MODULE}/__manifest__.py"],
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout
+    )
 
 
-def _old_code(ops, target):
-    """dealer_crm as it stood at OLD_COMMIT, extracted into ``target``."""
+def _old_code(ops, target, commit=OLD_COMMIT, when="issue 27 started"):
+    """dealer_crm as it stood at ``commit`` (``when``), extracted into ``target``."""
     git = ["git", "-C", str(ops.root)]
     found = subprocess.run(
-        [*git, "cat-file", "-e", f"{OLD_COMMIT}^{{commit}}"], capture_output=True, check=False
+        [*git, "cat-file", "-e", f"{commit}^{{commit}}"], capture_output=True, check=False
     )
     if found.returncode:
         pytest.fail(
-            f"commit {OLD_COMMIT} (dealer_crm when issue 27 started) is not in the git "
+            f"commit {commit} (dealer_crm when {when}) is not in the git "
             f"history of {ops.root}: the upgrade from it cannot be checked "
             "(fetch the full history)",
             pytrace=False,
         )
     target.mkdir()
     archive = subprocess.run(
-        [*git, "archive", OLD_COMMIT, MODULE], capture_output=True, check=True
+        [*git, "archive", commit, MODULE], capture_output=True, check=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
     return target
+
+
+def _install_with_demo(ops, db, code, modules=(MODULE,)):
+    """``modules`` installed into ``db`` with their demo data, as a dealer trying the
+    addon has them, with the dealer_crm of the folder ``code``."""
+    ops.execute(db, "UPDATE ir_module_module SET demo = TRUE WHERE state = 'installed'")
+    ops.odoo(
+        "-i",
+        ",".join(modules),
+        "--stop-after-init",
+        "--no-http",
+        "--log-level=warn",
+        db=db,
+        conf=ops.conf(addons=code),
+    ).check()
 
 
 UPGRADE = ("-u", MODULE, "--stop-after-init", "--no-http", "--log-level=warn")
@@ -411,18 +454,7 @@ def test_uninstall_leaves_the_dealers_data_as_before_the_install(uninstalled):
 def test_upgrade_from_the_code_when_issue_27_started(ops, deps, ops_dbs, tmp_path):
     old = _old_code(ops, tmp_path / "old")
     db = ops_dbs.copy_db(deps["db"], "old")
-    # with demo data, as a dealer trying the addon has it
-    ops.execute(db, "UPDATE ir_module_module SET demo = TRUE WHERE state = 'installed'")
-    install = ops.odoo(
-        "-i",
-        MODULE,
-        "--stop-after-init",
-        "--no-http",
-        "--log-level=warn",
-        db=db,
-        conf=ops.conf(addons=old),
-    )
-    install.check()
+    _install_with_demo(ops, db, old)
     ids, xmlids = _records(ops, db)
     assert any(name.endswith("_demo") for name in xmlids), "no demo data at the old code"
     columns = ops.columns(db)
@@ -443,3 +475,180 @@ def test_upgrade_from_the_code_when_issue_27_started(ops, deps, ops_dbs, tmp_pat
     changes = _changes(ops, snapshot, db, before, deps["columns"])
     assert not changes, "the upgrade changed the dealer's data:\n" + "\n".join(changes)
     assert "360 " in ops.shell(db, CUSTOMER_360)
+
+
+#: the serviced items and their history (issue 32): every column of every row
+ITEM_TABLES = (
+    "dealer_vehicle",
+    "dealer_vehicle_ownership",
+    "dealer_vehicle_odometer",
+    "dealer_service_record",
+    "dealer_maintenance_plan",
+    "dealer_recall_vehicle",
+    "dealer_test_drive",
+)
+#: the dealer's tables whose ``dealer_*vehicle*`` columns link an item
+ITEM_LINK_TABLES = ("helpdesk_ticket", "crm_lead", "sale_order", "sale_order_line")
+#: the only columns of those rows the 1.10 upgrade may move, on which rows, and why
+#: (as ALLOWED_MOVES): none
+ITEM_MOVES = {}
+
+#: a watch registered after the upgrade, as the watch catalog and the item form make it
+REGISTER_WATCH = """
+brand = env["fleet.vehicle.model.brand"].create({"name": "Ops Watchmaker"})
+reference = env["fleet.vehicle.model"].create(
+    {"name": "Diver 300", "brand_id": brand.id, "vehicle_type": "watch"}
+)
+owner = env["res.partner"].search([("dealer_vehicle_ids", "!=", False)], order="id", limit=1)
+watch = env["dealer.vehicle"].create(
+    {"item_kind": "watch", "model_id": reference.id, "serial_number": " OPS-300-0001 ",
+     "warranty_card": "WC-1", "owner_id": owner.id}
+)
+env.cr.commit()
+print("watch", watch.item_kind, watch.serial_number, bool(watch.vin), watch.owner_id == owner)
+"""
+
+#: a vehicle without its VIN, registered through the ORM: refused
+VEHICLE_WITHOUT_VIN = """
+from odoo.exceptions import ValidationError
+from odoo.tools import mute_logger
+from psycopg2 import IntegrityError
+car = env["dealer.vehicle"].search([("item_kind", "=", "vehicle")], order="id", limit=1)
+try:
+    with mute_logger("odoo.sql_db"), env.cr.savepoint():
+        env["dealer.vehicle"].create({"item_kind": "vehicle", "model_id": car.model_id.id})
+    print("vehicle without VIN accepted")
+except (ValidationError, IntegrityError) as exc:
+    print("vehicle without VIN refused", type(exc).__name__)
+env.cr.rollback()
+"""
+
+
+def _coinstall_modules(ops):
+    """The OCA modules ``make test`` installs beside dealer_crm (scripts/dev.sh)."""
+    found = re.search(
+        r"^COINSTALL_MODULES=\(([^)]*)\)", (ops.root / "scripts/dev.sh").read_text(), re.MULTILINE
+    )
+    assert found, "scripts/dev.sh names no COINSTALL_MODULES"
+    return found.group(1).split()
+
+
+def _item_columns(ops, db):
+    """{table: [column]} of the serviced items' rows and of the columns that link them:
+    ITEM_TABLES and every dealer_crm table with a link to an item whole; of the other
+    tables (ITEM_LINK_TABLES, and any with a link to an item), their id and their links."""
+    columns = ops.columns(db)
+    missing = [t for t in (*ITEM_TABLES, *ITEM_LINK_TABLES) if t not in columns]
+    assert not missing, f"tables missing before the upgrade: {missing}"
+    links = {}
+    for table, column in ops.query(
+        db,
+        """
+        SELECT cl.relname, a.attname
+          FROM pg_constraint c
+          JOIN pg_class cl ON cl.oid = c.conrelid
+          JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey)
+         WHERE c.contype = 'f' AND c.confrelid = 'dealer_vehicle'::regclass
+        """,
+    ):
+        links.setdefault(table, set()).add(column)
+    for table in ITEM_LINK_TABLES:
+        links.setdefault(table, set()).update(
+            c for c in columns[table] if c.startswith("dealer_") and "vehicle" in c
+        )
+    out = {table: columns[table] for table in ITEM_TABLES}
+    for table, linked in links.items():
+        if table.startswith("dealer_"):
+            out[table] = columns[table]
+        elif table not in out:
+            out[table] = ["id", *sorted(linked)]
+    return out
+
+
+def _vin_column(ops, db):
+    """(nullable, the CHECK constraints on dealer_vehicle naming vin) of ``db``."""
+    nullable = ops.query(
+        db,
+        "SELECT is_nullable FROM information_schema.columns"
+        " WHERE table_name = 'dealer_vehicle' AND column_name = 'vin'",
+    )[0][0]
+    checks = ops.query(
+        db,
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = 'dealer_vehicle'::regclass AND contype = 'c'"
+        " AND pg_get_constraintdef(oid) LIKE '%%vin%%'",
+    )
+    return nullable, dict(checks)
+
+
+def _values(ops, db, table, column, ids):
+    """{value: how many of the rows ``ids`` of ``table`` hold it} of ``column``."""
+    from psycopg2 import sql
+
+    query = sql.SQL(
+        "SELECT coalesce({}::text, 'NULL'), count(*) FROM {} WHERE id = ANY(%s) GROUP BY 1"
+    ).format(sql.Identifier(column), sql.Identifier(table))
+    return dict(ops.query(db, query, [list(ids)]))
+
+
+def test_upgrade_from_the_code_when_issue_32_started(ops, deps, ops_dbs, tmp_path):
+    """Issue 32: a database made with 1.9 (ITEMS_COMMIT) upgrades to serviced items of
+    more than one kind without losing or changing anything of its vehicles."""
+    old = _old_code(ops, tmp_path / "items", ITEMS_COMMIT, "issue 32 started")
+    db = ops_dbs.copy_db(deps["db"], "items")
+    _install_with_demo(ops, db, old, [MODULE, *_coinstall_modules(ops)])
+    assert _module(ops, db)[1] == _manifest(ops, ITEMS_COMMIT)["version"]
+    columns = _item_columns(ops, db)
+    before = ops.fingerprint(db, columns)
+    vehicles = set(before["dealer_vehicle"])
+    assert len(vehicles) >= 10, f"too few demo vehicles at {ITEMS_COMMIT}: {len(vehicles)}"
+    empty = [t for t in ITEM_TABLES if not before.get(t)]
+    assert not empty, f"no rows to carry over in {empty}"
+    companies = {i for (i,) in ops.query(db, "SELECT id FROM res_company")}
+    users = {i for (i,) in ops.query(db, "SELECT id FROM res_users")}
+    assert _vin_column(ops, db)[0] == "NO", f"the VIN is not required at {ITEMS_COMMIT}"
+    snapshot = ops_dbs.copy_db(db, "items_before", filestore=False)
+
+    run = ops.odoo(*UPGRADE, db=db)
+    run.check()
+    warnings = run.lines("WARNING")
+    assert not warnings, f"upgrade from {ITEMS_COMMIT}: warnings:\n" + "\n".join(warnings[:20])
+
+    assert _module(ops, db) == ("installed", _manifest(ops)["version"])
+    # every row of the items, their history and their links, every column it had
+    changes = _changes(ops, snapshot, db, before, columns, ITEM_MOVES)
+    assert not changes, "the upgrade changed the serviced items:\n" + "\n".join(changes)
+    kinds = _values(ops, db, "dealer_vehicle", "item_kind", vehicles)
+    assert kinds == {"vehicle": len(vehicles)}, f"the items' kinds after the upgrade: {kinds}"
+    sells = _values(ops, db, "res_company", "dealer_item_kinds", companies)
+    assert sells == {"vehicle": len(companies)}, f"what the companies sell: {sells}"
+    # no user of before is in the item groups, but for those in a company the upgrade
+    # made: the demo watch retailer, to which Odoo's res.company create gives the
+    # superuser access (see ALLOWED_MOVES)
+    grouped = ops.query(
+        db,
+        """
+        SELECT d.name, r.uid FROM res_groups_users_rel r
+          JOIN ir_model_data d ON d.model = 'res.groups' AND d.res_id = r.gid
+         WHERE d.module = %s AND d.name IN ('group_item_watch', 'group_no_vehicles')
+           AND r.uid = ANY(%s)
+           AND NOT EXISTS (SELECT 1 FROM res_company_users_rel c
+                            WHERE c.user_id = r.uid AND c.cid != ALL(%s))
+        """,
+        [MODULE, list(users), list(companies)],
+    )
+    assert not grouped, f"users put in the item groups by the upgrade: {grouped}"
+
+    # the VIN: nullable for watches, a vehicle still refused without it
+    nullable, checks = _vin_column(ops, db)
+    assert nullable == "YES", "the VIN column is still NOT NULL: no watch can be registered"
+    assert list(checks.values()) == [
+        "CHECK ((((item_kind)::text <> 'vehicle'::text) OR (vin IS NOT NULL)))"
+    ], f"the CHECK keeping a vehicle's VIN: {checks}"
+    import psycopg2
+
+    with pytest.raises(psycopg2.errors.CheckViolation):
+        ops.execute(db, "UPDATE dealer_vehicle SET vin = NULL WHERE id = %s", [min(vehicles)])
+    assert "vehicle without VIN refused" in ops.shell(db, VEHICLE_WITHOUT_VIN)
+    # a watch, in the catalog and as an item
+    assert "watch watch OPS-300-0001 False True" in ops.shell(db, REGISTER_WATCH)
