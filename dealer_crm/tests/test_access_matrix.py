@@ -146,10 +146,6 @@ ACCESS = {
     # scheduled backups (issue 31): auto_backup's schedules, read and run by managers,
     # changed by the Settings administrators only
     "db.backup": ("----", "----", "----", "r---", "----", "----"),
-    # what a company sells (issue 32) and the item groups that follow it: base's own
-    # rights; the groups are kept in step by code (res.users._dealer_sync_item_groups)
-    "res.company": ("r---", "r---", "r---", "r---", "r---", "r---"),
-    "res.users": ("r---", "r---", "r---", "r---", "r---", "r---"),
 }
 
 # The addon's record rules per model (XML ids without the module). Rules narrow the ACL
