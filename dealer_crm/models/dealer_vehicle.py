@@ -566,6 +566,19 @@ class DealerVehicle(models.Model):
         ]
 
     @api.model
+    def _dealer_serial_value(self, value):
+        """``serial_number`` as sent, without the spaces around (not engraved). A whole
+        number a client sent is its digits, as the ORM would store it; any other value
+        that is not text (a list, a fraction) is refused in words."""
+        if not value:
+            return False
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise ValidationError(_("A serial number is text, as engraved: %s", repr(value)))
+        return value.strip() or False
+
+    @api.model
     def _dealer_vin_value(self, value):
         """``value`` sent as a VIN, normalised; a clear message when it is not text (a
         number or a list a client sent), which the ORM would store as text. No VIN at
@@ -584,8 +597,8 @@ class DealerVehicle(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if "serial_number" in vals and isinstance(vals["serial_number"], str):
-                vals["serial_number"] = vals["serial_number"].strip() or False
+            if "serial_number" in vals:
+                vals["serial_number"] = self._dealer_serial_value(vals["serial_number"])
             kind = vals.get("item_kind") or self._context.get("default_item_kind")
             kind = kind or self._dealer_default_item_kind()
             if kind not in ROAD_KINDS:
@@ -628,8 +641,8 @@ class DealerVehicle(models.Model):
                     "its history (readings, plans, recalls) depends on it."
                 )
             )
-        if "serial_number" in vals and isinstance(vals["serial_number"], str):
-            vals["serial_number"] = vals["serial_number"].strip() or False
+        if "serial_number" in vals:
+            vals["serial_number"] = self._dealer_serial_value(vals["serial_number"])
         if {"serial_number", "model_id", "company_id"} & set(vals):
             self._dealer_check_serial_free(
                 [

@@ -687,3 +687,13 @@ class TestItems(DealerCrmCase):
         with self._refused(UserError, "These items have a history") as caught:
             watch.unlink()
         self.assertNotIn("vehicle", str(caught.exception).lower())
+
+    def test_a_serial_sent_as_a_number_or_another_value(self):
+        Item = self.env["dealer.vehicle"].with_user(self.watch_sales)
+        watch = Item.create({"model_id": self.reference.id, "serial_number": 24157398})
+        self.assertEqual(watch.serial_number, "24157398")
+        with self._refused(ValidationError, "already registered"):
+            Item.create({"model_id": self.reference.id, "serial_number": 24157398})
+        for value in (["SN1"], {"a": 1}, 1.5, True):
+            with self._refused(ValidationError, "serial number is text"):
+                Item.create({"model_id": self.reference.id, "serial_number": value})
