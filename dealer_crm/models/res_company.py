@@ -28,7 +28,8 @@ class ResCompany(models.Model):
 
     def write(self, vals):
         if vals.get("dealer_item_kinds") in ("vehicle", "watch"):
-            self._dealer_check_kinds_kept(vals["dealer_item_kinds"])
+            changed = self.filtered(lambda c: c.dealer_item_kinds != vals["dealer_item_kinds"])
+            changed._dealer_check_kinds_kept(vals["dealer_item_kinds"])
         res = super().write(vals)
         if "dealer_item_kinds" in vals:
             self.env["res.users"]._dealer_sync_item_groups(
