@@ -644,6 +644,9 @@ class TestItems(DealerCrmCase):
         with self._refused(ValidationError, r"still has 1 registered items of the kind Vehicle"):
             company.write({"dealer_item_kinds": "watch"})
         self.assertEqual(company.dealer_item_kinds, "both")
+        # saving what it already sells is no change (the settings form writes it again)
+        self._watch(serial="KEEP-2")
+        self.watch_co.write({"dealer_item_kinds": "watch"})
         # a company without items of the kind dropped changes freely
         empty = self._create_company("Items Empty Co", dealer_item_kinds="both")
         empty.write({"dealer_item_kinds": "watch"})
