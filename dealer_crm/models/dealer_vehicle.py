@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
@@ -7,8 +9,10 @@ from odoo.tools.sql import create_index
 
 from odoo.addons.fleet.models.fleet_vehicle_model import FUEL_TYPES
 
-from ..tools.items import ITEM_KINDS, ROAD_KINDS
+from ..tools.items import ITEM_KINDS, ROAD_KINDS, kind_of_model_type, normalize_serial
 from ..tools.vin import normalize_plate, normalize_vin, vin_problem
+
+_logger = logging.getLogger(__name__)
 
 OWNERSHIP_ORIGINS = [
     ("sale", "Sold by us"),
@@ -64,13 +68,27 @@ class DealerVehicle(models.Model):
         copy=False,
         help="The number of the warranty card given with the item.",
     )
+    serial_normalized = fields.Char(
+        compute="_compute_serial_normalized",
+        store=True,
+        index="trigram",
+        help="The serial number without case, spaces, dashes or dots, as compared and "
+        "searched: one engraving typed two ways is one watch.",
+    )
     plate_normalized = fields.Char(
         compute="_compute_plate_normalized",
         store=True,
         index="trigram",
         help="The plate without case, spaces or dashes, as searched.",
     )
-    model_id = fields.Many2one("fleet.vehicle.model", required=True, tracking=True, index=True)
+    model_id = fields.Many2one(
+        "fleet.vehicle.model",
+        required=True,
+        tracking=True,
+        index=True,
+        # a watch on a watch reference, a vehicle on a car or bike model
+        domain="[('vehicle_type', '=' if item_kind == 'watch' else '!=', 'watch')]",
+    )
     brand_id = fields.Many2one(
         related="model_id.brand_id", string="Make", store=True, index=True, readonly=True
     )
@@ -161,17 +179,8 @@ class DealerVehicle(models.Model):
         the trigram indexes answer ``ilike`` but are slow for ``=`` on values that
         share their letters with many others (a plate prefix, a maker's VIN prefix)."""
         res = super().init()
-        # one item per serial number and brand in a company; _check_serial_number says
-        # it in words, the index holds it against two transactions at once
-        self.env.cr.execute(
-            SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (company_id, brand_id, "
-                "serial_number) WHERE serial_number IS NOT NULL",
-                SQL.identifier(f"{self._table}_dealer_serial_uniq"),
-                SQL.identifier(self._table),
-            )
-        )
-        for column in ("plate_normalized", "vin"):
+        self._dealer_init_serial_index()
+        for column in ("plate_normalized", "vin", "serial_normalized"):
             create_index(
                 self.env.cr,
                 f"{self._table}_dealer_{column}_exact_index",
@@ -180,6 +189,70 @@ class DealerVehicle(models.Model):
                 where=f"{column} IS NOT NULL",
             )
         return res
+
+    def _dealer_init_serial_index(self):
+        """One item per serial number (normalised) and brand in a company;
+        ``_dealer_check_serial_free`` says it in words before the row is written, the
+        index holds it against two transactions at once.
+
+        On a database that has items (an upgrade), the new ``serial_normalized`` column
+        is filled here first, from the same function as its compute, so the index sees
+        the real values. Serials that are already one engraving typed two ways are not
+        merged silently: the index waits (a warning names them) until they are fixed;
+        the constraint refuses new ones meanwhile."""
+        cr = self.env.cr
+        table = SQL.identifier(self._table)
+        cr.execute(
+            SQL(
+                "SELECT id, serial_number FROM %s WHERE serial_number IS NOT NULL "
+                "AND serial_normalized IS NULL",
+                table,
+            )
+        )
+        rows = cr.fetchall()
+        if rows:
+            cr.execute(
+                SQL(
+                    "UPDATE %s AS item SET serial_normalized = v.serial FROM "
+                    "unnest(%s::int[], %s::varchar[]) AS v(id, serial) WHERE item.id = v.id",
+                    table,
+                    [row[0] for row in rows],
+                    [normalize_serial(row[1]) or None for row in rows],
+                )
+            )
+        # the index of 1.10.0 compared the serial as typed
+        cr.execute(
+            SQL("DROP INDEX IF EXISTS %s", SQL.identifier(f"{self._table}_dealer_serial_uniq"))
+        )
+        cr.execute(
+            SQL(
+                "SELECT company_id, brand_id, serial_normalized FROM %s "
+                "WHERE serial_normalized IS NOT NULL "
+                "GROUP BY company_id, brand_id, serial_normalized HAVING count(*) > 1",
+                table,
+            )
+        )
+        clashes = cr.fetchall()
+        if clashes:
+            _logger.warning(
+                "dealer.vehicle: serial numbers registered twice (company, brand, serial): "
+                "%s; the unique index on serial_normalized waits until they are fixed.",
+                clashes,
+            )
+            return
+        cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (company_id, brand_id, "
+                "serial_normalized) WHERE serial_normalized IS NOT NULL",
+                SQL.identifier(f"{self._table}_dealer_serial_norm_uniq"),
+                table,
+            )
+        )
+
+    @api.depends("serial_number")
+    def _compute_serial_normalized(self):
+        for item in self:
+            item.serial_normalized = normalize_serial(item.serial_number)
 
     @api.depends("license_plate")
     def _compute_plate_normalized(self):
@@ -293,6 +366,7 @@ class DealerVehicle(models.Model):
             [("model_id", "in", list(models._search([("name", "ilike", value)])))],
             [("plate_normalized", "ilike", compact)],
             [("serial_number", "ilike", value)],
+            [("serial_normalized", "ilike", normalize_serial(value) or value)],
         ]
         vin = normalize_vin(value)
         if vin:
@@ -301,7 +375,8 @@ class DealerVehicle(models.Model):
 
     @api.model
     def _dealer_exact_domain(self, value):
-        """The vehicles whose plate (however typed) or whole VIN is ``value``."""
+        """The items whose plate or serial number (however typed) or whole VIN is
+        ``value``."""
         if not isinstance(value, str):
             return []
         domains = []
@@ -311,8 +386,9 @@ class DealerVehicle(models.Model):
         vin = normalize_vin(value)
         if len(vin) == 17:
             domains.append([("vin", "=", vin)])
-        if value.strip():
-            domains.append([("serial_number", "=", value.strip())])
+        serial = normalize_serial(value)
+        if serial:
+            domains.append([("serial_normalized", "=", serial)])
         return expression.OR(domains) if domains else []
 
     @api.model
@@ -358,8 +434,26 @@ class DealerVehicle(models.Model):
                         item=item.model_id.display_name or item.serial_number or "",
                     )
                 )
-            if not (item.serial_number or "").strip():
+            if not normalize_serial(item.serial_number):
                 raise ValidationError(_("A watch needs its serial number."))
+
+    @api.constrains("item_kind", "model_id")
+    def _check_item_kind_model(self):
+        """An item's catalog model is of its kind: a watch on a watch reference, a
+        vehicle on a car or bike model (plans and recalls by make stay consistent)."""
+        kinds = dict(self._fields["item_kind"]._description_selection(self.env))
+        for item in self:
+            model_kind = kind_of_model_type(item.model_id.vehicle_type)
+            if item.model_id and model_kind != item.item_kind:
+                raise ValidationError(
+                    _(
+                        "%(model)s is a model of the kind %(model_kind)s: an item of the "
+                        "kind %(kind)s is registered on a model of its own kind.",
+                        model=item.model_id.display_name,
+                        model_kind=kinds.get(model_kind, model_kind),
+                        kind=kinds.get(item.item_kind, item.item_kind),
+                    )
+                )
 
     @api.constrains("item_kind", "company_id")
     def _check_item_kind_sold(self):
@@ -394,32 +488,73 @@ class DealerVehicle(models.Model):
     @api.constrains("serial_number", "model_id", "company_id")
     def _check_serial_number(self):
         """One item per serial number and brand in a company, archived ones included.
-        Serial numbers are compared without case ("ab 123" is "AB 123"): one engraving
-        typed two ways is one watch. Set-based: one query for the whole set."""
-        numbered = self.filtered("serial_number")
+        Serial numbers are compared normalised (``serial_normalized``: "SN 777" is
+        "sn777" and "SN-777"): one engraving typed two ways is one watch. Set-based:
+        one query for the whole set. ``create`` and ``write`` check the same before the
+        row is written (``_dealer_check_serial_free``), where the unique index would
+        otherwise answer first."""
+        numbered = self.filtered("serial_normalized")
         if not numbered:
             return
-        self.flush_model(["serial_number", "brand_id", "company_id"])
+        self.flush_model(["serial_normalized", "brand_id", "company_id"])
         clashes = self.env.execute_query(
             SQL(
                 """SELECT brand_id, min(serial_number)
                      FROM dealer_vehicle
-                    WHERE company_id = ANY(%s) AND upper(serial_number) = ANY(%s)
-                 GROUP BY company_id, brand_id, upper(serial_number)
+                    WHERE company_id = ANY(%s) AND serial_normalized = ANY(%s)
+                 GROUP BY company_id, brand_id, serial_normalized
                    HAVING count(*) > 1
                     LIMIT 1""",
                 numbered.company_id.ids,
-                list({serial.upper() for serial in numbered.mapped("serial_number")}),
+                list(set(numbered.mapped("serial_normalized"))),
             )
         )
         for brand_id, serial in clashes:
-            raise ValidationError(
-                _(
-                    "The serial number %(serial)s of %(brand)s is already registered.",
-                    serial=serial,
-                    brand=self.env["fleet.vehicle.model.brand"].browse(brand_id).display_name,
-                )
+            self._dealer_raise_serial_taken(serial, brand_id)
+
+    @api.model
+    def _dealer_raise_serial_taken(self, serial, brand_id):
+        raise ValidationError(
+            _(
+                "The serial number %(serial)s of %(brand)s is already registered.",
+                serial=serial,
+                brand=self.env["fleet.vehicle.model.brand"].sudo().browse(brand_id).display_name,
             )
+        )
+
+    @api.model
+    def _dealer_check_serial_free(self, keys):
+        """Refuse in words, before the row is written, a serial number that is already
+        registered (archived items included) or given twice in ``keys``.
+
+        ``keys``: ``(item_id or None, company_id, model_id, serial as typed)`` of the
+        items about to be created or written. One query for all of them."""
+        Model = self.env["fleet.vehicle.model"].sudo()
+        wanted = {}
+        for item_id, company_id, model_id, serial in keys:
+            normalized = normalize_serial(serial)
+            if not (normalized and company_id and model_id):
+                continue
+            key = (company_id, Model.browse(model_id).brand_id.id, normalized)
+            if key in wanted and (item_id is None or wanted[key][0] != item_id):
+                self._dealer_raise_serial_taken(serial.strip(), key[1])
+            wanted[key] = (item_id, serial.strip())
+        if not wanted:
+            return
+        self.flush_model(["serial_normalized", "brand_id", "company_id"])
+        taken = self.env.execute_query(
+            SQL(
+                """SELECT id, company_id, brand_id, serial_normalized, serial_number
+                     FROM dealer_vehicle
+                    WHERE company_id = ANY(%s) AND serial_normalized = ANY(%s)""",
+                list({key[0] for key in wanted}),
+                list({key[2] for key in wanted}),
+            )
+        )
+        for item_id, company_id, brand_id, normalized, serial in taken:
+            mine = wanted.get((company_id, brand_id, normalized))
+            if mine and mine[0] != item_id:
+                self._dealer_raise_serial_taken(serial, brand_id)
 
     @api.model
     def get_import_templates(self):
@@ -429,6 +564,19 @@ class DealerVehicle(models.Model):
                 "template": "/dealer_crm/static/xls/dealer_vehicle.csv",
             }
         ]
+
+    @api.model
+    def _dealer_serial_value(self, value):
+        """``serial_number`` as sent, without the spaces around (not engraved). A whole
+        number a client sent is its digits, as the ORM would store it; any other value
+        that is not text (a list, a fraction) is refused in words."""
+        if not value:
+            return False
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise ValidationError(_("A serial number is text, as engraved: %s", repr(value)))
+        return value.strip() or False
 
     @api.model
     def _dealer_vin_value(self, value):
@@ -449,8 +597,8 @@ class DealerVehicle(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if "serial_number" in vals and isinstance(vals["serial_number"], str):
-                vals["serial_number"] = vals["serial_number"].strip() or False
+            if "serial_number" in vals:
+                vals["serial_number"] = self._dealer_serial_value(vals["serial_number"])
             kind = vals.get("item_kind") or self._context.get("default_item_kind")
             kind = kind or self._dealer_default_item_kind()
             if kind not in ROAD_KINDS:
@@ -460,6 +608,17 @@ class DealerVehicle(models.Model):
                 continue
             if "vin" in vals:
                 vals["vin"] = self._dealer_vin_value(vals["vin"])
+        self._dealer_check_serial_free(
+            [
+                (
+                    None,
+                    vals.get("company_id") or self.env.company.id,
+                    vals.get("model_id"),
+                    vals.get("serial_number"),
+                )
+                for vals in vals_list
+            ]
+        )
         vehicles = super().create(vals_list)
         if self._dealer_importing():
             # an imported vehicle's overdue history is not replayed as reminders on the
@@ -482,8 +641,20 @@ class DealerVehicle(models.Model):
                     "its history (readings, plans, recalls) depends on it."
                 )
             )
-        if "serial_number" in vals and isinstance(vals["serial_number"], str):
-            vals["serial_number"] = vals["serial_number"].strip() or False
+        if "serial_number" in vals:
+            vals["serial_number"] = self._dealer_serial_value(vals["serial_number"])
+        if {"serial_number", "model_id", "company_id"} & set(vals):
+            self._dealer_check_serial_free(
+                [
+                    (
+                        item.id,
+                        vals.get("company_id", item.company_id.id),
+                        vals.get("model_id", item.model_id.id),
+                        vals.get("serial_number", item.serial_number),
+                    )
+                    for item in self
+                ]
+            )
         road = self.filtered(lambda v: v.item_kind in ROAD_KINDS)
         if "vin" in vals and (road or vals["vin"]):
             if not vals["vin"]:
@@ -513,13 +684,30 @@ class DealerVehicle(models.Model):
     def unlink(self):
         with_history = self._with_history()
         if with_history:
+            names = ", ".join(with_history.mapped("display_name"))
+            if any(kind in ROAD_KINDS for kind in with_history.mapped("item_kind")):
+                raise UserError(
+                    _(
+                        "These vehicles have a history and cannot be deleted; archive them "
+                        "instead: %s",
+                        names,
+                    )
+                )
             raise UserError(
                 _(
-                    "These vehicles have a history and cannot be deleted; archive them instead: %s",
-                    ", ".join(with_history.mapped("display_name")),
+                    "These items have a history and cannot be deleted; archive them instead: %s",
+                    names,
                 )
             )
         return super().unlink()
+
+    def _creation_message(self):
+        """A watch's timeline opens with "Watch registered", not with the model's name
+        ("Customer Vehicle created"); a vehicle's stays as it is."""
+        if self.item_kind in ROAD_KINDS:
+            return super()._creation_message()
+        kinds = dict(self._fields["item_kind"]._description_selection(self.env))
+        return _("%s registered", kinds.get(self.item_kind, self.item_kind))
 
     def action_open_transfer(self):
         self.ensure_one()

@@ -3,11 +3,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import escape_psql
 
 from ..tools.access import DEALER_GROUPS
 from ..tools.distance import KILOMETERS, convert_distance
-from ..tools.items import ROAD_KINDS
+from ..tools.items import ROAD_KINDS, normalize_serial
 from ..tools.vin import normalize_vin
 
 
@@ -214,7 +213,9 @@ class SaleOrder(models.Model):
         self.ensure_one()
         self._dealer_check_caller(groups="dealer_crm.group_sales")
         if not self.dealer_to_deliver:
-            raise UserError(_("No vehicle of this order is waiting for delivery."))
+            if self._dealer_sells_road_items():
+                raise UserError(_("No vehicle of this order is waiting for delivery."))
+            raise UserError(_("No item of this order is waiting for delivery."))
         return {
             "type": "ir.actions.act_window",
             "name": _("Deliver Vehicle"),
@@ -231,7 +232,7 @@ class SaleOrder(models.Model):
         if line.dealer_item_kind not in ROAD_KINDS:
             raise UserError(
                 _(
-                    "%s is not a road vehicle: deliver it by its serial number.",
+                    "%s is delivered by its serial number, not by a VIN.",
                     line.product_id.display_name,
                 )
             )
@@ -260,7 +261,7 @@ class SaleOrder(models.Model):
                 _("%s is a vehicle: deliver it by its VIN.", line.product_id.display_name)
             )
         serial = (serial_number or "").strip() if isinstance(serial_number, str) else ""
-        if not serial:
+        if not normalize_serial(serial):
             raise UserError(_("Give the serial number of %s.", line.product_id.display_name))
         model = line.product_id.product_tmpl_id.dealer_model_id
         card = (warranty_card or "").strip() if isinstance(warranty_card, str) else ""
@@ -271,7 +272,7 @@ class SaleOrder(models.Model):
                 ("item_kind", "=", kind),
                 ("company_id", "=", self.company_id.id),
                 ("brand_id", "=", model.brand_id.id),
-                ("serial_number", "=ilike", escape_psql(serial)),
+                ("serial_normalized", "=", normalize_serial(serial)),
             ],
             {"item_kind": kind, "serial_number": serial, "warranty_card": card or False},
             {"warranty_card": card} if card else {},
@@ -340,10 +341,17 @@ class SaleOrder(models.Model):
     def _dealer_check_deliverable(self, line, date):
         """The vehicle model of ``line``, a vehicle of this confirmed order not yet
         delivered, handed over on ``date`` (not in the future)."""
+        road = line.dealer_item_kind in ROAD_KINDS if line.dealer_is_vehicle else None
+        if road is None:
+            road = self._dealer_sells_road_items()
         if self.state != "sale":
-            raise UserError(_("Confirm the order before delivering its vehicle."))
+            if road:
+                raise UserError(_("Confirm the order before delivering its vehicle."))
+            raise UserError(_("Confirm the order before delivering its item."))
         if line.order_id != self or not line.dealer_is_vehicle:
-            raise UserError(_("This line is not a vehicle of the order %s.", self.name))
+            if road:
+                raise UserError(_("This line is not a vehicle of the order %s.", self.name))
+            raise UserError(_("This line is not an item of the order %s.", self.name))
         if line.dealer_vehicle_id:
             raise UserError(
                 _(
@@ -355,13 +363,31 @@ class SaleOrder(models.Model):
             raise UserError(_("A delivery cannot be dated in the future."))
         model = line.product_id.product_tmpl_id.dealer_model_id
         if not model:
+            # a watch product without its reference reads as a vehicle's line: the
+            # company says what it is
+            if road and self.company_id.dealer_item_kinds != "watch":
+                raise UserError(
+                    _(
+                        "Give the vehicle model of %s (on the product) before delivering it.",
+                        line.product_id.display_name,
+                    )
+                )
             raise UserError(
                 _(
-                    "Give the vehicle model of %s (on the product) before delivering it.",
+                    "Give the catalog model of %s (on the product) before delivering it.",
                     line.product_id.display_name,
                 )
             )
         return model
+
+    def _dealer_sells_road_items(self):
+        """Whether this order speaks of vehicles: it has a vehicle line, or, without
+        item lines, its company sells vehicles. A watch retailer's messages name items."""
+        self.ensure_one()
+        lines = self.order_line.filtered("dealer_is_vehicle")
+        if lines:
+            return any(kind in ROAD_KINDS for kind in lines.mapped("dealer_item_kind"))
+        return (self.company_id.dealer_item_kinds or "vehicle") != "watch"
 
     @api.model
     def _dealer_delivery_terms(self, model, date, odometer, vehicle_unit):

@@ -26,6 +26,8 @@ from .common import DealerCrmCase
 #: A new entry needs a reason a reviewer would accept.
 NOT_EVIDENCE = {
     ("dealer.vehicle", "plate_normalized"): "the plate's search key, recomputed from it",
+    ("dealer.vehicle", "serial_normalized"): "the serial number's search and uniqueness "
+    "key, recomputed from it",
     ("dealer.consent", "state"): "the customer's own answer, typed by whoever heard it with "
     "its date, source and evidence file (a partner's Privacy tab, an import of signed "
     "forms); every change is tracked, and Granted and Withdrawn give no department more "

@@ -74,6 +74,19 @@ class TestItems(DealerCrmCase):
             )
         )
 
+    def _watch_order(self, name):
+        """A confirmed order of the watch retailer selling one watch of the reference."""
+        product = self.env["product.product"].create(
+            {"name": name, "dealer_is_vehicle": True, "dealer_model_id": self.reference.id}
+        )
+        return self._create_order(
+            self.watch_customer,
+            product,
+            100,
+            user_id=self.watch_sales.id,
+            company_id=self.watch_co.id,
+        )
+
     # Kinds ------------------------------------------------------------------------
     def test_item_kind_defaults_per_company(self):
         Vehicle = self.env["dealer.vehicle"]
@@ -487,3 +500,203 @@ class TestItems(DealerCrmCase):
         )
         self.assertNotIn('name="serial_number"', vehicle_views["views"]["form"]["arch"])
         self.assertIn('name="vin"', vehicle_views["views"]["form"]["arch"])
+
+    # Serial numbers as typed, and the kind of the catalog model (review of issue 32) ----
+    def test_a_serial_typed_exactly_as_registered_is_refused_in_words(self):
+        self._watch(serial="24157398")
+        Item = self.env["dealer.vehicle"].with_user(self.watch_sales)
+        # RPC-style create, as typed and with spaces around: the words, not the index's
+        for typed in ("24157398", " 24157398 "):
+            with self._refused(ValidationError, r"serial number 24157398 of .* already registered"):
+                Item.create({"model_id": self.reference.id, "serial_number": typed})
+        # twice in one create
+        with self._refused(ValidationError, "already registered"):
+            Item.create(
+                [
+                    {"model_id": self.reference.id, "serial_number": "TWICE-1"},
+                    {"model_id": self.reference.id, "serial_number": "TWICE-1"},
+                ]
+            )
+        # a write onto a registered serial, and a move to the brand that has it
+        other = self._watch(serial="24157398", model_id=self.other_reference.id)
+        with self._refused(ValidationError, "already registered"):
+            other.with_user(self.watch_sales).write({"model_id": self.reference.id})
+        second = self._watch(serial="W-2")
+        with self._refused(ValidationError, "already registered"):
+            second.with_user(self.watch_sales).write({"serial_number": "24157398"})
+        # writing its own serial again is no clash
+        second.with_user(self.watch_sales).write({"serial_number": " W-2 "})
+        self.assertEqual(second.serial_number, "W-2")
+
+    def test_an_imported_file_with_a_serial_twice_says_so_per_row(self):
+        self._watch(serial="IMP-1")
+        content = (
+            b"Kind,Model,Serial Number\n"
+            b"watch,Diver 300,IMP-2\n"
+            b"watch,Diver 300,IMP-2\n"
+            b"watch,Diver 300,IMP-1\n"
+        )
+        wizard = (
+            self.env["base_import.import"]
+            .with_user(self.watch_sales)
+            .create(
+                {
+                    "res_model": "dealer.vehicle",
+                    "file": content,
+                    "file_name": "watches.csv",
+                    "file_type": "text/csv",
+                }
+            )
+        )
+        result = wizard.execute_import(
+            ["item_kind", "model_id", "serial_number"],
+            ["Kind", "Model", "Serial Number"],
+            {"has_headers": True, "quoting": '"', "separator": ",", "encoding": "utf-8"},
+            dryrun=True,
+        )
+        errors = [m["message"] for m in result["messages"] if m["type"] == "error"]
+        self.assertTrue(errors)
+        for message in errors:
+            self.assertRegex(message, "already registered")
+            self.assertNotIn("duplicate key", message)
+            self.assertNotIn("unique constraint", message)
+
+    def test_one_engraving_typed_several_ways_is_one_watch(self):
+        watch = self._watch(serial=" SN 777 ")
+        self.assertEqual(watch.serial_number, "SN 777", "shown as typed, without the spaces around")
+        self.assertEqual(watch.serial_normalized, "SN777")
+        for typed in ("sn777", "SN-777", "s.n 7-77"):
+            with self._refused(ValidationError, r"serial number SN 777 of .* already registered"):
+                self._watch(serial=typed)
+        # punctuation alone is no serial number
+        with self._refused(ValidationError, "needs its serial number"):
+            self._watch(serial=" - . ")
+        # another brand, another retailer: other watches
+        self._watch(serial="SN-777", model_id=self.other_reference.id)
+        self._watch(serial="sn777", company=self.both_co)
+        # the lookups find it however typed, first
+        Item = self.env["dealer.vehicle"].with_company(self.watch_co)
+        for typed in ("sn-777", "SN 777", "sn777"):
+            found = Item.name_search(typed, [("company_id", "=", self.watch_co.id)])
+            self.assertEqual(found[0][0], watch.id, typed)
+            self.assertIn(watch, Item.search(Item._dealer_exact_domain(typed)))
+            self.assertIn(watch, Item.search([("display_name", "ilike", typed)]))
+        self.assertIn(watch, Item.search([("display_name", "ilike", "n 77")]))
+
+    def test_handover_of_a_serial_typed_otherwise_transfers_the_watch(self):
+        known = self._watch(serial="SN 777", purchase_date=self.today - timedelta(days=30))
+        order = self._watch_order("Diver 300 demonstrator")
+        order.with_user(self.watch_sales)._dealer_deliver_item(
+            order.order_line, "sn-777", False, self.today
+        )
+        self.assertEqual(order.order_line.dealer_vehicle_id, known)
+        self.assertEqual(known.owner_id, self.watch_customer)
+        self.assertEqual(known.serial_number, "SN 777", "the registered engraving is kept")
+        self.assertEqual(
+            self.env["dealer.vehicle"]
+            .with_context(active_test=False)
+            .search_count(
+                [("serial_normalized", "=", "SN777"), ("company_id", "=", self.watch_co.id)]
+            ),
+            1,
+        )
+
+    def test_an_item_is_registered_on_a_model_of_its_kind(self):
+        car_model = self.env.ref("fleet.model_corolla_ts")
+        self.assertNotEqual(car_model.vehicle_type, "watch")
+        as_sales = self.env["dealer.vehicle"].with_user(self.watch_sales)
+        with self._refused(ValidationError, r"Corolla.* is a model of the kind Vehicle"):
+            as_sales.create({"model_id": car_model.id, "serial_number": "X3"})
+        watch = self._watch(serial="X4")
+        with self._refused(ValidationError, "is a model of the kind Vehicle"):
+            watch.with_user(self.watch_sales).write({"model_id": car_model.id})
+        # a vehicle on a watch reference, at a company that sells both
+        with self._refused(ValidationError, r"Diver 300 is a model of the kind Watch"):
+            self.env["dealer.vehicle"].with_company(self.both_co).create(
+                {
+                    "item_kind": "vehicle",
+                    "vin": "1M8GDM9AXKP042788",
+                    "model_id": self.reference.id,
+                    "company_id": self.both_co.id,
+                }
+            )
+        vehicle = self._create_vehicle(company_id=self.both_co.id)
+        with self._refused(ValidationError, "is a model of the kind Watch"):
+            vehicle.write({"model_id": self.reference.id})
+        # the form offers the models of the item's kind
+        domain = self.env["dealer.vehicle"]._fields["model_id"].domain
+        Model = self.env["fleet.vehicle.model"]
+        for kind, shown, hidden in (
+            ("watch", self.reference, car_model),
+            ("vehicle", car_model, self.reference),
+        ):
+            found = Model.search(safe_eval(domain, {"item_kind": kind}))
+            self.assertIn(shown, found)
+            self.assertNotIn(hidden, found)
+
+    def test_a_company_keeps_selling_a_kind_it_still_has(self):
+        company = self._create_company("Items Keeps Co", dealer_item_kinds="both")
+        watch = self._watch(serial="KEEP-1", company=company)
+        watch.active = False
+        with self._refused(ValidationError, r"still has 1 registered items of the kind Watch"):
+            company.write({"dealer_item_kinds": "vehicle"})
+        self._create_vehicle(company_id=company.id)
+        with self._refused(ValidationError, r"still has 1 registered items of the kind Vehicle"):
+            company.write({"dealer_item_kinds": "watch"})
+        self.assertEqual(company.dealer_item_kinds, "both")
+        # saving what it already sells is no change (the settings form writes it again)
+        self._watch(serial="KEEP-2")
+        self.watch_co.write({"dealer_item_kinds": "watch"})
+        # a company without items of the kind dropped changes freely
+        empty = self._create_company("Items Empty Co", dealer_item_kinds="both")
+        empty.write({"dealer_item_kinds": "watch"})
+        empty.write({"dealer_item_kinds": "vehicle"})
+        self.assertEqual(empty.dealer_item_kinds, "vehicle")
+
+    def test_a_watch_is_not_called_a_vehicle_in_its_messages(self):
+        # the chatter's first line, as a client creates (the tests' context logs none)
+        logged = self.env(
+            context=dict(self.env.context, mail_create_nolog=False, tracking_disable=False)
+        )
+        watch = self._watch(serial="MSG-1")
+        fresh = (
+            self.env["dealer.vehicle"]
+            .with_env(logged)
+            .with_company(self.watch_co)
+            .create({"serial_number": "MSG-0", "model_id": self.reference.id})
+        )
+        self.assertEqual(fresh._creation_message(), "Watch registered")
+        self.assertIn("Watch registered", fresh.message_ids[-1].body)
+        self.assertNotIn("Vehicle", fresh.message_ids[-1].body)
+        vehicle = self._create_vehicle().with_env(logged)
+        self.assertEqual(vehicle._creation_message(), "Customer Vehicle created")
+        # the delivery's words for a watch order
+        order = self._watch_order("Diver 300 message")
+        as_sales = order.with_user(self.watch_sales)
+        line = order.order_line
+        line.sudo().dealer_vehicle_id = watch
+        with self._refused(UserError, "No item of this order is waiting") as caught:
+            as_sales.action_dealer_deliver_vehicle()
+        self.assertNotIn("vehicle", str(caught.exception).lower())
+        with self._refused(UserError, "delivered by its serial number") as caught:
+            as_sales._dealer_deliver(line, "1M8GDM9AXKP042788", "X", self.today, 0)
+        self.assertNotIn("vehicle", str(caught.exception).lower())
+        line.sudo().dealer_vehicle_id = False
+        order.sudo().state = "draft"
+        with self._refused(UserError, "Confirm the order before delivering its item"):
+            as_sales._dealer_deliver_item(line, "MSG-2", False, self.today)
+        # an item with history that is no vehicle
+        self._create_visit(watch, company_id=self.watch_co.id)
+        with self._refused(UserError, "These items have a history") as caught:
+            watch.unlink()
+        self.assertNotIn("vehicle", str(caught.exception).lower())
+
+    def test_a_serial_sent_as_a_number_or_another_value(self):
+        Item = self.env["dealer.vehicle"].with_user(self.watch_sales)
+        watch = Item.create({"model_id": self.reference.id, "serial_number": 24157398})
+        self.assertEqual(watch.serial_number, "24157398")
+        with self._refused(ValidationError, "already registered"):
+            Item.create({"model_id": self.reference.id, "serial_number": 24157398})
+        for value in (["SN1"], {"a": 1}, 1.5, True):
+            with self._refused(ValidationError, "serial number is text"):
+                Item.create({"model_id": self.reference.id, "serial_number": value})
