@@ -576,8 +576,12 @@ class DealerServiceRecord(models.Model):
                 _("Call the customer about estimate %s", order.name)
             )
             return False
+        # to the visit's customer only, the one the gate let through: not to the order's
+        # followers (a subtype none of them follows)
         order.message_post_with_source(
-            "sale.email_template_edi_sale", subtype_xmlid="mail.mt_comment"
+            "sale.email_template_edi_sale",
+            subtype_xmlid="dealer_crm.mt_service_estimate_sent",
+            partner_ids=partner.ids,
         )
         if order.state == "draft":
             order.action_quotation_sent()

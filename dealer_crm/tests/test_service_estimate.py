@@ -459,9 +459,12 @@ class TestServiceEstimate(EstimateFactories, DealerCrmCase):
         order = self._estimate(visit)
         with self.assertRaises(UserError):
             order.with_user(self.user_service).write({"partner_id": other.id})
+        # not to someone else following the quotation either
+        order.message_subscribe(partner_ids=other.ids)
         self.assertTrue(visit.with_user(self.user_service).action_send_estimate())
         mailed = order.message_ids.filtered("partner_ids")
         self.assertEqual(mailed.partner_ids, self.customer)
+        self.assertEqual(mailed.notification_ids.res_partner_id, self.customer)
         self.assertIn(self.customer.name, visit.message_ids[0].body)
 
     def test_estimate_state_moves_only_through_the_workflow(self):
