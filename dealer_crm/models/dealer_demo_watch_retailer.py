@@ -701,6 +701,9 @@ class _WatchRetailer(_Dealership):
                 state, date = "done", self.day(past[stage][0])
             vals = self.visit_vals(story, date, rng.choice(("repair", "maintenance")), state)
             vals["dealer_condition"] = rng.choice(CONDITIONS)
+            if stage in ("waiting", "approved", "refused"):
+                # no price before the estimate: the approved one is the visit's price
+                vals["amount"] = 0.0
             if stage == "ready":
                 vals["work_done"] = Markup("<p>%s</p>") % WORK[vals["service_type"]][2]
             if stage in past:

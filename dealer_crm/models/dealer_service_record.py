@@ -29,6 +29,7 @@ ESTIMATE_STATES = [
     ("waiting", "Waiting for Approval"),
     ("approved", "Approved"),
     ("refused", "Refused"),
+    ("withdrawn", "Withdrawn"),
 ]
 #: how the customer gave their answer
 ESTIMATE_CHANNELS = [("portal", "Portal"), ("phone", "Phone")]
@@ -271,7 +272,8 @@ class DealerServiceRecord(models.Model):
     @api.depends("vehicle_id", "date")
     def _compute_partner_id(self):
         for record in self:
-            if record.vehicle_id and record.date:
+            # a visit's estimate stays with the customer it was made for (issue 32)
+            if record.vehicle_id and record.date and record.dealer_estimate_state == "none":
                 record.partner_id = (
                     record.vehicle_id._owner_at(record.date) or record.vehicle_id.owner_id
                 )
@@ -327,6 +329,7 @@ class DealerServiceRecord(models.Model):
         return records
 
     def write(self, vals):
+        self._dealer_check_estimate_customer(vals)
         [imported_state] = self._dealer_import_pop_states([vals])
         newly_done = (
             self.filtered(lambda r: r.state != "done")
@@ -343,6 +346,28 @@ class DealerServiceRecord(models.Model):
             moved = self.filtered(lambda r: r.state != imported_state)
             moved._dealer_import_apply_states([imported_state] * len(moved))
         return res
+
+    def _dealer_check_estimate_customer(self, vals):
+        """The estimate was made for this customer and this item (issue 32): once there
+        is one (waiting, answered or withdrawn), neither changes on the visit."""
+        for name in ("partner_id", "vehicle_id"):
+            if name not in vals:
+                continue
+            field = self._fields[name]
+            value = field.convert_to_record(field.convert_to_cache(vals[name], self), self)
+            changed = self.filtered(
+                lambda r, n=name, v=value: r.dealer_estimate_state != "none" and r[n] != v
+            )
+            if changed:
+                raise UserError(
+                    _(
+                        "Visit %(visit)s has an estimate (%(estimate)s) made for its %(field)s: "
+                        "the %(field)s cannot change. Make a new visit for another one.",
+                        visit=changed[0].name,
+                        estimate=changed[0].dealer_estimate_order_id.name,
+                        field=field.get_description(self.env)["string"],
+                    )
+                )
 
     def _apply_tier_discount(self):
         """The owner's loyalty tier takes its service discount off the visit, once: its
@@ -410,11 +435,24 @@ class DealerServiceRecord(models.Model):
         if any(r.state == "done" for r in self):
             raise UserError(_("A completed visit cannot be cancelled: it is part of the history."))
         # an estimate still open is withdrawn with its visit: nothing left to approve
-        open_estimates = self.filtered(
-            lambda r: r.dealer_estimate_state == "waiting"
-        ).dealer_estimate_order_id.filtered(lambda o: o.state in ("draft", "sent"))
-        open_estimates.sudo().with_context(dealer_estimate_deciding=True)._action_cancel()
+        # (its quotation cancelled, the estimate no longer waiting for an answer)
+        withdrawn = self.filtered(lambda r: r.dealer_estimate_state == "waiting")
+        withdrawn.dealer_estimate_order_id.filtered(
+            lambda o: o.state in ("draft", "sent")
+        ).sudo().with_context(dealer_estimate_deciding=True)._action_cancel()
+        withdrawn.sudo().write({"dealer_estimate_state": "withdrawn"})
+        for visit in withdrawn:
+            visit.message_post(
+                body=_(
+                    "Estimate %s withdrawn: the visit is cancelled.",
+                    visit.dealer_estimate_order_id.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         self.sudo().write({"state": "cancelled"})
+        # an item left with us goes back, unrepaired, as after a refused estimate (not a
+        # past visit being imported)
+        (self - self._dealer_imported_history("date"))._dealer_ready_for_collection()
 
     def _dealer_add_loyalty_discount(self, amount, label):
         """Record a reward redeemed on this visit: its discount, beside the amount (never
@@ -538,8 +576,12 @@ class DealerServiceRecord(models.Model):
                 _("Call the customer about estimate %s", order.name)
             )
             return False
+        # to the visit's customer only, the one the gate let through: not to the order's
+        # followers (a subtype none of them follows)
         order.message_post_with_source(
-            "sale.email_template_edi_sale", subtype_xmlid="mail.mt_comment"
+            "sale.email_template_edi_sale",
+            subtype_xmlid="dealer_crm.mt_service_estimate_sent",
+            partner_ids=partner.ids,
         )
         if order.state == "draft":
             order.action_quotation_sent()
@@ -658,10 +700,18 @@ class DealerServiceRecord(models.Model):
         }
         if decision == "refused":
             vals.update(state="cancelled")
-        elif not self.amount and order.currency_id == self.currency_id:
+        elif not self.amount:
             # the approved estimate is the visit's price, unless one was recorded: it is
-            # counted once, as the visit's (service) revenue, never as a sale
-            vals.update(amount=order.amount_untaxed)
+            # counted once, as the visit's (service) revenue, never as a sale; in the
+            # visit's currency, at the day of the approval
+            vals.update(
+                amount=order.currency_id._convert(
+                    order.amount_untaxed,
+                    self.currency_id,
+                    self.company_id,
+                    fields.Date.context_today(self),
+                )
+            )
         self.sudo().write(vals)
         channels = self._dealer_labels("dealer_estimate_channel")
         if decision == "approved":

@@ -60,11 +60,37 @@ class SaleOrder(models.Model):
             )
         return res
 
+    def action_cancel(self):
+        # refused before sale's cancel wizard opens (its mail would tell the customer)
+        self.filtered("dealer_estimate_visit_id")._dealer_check_estimate_decision()
+        return super().action_cancel()
+
+    def action_draft(self):
+        # a decided (or withdrawn) estimate is never offered again: the customer would
+        # sign a quotation no visit waits on (issue 32)
+        decided = self.filtered(
+            lambda o: (
+                o.dealer_estimate_visit_id
+                and o.dealer_estimate_visit_id.dealer_estimate_state != "waiting"
+            )
+        )
+        if decided:
+            raise UserError(
+                _(
+                    "%s is the estimate of a service visit and was already answered (or "
+                    "withdrawn with its visit): it cannot be set back to a quotation. Make a "
+                    "new visit and estimate if the customer wants the work after all.",
+                    ", ".join(decided.mapped("name")),
+                )
+            )
+        return super().action_draft()
+
     def _action_cancel(self):
+        # any estimate, waiting or answered: only the workflow cancels it (issue 32)
+        self.filtered("dealer_estimate_visit_id")._dealer_check_estimate_decision()
         estimates = self.filtered(
             lambda o: o.dealer_estimate_visit_id.dealer_estimate_state == "waiting"
         )
-        estimates._dealer_check_estimate_decision()
         confirmed = self.filtered(lambda order: order.state == "sale")
         res = super()._action_cancel()
         if not self.env.context.get("dealer_estimate_deciding"):
@@ -130,6 +156,8 @@ class SaleOrder(models.Model):
         )
 
     def write(self, vals):
+        if not self.env.su:
+            self._dealer_check_estimate_write(vals)
         if (
             "partner_id" in vals
             and not self.env.su
@@ -405,6 +433,55 @@ class SaleOrder(models.Model):
             if model.dealer_warranty_distance
             else 0.0,
         }
+
+    def _dealer_check_estimate_write(self, vals):
+        """What a client may not change on a visit's estimate (issue 32): its customer is
+        the visit's (the invoice and delivery addresses are that customer's own), and its
+        state moves only through the workflow (the customer's answer on the portal or by
+        phone, the visit cancelled); a waiting estimate may still go between Quotation
+        and Quotation Sent, as sale's own sending does."""
+        estimates = self.sudo().filtered("dealer_estimate_visit_id")
+        if not estimates:
+            return
+        for order in estimates:
+            customer = order.dealer_estimate_visit_id.partner_id
+            if "partner_id" in vals and vals["partner_id"] != customer.id:
+                raise UserError(
+                    _(
+                        "%(order)s is the estimate of service visit %(visit)s: its customer "
+                        "is the visit's, %(customer)s, and cannot be changed.",
+                        order=order.name,
+                        visit=order.dealer_estimate_visit_id.name,
+                        customer=customer.display_name,
+                    )
+                )
+            for name in ("partner_invoice_id", "partner_shipping_id"):
+                if not vals.get(name):
+                    continue
+                address = self.env["res.partner"].sudo().browse(vals[name])
+                if address.commercial_partner_id != customer.commercial_partner_id:
+                    raise UserError(
+                        _(
+                            "%(order)s is the estimate of service visit %(visit)s: its "
+                            "%(field)s is one of %(customer)s's own addresses.",
+                            order=order.name,
+                            visit=order.dealer_estimate_visit_id.name,
+                            field=self._fields[name].get_description(self.env)["string"],
+                            customer=customer.display_name,
+                        )
+                    )
+        if "state" in vals:
+            moved = estimates.filtered(lambda o: o.state != vals["state"])
+            open_moves = {"draft", "sent"}
+            if moved.filtered(
+                lambda o: (
+                    not (
+                        o.dealer_estimate_visit_id.dealer_estimate_state == "waiting"
+                        and {o.state, vals["state"]} <= open_moves
+                    )
+                )
+            ):
+                moved.with_env(self.env)._dealer_check_estimate_decision()
 
     def _dealer_check_estimate_decision(self):
         """A service visit's estimate is approved or refused by its customer only: on

@@ -145,6 +145,13 @@ class TestDemoWatchRetailerInstalled(DemoWatchRetailerCase):
         estimates = self.visits.dealer_estimate_order_id
         self.assertEqual(estimates.company_id, self.company)
         self.assertEqual(set(estimates.mapped("state")), {"draft", "sale", "cancel"})
+        # an approved estimate is its visit's price (no other price recorded before it)
+        approved = self.visits.filtered(lambda v: v.dealer_estimate_state == "approved")
+        self.assertTrue(approved)
+        for visit in approved:
+            order = visit.dealer_estimate_order_id
+            self.assertEqual(order.currency_id, visit.currency_id)
+            self.assertEqual(visit.amount, order.amount_untaxed)
 
     def test_loyalty_earned_redeemed_and_expired_the_ledger_adds_up(self):
         cards = self.env["loyalty.card"].search(
@@ -302,3 +309,12 @@ class TestDemoWatchRetailerGenerator(DemoWatchRetailerCase):
         figures = Figure._dealer_compute(None, self.company, start, today)
         for code in ("visits", "service_revenue", "sales_orders", "interactions", "points_earned"):
             self.assertGreater(figures[code], 0, code)
+        # an approved estimate is its visit's price (no other price recorded before it)
+        approved = made["dealer.service.record"].filtered(
+            lambda v: v.dealer_estimate_state == "approved"
+        )
+        self.assertTrue(approved)
+        for visit in approved:
+            order = visit.dealer_estimate_order_id
+            self.assertEqual(order.currency_id, visit.currency_id)
+            self.assertEqual(visit.amount, order.amount_untaxed)

@@ -419,6 +419,166 @@ class TestServiceEstimate(EstimateFactories, DealerCrmCase):
         with self.assertRaises(UserError):
             order.sudo().action_confirm()
 
+    # Review of issue 32: the estimate's customer, state, currency and withdrawal ------
+    def test_the_estimates_customer_is_the_visits_and_stays_so(self):
+        other = self.env["res.partner"].create({"name": "Other Customer", "email": "o@x.test"})
+        other_watch = self._create_watch(serial="W-0002", owner=other)
+        visit = self._intake(self.watch)
+        order = self._estimate(visit)
+        as_service = order.with_user(self.user_service)
+        with self.assertRaisesRegex(UserError, "its customer is the visit's"):
+            as_service.write({"partner_id": other.id})
+        for name in ("partner_invoice_id", "partner_shipping_id"):
+            with self.assertRaisesRegex(UserError, "own addresses"):
+                as_service.write({name: other.id})
+        # the customer's own address is fine, and so is the same customer written again
+        address = self.env["res.partner"].create(
+            {"name": "Billing", "type": "invoice", "parent_id": self.customer.id}
+        )
+        as_service.write({"partner_id": self.customer.id, "partner_invoice_id": address.id})
+        self.assertEqual(order.partner_invoice_id, address)
+        # nor does the visit change customer or item under its estimate, waiting or answered
+        for answer in (None, "approved"):
+            if answer:
+                self._answer_by_phone(visit, answer)
+            with self.assertRaisesRegex(UserError, "cannot change"):
+                visit.with_user(self.user_service).write({"partner_id": other.id})
+            with self.assertRaisesRegex(UserError, "cannot change"):
+                visit.with_user(self.user_service).write({"vehicle_id": other_watch.id})
+            # a new date does not move the visit to another owner either
+            visit.with_user(self.user_service).write({"date": NOW.date() - timedelta(days=1)})
+            self.assertEqual(visit.partner_id, self.customer)
+            self.assertEqual(visit.vehicle_id, self.watch)
+        self.assertEqual(order.partner_id, self.customer)
+
+    def test_send_estimate_mails_the_visits_customer_only(self):
+        other = self.env["res.partner"].create({"name": "Other Customer", "email": "o@x.test"})
+        self._create_service_consent(self.customer, "email")
+        self._create_service_consent(other, "email")
+        visit = self._intake(self.watch)
+        order = self._estimate(visit)
+        with self.assertRaises(UserError):
+            order.with_user(self.user_service).write({"partner_id": other.id})
+        # not to someone else following the quotation either
+        order.message_subscribe(partner_ids=other.ids)
+        self.assertTrue(visit.with_user(self.user_service).action_send_estimate())
+        mailed = order.message_ids.filtered("partner_ids")
+        self.assertEqual(mailed.partner_ids, self.customer)
+        self.assertEqual(mailed.notification_ids.res_partner_id, self.customer)
+        self.assertIn(self.customer.name, visit.message_ids[0].body)
+
+    def test_estimate_state_moves_only_through_the_workflow(self):
+        visit = self._intake(self.watch)
+        order = self._estimate(visit)
+        for user in (self.user_service, self.user_manager):
+            for state in ("sale", "cancel"):
+                with self.assertRaisesRegex(UserError, "estimate of a service visit"):
+                    order.with_user(user).write({"state": state})
+        # between Quotation and Quotation Sent, as sale's own sending does
+        order.with_user(self.user_service).write({"state": "sent"})
+        order.with_user(self.user_service).action_draft()
+        self.assertEqual((order.state, visit.dealer_estimate_state), ("draft", "waiting"))
+        # approved: never cancelled nor reset as an ordinary quotation
+        self._answer_by_phone(visit, "approved")
+        self.assertEqual(order.state, "sale")
+        for user in (self.user_service, self.user_manager):
+            as_user = order.with_user(user)
+            with self.assertRaisesRegex(UserError, "estimate of a service visit"):
+                as_user.action_cancel()
+            with self.assertRaisesRegex(UserError, "estimate of a service visit"):
+                self.env["sale.order.cancel"].with_user(user).create(
+                    {"order_id": order.id}
+                ).action_cancel()
+            for state in ("cancel", "draft", "sent"):
+                with self.assertRaisesRegex(UserError, "estimate of a service visit"):
+                    as_user.write({"state": state})
+            with self.assertRaisesRegex(UserError, "already answered"):
+                as_user.action_draft()
+        self.assertEqual((order.state, visit.dealer_estimate_state), ("sale", "approved"))
+        # refused: the cancelled quotation is not offered again
+        refused = self._intake(self.watch)
+        refused_order = self._estimate(refused)
+        self._answer_by_phone(refused, "refused")
+        for user in (self.user_service, self.user_manager):
+            with self.assertRaisesRegex(UserError, "already answered"):
+                refused_order.with_user(user).action_draft()
+            with self.assertRaisesRegex(UserError, "estimate of a service visit"):
+                refused_order.with_user(user).write({"state": "draft"})
+        self.assertEqual(refused_order.state, "cancel")
+        # an ordinary quotation is still sale's own
+        plain = self.env["sale.order"].create({"partner_id": self.customer.id})
+        plain.with_user(self.user_manager).write({"state": "cancel"})
+        plain.with_user(self.user_manager).action_draft()
+        self.assertEqual(plain.state, "draft")
+
+    def test_estimate_in_another_currency_is_the_visits_price_converted(self):
+        company = self.env.company
+        foreign = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("id", "!=", company.currency_id.id), ("name", "in", ("EUR", "CHF"))], limit=1)
+        )
+        foreign.active = True
+        self.env["res.currency.rate"].search([("currency_id", "=", foreign.id)]).unlink()
+        self.env["res.currency.rate"].create(
+            {"name": "2026-11-01", "rate": 0.5, "currency_id": foreign.id, "company_id": company.id}
+        )
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Foreign", "currency_id": foreign.id, "company_id": company.id}
+        )
+        visit = self._intake(self.watch)
+        visit.with_user(self.user_service).action_create_estimate()
+        order = visit.dealer_estimate_order_id
+        order.with_user(self.user_service).write({"pricelist_id": pricelist.id})
+        order.with_user(self.user_service).write(
+            {
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.overhaul.id, "product_uom_qty": 1, "price_unit": 450}
+                    )
+                ]
+            }
+        )
+        self.assertEqual(order.currency_id, foreign)
+        self.assertNotEqual(visit.currency_id, foreign)
+        self._answer_by_phone(visit, "approved")
+        expected = foreign._convert(450, visit.currency_id, company, NOW.date())
+        self.assertEqual(visit.amount, expected)
+        self.assertAlmostEqual(visit.amount, 450 / 0.5 * company.currency_id.rate, places=2)
+
+    def test_cancelling_the_visit_withdraws_a_waiting_estimate_and_the_item_goes_back(self):
+        visit = self._intake(self.watch)
+        order = self._estimate(visit)
+        visit.with_user(self.user_service).action_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(visit.dealer_estimate_state, "withdrawn")
+        self.assertFalse(
+            self.env["dealer.service.record"].search(
+                [("id", "=", visit.id), ("dealer_estimate_state", "=", "waiting")]
+            )
+        )
+        # no answer, no quotation offered again
+        for decision in ("approved", "refused"):
+            with self.assertRaises(UserError):
+                visit.with_user(self.user_service)._dealer_open_estimate_call(decision)
+        with self.assertRaises(UserError):
+            order.with_user(self.user_service).action_draft()
+        # the item was left with us: ready for collection (no consent: a call instead)
+        self.assertEqual(visit.dealer_ready_date, NOW.date())
+        self.assertEqual(self._activities(visit, self.call_type).user_id, self.user_service)
+        with freeze_time(NOW + timedelta(days=20)):
+            self.assertIn(visit, self.env["dealer.service.record"]._cron_collection_followups())
+        # with consent, the notice is mailed; a visit whose item never came in has none
+        self._create_service_consent(self.customer, "email")
+        mailed = self._intake(self.watch)
+        self._estimate(mailed)
+        mailed.with_user(self.user_service).action_cancel()
+        self.assertTrue(self._collection_notices(mailed))
+        booked = self._create_visit(self.watch, advisor=self.user_service)
+        booked.with_user(self.user_service).action_cancel()
+        self.assertFalse(booked.dealer_ready_date)
+        self.assertFalse(self._collection_notices(booked))
+
 
 @tagged("post_install", "-at_install")
 class TestServiceEstimatePortal(EstimateFactories, DealerHttpCase):
