@@ -17,6 +17,9 @@ class DbBackup(models.Model):
     # run it, and the chatter says who did (the run posts as superuser, see
     # message_post: the managers who run backups cannot post in the history by hand)
     _mail_post_access = "read"
+    #: run by whoever may read a schedule; a run in a copied database first re-points
+    #: the schedule to the copy's own folder (``_dealer_follow_database``), as superuser
+    _dealer_read_actions = frozenset({"action_backup", "cleanup"})
 
     # OCA lets whoever reads a schedule read its SFTP password; dealer_crm lets dealer
     # managers read schedules, so the password stays with OCA's readers only
