@@ -286,11 +286,13 @@ class TestItemPortalWords(ItemWordsMixin, DealerHttpCase):
         self.assertIn("My Watches", listing)
         self.assertIn("SN-WORDS-1", listing)
         self.assertIn("Serial Number", listing)
+        personal = self._text("/my/personal_data")
+        self.assertIn("your contact details, your watches, visits", personal)
         page = self._text(f"/my/vehicles/{self.watch.id}")
         self.assertIn("Serial number: SN-WORDS-1", page)
         self.assertIn("Warranty card: WC-SN-WORDS-1", page)
         self.assertIn("Service history", page)
-        for text in (home, listing, page):
+        for text in (home, listing, personal, page):
             self.assertNotRegex(text, VEHICLE_WORDS)
             self.assertNotIn("recall", text.lower())
 
