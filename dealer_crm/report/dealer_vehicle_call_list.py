@@ -35,6 +35,8 @@ class DealerVehicleCallList(models.AbstractModel):
             vehicles.owner_id, "service_reminder", "phone"
         )
 
+        yes, no = _("Yes"), _("No")
+
         def on_road(getter):
             """A vehicle-only value: empty for an item that is not a road vehicle."""
             return lambda item: getter(item) if is_road(item.item_kind) else None
@@ -66,7 +68,7 @@ class DealerVehicleCallList(models.AbstractModel):
             (_("Status"), lambda item: states.get(item.service_due_state)),
             (
                 _("May Call"),
-                lambda item: _("Yes") if item.owner_id in may_call else _("No"),
+                lambda item: yes if item.owner_id in may_call else no,
             ),
         ]
         if road:
