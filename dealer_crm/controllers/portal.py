@@ -9,7 +9,10 @@ the fields a customer is told anyway (their vehicle, its visits, what is due, op
 recalls, points); never the internal ones (ratings, scores, segments, notes, root causes).
 
 - vehicles: /my/vehicles and /my/vehicles/<id>, with the customer's own visits, the next
-  service due and the open recalls;
+  service due and the open recalls; (issue 32) the pages speak of the customer's items:
+  "My Watches" and a watch's serial number, no VIN, plate, odometer or recall, when they
+  are all watches; "My Items" when they are of more than one kind; a customer of road
+  vehicles only reads them as before (``_dealer_portal_item_word``);
 - loyalty: /my/loyalty lists the cards' balances; each card's history is core loyalty's
   own page (/my/loyalty_card/<id>/history), which checks the card's holder itself;
 - complaints: helpdesk_mgmt's /my/tickets (its record rule and portal templates);
@@ -27,6 +30,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.dealer_consent import PURPOSES
 from ..tools.channels import CONSENT_CHANNELS
+from ..tools.items import is_road
 
 #: the answers a customer gives on the portal
 PORTAL_ANSWERS = ("granted", "withdrawn")
@@ -48,6 +52,27 @@ class DealerCustomerPortal(CustomerPortal):
         if vehicle_id is not None:
             domain.append(("id", "=", vehicle_id))
         return request.env["dealer.vehicle"].sudo().search(domain, order="next_service_date, id")
+
+    def _dealer_portal_item_word(self, items=None):
+        """How the customer's pages name their items: ``"vehicle"`` when they are all road
+        vehicles, ``"watch"`` when they are all watches, ``"item"`` when of more than one
+        kind. Without an item, the kinds the user's companies sell say it."""
+        if items is None:
+            items = self._dealer_portal_vehicles()
+        kinds = set(items.mapped("item_kind"))
+        if not kinds:
+            sells = set(request.env.user.company_ids.sudo().mapped("dealer_item_kinds"))
+            kinds = {"vehicle", "watch"} if "both" in sells else sells or {"vehicle"}
+        if all(is_road(kind) for kind in kinds):
+            return "vehicle"
+        if kinds == {"watch"}:
+            return "watch"
+        return "item"
+
+    def _prepare_portal_layout_values(self):
+        values = super()._prepare_portal_layout_values()
+        values["dealer_item_word"] = self._dealer_portal_item_word()
+        return values
 
     def _dealer_portal_cards(self):
         """The user's loyalty cards of the dealer schemes (sudo)."""
@@ -81,7 +106,18 @@ class DealerCustomerPortal(CustomerPortal):
     @http.route("/my/vehicles", type="http", auth="user", website=True)
     def dealer_portal_vehicles(self, **kw):
         values = self._prepare_portal_layout_values()
-        values.update({"vehicles": self._dealer_portal_vehicles(), "page_name": "dealer_vehicles"})
+        vehicles = self._dealer_portal_vehicles()
+        kinds = set(vehicles.mapped("item_kind"))
+        values.update(
+            {
+                "vehicles": vehicles,
+                "page_name": "dealer_vehicles",
+                # the columns of a kind the customer has: plate, VIN and recalls for road
+                # vehicles, the serial number for the other items
+                "dealer_road_columns": not kinds or any(is_road(kind) for kind in kinds),
+                "dealer_serial_column": any(not is_road(kind) for kind in kinds),
+            }
+        )
         return request.render("dealer_crm.portal_my_vehicles", values)
 
     @http.route("/my/vehicles/<int:vehicle_id>", type="http", auth="user", website=True)
@@ -119,6 +155,7 @@ class DealerCustomerPortal(CustomerPortal):
         values.update(
             {
                 "vehicle": vehicle,
+                "dealer_road": is_road(vehicle.item_kind),
                 "visits": visits,
                 "recalls": recalls,
                 "page_name": "dealer_vehicle",

@@ -9,6 +9,16 @@ class DealerCustomerRegister(models.AbstractModel):
     _inherit = "report.dealer_crm.xlsx_mixin"
     _description = "Customer Register (XLSX)"
 
+    def _dealer_items_header(self):
+        """The items column's title (issue 32): "Vehicles" for a vehicle dealer, the item's
+        word for a company that sells no vehicles ("Watches"), "Items" when the user's
+        companies sell both."""
+        if self._dealer_sells_no_vehicles():
+            return self._dealer_reword(_("Vehicles"))
+        if self.env.user.has_group("dealer_crm.group_item_watch"):
+            return _("Items")
+        return _("Vehicles")
+
     def generate_xlsx_report(self, workbook, data, partners):
         Partner = partners.env["res.partner"]
         selections = {
@@ -33,7 +43,7 @@ class DealerCustomerRegister(models.AbstractModel):
                 _("Satisfaction"),
                 _("Churn Risk"),
                 _("Details Verified On"),
-                _("Vehicles"),
+                self._dealer_items_header(),
             ],
         )
         row = 0

@@ -83,3 +83,4 @@ from . import test_items
 from . import test_service_estimate
 from . import test_watch_retailer
 from . import test_item_wording
+from . import test_item_customer_words

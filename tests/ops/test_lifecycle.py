@@ -80,13 +80,22 @@ ALLOWED_MOVES = {
         ("base.partner_root", "base.partner_admin", "dealer_crm.partner_chan_demo"),
     ),
     # the 1.7 migration (issue 29) puts the booking link in the reminder and recall
-    # notice templates still worded as shipped (noupdate data): by design
+    # notice templates still worded as shipped (noupdate data); (issue 32) the 1.10
+    # migration prints the item's bracket in the service-delay and day-before booking
+    # templates still worded as shipped only when there is a plate, a VIN or a serial
+    # number (no empty "()" for a watch): by design
     "mail_template": (
         {"body_html", "write_date", "write_uid"},
-        ("dealer_crm.mail_template_service_reminder", "dealer_crm.mail_template_recall_notice"),
+        (
+            "dealer_crm.mail_template_service_reminder",
+            "dealer_crm.mail_template_recall_notice",
+            "dealer_crm.mail_template_service_delay",
+            "dealer_crm.mail_template_booking_day_before",
+        ),
     ),
     # the 1.8 migration (issue 30) gives the four SMS templates without a language their
-    # recipient's (noupdate data): by design
+    # recipient's (noupdate data); (issue 32) the 1.10 migration rewords the service-delay
+    # and day-before booking bodies as for the mail templates: by design
     "sms_template": (
         {"body", "lang", "write_date", "write_uid"},
         (
