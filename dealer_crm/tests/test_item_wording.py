@@ -203,3 +203,70 @@ class TestItemWording(DealerCrmCase):
             Model.with_user(self.user_manager).default_get(["vehicle_type"]).get("vehicle_type"),
             "watch",
         )
+
+    # Shared configuration: each company sees its own ------------------------------
+    def test_a_watch_retailer_is_not_offered_vehicle_needs(self):
+        Tag = self.env["dealer.need.tag"]
+        child_seat = self.env.ref("dealer_crm.need_tag_child_seat")
+        self.assertEqual(child_seat.item_kind, "vehicle", "a shipped need is a vehicle's")
+        any_customer = Tag.create({"name": "Prefers mornings", "item_kind": False})
+        watch_env = self._as(self.user_watch_manager)
+        engraving = watch_env["dealer.need.tag"].create({"name": "Engraving"})
+        self.assertEqual(engraving.item_kind, "watch", "a watch retailer's need is a watch's")
+        seen = watch_env["dealer.need.tag"].search([]).ids
+        self.assertNotIn(child_seat.id, seen)
+        self.assertIn(any_customer.id, seen)
+        self.assertIn(engraving.id, seen)
+        self.assertFalse(watch_env["dealer.need.tag"].name_search("Child seat"))
+        # a vehicle dealer keeps its needs, and one selling both adds needs of any customer
+        self.assertIn(child_seat, Tag.with_user(self.user_manager).search([]))
+        self.assertEqual(
+            Tag.with_user(self.user_manager).create({"name": "Tow bar"}).item_kind, "vehicle"
+        )
+        self.assertIn(child_seat, Tag.with_user(self.user_both).search([]))
+        self.assertFalse(
+            self._as(self.user_both)["dealer.need.tag"].default_get(["item_kind"]).get("item_kind")
+        )
+
+    def test_another_companys_workshop_combinations_are_not_shown(self):
+        car_combination = self.env.ref(
+            "dealer_crm.resource_booking_combination_bay_1_technician_1_car"
+        )
+        self.assertIn(
+            "Courtesy Car 1", car_combination.resource_ids.mapped("name"), "the shipped one"
+        )
+        Combination = self.env["resource.booking.combination"]
+        self.assertIn(car_combination, Combination.with_user(self.user_manager).search([]))
+        self.assertNotIn(car_combination, Combination.with_user(self.user_watch_manager).search([]))
+        # the watch retailer's own combination, of its own bench and watchmaker
+        bench, watchmaker = (
+            self.env["resource.resource"]
+            .with_company(self.company_watch)
+            .create(
+                [
+                    {"name": "Bench", "resource_type": "material", "dealer_workshop_role": role}
+                    for role in ("bay", "technician")
+                ]
+            )
+        )
+        own = Combination.create({"resource_ids": [Command.set((bench | watchmaker).ids)]})
+        self.assertEqual(bench.company_id, self.company_watch)
+        self.assertIn(own, Combination.with_user(self.user_watch_manager).search([]))
+        self.assertNotIn(own, Combination.with_user(self.user_manager).search([]))
+
+    def test_a_watch_retailer_sees_the_brands_of_its_references(self):
+        Brand = self.env["fleet.vehicle.model.brand"]
+        toyota = self.env.ref("fleet.brand_toyota")
+        self.assertTrue(toyota.model_ids, "the demo catalog has Toyota's car models")
+        watch_brand = Brand.create({"name": "Test Watchmaker"})
+        new_brand = Brand.create({"name": "Brand Without References"})
+        self.env["fleet.vehicle.model"].create(
+            {"name": "Diver 300", "brand_id": watch_brand.id, "vehicle_type": "watch"}
+        )
+        seen = Brand.with_user(self.user_watch_manager).search([])
+        self.assertNotIn(toyota, seen)
+        self.assertIn(watch_brand, seen)
+        self.assertIn(new_brand, seen, "a brand with no reference yet may be a watch brand")
+        seen = Brand.with_user(self.user_manager).search([])
+        self.assertIn(toyota, seen)
+        self.assertIn(watch_brand, seen)

@@ -65,6 +65,10 @@ NO_VEHICLE_WORDING = (
         _lt(" and its warranty"),
     ),
     (_lt(", the trade-in approval limit"), ""),
+    (
+        _lt("electric-vehicle interest, child seat, wheelchair access..."),
+        _lt("case-back engraving, strap change, loan watch during service..."),
+    ),
     (_lt("Courtesy Car"), _lt("Loan Watch")),
     (_lt("courtesy car"), _lt("loan watch")),
     (_lt("Vehicles Owned"), _lt("Watches Owned")),
