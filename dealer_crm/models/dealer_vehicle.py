@@ -186,6 +186,12 @@ class DealerVehicle(models.Model):
         for vehicle in self:
             vehicle.plate_normalized = normalize_plate(vehicle.license_plate)
 
+    def _creation_message(self):
+        """A watch's chatter does not open with "Customer Vehicle created"."""
+        if len(self) == 1 and self.item_kind == "watch":
+            return self.env._("Customer watch created")
+        return super()._creation_message()
+
     @api.model
     def _dealer_default_item_kind(self):
         """A watch retailer registers watches; a company selling vehicles, vehicles."""

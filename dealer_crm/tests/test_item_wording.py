@@ -270,3 +270,36 @@ class TestItemWording(DealerCrmCase):
         seen = Brand.with_user(self.user_manager).search([])
         self.assertIn(toyota, seen)
         self.assertIn(watch_brand, seen)
+
+    # What the reviewer saw before the labels (issue 32's review, finding 2) ---------
+    def test_a_watch_retailer_delivers_and_registers_a_watch(self):
+        env = self._as(self.user_watch)
+        order = env["sale.order"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('string="Deliver Watch"', order)
+        self.assertNotIn("Deliver Vehicle", order)
+        wizard = env["dealer.vehicle.delivery"].get_views([(False, "form")])["views"]["form"]
+        self.assertIn("a watch by its serial number", wizard["arch"])
+        self.assertNotIn("VIN", wizard["arch"].replace('name="vin"', ""))
+        dealer = self._as(self.user_service)["dealer.vehicle.delivery"]
+        self.assertIn(
+            "a vehicle by its VIN", dealer.get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        brand = self.env["fleet.vehicle.model.brand"].create({"name": "Wording Horlogerie"})
+        reference = self.env["fleet.vehicle.model"].create(
+            {"name": "Diver 300", "brand_id": brand.id, "vehicle_type": "watch"}
+        )
+        watch = (
+            self.env["dealer.vehicle"]
+            .with_company(self.company_watch)
+            .create(
+                {
+                    "item_kind": "watch",
+                    "serial_number": "WORD-1",
+                    "model_id": reference.id,
+                    "company_id": self.company_watch.id,
+                }
+            )
+        )
+        # the chatter's first line (core's "Customer Vehicle created")
+        self.assertEqual(watch._creation_message(), "Customer watch created")
+        self.assertIn("Customer Vehicle", self._create_vehicle()._creation_message())

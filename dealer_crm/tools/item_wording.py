@@ -66,6 +66,10 @@ NO_VEHICLE_WORDING = (
     ),
     (_lt(", the trade-in approval limit"), ""),
     (
+        _lt(": a vehicle by its VIN, a watch by its serial number."),
+        _lt(": a watch by its serial number."),
+    ),
+    (
         _lt("electric-vehicle interest, child seat, wheelchair access..."),
         _lt("case-back engraving, strap change, loan watch during service..."),
     ),
