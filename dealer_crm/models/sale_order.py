@@ -214,10 +214,13 @@ class SaleOrder(models.Model):
         self.ensure_one()
         self._dealer_check_caller(groups="dealer_crm.group_sales")
         if not self.dealer_to_deliver:
-            raise UserError(_("No vehicle of this order is waiting for delivery."))
+            raise UserError(
+                self._dealer_reword(_("No vehicle of this order is waiting for delivery."))
+            )
         return {
             "type": "ir.actions.act_window",
-            "name": _("Deliver Vehicle"),
+            # the dialog's title, in a watch retailer's words ("Deliver Watch")
+            "name": self._dealer_reword(_("Deliver Vehicle")),
             "res_model": "dealer.vehicle.delivery",
             "view_mode": "form",
             "target": "new",

@@ -13,6 +13,7 @@ from unittest.mock import patch
 from lxml import etree
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools.translate import code_translations
 
@@ -303,3 +304,14 @@ class TestItemWording(DealerCrmCase):
         # the chatter's first line (core's "Customer Vehicle created")
         self.assertEqual(watch._creation_message(), "Customer watch created")
         self.assertIn("Customer Vehicle", self._create_vehicle()._creation_message())
+
+    def test_deliver_speaks_of_a_watch_to_a_watch_retailer(self):
+        seller = self._create_user("t_watch_sales", "dealer_crm.group_sales", self.company_watch)
+        customer = self.env["res.partner"].create({"name": "Chan Tai Man"})
+        order = (
+            self.env["sale.order"]
+            .with_company(self.company_watch)
+            .create({"partner_id": customer.id, "company_id": self.company_watch.id})
+        )
+        with self.assertRaisesRegex(UserError, "No watch of this order is waiting"):
+            order.with_user(seller).action_dealer_deliver_vehicle()
