@@ -274,14 +274,15 @@ class TestItemWording(DealerCrmCase):
 
     # What the reviewer saw before the labels (issue 32's review, finding 2) ---------
     def test_a_watch_retailer_delivers_and_registers_a_watch(self):
-        env = self._as(self.user_watch)
+        seller = self._create_user("t_watch_seller", "dealer_crm.group_sales", self.company_watch)
+        env = self._as(seller)
         order = env["sale.order"].get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn('string="Deliver Watch"', order)
         self.assertNotIn("Deliver Vehicle", order)
         wizard = env["dealer.vehicle.delivery"].get_views([(False, "form")])["views"]["form"]
         self.assertIn("a watch by its serial number", wizard["arch"])
         self.assertNotIn("VIN", wizard["arch"].replace('name="vin"', ""))
-        dealer = self._as(self.user_service)["dealer.vehicle.delivery"]
+        dealer = self._as(self.user_sales)["dealer.vehicle.delivery"]
         self.assertIn(
             "a vehicle by its VIN", dealer.get_views([(False, "form")])["views"]["form"]["arch"]
         )
