@@ -246,7 +246,8 @@ class SaleOrder(models.Model):
             raise UserError(_("No item of this order is waiting for delivery."))
         return {
             "type": "ir.actions.act_window",
-            "name": _("Deliver Vehicle"),
+            # the dialog's title, in a watch retailer's words ("Deliver Watch")
+            "name": self._dealer_reword(_("Deliver Vehicle")),
             "res_model": "dealer.vehicle.delivery",
             "view_mode": "form",
             "target": "new",

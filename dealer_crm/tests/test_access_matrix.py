@@ -152,6 +152,8 @@ ACCESS = {
 # above: *_company isolates companies (global); the others are per department.
 RULES = {
     "fleet.vehicle.model": {"fleet_vehicle_model_rule_no_vehicles"},
+    "fleet.vehicle.model.brand": {"fleet_vehicle_model_brand_rule_no_vehicles"},
+    "dealer.need.tag": {"dealer_need_tag_rule_no_vehicles"},
     "dealer.consent": {"dealer_consent_rule_company"},
     "dealer.customer.need": {"dealer_customer_need_rule_company"},
     "dealer.customer.score": {"dealer_customer_score_rule_company"},
@@ -239,6 +241,7 @@ RULES = {
     },
     "dealer.winback": {"dealer_winback_rule_company"},
     "resource.booking": {"resource_booking_rule_service", "resource_booking_rule_read"},
+    "resource.booking.combination": {"resource_booking_combination_rule_company"},
     "dealer.workshop.load.report": {"dealer_workshop_load_report_rule_company"},
 }
 

@@ -13,6 +13,7 @@ from unittest.mock import patch
 from lxml import etree
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools.translate import code_translations
 
@@ -203,3 +204,115 @@ class TestItemWording(DealerCrmCase):
             Model.with_user(self.user_manager).default_get(["vehicle_type"]).get("vehicle_type"),
             "watch",
         )
+
+    # Shared configuration: each company sees its own ------------------------------
+    def test_a_watch_retailer_is_not_offered_vehicle_needs(self):
+        Tag = self.env["dealer.need.tag"]
+        child_seat = self.env.ref("dealer_crm.need_tag_child_seat")
+        self.assertEqual(child_seat.item_kind, "vehicle", "a shipped need is a vehicle's")
+        any_customer = Tag.create({"name": "Prefers mornings", "item_kind": False})
+        watch_env = self._as(self.user_watch_manager)
+        engraving = watch_env["dealer.need.tag"].create({"name": "Engraving"})
+        self.assertEqual(engraving.item_kind, "watch", "a watch retailer's need is a watch's")
+        seen = watch_env["dealer.need.tag"].search([]).ids
+        self.assertNotIn(child_seat.id, seen)
+        self.assertIn(any_customer.id, seen)
+        self.assertIn(engraving.id, seen)
+        self.assertFalse(watch_env["dealer.need.tag"].name_search("Child seat"))
+        # a vehicle dealer keeps its needs, and one selling both adds needs of any customer
+        self.assertIn(child_seat, Tag.with_user(self.user_manager).search([]))
+        self.assertEqual(
+            Tag.with_user(self.user_manager).create({"name": "Tow bar"}).item_kind, "vehicle"
+        )
+        self.assertIn(child_seat, Tag.with_user(self.user_both).search([]))
+        self.assertFalse(
+            self._as(self.user_both)["dealer.need.tag"].default_get(["item_kind"]).get("item_kind")
+        )
+
+    def test_another_companys_workshop_combinations_are_not_shown(self):
+        car_combination = self.env.ref(
+            "dealer_crm.resource_booking_combination_bay_1_technician_1_car"
+        )
+        self.assertIn(
+            "Courtesy Car 1", car_combination.resource_ids.mapped("name"), "the shipped one"
+        )
+        Combination = self.env["resource.booking.combination"]
+        self.assertIn(car_combination, Combination.with_user(self.user_manager).search([]))
+        self.assertNotIn(car_combination, Combination.with_user(self.user_watch_manager).search([]))
+        # the watch retailer's own combination, of its own bench and watchmaker
+        bench, watchmaker = (
+            self.env["resource.resource"]
+            .with_company(self.company_watch)
+            .create(
+                [
+                    {"name": "Bench", "resource_type": "material", "dealer_workshop_role": role}
+                    for role in ("bay", "technician")
+                ]
+            )
+        )
+        own = Combination.create({"resource_ids": [Command.set((bench | watchmaker).ids)]})
+        self.assertEqual(bench.company_id, self.company_watch)
+        self.assertIn(own, Combination.with_user(self.user_watch_manager).search([]))
+        self.assertNotIn(own, Combination.with_user(self.user_manager).search([]))
+
+    def test_a_watch_retailer_sees_the_brands_of_its_references(self):
+        Brand = self.env["fleet.vehicle.model.brand"]
+        toyota = self.env.ref("fleet.brand_toyota")
+        self.assertTrue(toyota.model_ids, "the demo catalog has Toyota's car models")
+        watch_brand = Brand.create({"name": "Test Watchmaker"})
+        new_brand = Brand.create({"name": "Brand Without References"})
+        self.env["fleet.vehicle.model"].create(
+            {"name": "Diver 300", "brand_id": watch_brand.id, "vehicle_type": "watch"}
+        )
+        seen = Brand.with_user(self.user_watch_manager).search([])
+        self.assertNotIn(toyota, seen)
+        self.assertIn(watch_brand, seen)
+        self.assertIn(new_brand, seen, "a brand with no reference yet may be a watch brand")
+        seen = Brand.with_user(self.user_manager).search([])
+        self.assertIn(toyota, seen)
+        self.assertIn(watch_brand, seen)
+
+    # What the reviewer saw before the labels (issue 32's review, finding 2) ---------
+    def test_a_watch_retailer_delivers_and_registers_a_watch(self):
+        seller = self._create_user("t_watch_seller", "dealer_crm.group_sales", self.company_watch)
+        env = self._as(seller)
+        order = env["sale.order"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('string="Deliver Watch"', order)
+        self.assertNotIn("Deliver Vehicle", order)
+        wizard = env["dealer.vehicle.delivery"].get_views([(False, "form")])["views"]["form"]
+        self.assertIn("a watch by its serial number", wizard["arch"])
+        self.assertNotIn("VIN", wizard["arch"].replace('name="vin"', ""))
+        dealer = self._as(self.user_sales)["dealer.vehicle.delivery"]
+        self.assertIn(
+            "a vehicle by its VIN", dealer.get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        brand = self.env["fleet.vehicle.model.brand"].create({"name": "Wording Horlogerie"})
+        reference = self.env["fleet.vehicle.model"].create(
+            {"name": "Diver 300", "brand_id": brand.id, "vehicle_type": "watch"}
+        )
+        watch = (
+            self.env["dealer.vehicle"]
+            .with_company(self.company_watch)
+            .create(
+                {
+                    "item_kind": "watch",
+                    "serial_number": "WORD-1",
+                    "model_id": reference.id,
+                    "company_id": self.company_watch.id,
+                }
+            )
+        )
+        # the chatter's first line (core's "Customer Vehicle created")
+        self.assertEqual(watch._creation_message(), "Watch registered")
+        self.assertIn("Customer Vehicle", self._create_vehicle()._creation_message())
+
+    def test_deliver_speaks_of_a_watch_to_a_watch_retailer(self):
+        seller = self._create_user("t_watch_sales", "dealer_crm.group_sales", self.company_watch)
+        customer = self.env["res.partner"].create({"name": "Chan Tai Man"})
+        order = (
+            self.env["sale.order"]
+            .with_company(self.company_watch)
+            .create({"partner_id": customer.id, "company_id": self.company_watch.id})
+        )
+        with self.assertRaisesRegex(UserError, "No item of this order is waiting"):
+            order.with_user(seller).action_dealer_deliver_vehicle()

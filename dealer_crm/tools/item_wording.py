@@ -65,6 +65,14 @@ NO_VEHICLE_WORDING = (
         _lt(" and its warranty"),
     ),
     (_lt(", the trade-in approval limit"), ""),
+    (
+        _lt(": a vehicle by its VIN, a watch by its serial number."),
+        _lt(": a watch by its serial number."),
+    ),
+    (
+        _lt("electric-vehicle interest, child seat, wheelchair access..."),
+        _lt("case-back engraving, strap change, loan watch during service..."),
+    ),
     (_lt("Courtesy Car"), _lt("Loan Watch")),
     (_lt("courtesy car"), _lt("loan watch")),
     (_lt("Vehicles Owned"), _lt("Watches Owned")),
