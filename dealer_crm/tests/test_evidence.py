@@ -128,14 +128,19 @@ class TestEvidenceWalks(DealerCrmCase):
         return None
 
     def _demo_records(self, model, limit=2):
+        """Demo records of the departments' company (the demo watch retailer's are
+        another company's: the departments are refused them for that reason)."""
         Model = model.sudo().with_context(active_test=False)
+        domain = []
+        if "company_id" in Model._fields and Model._fields["company_id"].store:
+            domain = [("company_id", "in", [False, self.env.company.id])]
         state = Model._fields.get("state")
         if state and state.type == "selection" and state.store:
             records = Model.browse()
             for value, _label in state._description_selection(self.env):
-                records |= Model.search([("state", "=", value)], limit=1)
+                records |= Model.search([*domain, ("state", "=", value)], limit=1)
             return records
-        return Model.search([], limit=limit, order="id desc")
+        return Model.search(domain, limit=limit, order="id desc")
 
     @contextmanager
     def _rolled_back(self):
