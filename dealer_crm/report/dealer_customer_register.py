@@ -10,12 +10,12 @@ class DealerCustomerRegister(models.AbstractModel):
     _description = "Customer Register (XLSX)"
 
     def _dealer_items_header(self):
-        """The items column's title (issue 32): "Vehicles" for a vehicle dealer, the item's
-        word for a company that sells no vehicles ("Watches"), "Items" when the user's
-        companies sell both."""
+        """The items column's title (issue 32), by what the current company sells:
+        "Vehicles" for a vehicle dealer, the item's word for a company that sells no
+        vehicles ("Watches"), "Items" for a company that sells both."""
         if self._dealer_sells_no_vehicles():
             return self._dealer_reword(_("Vehicles"))
-        if self.env.user.has_group("dealer_crm.group_item_watch"):
+        if self.env.company.dealer_item_kinds == "both":
             return _("Items")
         return _("Vehicles")
 

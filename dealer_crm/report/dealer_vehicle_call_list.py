@@ -12,20 +12,20 @@ class DealerVehicleCallList(models.AbstractModel):
     _inherit = "report.dealer_crm.xlsx_mixin"
     _description = "Service Call List (XLSX)"
 
-    def _dealer_columns(self):
-        """The item columns (issue 32), by what the user's companies sell: a vehicle dealer
-        keeps its plate, VIN, odometer and distance columns exactly as they were; a company
-        that sells no vehicles has the item's word and its serial number and none of the
-        vehicle-only columns; a company that sells both has all, a watch's vehicle cells
-        left empty."""
+    def _dealer_columns(self, items):
+        """The item columns (issue 32): a vehicle dealer keeps its plate, VIN, odometer
+        and distance columns exactly as they were; a company that sells no vehicles has
+        the item's word and its serial number and none of the vehicle-only columns; a
+        list that holds watches beside vehicles has all, a watch's vehicle cells left
+        empty. A list of vehicles only has no serial number column, whoever prints it."""
         road = not self._dealer_sells_no_vehicles()
-        serial = not road or self.env.user.has_group("dealer_crm.group_item_watch")
+        serial = not road or not all(is_road(kind) for kind in items.mapped("item_kind"))
         return road, serial
 
     def generate_xlsx_report(self, workbook, data, vehicles):
         sheet = workbook.add_worksheet(_("Call list"))
         bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        road, serial = self._dealer_columns()
+        road, serial = self._dealer_columns(vehicles)
         # (header, value of an item) in the sheet's order; a column is left out when the
         # user's companies have no item of its kind
         states = dict(vehicles._fields["service_due_state"]._description_selection(self.env))

@@ -14,6 +14,7 @@ from datetime import timedelta
 import openpyxl
 from lxml import html as lxml_html
 
+from odoo import Command
 from odoo.fields import Datetime
 from odoo.tests import tagged
 
@@ -222,6 +223,23 @@ class TestItemXlsxWords(ItemWordsMixin, DealerCrmCase):
         )
         self.assertEqual(rows[0][5:7], ["WD 4242", self.car.vin])
         self.assertEqual(rows[0][-1], "km")
+
+    def test_a_manager_of_both_companies_prints_the_vehicle_dealers_lists_unchanged(self):
+        """A manager who also belongs to a watch retailer (as the superuser does once the
+        demo retailer exists) prints the vehicle dealer's lists with its own columns:
+        the columns follow the items listed and the company printed, not the user's
+        other companies."""
+        self.car_manager.write({"company_ids": [Command.link(self.watch_co.id)]})
+        self.assertTrue(self.car_manager.has_group("dealer_crm.group_item_watch"))
+        headers, _rows = self._sheet(
+            "dealer_crm.dealer_vehicle_call_list_report", self.car, self.car_manager
+        )
+        self.assertNotIn("Serial Number", headers)
+        self.assertEqual(headers[5:8], ["Plate", "VIN", "Odometer"])
+        headers, _rows = self._sheet(
+            "dealer_crm.customer_register_xlsx", self.car_customer, self.car_manager
+        )
+        self.assertEqual(headers[-1], "Vehicles")
 
     def test_call_list_of_a_company_selling_both_leaves_a_watch_vehicle_cells_empty(self):
         self.watch_co.dealer_item_kinds = "both"
