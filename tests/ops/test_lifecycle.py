@@ -502,8 +502,11 @@ ITEM_LINK_TABLES = ("helpdesk_ticket", "crm_lead", "sale_order", "sale_order_lin
 #: (as ALLOWED_MOVES): none
 ITEM_MOVES = {}
 
-#: a watch registered after the upgrade, as the watch catalog and the item form make it
+#: a watch registered after the upgrade, as the watch catalog and the item form make it,
+#: once the dealer says its company sells watches too (an item is of a kind its company
+#: sells; every company sells vehicles only after the upgrade)
 REGISTER_WATCH = """
+env.company.dealer_item_kinds = "both"
 brand = env["fleet.vehicle.model.brand"].create({"name": "Ops Watchmaker"})
 reference = env["fleet.vehicle.model"].create(
     {"name": "Diver 300", "brand_id": brand.id, "vehicle_type": "watch"}
